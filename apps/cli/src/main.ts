@@ -1,0 +1,14 @@
+// The `pairgrid` command: wires subcommands to libs/engine. Exit codes: 0 ok, 1 failed check or
+// internal error, 2 bad input (one line naming the file/field, never a stack trace).
+import { Command } from "commander";
+import { registerDataCommands } from "./commands/data.js";
+import { registerIndicatorsCommand } from "./commands/indicators.js";
+import { runCli } from "./run-cli.js";
+
+const program = new Command("pairgrid")
+  .description("Robust parameter search for pairs-trading strategies on futures")
+  .version("0.1.0");
+registerDataCommands(program);
+registerIndicatorsCommand(program);
+
+await runCli(program, process.argv);

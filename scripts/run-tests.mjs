@@ -1,0 +1,48 @@
+// Runs every compiled test file (`*/dist/test/**/*.test.js`) of every workspace with node:test.
+// Usage: node scripts/run-tests.mjs [substring…]   (only files whose path contains a substring)
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const workspaces = ["libs/stats", "libs/engine", "apps/cli", "apps/coordinator", "apps/worker"];
+const filters = process.argv.slice(2);
+
+function walk(dir, out) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith(".test.js")) out.push(p);
+  }
+  return out;
+}
+
+const files = [];
+for (const ws of workspaces) {
+  const dir = join(root, ws, "dist", "test");
+  if (existsSync(dir)) walk(dir, files);
+}
+const selected = files
+  .map((f) => relative(root, f))
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .sort();
+if (selected.length === 0) {
+  console.error("no test files found (did `tsc -b` run?)");
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
+const reporter = join(root, "scripts", "summary-reporter.mjs");
+const result = spawnSync(
+  process.execPath,
+  [
+    "--test",
+    "--test-reporter=spec",
+    "--test-reporter-destination=stdout",
+    `--test-reporter=${reporter}`,
+    "--test-reporter-destination=stdout",
+    ...selected,
+  ],
+  { cwd: root, stdio: "inherit", env: { ...process.env, PAIRGRID_ROOT: root } },
+);
+process.exit(result.status ?? 1);
