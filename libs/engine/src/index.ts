@@ -1,2 +1,5 @@
 export * from "./errors.js";
 export * from "./time/tz.js";
+export * from "./data/index.js";
+export * from "./calendar/index.js";
+export * from "./synth/index.js";
