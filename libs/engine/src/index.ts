@@ -3,3 +3,6 @@ export * from "./time/tz.js";
 export * from "./data/index.js";
 export * from "./calendar/index.js";
 export * from "./synth/index.js";
+export * from "./spec/index.js";
+export * from "./pipeline/index.js";
+export * from "./indicators/index.js";

@@ -22,7 +22,9 @@ export class TimeZone {
   static of(name: string, path?: string): TimeZone {
     const cached = zones.get(name);
     if (cached) return cached;
-    if (!IANAZone.isValidZone(name)) throw new InputError(`unknown time zone '${name}'`, path);
+    if (!IANAZone.isValidZone(name)) {
+      throw new InputError(`${path ? `${path}: ` : ""}unknown time zone '${name}'`, path);
+    }
     const tz = new TimeZone(name, IANAZone.create(name));
     zones.set(name, tz);
     return tz;

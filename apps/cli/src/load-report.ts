@@ -1,0 +1,16 @@
+import type { LoadReport } from "@pairgrid/engine";
+
+/** One line per leg: rows, bars, cache use; plus skipped rows (lenient mode) and contract rolls. */
+export function printLoadReports(log: (s: string) => void, reports: Record<string, LoadReport>): void {
+  for (const [leg, r] of Object.entries(reports)) {
+    log(
+      `leg ${leg}: ${r.file}: ${r.rowsRead} rows → ${r.bars} bars` +
+        `${r.fromCache ? " (cache)" : ""} in ${(r.ms / 1000).toFixed(2)} s`,
+    );
+    if (r.skipped > 0) {
+      const first = r.skippedSamples.map((s) => `line ${s.line}: ${s.reason}`).join("; ");
+      log(`  skipped ${r.skipped} bad rows (lenient mode); first: ${first}`);
+    }
+    for (const roll of r.rolls) log(`  contract roll at line ${roll.line}: ${roll.from} → ${roll.to}`);
+  }
+}

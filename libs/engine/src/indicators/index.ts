@@ -1,0 +1,2 @@
+export * from "./compute-indicators.js";
+export * from "./indicators-csv.js";

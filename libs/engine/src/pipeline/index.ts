@@ -1,0 +1,2 @@
+export * from "./leg-format.js";
+export * from "./load-slow-pair.js";
