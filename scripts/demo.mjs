@@ -27,7 +27,10 @@ const lines = readFileSync(out, "utf8").trimEnd().split("\n");
 const header = lines[0].split(",");
 const col = (name) => header.indexOf(name);
 const rows = lines.slice(1).map((l) => l.split(","));
-const z = rows.map((r) => r[col("z")]).filter((v) => v !== "").map(Number);
+const z = rows
+  .map((r) => r[col("z")])
+  .filter((v) => v !== "")
+  .map(Number);
 const extreme = z.filter((v) => Math.abs(v) >= 2).length;
 console.log(`\n${out}: ${rows.length} bars; z defined on ${z.length}; |z| ≥ 2 on ${extreme} bars`);
 console.log("last 5 bars:");

@@ -16,7 +16,10 @@ const dir = mkdtempSync(join(tmpdir(), "pairgrid-spec-"));
 writeFileSync(join(dir, "A.csv"), "x");
 writeFileSync(join(dir, "B.csv"), "x");
 
-function base(): Record<string, any> {
+// biome-ignore lint/suspicious/noExplicitAny: specs are plain JSON mutated freely by each case
+type Json = any;
+
+function base(): Record<string, Json> {
   return {
     name: "t",
     data: {
@@ -27,7 +30,7 @@ function base(): Record<string, any> {
   };
 }
 
-function rejects(mutate: (s: Record<string, any>) => void, path: string, msg: RegExp): void {
+function rejects(mutate: (s: Record<string, Json>) => void, path: string, msg: RegExp): void {
   const s = base();
   mutate(s);
   assert.throws(
@@ -53,7 +56,8 @@ describe("grid spec validation", () => {
   });
   test("unknown top-level key", () => rejects((s) => (s.foo = 1), "foo", /unknown key/));
   test("unknown nested key", () => rejects((s) => (s.data.a.price = 1), "data.a.price", /unknown key/));
-  test("unknown parameter", () => rejects((s) => (s.params.zentry = 2), "params.zentry", /unknown parameter/));
+  test("unknown parameter", () =>
+    rejects((s) => (s.params.zentry = 2), "params.zentry", /unknown parameter/));
   test("wrong type", () => rejects((s) => (s.data.bar_minutes = "5"), "data.bar_minutes", /number/));
   test("fixed z_exit ≥ z_entry can never be valid", () =>
     rejects(
@@ -74,15 +78,18 @@ describe("grid spec validation", () => {
     rejects((s) => delete s.params.zscore_window, "params.zscore_window", /required/));
   test("gate threshold without its window", () =>
     rejects((s) => (s.params.min_corr = 0.5), "params.corr_window", /required/));
-  test("kalman parameter with ols hedge", () => rejects((s) => (s.params.delta = 1e-4), "params.delta", /kalman/));
+  test("kalman parameter with ols hedge", () =>
+    rejects((s) => (s.params.delta = 1e-4), "params.delta", /kalman/));
   test("malformed constraint", () =>
     rejects((s) => (s.constraints = ["z_exit < < z_entry"]), "constraints[0]", /unexpected/));
   test("constraint on an unknown parameter", () =>
     rejects((s) => (s.constraints = ["z_exit < zentry"]), "constraints[0]", /unknown parameter/));
   test("missing data file", () => rejects((s) => (s.data.b.slow = "nope.csv"), "data.b.slow", /not found/));
   test("csv format needs columns", () => rejects((s) => (s.data.format = "csv"), "data.columns", /required/));
-  test("bad session time", () => rejects((s) => (s.session = { flat_time: "25:00" }), "session.flat_time", /HH:MM/));
-  test("unknown time zone", () => rejects((s) => (s.session = { tz: "Mars/Base" }), "session.tz", /time zone/));
+  test("bad session time", () =>
+    rejects((s) => (s.session = { flat_time: "25:00" }), "session.flat_time", /HH:MM/));
+  test("unknown time zone", () =>
+    rejects((s) => (s.session = { tz: "Mars/Base" }), "session.tz", /time zone/));
   test("unknown ranking statistic", () => rejects((s) => (s.rank = { by: "sharp" }), "rank.by", /unknown/));
   test("hybrid engine needs fast data", () =>
     rejects((s) => (s.engine = "hybrid_dollar"), "data.fast_seconds", /required/));

@@ -7,8 +7,8 @@ import {
   writeIndicatorsCsv,
 } from "@pairgrid/engine";
 import type { Command } from "commander";
-import { collectSets } from "../options.js";
 import { printLoadReports } from "../load-report.js";
+import { collectSets } from "../options.js";
 
 /** `pairgrid indicators SPEC --set k=v… --out FILE.csv` */
 export function registerIndicatorsCommand(program: Command): void {
@@ -16,7 +16,12 @@ export function registerIndicatorsCommand(program: Command): void {
     .command("indicators")
     .description("per-bar hedge, spread, z-score, gate metrics and calendar flags for one combination")
     .argument("<spec>", "grid spec (YAML or JSON)")
-    .option("--set <k=v>", "fix a parameter (repeatable); unset ones take their axis's first value", collectSets, [])
+    .option(
+      "--set <k=v>",
+      "fix a parameter (repeatable); unset ones take their axis's first value",
+      collectSets,
+      [],
+    )
     .requiredOption("--out <file.csv>", "output CSV ('-' for stdout)")
     .action(async (specPath: string, opts: { set: string[]; out: string }) => {
       const t0 = performance.now();

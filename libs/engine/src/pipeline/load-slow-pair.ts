@@ -1,8 +1,9 @@
 // Slow bars of both legs: load, inner-join (ENGINE.md §1), keep the trading days in
 // [data.start, data.end], and compute the session calendar on what is kept.
+
+import { isoToDayNumber, SessionCalendar } from "../calendar/index.js";
 import { alignSlow, type Bars, type LoadReport, loadLeg, type PairBars } from "../data/index.js";
 import { InputError } from "../errors.js";
-import { SessionCalendar, isoToDayNumber } from "../calendar/index.js";
 import type { GridSpec } from "../spec/grid-spec-schema.js";
 import { legLoadOptions } from "./leg-format.js";
 

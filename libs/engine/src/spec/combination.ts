@@ -47,7 +47,8 @@ export function resolveCombination(
     else if (name in params) c[name] = axisValues(params[name]!)[0]!;
     else c[name] = PARAM_BY_NAME.get(name)!.default;
   }
-  if (spec.hedge === "ols" && c.ols_window === null) throw new InputError("ols_window: required", "ols_window");
+  if (spec.hedge === "ols" && c.ols_window === null)
+    throw new InputError("ols_window: required", "ols_window");
   if (c.zscore_window === null) throw new InputError("zscore_window: required", "zscore_window");
   if (requireValidThresholds) {
     const problem = thresholdProblem(c);

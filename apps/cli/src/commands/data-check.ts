@@ -1,0 +1,39 @@
+import { loadFastPair, loadSlowPair, loadSpecFile } from "@pairgrid/engine";
+import type { Command } from "commander";
+import { printLoadReports } from "../load-report.js";
+
+/** `pairgrid data check SPEC [--fast]`: load and align a spec's data, report what was found. */
+export function registerDataCheck(data: Command): void {
+  data
+    .command("check")
+    .description("load and align the spec's slow (or fast) bars; report rows, bars, time and peak memory")
+    .argument("<spec>", "grid spec (YAML or JSON)")
+    .option("--fast", "the fast files instead of the slow ones")
+    .option("--json", "print the report as JSON")
+    .action(async (specPath: string, opts: { fast?: boolean; json?: boolean }) => {
+      const { spec } = loadSpecFile(specPath, { checkFiles: true });
+      const t0 = performance.now();
+      const loaded = opts.fast ? await loadFastPair(spec) : await loadSlowPair(spec);
+      const ms = performance.now() - t0;
+      const ts = loaded.pair.ts;
+      const report = {
+        which: opts.fast ? "fast" : "slow",
+        bars: ts.length,
+        first: ts.length ? new Date(ts[0]!).toISOString() : null,
+        last: ts.length ? new Date(ts[ts.length - 1]!).toISOString() : null,
+        seconds: Number((ms / 1000).toFixed(3)),
+        peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+        legs: loaded.reports,
+      };
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+        return;
+      }
+      const log = (s: string) => process.stdout.write(`${s}\n`);
+      printLoadReports(log, loaded.reports);
+      log(
+        `${report.which} pair: ${report.bars} aligned bars, ${report.first} … ${report.last}; ` +
+          `${report.seconds} s, peak RSS ${report.peak_rss_mb} MB`,
+      );
+    });
+}

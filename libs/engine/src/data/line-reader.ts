@@ -1,0 +1,112 @@
+// Streams a text file line by line as byte ranges, never holding more than two chunks of it.
+// Lines are handed out as (buffer, start, end) so parsers read numbers straight from the bytes
+// without building a string per line: this is the hot path for multi-gigabyte 1-second files.
+import { open } from "node:fs/promises";
+
+export const CHUNK_BYTES = 4 << 20;
+
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const TAB = 9;
+
+/** Called once per non-blank line; `line` is 1-based and counts blank lines too. */
+export type LineHandler = (buf: Buffer, start: number, end: number, line: number) => void;
+
+export interface ReadLinesOptions {
+  chunkBytes?: number;
+  /** Sees the first chunk before any line is handed out (used to size the column buffers). */
+  onFirstChunk?: (chunk: Buffer) => void;
+}
+
+/**
+ * Calls `onLine` for every line of `file` that holds more than spaces. A UTF-8 BOM and a
+ * trailing CR (CRLF files) are removed. While one chunk is parsed the next is already being
+ * read into a second buffer, so disk and CPU overlap. A line split across two chunks is copied
+ * into a spill buffer that grows as needed, so there is no line-length limit.
+ */
+export async function readLines(
+  file: string,
+  onLine: LineHandler,
+  opts: ReadLinesOptions = {},
+): Promise<void> {
+  const chunkBytes = opts.chunkBytes ?? CHUNK_BYTES;
+  const fh = await open(file, "r");
+  let pending: Promise<{ bytesRead: number }> | null = null;
+  try {
+    let cur = Buffer.allocUnsafe(chunkBytes);
+    let next = Buffer.allocUnsafe(chunkBytes);
+    let spill = Buffer.allocUnsafe(64 * 1024);
+    let spillLen = 0;
+    let line = 1;
+    let pos = 0;
+
+    const emit = (buf: Buffer, start: number, end: number) => {
+      if (end > start && buf[end - 1] === CR) end--;
+      if (
+        line === 1 &&
+        end - start >= 3 &&
+        buf[start] === 0xef &&
+        buf[start + 1] === 0xbb &&
+        buf[start + 2] === 0xbf
+      ) {
+        start += 3; // UTF-8 byte-order mark
+      }
+      let s = start;
+      while (s < end && (buf[s] === SPACE || buf[s] === TAB)) s++;
+      if (s < end) onLine(buf, start, end, line);
+    };
+    const toSpill = (buf: Buffer, start: number, end: number) => {
+      const need = spillLen + (end - start);
+      if (need > spill.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(need, spill.length * 2));
+        spill.copy(bigger, 0, 0, spillLen);
+        spill = bigger;
+      }
+      buf.copy(spill, spillLen, start, end);
+      spillLen = need;
+    };
+
+    pending = fh.read(cur, 0, chunkBytes, 0);
+    for (;;) {
+      const { bytesRead }: { bytesRead: number } = await pending;
+      if (bytesRead === 0) break;
+      const view = cur.subarray(0, bytesRead);
+      pending = fh.read(next, 0, chunkBytes, pos + bytesRead);
+      let start = 0;
+      if (pos === 0) opts.onFirstChunk?.(view);
+      pos += bytesRead;
+
+      let nl = view.indexOf(LF, start);
+      if (spillLen > 0) {
+        if (nl === -1) {
+          toSpill(view, start, bytesRead);
+          start = bytesRead;
+        } else {
+          toSpill(view, start, nl);
+          emit(spill, 0, spillLen);
+          spillLen = 0;
+          line++;
+          start = nl + 1;
+          nl = view.indexOf(LF, start);
+        }
+      }
+      while (nl !== -1) {
+        emit(view, start, nl);
+        line++;
+        start = nl + 1;
+        nl = view.indexOf(LF, start);
+      }
+      if (start < bytesRead) toSpill(view, start, bytesRead);
+
+      const t = cur;
+      cur = next;
+      next = t;
+    }
+    if (spillLen > 0) emit(spill, 0, spillLen);
+  } finally {
+    // A parse error can leave the read-ahead in flight: let it settle before closing.
+    await pending?.catch(() => undefined);
+    await fh.close();
+  }
+}

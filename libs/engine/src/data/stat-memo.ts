@@ -1,0 +1,81 @@
+// A small memo of content hashes by file identity, so a second load of an unchanged
+// multi-gigabyte file needs a stat() instead of re-hashing every byte.
+import type { Stats } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+const MEMO_FILE = "file-hashes.json";
+const MAX_ENTRIES = 2000;
+/**
+ * A file modified within this long before it was hashed is not memoized: on file systems with
+ * coarse timestamps a second write in the same tick would keep size and mtime (git's "racy"
+ * case), and the memo would vouch for content it never saw.
+ */
+export const RACY_MS = 2000;
+
+interface MemoEntry {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  sha256: string;
+  usedAt: number;
+}
+
+type Memo = Record<string, MemoEntry>;
+
+async function readMemo(cacheDir: string): Promise<Memo> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(join(cacheDir, MEMO_FILE), "utf8"));
+    return parsed && typeof parsed === "object" ? (parsed as Memo) : {};
+  } catch {
+    return {}; // missing or damaged: every file is simply re-hashed
+  }
+}
+
+function sameFile(e: MemoEntry | undefined, st: Stats): e is MemoEntry {
+  return (
+    e !== undefined &&
+    typeof e.sha256 === "string" &&
+    e.size === st.size &&
+    e.mtimeMs === st.mtimeMs &&
+    e.ctimeMs === st.ctimeMs &&
+    e.ino === st.ino
+  );
+}
+
+/** The remembered content hash of `absPath` if its size, mtime, ctime and inode still match. */
+export async function recallHash(cacheDir: string, absPath: string, st: Stats): Promise<string | null> {
+  const e = (await readMemo(cacheDir))[absPath];
+  return sameFile(e, st) ? e.sha256 : null;
+}
+
+/** Remembers `sha256` for the file as it was at `st`, hashed starting at `hashStartedAt` (epoch ms). */
+export async function rememberHash(
+  cacheDir: string,
+  absPath: string,
+  st: Stats,
+  sha256: string,
+  hashStartedAt: number,
+): Promise<void> {
+  if (hashStartedAt - st.mtimeMs < RACY_MS) return;
+  const memo = await readMemo(cacheDir);
+  memo[absPath] = {
+    size: st.size,
+    mtimeMs: st.mtimeMs,
+    ctimeMs: st.ctimeMs,
+    ino: st.ino,
+    sha256,
+    usedAt: Date.now(),
+  };
+  const keys = Object.keys(memo);
+  if (keys.length > MAX_ENTRIES) {
+    keys.sort((x, y) => memo[x].usedAt - memo[y].usedAt);
+    for (const k of keys.slice(0, keys.length - MAX_ENTRIES)) delete memo[k];
+  }
+  await mkdir(cacheDir, { recursive: true });
+  // Write-then-rename: a concurrent reader sees the old memo or the new one, never half of one.
+  const tmp = join(cacheDir, `${MEMO_FILE}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  await writeFile(tmp, JSON.stringify(memo));
+  await rename(tmp, join(cacheDir, MEMO_FILE));
+}
