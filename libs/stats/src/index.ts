@@ -1,1 +1,13 @@
-export {};
+export { REBUILD_PERIOD_WINDOWS, rebuildPeriod } from "./anchoring.js";
+export * from "./kalman-hedge.js";
+export * from "./mackinnon.js";
+export * from "./normal.js";
+export * from "./rolling-adf.js";
+export * from "./rolling-correlation.js";
+export * from "./rolling-half-life.js";
+export * from "./rolling-hurst.js";
+export * from "./rolling-ols.js";
+export * from "./rolling-zscore.js";
+export * from "./sliding-comoments.js";
+export * from "./sliding-moments.js";
+export * from "./spread.js";

@@ -1,0 +1,75 @@
+// Bad data through the real binary: exit code 2 and one line `pairgrid: FILE:LINE: reason`,
+// never a stack trace; lenient mode skips the rows and says so.
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { pairgrid } from "./cli-helpers.js";
+
+const dir = mkdtempSync(join(tmpdir(), "pairgrid-bad-"));
+const HEADER = "Date, Time, Open, High, Low, Last, Volume, NumberOfTrades, BidVolume, AskVolume";
+const row = (time: string, last = "100.5", date = "2024/1/2") =>
+  `${date}, ${time}, 100, 101, 99, ${last}, 10, 1, 5, 5`;
+const good = [HEADER, row("09:30:00"), row("09:35:00"), row("09:40:00"), row("09:45:00")].join("\n");
+writeFileSync(join(dir, "B.csv"), `${good}\n`);
+
+function specFor(aFile: string, lenient = false): string {
+  const spec = {
+    name: "bad",
+    data: {
+      a: { symbol: "NQ", slow: aFile, multiplier: 20, tick_size: 0.25 },
+      b: { symbol: "YM", slow: "B.csv", multiplier: 5, tick_size: 1 },
+      bar_minutes: 5,
+      lenient,
+      cache: false,
+    },
+    params: { ols_window: 2, zscore_window: 2, z_entry: 2 },
+  };
+  const p = join(dir, `spec-${aFile}-${lenient}.json`);
+  writeFileSync(p, JSON.stringify(spec));
+  return p;
+}
+
+function expectBad(name: string, content: string, line: number, reason: RegExp): void {
+  test(name, () => {
+    const file = `${name.replace(/\W+/g, "-")}.csv`;
+    writeFileSync(join(dir, file), content);
+    const r = pairgrid(["data", "check", specFor(file)]);
+    assert.equal(r.status, 2, `exit code (stderr: ${r.stderr})`);
+    const lines = r.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, `one line, got: ${r.stderr}`);
+    assert.ok(lines[0]!.includes(`${join(dir, file)}:${line}: `), `file:line in: ${lines[0]}`);
+    assert.match(lines[0]!, reason);
+    assert.doesNotMatch(r.stderr, /\bat .*\.js:\d+/, "no stack trace");
+  });
+}
+
+describe("bad input → exit 2 with file:line", () => {
+  expectBad("missing column", `Date, Time, Open, High, Low, Volume\n2024/1/2, 09:30:00, 1, 1, 1, 1\n`, 1, /Last|Close/);
+  expectBad("unparsable number", `${HEADER}\n${row("09:30:00")}\n${row("09:35:00", "10x.5")}\n`, 3, /Last/);
+  expectBad("non-positive price", `${HEADER}\n${row("09:30:00")}\n${row("09:35:00", "0")}\n`, 3, /positive|> 0/);
+  expectBad("time going backwards", `${HEADER}\n${row("09:35:00")}\n${row("09:30:00")}\n`, 3, /backwards/);
+  expectBad("duplicate timestamp", `${HEADER}\n${row("09:30:00")}\n${row("09:30:00")}\n`, 3, /duplicate/);
+  expectBad("empty file", "", 1, /empty/);
+  expectBad("wrong delimiter", `${HEADER.replaceAll(", ", ";")}\n${row("09:30:00").replaceAll(", ", ";")}\n`, 1, /delimiter/);
+  expectBad("local time in the DST gap", `${HEADER}\n${row("02:30:00", "100.5", "2024/3/10")}\n`, 2, /exist|gap|DST/i);
+});
+
+test("lenient mode skips bad rows and reports them", () => {
+  const file = "lenient.csv";
+  writeFileSync(join(dir, file), `${HEADER}\n${row("09:30:00")}\n${row("09:35:00", "-1")}\n${row("09:40:00")}\n`);
+  const r = pairgrid(["data", "check", specFor(file, true)]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /skipped 1 bad rows/);
+  assert.match(r.stdout, /line 3:/);
+  assert.match(r.stdout, /2 aligned bars/);
+});
+
+test("a bad spec field is exit 2 with the field path", () => {
+  const p = join(dir, "badspec.json");
+  writeFileSync(p, JSON.stringify({ name: "x", data: {}, params: {} }));
+  const r = pairgrid(["indicators", p, "--out", join(dir, "x.csv")]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr.trim(), /^pairgrid: .*badspec\.json: data\.a: /);
+});

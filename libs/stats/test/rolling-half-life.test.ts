@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import fc from "fast-check";
+import { RollingHalfLife, rollingHalfLife, rollingOls, spread } from "../src/index.js";
+import { assertClose, assertIdentical } from "./close.js";
+import { cointegratedPair, edgyParams, edgySeries, pairParams, prng, sampleIndices } from "./series.js";
+import { halfLifeRef } from "./two-pass.js";
+
+/**
+ * b = cov(s_t, s_{t−1}) / var(s_{t−1}) and HL against two-pass. Where b is 0 or 1 in exact
+ * arithmetic (flats and repeated values produce such windows) rounding picks the side, HL tiny
+ * vs +∞ or 1e16 vs +∞: there b is compared, and HL only for being beyond any threshold.
+ */
+function checkWindow(s: Float64Array, w: number, indices: Iterable<number>) {
+  const hl = rollingHalfLife(s, w);
+  const live = new RollingHalfLife(w);
+  let next = 0;
+  for (const i of indices) {
+    while (next <= i) live.push(s[next++]);
+    const ref = halfLifeRef(s, i, w);
+    assertClose(live.b, ref.b, `b[${i}] (w=${w})`);
+    if (Math.abs(1 - ref.b) < 1e-12) {
+      assert.ok(hl[i] > 1e11 && ref.hl > 1e11, `half-life[${i}] ${hl[i]} vs ${ref.hl} at b = 1`);
+    } else if (!(Math.abs(ref.b) < 1e-9)) {
+      assertClose(hl[i], ref.hl, `half-life[${i}] (w=${w})`);
+    }
+  }
+}
+
+test("300k bars: half-life of the OLS spread and of raw log prices within 1e-9 of two-pass", () => {
+  fc.assert(
+    fc.property(pairParams, fc.integer({ min: 50, max: 2000 }), (p, w) => {
+      const n = 300_000;
+      const { y, x } = cointegratedPair(p, n);
+      const h = rollingOls(y, x, 1000);
+      checkWindow(spread(y, x, h.beta, h.alpha), w, sampleIndices(n, 999 + w));
+      checkWindow(x, w, sampleIndices(n, w));
+    }),
+    { numRuns: 3, endOnFailure: true },
+  );
+});
+
+test("short series with flats, repeats and NaNs: every bar matches two-pass", () => {
+  fc.assert(
+    fc.property(edgyParams(2), (p) => {
+      const s = edgySeries(p);
+      checkWindow(
+        s,
+        p.window,
+        s.map((_, i) => i),
+      );
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test("batch and incremental are bit-identical, also after reset()", () => {
+  fc.assert(
+    fc.property(edgyParams(2), (p) => {
+      const s = edgySeries(p);
+      const batch = rollingHalfLife(s, p.window);
+      const live = new RollingHalfLife(p.window);
+      for (let i = 0; i < p.n / 2; i++) live.push(-s[i]);
+      live.reset();
+      const out = new Float64Array(p.n);
+      for (let i = 0; i < p.n; i++) {
+        live.push(s[i]);
+        out[i] = live.halfLife;
+      }
+      assertIdentical(out, batch, "half-life");
+    }),
+    { numRuns: 100 },
+  );
+});
+
+test("NaN until i ≥ window and over a constant s_{t−1}; +∞ when b ≥ 1 or b ≤ 0", () => {
+  const rand = prng(4);
+  const ou = new Float64Array(200);
+  for (let i = 1; i < 200; i++) ou[i] = 0.8 * ou[i - 1] + rand() - 0.5;
+  for (let i = 100; i < 130; i++) ou[i] = ou[99];
+  const hl = rollingHalfLife(ou, 20);
+  for (let i = 0; i < 20; i++) assert.ok(Number.isNaN(hl[i]), `hl[${i}]`);
+  for (let i = 20; i < 100; i++) assert.ok(hl[i] > 0 && hl[i] < 50, `hl[${i}] = ${hl[i]}`);
+  // pairs t = i−19 … i have s_{t−1} (bars i−20 … i−1) all equal to ou[99] for i = 119 … 130
+  assert.ok(!Number.isNaN(hl[118]));
+  for (let i = 119; i <= 130; i++) assert.ok(Number.isNaN(hl[i]), `hl[${i}] = ${hl[i]}`);
+  assert.ok(!Number.isNaN(hl[131]));
+
+  const explosive = Float64Array.from({ length: 50 }, (_, t) => 1.05 ** t);
+  const alternating = Float64Array.from({ length: 50 }, (_, t) => (t % 2 ? 1 : -1) * (1 + rand() * 0.1));
+  for (let i = 10; i < 50; i++) {
+    assert.equal(rollingHalfLife(explosive, 10)[i], Number.POSITIVE_INFINITY);
+    assert.equal(rollingHalfLife(alternating, 10)[i], Number.POSITIVE_INFINITY);
+  }
+});
