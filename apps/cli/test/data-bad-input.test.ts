@@ -46,19 +46,42 @@ function expectBad(name: string, content: string, line: number, reason: RegExp):
 }
 
 describe("bad input → exit 2 with file:line", () => {
-  expectBad("missing column", `Date, Time, Open, High, Low, Volume\n2024/1/2, 09:30:00, 1, 1, 1, 1\n`, 1, /Last|Close/);
+  expectBad(
+    "missing column",
+    `Date, Time, Open, High, Low, Volume\n2024/1/2, 09:30:00, 1, 1, 1, 1\n`,
+    1,
+    /Last|Close/,
+  );
   expectBad("unparsable number", `${HEADER}\n${row("09:30:00")}\n${row("09:35:00", "10x.5")}\n`, 3, /Last/);
-  expectBad("non-positive price", `${HEADER}\n${row("09:30:00")}\n${row("09:35:00", "0")}\n`, 3, /positive|> 0/);
+  expectBad(
+    "non-positive price",
+    `${HEADER}\n${row("09:30:00")}\n${row("09:35:00", "0")}\n`,
+    3,
+    /positive|> 0/,
+  );
   expectBad("time going backwards", `${HEADER}\n${row("09:35:00")}\n${row("09:30:00")}\n`, 3, /backwards/);
   expectBad("duplicate timestamp", `${HEADER}\n${row("09:30:00")}\n${row("09:30:00")}\n`, 3, /duplicate/);
   expectBad("empty file", "", 1, /empty/);
-  expectBad("wrong delimiter", `${HEADER.replaceAll(", ", ";")}\n${row("09:30:00").replaceAll(", ", ";")}\n`, 1, /delimiter/);
-  expectBad("local time in the DST gap", `${HEADER}\n${row("02:30:00", "100.5", "2024/3/10")}\n`, 2, /exist|gap|DST/i);
+  expectBad(
+    "wrong delimiter",
+    `${HEADER.replaceAll(", ", ";")}\n${row("09:30:00").replaceAll(", ", ";")}\n`,
+    1,
+    /delimiter/,
+  );
+  expectBad(
+    "local time in the DST gap",
+    `${HEADER}\n${row("02:30:00", "100.5", "2024/3/10")}\n`,
+    2,
+    /exist|gap|DST/i,
+  );
 });
 
 test("lenient mode skips bad rows and reports them", () => {
   const file = "lenient.csv";
-  writeFileSync(join(dir, file), `${HEADER}\n${row("09:30:00")}\n${row("09:35:00", "-1")}\n${row("09:40:00")}\n`);
+  writeFileSync(
+    join(dir, file),
+    `${HEADER}\n${row("09:30:00")}\n${row("09:35:00", "-1")}\n${row("09:40:00")}\n`,
+  );
   const r = pairgrid(["data", "check", specFor(file, true)]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /skipped 1 bad rows/);

@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), "pairgrid-spec-"));
 writeFileSync(join(dir, "A.csv"), "x");
 writeFileSync(join(dir, "B.csv"), "x");
 
-// biome-ignore lint/suspicious/noExplicitAny: specs are plain JSON mutated freely by each case
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- specs are plain JSON mutated freely by each case
 type Json = any;
 
 function base(): Record<string, Json> {

@@ -40,6 +40,26 @@ test("300k bars: half-life of the OLS spread and of raw log prices within 1e-9 o
   );
 });
 
+test("half-lives of millions of bars on trending log prices (found by the property above)", () => {
+  // Δs is nearly uncorrelated with s_{t−1} here (γ ≈ −1e-8): the co-moment is ~1e-6 of its
+  // terms, which plain running sums or ln(1 + γ) resolve only to ~1e-9 relative
+  const cases = [
+    { seed: 9, drift: -2e-5, w: 887, at: [37_054] },
+    { seed: 1_648_594_848, drift: 2e-5, w: 1454, at: [21_049, 47_724, 159_856] },
+  ];
+  for (const c of cases) {
+    const p = { seed: c.seed, drift: c.drift, vol: 1e-4, beta: 0.3, phi: 0.99, spreadVol: 1e-5, jumpProb: 0 };
+    const n = Math.max(...c.at) + 1;
+    const { x } = cointegratedPair(p, n);
+    const hl = rollingHalfLife(x, c.w);
+    for (const i of c.at) {
+      const ref = halfLifeRef(x, i, c.w);
+      assert.ok(ref.hl > 1e5 && ref.hl < 1e9, `HL ${ref.hl}`);
+      assertClose(hl[i], ref.hl, `seed ${c.seed} half-life[${i}]`);
+    }
+  }
+});
+
 test("short series with flats, repeats and NaNs: every bar matches two-pass", () => {
   fc.assert(
     fc.property(edgyParams(2), (p) => {

@@ -6,7 +6,7 @@ import { assertClose } from "./close.js";
 import { cointegratedPair, gauss, pairParams, prng } from "./series.js";
 import { centredCross, mean, windowOf } from "./two-pass.js";
 
-test("amortized O(1): about one rebuild per `window` pushes on realistic series", () => {
+test("amortized O(1): at most ~2 rebuilds per `window` pushes on realistic series", () => {
   fc.assert(
     fc.property(pairParams, fc.integer({ min: 50, max: 3000 }), (p, w) => {
       const n = 100_000;

@@ -34,7 +34,7 @@ export function alignSlow(a: Bars, b: Bars): PairBars {
   const ta = a.ts;
   const tb = b.ts;
   let n = 0;
-  for (let i = 0, j = 0; i < ta.length && j < tb.length; ) {
+  for (let i = 0, j = 0; i < ta.length && j < tb.length;) {
     if (ta[i] < tb[j]) i++;
     else if (ta[i] > tb[j]) j++;
     else {
@@ -44,7 +44,7 @@ export function alignSlow(a: Bars, b: Bars): PairBars {
     }
   }
   const out = allocPair(n);
-  for (let i = 0, j = 0, k = 0; k < n; ) {
+  for (let i = 0, j = 0, k = 0; k < n;) {
     if (ta[i] < tb[j]) i++;
     else if (ta[i] > tb[j]) j++;
     else {

@@ -108,7 +108,7 @@ export async function readCacheEntry(
     // Straight from the file into the shared memory the bars will live in: no extra copy.
     const cols = sharedColumns(6, n);
     const bytes = n === 0 ? new Uint8Array(0) : new Uint8Array(cols[0].buffer);
-    for (let off = 0; off < bytes.length; ) {
+    for (let off = 0; off < bytes.length;) {
       const len = Math.min(IO_BYTES, bytes.length - off);
       const { bytesRead } = await fh.read(bytes, off, len, dataOffset + off);
       if (bytesRead === 0) return null;
@@ -126,7 +126,7 @@ export async function readCacheEntry(
 }
 
 async function writeAll(fh: Awaited<ReturnType<typeof open>>, bytes: Uint8Array): Promise<void> {
-  for (let off = 0; off < bytes.length; ) {
+  for (let off = 0; off < bytes.length;) {
     const { bytesWritten } = await fh.write(bytes, off, Math.min(IO_BYTES, bytes.length - off));
     off += bytesWritten;
   }
