@@ -1,3 +1,6 @@
+// Load time and peak RSS of one 1-second Sierra file through loadLeg (the numbers in the notes).
+// Usage: node scripts/measure-load.mjs FILE [CACHE_DIR|none]
+//   make a 20 M-row file: npx pairgrid data synth --out /tmp/s --days 257 --fast-seconds 1
 import { loadLeg } from "@pairgrid/engine";
 const [file, cacheDir] = process.argv.slice(2);
 const t0 = performance.now();
