@@ -32,11 +32,15 @@ test("grids/es-nq-2015.yaml runs through pairgrid indicators", () => {
   assert.ok(Math.min(...a) > 3800 && Math.max(...a) < 4600, "NQ range");
   assert.ok(Math.min(...b) > 1950 && Math.max(...b) < 2150, "ES range");
   // the pair is highly correlated and the statistics are defined after their windows
-  const corr = col("corr").filter((v) => v !== "").map(Number);
+  const corr = col("corr")
+    .filter((v) => v !== "")
+    .map(Number);
   assert.ok(corr.length > rows.length * 0.9);
   const meanCorr = corr.reduce((s, v) => s + v, 0) / corr.length;
   assert.ok(meanCorr > 0.85 && meanCorr < 1, `mean corr ${meanCorr}`);
-  const z = col("z").filter((v) => v !== "").map(Number);
+  const z = col("z")
+    .filter((v) => v !== "")
+    .map(Number);
   assert.ok(z.length > rows.length * 0.85);
   assert.ok(z.every((v) => Math.abs(v) < 20));
   const days = new Set(col("trading_day"));
