@@ -6,3 +6,4 @@ export * from "./pipeline/index.js";
 export * from "./spec/index.js";
 export * from "./synth/index.js";
 export * from "./time/tz.js";
+export * from "./backtest/index.js";
