@@ -37,12 +37,7 @@ export const CFG_LENGTH = 21;
 const orNaN = (v: number | null | undefined) => (v === null || v === undefined ? Number.NaN : v);
 
 /** Fills `cfg` (length ≥ CFG_LENGTH) for one combination; returns it. */
-export function fillConfig(
-  cfg: Float64Array,
-  spec: GridSpec,
-  c: Combination,
-  offset = 0,
-): Float64Array {
+export function fillConfig(cfg: Float64Array, spec: GridSpec, c: Combination, offset = 0): Float64Array {
   cfg[offset + CFG_Z_ENTRY] = c.z_entry!;
   cfg[offset + CFG_Z_EXIT] = c.z_exit ?? 0;
   cfg[offset + CFG_Z_STOP] = orNaN(c.z_stop);

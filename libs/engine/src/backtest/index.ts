@@ -5,3 +5,6 @@ export * from "./enums.js";
 export * from "./sizing.js";
 export * from "./stat-row.js";
 export * from "./trade.js";
+export * from "./reference-engine.js";
+export * from "./deflated-sharpe.js";
+export * from "./trades-csv.js";

@@ -20,7 +20,12 @@ export function hedgeRatio(pA: number, pB: number, multA: number, multB: number,
  * k = 1…maxMult for the least relative rounding error, ties to the smaller k (micro mode ignores
  * `baseQty`); ratio 0 gives k = 1.
  */
-export function legSizes(ratio: number, baseQty: number, maxMult: number, out: Float64Array | number[]): void {
+export function legSizes(
+  ratio: number,
+  baseQty: number,
+  maxMult: number,
+  out: Float64Array | number[],
+): void {
   let na = baseQty;
   if (maxMult > 1) {
     na = 1;
