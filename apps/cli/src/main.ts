@@ -1,6 +1,7 @@
 // The `pairgrid` command: wires subcommands to libs/engine. Exit codes: 0 ok, 1 failed check or
 // internal error, 2 bad input (one line naming the file/field, never a stack trace).
 import { Command } from "commander";
+import { registerBacktestCommand } from "./commands/backtest.js";
 import { registerDataCommands } from "./commands/data.js";
 import { registerIndicatorsCommand } from "./commands/indicators.js";
 import { runCli } from "./run-cli.js";
@@ -10,5 +11,6 @@ const program = new Command("pairgrid")
   .version("0.1.0");
 registerDataCommands(program);
 registerIndicatorsCommand(program);
+registerBacktestCommand(program);
 
 await runCli(program, process.argv);

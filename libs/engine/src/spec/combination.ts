@@ -3,7 +3,7 @@
 import { InputError } from "../errors.js";
 import { type AxisSpec, axisValues } from "./axis.js";
 import type { GridSpec } from "./grid-spec-schema.js";
-import { type Combination, PARAM_BY_NAME, PARAM_NAMES } from "./param-defs.js";
+import { type Combination, GATES, PARAM_BY_NAME, PARAM_NAMES } from "./param-defs.js";
 import { thresholdProblem } from "./threshold-rules.js";
 
 /** Parses `k=v` strings; v is a number or `null`. */
@@ -50,6 +50,14 @@ export function resolveCombination(
   if (spec.hedge === "ols" && c.ols_window === null)
     throw new InputError("ols_window: required", "ols_window");
   if (c.zscore_window === null) throw new InputError("zscore_window: required", "zscore_window");
+  // an enabled gate needs its metric's window (ENGINE.md §10), whether set by the spec or --set
+  for (const gate of GATES) {
+    const on = gate.thresholds.some((t) => c[t] !== null && c[t] !== undefined);
+    if (on && (c[gate.window] === null || c[gate.window] === undefined)) {
+      const msg = `${gate.window}: required (not null) when ${gate.thresholds.join("/")} is set`;
+      throw new InputError(msg, gate.window);
+    }
+  }
   if (requireValidThresholds) {
     const problem = thresholdProblem(c);
     if (problem) throw new InputError(`${problem[0]}: ${problem[1]}`, problem[0]);
