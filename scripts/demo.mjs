@@ -1,5 +1,6 @@
 // `npm start`: makes the synthetic demo data on first use, then runs the demo grid.
-// Until the engine lands this prints the demo indicators (hedge, z-score, gates) instead.
+// Until the local grid run lands (issue 4) it prints the demo indicators and a reference-engine
+// backtest of the grid's first combination.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -38,3 +39,6 @@ for (const r of rows.slice(-5)) {
   const pick = ["ts", "a", "b", "beta", "z", "corr", "trading_day", "eod"].map((c) => r[col(c)]);
   console.log(`  ${pick.join("  ")}`);
 }
+
+console.log("\nreference backtest of the demo grid's first combination:");
+pairgrid(["backtest", join(root, "grids", "demo.yaml"), "--set", "z_entry=2", "--set", "min_corr=0.6"]);
