@@ -8,3 +8,5 @@ export * from "./trade.js";
 export * from "./reference-engine.js";
 export * from "./deflated-sharpe.js";
 export * from "./trades-csv.js";
+export * from "./grid-kernel.js";
+export * from "./grid-kernel-trade-record.js";

@@ -1,0 +1,34 @@
+// `npm run bench`: runs the BENCH.md workloads and prints one JSON object per workload to stdout,
+// also written to bench/results/<workload>.json. Not part of `npm test`.
+// Usage: node bench/run.mjs [W1 …] [--reps N]   (default: every workload, 3 repetitions)
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { root } from "./lib/bench-data.mjs";
+import { machine } from "./lib/measure.mjs";
+import { runW1 } from "./w1-grid-kernel.mjs";
+
+const WORKLOADS = { W1: runW1 };
+
+function parseArgs(argv) {
+  const names = [];
+  let reps = 3;
+  for (let k = 0; k < argv.length; k++) {
+    if (argv[k] === "--reps") reps = Number(argv[++k]);
+    else names.push(argv[k].toUpperCase());
+  }
+  if (!Number.isInteger(reps) || reps < 3)
+    throw new Error("--reps must be an integer ≥ 3 (medians of at least 3)");
+  for (const n of names)
+    if (!(n in WORKLOADS)) throw new Error(`unknown workload ${n} (known: ${Object.keys(WORKLOADS)})`);
+  return { names: names.length > 0 ? names : Object.keys(WORKLOADS), reps };
+}
+
+const { names, reps } = parseArgs(process.argv.slice(2));
+const resultsDir = join(root, "bench", "results");
+mkdirSync(resultsDir, { recursive: true });
+for (const name of names) {
+  const result = { ...(await WORKLOADS[name]({ reps })), machine: machine(), date: new Date().toISOString() };
+  const json = JSON.stringify(result);
+  process.stdout.write(`${json}\n`);
+  writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+}
