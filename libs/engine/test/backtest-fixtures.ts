@@ -1,5 +1,5 @@
 // Hand-built inputs and configs for engine scenario tests.
-import type { BacktestInputs } from "../src/backtest/backtest-inputs.js";
+import { type BacktestInputs, dayIndexOf } from "../src/backtest/backtest-inputs.js";
 import * as C from "../src/backtest/config-vector.js";
 
 export interface InputsSpec {
@@ -9,7 +9,7 @@ export interface InputsSpec {
   beta?: number[];
   eod?: number[];
   windowOk?: number[];
-  /** Trading-day number per bar (defaults: all bars on one day). */
+  /** Trading day of each bar, counted from 2024-01-02 (default: all bars on day 0). */
   day?: number[];
   corr?: number[];
   hurst?: number[];
@@ -20,16 +20,14 @@ export interface InputsSpec {
 
 const f64 = (v: number[] | undefined) => (v ? Float64Array.from(v) : null);
 
+/** 2024-01-02 as a day number, so exit days print as real dates. */
+const FIRST_DAY = 19_724;
+
 export function makeInputs(s: InputsSpec): BacktestInputs {
   const n = s.z.length;
   const fill = (v: number[] | undefined, d: number) => Float64Array.from(v ?? new Array(n).fill(d));
-  const day = Int32Array.from(s.day ?? new Array(n).fill(19_723));
-  const dayIndex = new Int32Array(n);
-  let d = -1;
-  for (let i = 0; i < n; i++) {
-    if (i === 0 || day[i] !== day[i - 1]) d++;
-    dayIndex[i] = d;
-  }
+  const tradingDay = Int32Array.from((s.day ?? new Array(n).fill(0)).map((d) => FIRST_DAY + d));
+  const { dayIndex, nDays } = dayIndexOf(tradingDay);
   return {
     n,
     ts: Float64Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * 300_000),
@@ -45,9 +43,9 @@ export function makeInputs(s: InputsSpec): BacktestInputs {
     adfPvalue: f64(s.adfPvalue),
     eod: Uint8Array.from(s.eod ?? new Array(n).fill(0)),
     windowOk: Uint8Array.from(s.windowOk ?? new Array(n).fill(1)),
-    tradingDay: day,
+    tradingDay,
     dayIndex,
-    nDays: d + 1,
+    nDays,
   };
 }
 
@@ -77,28 +75,28 @@ export interface CfgSpec {
 
 const nan = (v: number | null | undefined) => (v === null || v === undefined ? Number.NaN : v);
 
-export function makeCfg(s: CfgSpec = {}): Float64Array {
-  const cfg = new Float64Array(C.CFG_LENGTH);
-  cfg[C.CFG_Z_ENTRY] = s.z_entry ?? 2;
-  cfg[C.CFG_Z_EXIT] = s.z_exit ?? 0;
-  cfg[C.CFG_Z_STOP] = nan(s.z_stop);
-  cfg[C.CFG_MAX_HOLD] = s.max_hold ?? 0;
-  cfg[C.CFG_DOLLAR_TP] = nan(s.dollar_tp);
-  cfg[C.CFG_DOLLAR_SL] = nan(s.dollar_sl);
-  cfg[C.CFG_MIN_CORR] = nan(s.min_corr);
-  cfg[C.CFG_MAX_HURST] = nan(s.max_hurst);
-  cfg[C.CFG_HL_MIN] = nan(s.hl_min);
-  cfg[C.CFG_HL_MAX] = nan(s.hl_max);
-  cfg[C.CFG_ADF_MAX_STAT] = nan(s.adf_max_stat);
-  cfg[C.CFG_ADF_MAX_PVALUE] = nan(s.adf_max_pvalue);
-  cfg[C.CFG_MIN_GATES] = s.min_gates ?? -1;
-  cfg[C.CFG_MULT_A] = s.mult_a ?? 1;
-  cfg[C.CFG_MULT_B] = s.mult_b ?? 1;
-  cfg[C.CFG_TICK_A] = s.tick_a ?? 1;
-  cfg[C.CFG_TICK_B] = s.tick_b ?? 1;
-  cfg[C.CFG_COMMISSION] = s.commission ?? 0;
-  cfg[C.CFG_SLIPPAGE_TICKS] = s.slippage_ticks ?? 0;
-  cfg[C.CFG_BASE_QTY] = s.base_qty ?? 1;
-  cfg[C.CFG_MAX_MULT] = s.max_mult ?? 1;
+/** Config vector at `offset` of `cfg`: ze 2, zx 0, optional features off, multipliers 1, no costs. */
+export function makeCfg(s: CfgSpec = {}, cfg = new Float64Array(C.CFG_LENGTH), offset = 0): Float64Array {
+  cfg[offset + C.CFG_Z_ENTRY] = s.z_entry ?? 2;
+  cfg[offset + C.CFG_Z_EXIT] = s.z_exit ?? 0;
+  cfg[offset + C.CFG_Z_STOP] = nan(s.z_stop);
+  cfg[offset + C.CFG_MAX_HOLD] = s.max_hold ?? 0;
+  cfg[offset + C.CFG_DOLLAR_TP] = nan(s.dollar_tp);
+  cfg[offset + C.CFG_DOLLAR_SL] = nan(s.dollar_sl);
+  cfg[offset + C.CFG_MIN_CORR] = nan(s.min_corr);
+  cfg[offset + C.CFG_MAX_HURST] = nan(s.max_hurst);
+  cfg[offset + C.CFG_HL_MIN] = nan(s.hl_min);
+  cfg[offset + C.CFG_HL_MAX] = nan(s.hl_max);
+  cfg[offset + C.CFG_ADF_MAX_STAT] = nan(s.adf_max_stat);
+  cfg[offset + C.CFG_ADF_MAX_PVALUE] = nan(s.adf_max_pvalue);
+  cfg[offset + C.CFG_MIN_GATES] = s.min_gates ?? -1;
+  cfg[offset + C.CFG_MULT_A] = s.mult_a ?? 1;
+  cfg[offset + C.CFG_MULT_B] = s.mult_b ?? 1;
+  cfg[offset + C.CFG_TICK_A] = s.tick_a ?? 1;
+  cfg[offset + C.CFG_TICK_B] = s.tick_b ?? 1;
+  cfg[offset + C.CFG_COMMISSION] = s.commission ?? 0;
+  cfg[offset + C.CFG_SLIPPAGE_TICKS] = s.slippage_ticks ?? 0;
+  cfg[offset + C.CFG_BASE_QTY] = s.base_qty ?? 1;
+  cfg[offset + C.CFG_MAX_MULT] = s.max_mult ?? 1;
   return cfg;
 }

@@ -1,6 +1,6 @@
 // Shared by the grid kernel tests: BacktestInputs from small plain arrays, a config vector with
 // named overrides, and one kernel run decoded into trade objects and a named statistics row.
-import { dayIndexOf, type BacktestInputs } from "../src/backtest/backtest-inputs.js";
+import type { BacktestInputs } from "../src/backtest/backtest-inputs.js";
 import * as C from "../src/backtest/config-vector.js";
 import { EXIT_REASON_NAMES } from "../src/backtest/enums.js";
 import { makeKernelScratch, runGridKernel } from "../src/backtest/grid-kernel.js";
@@ -15,105 +15,15 @@ import {
   statRowToObject,
 } from "../src/backtest/stat-row.js";
 import type { FoldStats } from "../src/backtest/trade.js";
+import { type CfgSpec, type InputsSpec, makeCfg, makeInputs } from "./backtest-fixtures.js";
 
-export interface InputArrays {
-  z: number[];
-  /** Defaults: A and B at 100, beta 1, no eod, window open, every bar on day 0. */
-  a?: number[];
-  b?: number[];
-  beta?: number[];
-  eod?: number[];
-  windowOk?: number[];
-  /** Trading-day number of each bar (non-decreasing). */
-  day?: number[];
-  corr?: number[];
-  hurst?: number[];
-  halfLife?: number[];
-  adfStat?: number[];
-  adfPvalue?: number[];
-}
+export type InputArrays = InputsSpec;
+export type ConfigValues = CfgSpec;
+export { makeInputs };
 
-const BAR_MS = 300_000;
-/** 2024-01-02 as a day number, so exit days print as real dates. */
-const FIRST_DAY = 19_724;
-
-export function makeInputs(s: InputArrays): BacktestInputs {
-  const n = s.z.length;
-  const fill = (v: number) => new Array<number>(n).fill(v);
-  const f64 = (xs: number[] | undefined, v: number) => Float64Array.from(xs ?? fill(v));
-  const opt = (xs: number[] | undefined) => (xs === undefined ? null : Float64Array.from(xs));
-  const tradingDay = Int32Array.from((s.day ?? fill(0)).map((d) => FIRST_DAY + d));
-  const { dayIndex, nDays } = dayIndexOf(tradingDay);
-  return {
-    n,
-    ts: Float64Array.from({ length: n }, (_, i) => i * BAR_MS),
-    barMs: BAR_MS,
-    closeA: f64(s.a, 100),
-    closeB: f64(s.b, 100),
-    beta: f64(s.beta, 1),
-    z: Float64Array.from(s.z),
-    corr: opt(s.corr),
-    hurst: opt(s.hurst),
-    halfLife: opt(s.halfLife),
-    adfStat: opt(s.adfStat),
-    adfPvalue: opt(s.adfPvalue),
-    eod: Uint8Array.from(s.eod ?? fill(0)),
-    windowOk: Uint8Array.from(s.windowOk ?? fill(1)),
-    tradingDay,
-    dayIndex,
-    nDays,
-  };
-}
-
-export interface ConfigValues {
-  z_entry?: number;
-  z_exit?: number;
-  z_stop?: number;
-  max_hold?: number;
-  dollar_tp?: number;
-  dollar_sl?: number;
-  min_corr?: number;
-  max_hurst?: number;
-  hl_min?: number;
-  hl_max?: number;
-  adf_max_stat?: number;
-  adf_max_pvalue?: number;
-  min_gates?: number;
-  mult_a?: number;
-  mult_b?: number;
-  tick_a?: number;
-  tick_b?: number;
-  commission?: number;
-  slippage_ticks?: number;
-  base_qty?: number;
-  max_mult?: number;
-}
-
-/** Config vector: ze 2, zx 0.5, everything optional off, multipliers 1, no costs, 1 contract. */
+/** Config vector for the kernel tests: as makeCfg, but z_exit 0.5 and NQ's tick by default. */
 export function makeConfig(v: ConfigValues, out = new Float64Array(C.CFG_LENGTH), offset = 0): Float64Array {
-  const NaN_ = Number.NaN;
-  out[offset + C.CFG_Z_ENTRY] = v.z_entry ?? 2;
-  out[offset + C.CFG_Z_EXIT] = v.z_exit ?? 0.5;
-  out[offset + C.CFG_Z_STOP] = v.z_stop ?? NaN_;
-  out[offset + C.CFG_MAX_HOLD] = v.max_hold ?? 0;
-  out[offset + C.CFG_DOLLAR_TP] = v.dollar_tp ?? NaN_;
-  out[offset + C.CFG_DOLLAR_SL] = v.dollar_sl ?? NaN_;
-  out[offset + C.CFG_MIN_CORR] = v.min_corr ?? NaN_;
-  out[offset + C.CFG_MAX_HURST] = v.max_hurst ?? NaN_;
-  out[offset + C.CFG_HL_MIN] = v.hl_min ?? NaN_;
-  out[offset + C.CFG_HL_MAX] = v.hl_max ?? NaN_;
-  out[offset + C.CFG_ADF_MAX_STAT] = v.adf_max_stat ?? NaN_;
-  out[offset + C.CFG_ADF_MAX_PVALUE] = v.adf_max_pvalue ?? NaN_;
-  out[offset + C.CFG_MIN_GATES] = v.min_gates ?? -1;
-  out[offset + C.CFG_MULT_A] = v.mult_a ?? 1;
-  out[offset + C.CFG_MULT_B] = v.mult_b ?? 1;
-  out[offset + C.CFG_TICK_A] = v.tick_a ?? 0.25;
-  out[offset + C.CFG_TICK_B] = v.tick_b ?? 1;
-  out[offset + C.CFG_COMMISSION] = v.commission ?? 0;
-  out[offset + C.CFG_SLIPPAGE_TICKS] = v.slippage_ticks ?? 0;
-  out[offset + C.CFG_BASE_QTY] = v.base_qty ?? 1;
-  out[offset + C.CFG_MAX_MULT] = v.max_mult ?? 1;
-  return out;
+  return makeCfg({ z_exit: 0.5, tick_a: 0.25, ...v }, out, offset);
 }
 
 export interface KernelTrade {
