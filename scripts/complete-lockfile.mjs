@@ -23,7 +23,7 @@ const guess = (name) => {
   return { os, cpu, musl: /musl/.test(name) };
 };
 let added = 0;
-for (const [path, meta] of Object.entries(pk)) {
+for (const meta of Object.values(pk)) {
   for (const [dep, ver] of Object.entries(meta.optionalDependencies ?? {})) {
     const key = `node_modules/${dep}`;
     if (pk[key]) continue;
