@@ -7,3 +7,4 @@ export * from "./spec/index.js";
 export * from "./synth/index.js";
 export * from "./time/tz.js";
 export * from "./backtest/index.js";
+export * from "./grid/index.js";

@@ -1,0 +1,85 @@
+// Per-group arrays, factorized (issue 4): the hedge (beta, alpha, spread) once per hedge setting,
+// z once per (hedge, zscore_window), each gate metric once per (hedge, its window). A group only
+// assembles cached pieces, so a grid over 4 OLS windows × 4 z windows fits 4 hedge runs, not 16.
+import {
+  kalmanHedge,
+  rollingAdf,
+  rollingHalfLife,
+  rollingHurst,
+  rollingLogReturnCorrelation,
+  rollingOls,
+  rollingZScore,
+  spread as spreadOf,
+} from "@pairgrid/stats";
+import type { PairBars } from "../data/index.js";
+import { logPrices } from "../indicators/compute-indicators.js";
+import type { GridSpec } from "../spec/grid-spec-schema.js";
+import type { Combination } from "../spec/param-defs.js";
+import { type PackedArrays, packArrays } from "./shared-arrays.js";
+
+interface Hedge {
+  beta: Float64Array;
+  spread: Float64Array;
+}
+
+export class GroupPrecompute {
+  private readonly y: Float64Array;
+  private readonly x: Float64Array;
+  private readonly cache = new Map<string, unknown>();
+  /** Number of hedge computations done (tests check the factorization). */
+  hedgeRuns = 0;
+
+  constructor(
+    pair: PairBars,
+    private readonly spec: GridSpec,
+  ) {
+    this.y = logPrices(pair.a.close);
+    this.x = logPrices(pair.b.close);
+  }
+
+  private memo<T>(key: string, make: () => T): T {
+    if (this.cache.has(key)) return this.cache.get(key) as T;
+    const v = make();
+    this.cache.set(key, v);
+    return v;
+  }
+
+  private hedge(c: Combination): { key: string; h: Hedge } {
+    const key = this.spec.hedge === "ols" ? `ols:${c.ols_window}` : `kalman:${c.delta}:${c.ve}`;
+    const h = this.memo(key, () => {
+      this.hedgeRuns++;
+      const hb =
+        this.spec.hedge === "ols"
+          ? rollingOls(this.y, this.x, c.ols_window!)
+          : kalmanHedge(this.y, this.x, c.delta ?? 1e-4, c.ve ?? 1e-3);
+      return { beta: hb.beta, spread: spreadOf(this.y, this.x, hb.beta, hb.alpha) };
+    });
+    return { key, h };
+  }
+
+  /** The group's arrays packed in one SharedArrayBuffer: beta, z and the gate metrics whose window is set. */
+  compute(c: Combination): PackedArrays {
+    const { key, h } = this.hedge(c);
+    const z = this.memo(`${key}|z:${c.zscore_window}`, () => rollingZScore(h.spread, c.zscore_window!).z);
+    const arrays: Record<string, Float64Array> = { beta: h.beta, z };
+    if (c.corr_window != null) {
+      arrays.corr = this.memo(`corr:${c.corr_window}`, () =>
+        rollingLogReturnCorrelation(this.y, this.x, c.corr_window!),
+      );
+    }
+    if (c.hurst_window != null) {
+      arrays.hurst = this.memo(`${key}|hurst:${c.hurst_window}`, () =>
+        rollingHurst(h.spread, c.hurst_window!, this.spec.gates.hurst_lags),
+      );
+    }
+    if (c.hl_window != null) {
+      arrays.halfLife = this.memo(`${key}|hl:${c.hl_window}`, () => rollingHalfLife(h.spread, c.hl_window!));
+    }
+    if (c.adf_window != null) {
+      const adf = this.memo(`${key}|adf:${c.adf_window}`, () => rollingAdf(h.spread, c.adf_window!));
+      arrays.adfStat = adf.stat;
+      arrays.adfPvalue = adf.pvalue;
+    }
+    return packArrays(arrays);
+  }
+}

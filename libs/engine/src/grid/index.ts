@@ -1,0 +1,5 @@
+export * from "./grid-data.js";
+export * from "./grid-plan.js";
+export * from "./group-precompute.js";
+export * from "./run-chunk.js";
+export * from "./shared-arrays.js";

@@ -1,0 +1,101 @@
+// The chunk function: one group's shared arrays, a range of threshold indices, the grid kernel
+// per valid combination. `pairgrid run`'s threads and the cluster's queue workers both call this.
+import type { BacktestInputs } from "../backtest/backtest-inputs.js";
+import { CFG_LENGTH, fillConfig } from "../backtest/config-vector.js";
+import { type KernelScratch, makeKernelScratch, runGridKernel } from "../backtest/grid-kernel.js";
+import { FOLD_WIDTH, N_STATS } from "../backtest/stat-row.js";
+import type { GridSpec } from "../spec/grid-spec-schema.js";
+import { PARAM_NAMES } from "../spec/param-defs.js";
+import {
+  type Chunk,
+  combinationAt,
+  type GridPlan,
+  groupBase,
+  isValidCombination,
+  paramVector,
+} from "./grid-plan.js";
+import { type PackedArrays, unpackArrays } from "./shared-arrays.js";
+
+/** Bar arrays common to every group: closes and calendar (ENGINE.md §1–2). */
+export const BASE_ARRAYS = ["ts", "closeA", "closeB", "eod", "windowOk", "tradingDay", "dayIndex"] as const;
+
+export interface ChunkResult {
+  chunkId: number;
+  /** Number of rows (valid combinations) in this chunk. */
+  k: number;
+  /** Combinations of the chunk skipped as invalid. */
+  skipped: number;
+  comboIds: Float64Array;
+  params: Float64Array;
+  stats: Float64Array;
+  folds: Float64Array;
+  nFolds: number;
+}
+
+/** BacktestInputs over packed base and group buffers (views, no copy). */
+export function inputsFromPacked(
+  base: PackedArrays,
+  group: PackedArrays,
+  barMs: number,
+  nDays: number,
+): BacktestInputs {
+  const b = unpackArrays(base);
+  const g = unpackArrays(group) as Record<string, Float64Array>;
+  return {
+    n: base.n,
+    ts: b.ts as Float64Array,
+    barMs,
+    closeA: b.closeA as Float64Array,
+    closeB: b.closeB as Float64Array,
+    beta: g.beta!,
+    z: g.z!,
+    corr: g.corr ?? null,
+    hurst: g.hurst ?? null,
+    halfLife: g.halfLife ?? null,
+    adfStat: g.adfStat ?? null,
+    adfPvalue: g.adfPvalue ?? null,
+    eod: b.eod as Uint8Array,
+    windowOk: b.windowOk as Uint8Array,
+    tradingDay: b.tradingDay as Int32Array,
+    dayIndex: b.dayIndex as Int32Array,
+    nDays,
+  };
+}
+
+export function runChunk(
+  spec: GridSpec,
+  plan: GridPlan,
+  inputs: BacktestInputs,
+  chunk: Chunk,
+  scratch: KernelScratch = makeKernelScratch(inputs.nDays),
+): ChunkResult {
+  const nFolds = spec.rank.folds;
+  const size = chunk.t1 - chunk.t0;
+  const comboIds = new Float64Array(size);
+  const params = new Float64Array(size * PARAM_NAMES.length);
+  const stats = new Float64Array(size * N_STATS);
+  const folds = new Float64Array(size * nFolds * FOLD_WIDTH);
+  const cfg = new Float64Array(CFG_LENGTH);
+  const base = groupBase(plan, chunk.group);
+  let k = 0;
+  for (let t = chunk.t0; t < chunk.t1; t++) {
+    const id = base + plan.thresholdOffset[t]!;
+    const c = combinationAt(plan, id);
+    if (!isValidCombination(plan, c)) continue;
+    fillConfig(cfg, spec, c);
+    runGridKernel(inputs, cfg, 0, stats, k * N_STATS, folds, k * nFolds * FOLD_WIDTH, nFolds, scratch, null);
+    comboIds[k] = id;
+    paramVector(c, params, k * PARAM_NAMES.length);
+    k++;
+  }
+  return {
+    chunkId: chunk.chunkId,
+    k,
+    skipped: size - k,
+    comboIds: comboIds.slice(0, k),
+    params: params.slice(0, k * PARAM_NAMES.length),
+    stats: stats.slice(0, k * N_STATS),
+    folds: folds.slice(0, k * nFolds * FOLD_WIDTH),
+    nFolds,
+  };
+}
