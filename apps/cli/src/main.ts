@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { registerBacktestCommand } from "./commands/backtest.js";
 import { registerDataCommands } from "./commands/data.js";
 import { registerIndicatorsCommand } from "./commands/indicators.js";
+import { registerTopCommand } from "./commands/top.js";
 import { runCli } from "./run-cli.js";
 
 const program = new Command("pairgrid")
@@ -12,5 +13,6 @@ const program = new Command("pairgrid")
 registerDataCommands(program);
 registerIndicatorsCommand(program);
 registerBacktestCommand(program);
+registerTopCommand(program);
 
 await runCli(program, process.argv);

@@ -1,0 +1,128 @@
+// `pairgrid top`: the best rows of a job in a results file, as an aligned table or as JSON.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { InputError } from "@pairgrid/engine";
+import { checkRankable, type JobRecord, ResultsDb } from "@pairgrid/resultsdb";
+import type { Command } from "commander";
+
+interface TopFlags {
+  db: string;
+  job?: string;
+  by?: string;
+  limit: string;
+  minTrades?: string;
+  order?: string;
+  json?: boolean;
+}
+
+/** Statistics shown after the varying parameters, in this order (plus the ranking one). */
+const SHOWN_STATS = ["n_trades", "total_pnl", "sharpe", "dsr", "max_dd", "win_rate", "profit_factor"];
+
+function countFlag(flag: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) {
+    throw new InputError(`${flag}: expected an integer ≥ ${min}, got '${text}'`, flag);
+  }
+  return n;
+}
+
+/** The ranking a job asked for in its spec (`rank.by`, `rank.min_trades`), where it says. */
+function specRank(job: JobRecord): { by?: string; minTrades?: number } {
+  const rank = (job.spec as { rank?: { by?: unknown; min_trades?: unknown } } | null)?.rank;
+  return {
+    by: typeof rank?.by === "string" ? rank.by : undefined,
+    minTrades: typeof rank?.min_trades === "number" ? rank.min_trades : undefined,
+  };
+}
+
+function cell(name: string, v: unknown): string {
+  if (v === null || v === undefined) return "—";
+  if (typeof v !== "number") return String(v);
+  if (name === "combo_id" || name.startsWith("n_")) return String(v);
+  if (name.endsWith("pnl") || name === "max_dd") return v.toFixed(2);
+  if (name === "sharpe" || name === "dsr" || name === "win_rate" || name === "profit_factor")
+    return v.toFixed(3);
+  return String(Number(v.toPrecision(6))); // parameters: as written in the spec, without float noise
+}
+
+/** Right-aligned columns under a header line; one line per row. */
+export function formatTopTable(
+  rows: Record<string, unknown>[],
+  params: readonly string[],
+  by: string,
+): string {
+  const stats = SHOWN_STATS.includes(by) ? SHOWN_STATS : [...SHOWN_STATS, by];
+  const columns = ["rank", "combo_id", ...params, ...stats];
+  const body = rows.map((r, i) => [String(i + 1), ...columns.slice(1).map((c) => cell(c, r[c]))]);
+  const widths = columns.map((c, j) => Math.max(c.length, ...body.map((b) => b[j]!.length)));
+  const line = (cells: string[]) => cells.map((s, j) => s.padStart(widths[j]!)).join("  ");
+  return [line(columns), ...body.map(line)].join("\n");
+}
+
+/** `pairgrid top [--db FILE] [--job ID] [--by METRIC] [--limit N] [--min-trades N] [--json]` */
+export function registerTopCommand(program: Command): void {
+  program
+    .command("top")
+    .description("best rows of a job in a results database (default: the latest job)")
+    .option("--db <file.duckdb>", "results file", "pairgrid.duckdb")
+    .option("--job <id>", "job to rank (default: the most recent)")
+    .option("--by <metric>", "statistic to rank by, or dsr (default: the job's rank.by, else sharpe)")
+    .option("--limit <n>", "rows to show", "20")
+    .option(
+      "--min-trades <n>",
+      "leave out rows with fewer trades (default: the job's rank.min_trades, else 0)",
+    )
+    .option("--order <asc|desc>", "sort direction (default: asc for max_dd, desc otherwise)")
+    .option("--json", "print an array of row objects (null for NULL) instead of a table")
+    .action(async (opts: TopFlags) => {
+      const file = resolve(opts.db);
+      if (!existsSync(file)) throw new InputError(`--db ${opts.db}: no such file`, "--db");
+      const limit = countFlag("--limit", opts.limit, 1);
+      const minTradesFlag =
+        opts.minTrades === undefined ? undefined : countFlag("--min-trades", opts.minTrades, 0);
+      if (opts.order !== undefined && opts.order !== "asc" && opts.order !== "desc") {
+        throw new InputError(`--order: expected asc or desc, got '${opts.order}'`, "--order");
+      }
+      // read-only: a run or coordinator may be writing other jobs (DuckDB then refuses the lock,
+      // which surfaces as a one-line InputError naming the file)
+      const db = await ResultsDb.open(file, { readOnly: true });
+      try {
+        const job = await resolveJob(db, opts.job, opts.db);
+        const fromSpec = specRank(job);
+        const by = opts.by ?? fromSpec.by ?? "sharpe";
+        try {
+          checkRankable(by);
+        } catch (err) {
+          const from = opts.by !== undefined ? "--by" : `rank.by of job ${job.job_id}`;
+          throw new InputError(`${from}: ${(err as Error).message}`, "--by");
+        }
+        const minTrades = minTradesFlag ?? fromSpec.minTrades ?? 0;
+        // a drawdown ranks best when smallest; every other statistic when largest
+        const ascending = opts.order ? opts.order === "asc" : by === "max_dd";
+        const rows = await db.top({ jobId: job.job_id, by, minTrades, limit, ascending });
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(rows)}\n`);
+          return;
+        }
+        const params = await db.varyingParams(job.job_id);
+        process.stdout.write(
+          `job ${job.job_id} (${job.name}, ${job.status}, ${job.n_done}/${job.n_combos} rows): ` +
+            `top ${rows.length} by ${by}${ascending ? " ascending" : ""}, n_trades ≥ ${minTrades}\n`,
+        );
+        if (rows.length > 0) process.stdout.write(`${formatTopTable(rows, params, by)}\n`);
+      } finally {
+        await db.close();
+      }
+    });
+}
+
+async function resolveJob(db: ResultsDb, jobId: string | undefined, dbFlag: string): Promise<JobRecord> {
+  if (jobId !== undefined) {
+    const job = await db.getJob(jobId);
+    if (!job) throw new InputError(`--job ${jobId}: no such job in ${dbFlag}`, "--job");
+    return job;
+  }
+  const [latest] = await db.listJobs();
+  if (!latest) throw new InputError(`--db ${dbFlag}: no jobs in this results file`, "--db");
+  return latest;
+}

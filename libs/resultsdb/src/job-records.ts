@@ -1,0 +1,97 @@
+// The `jobs` table: one row per grid run, its spec as JSON, status and progress.
+import { BIGINT, type DuckDBConnection, INTEGER, VARCHAR } from "@duckdb/node-api";
+import { InputError } from "@pairgrid/engine";
+import { JOB_STATUSES, type JobStatus } from "./schema.js";
+
+export interface JobRecord {
+  job_id: string;
+  name: string;
+  /** The grid spec as submitted (stored as JSON). */
+  spec: unknown;
+  status: JobStatus;
+  n_combos: number;
+  n_chunks: number;
+  /** Rows ingested so far (combinations, not chunks). */
+  n_done: number;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+export interface NewJob {
+  job_id: string;
+  name: string;
+  spec: unknown;
+  n_combos: number;
+  n_chunks: number;
+}
+
+const JOB_COLUMNS = "job_id, name, spec, status, n_combos, n_chunks, n_done, created_at, finished_at";
+/** Newest first; rowid breaks ties between jobs created within the same transaction time. */
+const NEWEST_FIRST = "ORDER BY created_at DESC, rowid DESC";
+
+function toJobRecord(row: Record<string, unknown>): JobRecord {
+  const spec = row.spec;
+  return {
+    job_id: String(row.job_id),
+    name: String(row.name),
+    spec: typeof spec === "string" ? JSON.parse(spec) : null,
+    status: row.status as JobStatus,
+    n_combos: Number(row.n_combos),
+    n_chunks: Number(row.n_chunks),
+    n_done: Number(row.n_done),
+    created_at: row.created_at as Date,
+    finished_at: (row.finished_at as Date | null) ?? null,
+  };
+}
+
+export async function insertJob(conn: DuckDBConnection, job: NewJob): Promise<void> {
+  const existing = await conn.runAndReadAll("SELECT 1 FROM jobs WHERE job_id = $1", [job.job_id], [VARCHAR]);
+  if (existing.currentRowCount > 0) throw new InputError(`job '${job.job_id}' already exists`);
+  await conn.run(
+    "INSERT INTO jobs (job_id, name, spec, status, n_combos, n_chunks) VALUES ($1, $2, $3::JSON, 'running', $4, $5)",
+    [job.job_id, job.name, JSON.stringify(job.spec ?? null), BigInt(job.n_combos), job.n_chunks],
+    [VARCHAR, VARCHAR, VARCHAR, BIGINT, INTEGER],
+  );
+}
+
+export async function selectJob(conn: DuckDBConnection, jobId: string): Promise<JobRecord | null> {
+  const reader = await conn.runAndReadAll(
+    `SELECT ${JOB_COLUMNS} FROM jobs WHERE job_id = $1`,
+    [jobId],
+    [VARCHAR],
+  );
+  const row = reader.getRowObjectsJS()[0];
+  return row ? toJobRecord(row) : null;
+}
+
+/** Every job, newest first. */
+export async function selectJobs(conn: DuckDBConnection): Promise<JobRecord[]> {
+  const reader = await conn.runAndReadAll(`SELECT ${JOB_COLUMNS} FROM jobs ${NEWEST_FIRST}`);
+  return reader.getRowObjectsJS().map(toJobRecord);
+}
+
+/** The job a ranking means when none is named: the most recently created. */
+export async function latestJobId(conn: DuckDBConnection): Promise<string | null> {
+  const reader = await conn.runAndReadAll(`SELECT job_id FROM jobs ${NEWEST_FIRST} LIMIT 1`);
+  const row = reader.getRowsJS()[0];
+  return row ? String(row[0]) : null;
+}
+
+export async function updateJobStatus(
+  conn: DuckDBConnection,
+  jobId: string,
+  status: JobStatus,
+  finished: boolean | undefined,
+): Promise<void> {
+  if (!(JOB_STATUSES as readonly string[]).includes(status)) {
+    throw new InputError(`unknown job status '${status}' (one of: ${JOB_STATUSES.join(", ")})`);
+  }
+  // true stamps the end, false clears it (a job resumed), undefined leaves it as it was
+  const finishedAt = finished === undefined ? "finished_at" : finished ? "current_timestamp" : "NULL";
+  const reader = await conn.runAndReadAll(
+    `UPDATE jobs SET status = $2, finished_at = ${finishedAt} WHERE job_id = $1 RETURNING job_id`,
+    [jobId, status],
+    [VARCHAR, VARCHAR],
+  );
+  if (reader.currentRowCount === 0) throw new InputError(`unknown job '${jobId}'`);
+}

@@ -1,0 +1,177 @@
+// The results file of grid runs: jobs, one row per combination, fold statistics and the chunk
+// ledger that makes ingest exactly-once. One DuckDB instance and connection per open file.
+import { existsSync } from "node:fs";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { InputError } from "@pairgrid/engine";
+import type { ChunkBatch } from "./chunk-batch.js";
+import {
+  checkedChunk,
+  type IngestHooks,
+  ingestChunksAtomically,
+  LedgerStatements,
+  type PendingChunk,
+  type TableLayouts,
+} from "./chunk-ingest.js";
+import { finalizeJobDsr } from "./dsr-finalize.js";
+import {
+  insertJob,
+  type JobRecord,
+  latestJobId,
+  type NewJob,
+  selectJob,
+  selectJobs,
+  updateJobStatus,
+} from "./job-records.js";
+import { GroupCommitter } from "./group-commit.js";
+import { ensureSchema, hasSchema, type JobStatus, tableColumnNames } from "./schema.js";
+import { SerialQueue } from "./serial-queue.js";
+import { type TopOptions, topRows, varyingParams } from "./top-query.js";
+
+export interface OpenOptions {
+  /** Open without write access (and without creating anything): `pairgrid top`, dashboards. */
+  readOnly?: boolean;
+}
+
+/** First line of a DuckDB error, for one-line messages ("IO Error: Could not set lock …"). */
+const firstLine = (err: unknown) => String((err as Error)?.message ?? err).split("\n")[0];
+
+export class ResultsDb {
+  /** Test seam for the atomicity tests; never set in production code. */
+  ingestHooks: IngestHooks = {};
+  private readonly queue = new SerialQueue();
+  private closed = false;
+  /** Prepared on the first ingest (a read-only file never needs them). */
+  private ledger: LedgerStatements | null = null;
+  private readonly ingestQueue = new GroupCommitter(
+    (task) => this.serial(task),
+    (chunks) => this.writeChunks(chunks),
+  );
+
+  private constructor(
+    readonly file: string,
+    readonly readOnly: boolean,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    private readonly layouts: TableLayouts,
+  ) {}
+
+  /** Opens (read-write: creating if needed, with its schema) a results file. */
+  static async open(file: string, opts: OpenOptions = {}): Promise<ResultsDb> {
+    const readOnly = opts.readOnly ?? false;
+    if (readOnly && !existsSync(file)) throw new InputError(`${file}: no such results database`);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(file, readOnly ? { access_mode: "READ_ONLY" } : {});
+    } catch (err) {
+      // typically the lock another process holds while it writes the file, or not a DuckDB file
+      throw new InputError(`${file}: ${firstLine(err)}`);
+    }
+    const conn = await instance.connect();
+    try {
+      if (readOnly) {
+        if (!(await hasSchema(conn))) throw new InputError(`${file}: not a pairgrid results database`);
+      } else {
+        await ensureSchema(conn);
+      }
+      const layouts: TableLayouts = {
+        results: await tableColumnNames(conn, "results"),
+        results_folds: await tableColumnNames(conn, "results_folds"),
+      };
+      return new ResultsDb(file, readOnly, instance, conn, layouts);
+    } catch (err) {
+      conn.closeSync();
+      instance.closeSync();
+      throw err;
+    }
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    return this.queue.run(() => {
+      if (this.closed) throw new Error(`${this.file}: results database is closed`);
+      return task();
+    });
+  }
+
+  /** Registers a job with status `running` and n_done 0. */
+  createJob(job: NewJob): Promise<void> {
+    return this.serial(() => insertJob(this.conn, job));
+  }
+
+  getJob(jobId: string): Promise<JobRecord | null> {
+    return this.serial(() => selectJob(this.conn, jobId));
+  }
+
+  /** Every job, newest first. */
+  listJobs(): Promise<JobRecord[]> {
+    return this.serial(() => selectJobs(this.conn));
+  }
+
+  /**
+   * Exactly once: the chunk's rows, fold rows and its ledger row for (jobId, chunkId) in ONE
+   * transaction, and jobs.n_done raised by the row count. Returns false, writing nothing, when
+   * the chunk is already in the ledger (a redelivered or retried chunk). Chunks submitted while
+   * an earlier ingest runs are committed together (group-commit.ts), so the batch's arrays must
+   * stay untouched until the promise settles.
+   */
+  async ingestChunk(jobId: string, chunkId: number, batch: ChunkBatch): Promise<boolean> {
+    if (this.readOnly) throw new Error(`${this.file}: opened read-only`);
+    // a malformed batch is refused here, alone, before it can share a transaction with others
+    return this.ingestQueue.submit(checkedChunk(jobId, chunkId, batch));
+  }
+
+  /** One transaction for chunks that queued up together (see group-commit.ts). */
+  private async writeChunks(chunks: readonly PendingChunk[]): Promise<boolean[]> {
+    this.ledger ??= await LedgerStatements.prepare(this.conn);
+    return ingestChunksAtomically(this.conn, this.layouts, this.ledger, chunks, this.ingestHooks);
+  }
+
+  /** Chunk ids already in the ledger: what a resumed job can skip. */
+  doneChunks(jobId: string): Promise<Set<number>> {
+    return this.serial(async () => {
+      const reader = await this.conn.runAndReadAll("SELECT chunk_id FROM chunks WHERE job_id = $1", [jobId]);
+      return new Set(reader.getRowsJS().map((r) => Number(r[0])));
+    });
+  }
+
+  /** Sets a job's status; `finished` true stamps finished_at now, false clears it. */
+  setStatus(jobId: string, status: JobStatus, finished?: boolean): Promise<void> {
+    return this.serial(() => updateJobStatus(this.conn, jobId, status, finished));
+  }
+
+  /** Fills results.dsr for every row of the job (ENGINE.md §7: N = all the job's rows). */
+  async finalizeDsr(jobId: string): Promise<void> {
+    await this.serial(() => finalizeJobDsr(this.conn, jobId));
+  }
+
+  /** The best rows of a job (default: the latest job) by a RANKABLE statistic. */
+  top(opts: TopOptions): Promise<Record<string, unknown>[]> {
+    return this.serial(async () => topRows(this.conn, await this.resolveJob(opts.jobId), opts));
+  }
+
+  /** Parameters that are not constant (or all NULL) over the job's rows. */
+  varyingParams(jobId?: string): Promise<string[]> {
+    return this.serial(async () => varyingParams(this.conn, await this.resolveJob(jobId)));
+  }
+
+  /** The job id a query means: the one named (which must exist) or the latest. */
+  private async resolveJob(jobId: string | undefined): Promise<string> {
+    if (jobId !== undefined) {
+      if (!(await selectJob(this.conn, jobId))) throw new InputError(`${this.file}: unknown job '${jobId}'`);
+      return jobId;
+    }
+    const latest = await latestJobId(this.conn);
+    if (latest === null) throw new InputError(`${this.file}: no jobs yet`);
+    return latest;
+  }
+
+  /** Waits for queued calls, then closes the connection and the database (releasing the file). */
+  async close(): Promise<void> {
+    await this.queue.run(async () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.ledger?.destroy();
+      this.conn.closeSync();
+      this.instance.closeSync();
+    });
+  }
+}

@@ -1,0 +1,79 @@
+// Ranked rows of one job (`pairgrid top`, GET /jobs/:id/results): parameters, §7 statistics and
+// dsr, sorted by a RANKABLE statistic with NULLs last, among rows with enough trades.
+import { BIGINT, type DuckDBConnection, VARCHAR } from "@duckdb/node-api";
+import { InputError, PARAM_NAMES, RANKABLE, STAT_NAMES } from "@pairgrid/engine";
+import { ident } from "./schema.js";
+
+export interface TopOptions {
+  /** Job to rank; default the most recently created one. */
+  jobId?: string;
+  /** A RANKABLE name: a §7 statistic or `dsr`. */
+  by: string;
+  /** Rows with fewer trades are left out. */
+  minTrades: number;
+  limit: number;
+  /** Smallest first (e.g. `max_dd`); default largest first. */
+  ascending?: boolean;
+}
+
+/** Columns of a ranked row, in output order. */
+export const TOP_COLUMNS: readonly string[] = ["combo_id", ...PARAM_NAMES, ...STAT_NAMES, "dsr"];
+
+export function checkRankable(by: string): void {
+  if (!(RANKABLE as readonly string[]).includes(by)) {
+    throw new InputError(`unknown metric '${by}' (one of: ${RANKABLE.join(", ")})`, "by");
+  }
+}
+
+function checkCount(name: string, v: number, min: number): void {
+  if (!Number.isSafeInteger(v) || v < min) {
+    throw new InputError(`${name} must be an integer ≥ ${min}, got ${v}`, name);
+  }
+}
+
+/** DuckDB BIGINT arrives as bigint; every value here fits a double (ids < 2^53). */
+function plainRow(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of TOP_COLUMNS) {
+    const v = row[name];
+    out[name] = typeof v === "bigint" ? Number(v) : (v ?? null);
+  }
+  return out;
+}
+
+export async function topRows(
+  conn: DuckDBConnection,
+  jobId: string,
+  opts: Omit<TopOptions, "jobId">,
+): Promise<Record<string, unknown>[]> {
+  checkRankable(opts.by);
+  checkCount("min_trades", opts.minTrades, 0);
+  checkCount("limit", opts.limit, 1);
+  const direction = opts.ascending ? "ASC" : "DESC";
+  // `by` is checked against RANKABLE above, so splicing it into the SQL is safe
+  const reader = await conn.runAndReadAll(
+    `SELECT ${TOP_COLUMNS.map(ident).join(", ")} FROM results ` +
+      `WHERE job_id = $1 AND n_trades >= $2 ` +
+      `ORDER BY ${ident(opts.by)} ${direction} NULLS LAST, combo_id ASC LIMIT $3`,
+    [jobId, BigInt(opts.minTrades), BigInt(opts.limit)],
+    [VARCHAR, BIGINT, BIGINT],
+  );
+  return reader.getRowObjectsJS().map(plainRow);
+}
+
+/**
+ * Parameters that take more than one value (NULL counting as a value) across the job's rows: the
+ * ones worth a column when showing its ranking.
+ */
+export async function varyingParams(conn: DuckDBConnection, jobId: string): Promise<string[]> {
+  const distinct = PARAM_NAMES.map(
+    (p) => `(count(DISTINCT ${ident(p)}) + max(CASE WHEN ${ident(p)} IS NULL THEN 1 ELSE 0 END))::INTEGER`,
+  );
+  const reader = await conn.runAndReadAll(
+    `SELECT ${distinct.join(", ")} FROM results WHERE job_id = $1`,
+    [jobId],
+    [VARCHAR],
+  );
+  const counts = reader.getRowsJS()[0] ?? [];
+  return PARAM_NAMES.filter((_, j) => Number(counts[j] ?? 0) > 1);
+}
