@@ -6,7 +6,14 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const workspaces = ["libs/stats", "libs/engine", "libs/resultsdb", "apps/worker", "apps/cli", "apps/coordinator"];
+const workspaces = [
+  "libs/stats",
+  "libs/engine",
+  "libs/resultsdb",
+  "apps/worker",
+  "apps/cli",
+  "apps/coordinator",
+];
 const filters = process.argv.slice(2);
 
 function walk(dir, out) {

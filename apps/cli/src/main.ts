@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { registerBacktestCommand } from "./commands/backtest.js";
 import { registerDataCommands } from "./commands/data.js";
 import { registerIndicatorsCommand } from "./commands/indicators.js";
+import { registerRunCommand } from "./commands/run.js";
 import { registerTopCommand } from "./commands/top.js";
 import { runCli } from "./run-cli.js";
 
@@ -13,6 +14,7 @@ const program = new Command("pairgrid")
 registerDataCommands(program);
 registerIndicatorsCommand(program);
 registerBacktestCommand(program);
+registerRunCommand(program);
 registerTopCommand(program);
 
 await runCli(program, process.argv);

@@ -1,1 +1,2 @@
-export {};
+export * from "./chunk-task.js";
+export * from "./local-pool.js";

@@ -17,6 +17,9 @@ import type { GridSpec } from "../spec/grid-spec-schema.js";
 import type { Combination } from "../spec/param-defs.js";
 import { type PackedArrays, packArrays } from "./shared-arrays.js";
 
+/** Arrays kept (each n doubles): hedges, z-scores and gate metrics together. */
+const MAX_CACHED = 48;
+
 interface Hedge {
   beta: Float64Array;
   spread: Float64Array;
@@ -37,10 +40,20 @@ export class GroupPrecompute {
     this.x = logPrices(pair.b.close);
   }
 
+  /**
+   * Cached by key, least recently used first out: a group order that revisits hedges (hedge axes
+   * after the window axes under `params`) recomputes some arrays rather than keeping them all.
+   */
   private memo<T>(key: string, make: () => T): T {
-    if (this.cache.has(key)) return this.cache.get(key) as T;
+    if (this.cache.has(key)) {
+      const v = this.cache.get(key) as T;
+      this.cache.delete(key);
+      this.cache.set(key, v);
+      return v;
+    }
     const v = make();
     this.cache.set(key, v);
+    if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     return v;
   }
 

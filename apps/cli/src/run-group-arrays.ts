@@ -1,0 +1,81 @@
+// The groups' precomputed arrays while a run is in progress. A group is computed (in the main
+// thread) when its first chunk is dispatched and dropped when its last chunk is done, so only the
+// groups with chunks in flight are in memory — a few, since chunks are dispatched group-major.
+import {
+  type Chunk,
+  type GridPlan,
+  type GridSpec,
+  GroupPrecompute,
+  groupCombination,
+  type PackedArrays,
+  type PairBars,
+} from "@pairgrid/engine";
+
+export class GroupArrays {
+  private readonly live = new Map<number, PackedArrays>();
+  private readonly remaining = new Map<number, number>();
+  /** Last group (in dispatch order) of each hedge setting. */
+  private readonly lastOfHedge = new Map<string, number>();
+  private precompute: GroupPrecompute;
+  private currentHedge: string | null = null;
+  /** Time spent computing groups, for the run's time split. */
+  ms = 0;
+
+  constructor(
+    private readonly pair: PairBars,
+    private readonly spec: GridSpec,
+    private readonly plan: GridPlan,
+    chunks: readonly Chunk[],
+  ) {
+    this.precompute = new GroupPrecompute(pair, spec);
+    for (const c of chunks) {
+      this.remaining.set(c.group, (this.remaining.get(c.group) ?? 0) + 1);
+      this.lastOfHedge.set(this.hedgeOf(c.group), c.group);
+    }
+  }
+
+  /** The hedge setting of a group, as GroupPrecompute memoizes it. */
+  private hedgeOf(g: number): string {
+    const c = groupCombination(this.plan, g);
+    return this.spec.hedge === "ols" ? `ols:${c.ols_window}` : `kalman:${c.delta}:${c.ve}`;
+  }
+
+  /** The arrays of group g, computed on first use. Groups must be first used in increasing order. */
+  acquire(g: number): PackedArrays {
+    let arrays = this.live.get(g);
+    if (arrays === undefined) {
+      const t0 = performance.now();
+      this.rotatePrecompute(g);
+      arrays = this.precompute.compute(groupCombination(this.plan, g));
+      this.live.set(g, arrays);
+      this.ms += performance.now() - t0;
+    }
+    return arrays;
+  }
+
+  /**
+   * GroupPrecompute memoizes every hedge, z and gate array it ever made. When the hedge setting
+   * changes and the previous one has no group left (the usual case: hedge axes come first under
+   * `params`), its arrays are dead; a fresh GroupPrecompute lets them go.
+   */
+  private rotatePrecompute(g: number): void {
+    const hedge = this.hedgeOf(g);
+    const previous = this.currentHedge;
+    if (previous !== null && previous !== hedge && this.lastOfHedge.get(previous)! < g) {
+      this.precompute = new GroupPrecompute(this.pair, this.spec);
+    }
+    this.currentHedge = hedge;
+  }
+
+  /** One chunk of group g is done; the group's arrays go when none is left. */
+  release(g: number): void {
+    const left = (this.remaining.get(g) ?? 1) - 1;
+    this.remaining.set(g, left);
+    if (left <= 0) this.live.delete(g);
+  }
+
+  /** Groups currently held (tests check the bound). */
+  get liveGroups(): number {
+    return this.live.size;
+  }
+}

@@ -1,0 +1,149 @@
+// `pairgrid run`: check and plan the grid (refusing a bad or oversized one before any data is
+// read), load the data once, create or resume the job, run the chunks, then rank. Returns the
+// exit code: 0 done, 130 stopped by a signal (job cancelled, resumable).
+import {
+  type GridPlan,
+  type GridSpec,
+  loadSlowPair,
+  loadSpecFile,
+  packGridData,
+  planGrid,
+} from "@pairgrid/engine";
+import { ResultsDb } from "@pairgrid/resultsdb";
+import { formatTopTable } from "./commands/top.js";
+import { printLoadReports } from "./load-report.js";
+import { defaultChunkSize } from "./run-chunking.js";
+import { type ExecuteOutcome, executeChunks } from "./run-execute.js";
+import type { RunSettings } from "./run-flags.js";
+import { createRunJob, resumeRunJob, type RunJob } from "./run-job.js";
+import { grouped } from "./run-progress.js";
+import { StopRequest, watchStopSignals } from "./run-stop.js";
+import { countValidCombinations } from "./run-valid-count.js";
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+export async function runLocalGrid(specPath: string, s: RunSettings): Promise<number> {
+  const log = s.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
+  const { spec } = loadSpecFile(specPath);
+  const plan = planGrid(spec, s.maxCombos);
+  const db = await ResultsDb.open(s.db);
+  try {
+    // a resume is checked (spec, chunk size) before the data is loaded
+    let job: RunJob | null = s.resume ? await resumeRunJob(db, s.resume, spec, plan, s.chunkSize) : null;
+    const tLoad = performance.now();
+    const sp = await loadSlowPair(spec);
+    const data = packGridData(sp);
+    const loadMs = performance.now() - tLoad;
+    printLoadReports(log, sp.reports);
+    if (job) {
+      await db.setStatus(job.jobId, "running", false);
+    } else {
+      const size = s.chunkSize ?? defaultChunkSize(plan, s.threads);
+      job = await createRunJob(db, spec, plan, size, countValidCombinations(plan));
+    }
+    process.stdout.write(`job ${job.jobId}\n`);
+    logPlan(log, spec, plan, job, s, sp.pair.ts.length);
+
+    // From here a signal stops the run instead of killing the process, until the job is marked;
+    // one arriving after the last chunk changes nothing. The notice goes to stderr even with
+    // --quiet: the user pressed a key and waits for an answer.
+    const stop = new StopRequest();
+    const unwatch = watchStopSignals(stop, (line) => process.stderr.write(`${line}\n`));
+    try {
+      let out: ExecuteOutcome;
+      try {
+        out = await executeChunks({
+          db,
+          jobId: job.jobId,
+          spec,
+          plan,
+          pair: sp.pair,
+          data,
+          chunks: job.toRun,
+          threads: s.threads,
+          stop,
+          progress: s.quiet ? "off" : process.stderr.isTTY ? "bar" : "lines",
+          log,
+        });
+      } catch (err) {
+        // best effort: the database itself may be what failed; the original error matters more
+        await db.setStatus(job.jobId, "failed", true).catch(() => undefined);
+        throw err;
+      }
+      logTimes(log, out, loadMs);
+      if (out.stopped) {
+        await db.setStatus(job.jobId, "cancelled", true);
+        printResumeHint(specPath, s, job, out);
+        return 130;
+      }
+      await db.finalizeDsr(job.jobId);
+      await db.setStatus(job.jobId, "done", true);
+    } finally {
+      unwatch();
+    }
+    await printTop(db, spec, plan, job.jobId, specPath);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+function logPlan(
+  log: (s: string) => void,
+  spec: GridSpec,
+  plan: GridPlan,
+  job: RunJob,
+  s: RunSettings,
+  nBars: number,
+): void {
+  const { chunks, chunkSize } = job.chunking;
+  const what = job.resumed
+    ? `resuming: ${job.toRun.length} of ${chunks.length} chunks left`
+    : `${chunks.length} chunks of ≤ ${grouped(chunkSize)}`;
+  log(
+    `${spec.name}: ${grouped(plan.total)} combinations in ${plan.nGroups} indicator groups over ` +
+      `${grouped(nBars)} bars; ${what}; ${s.threads} threads → ${s.db}`,
+  );
+}
+
+/** The time split of a run (BENCH.md W2): where the wall time went, and memory. */
+function logTimes(log: (s: string) => void, out: ExecuteOutcome, loadMs: number): void {
+  const wall = out.wallMs / 1000;
+  const rss = process.resourceUsage().maxRSS / 1024;
+  const ingestRate = out.ingestMs > 0 ? out.rows / (out.ingestMs / 1000) : 0;
+  log(
+    `${grouped(out.rows)} rows (${grouped(out.combos)} combinations) in ${seconds(out.wallMs)}: ` +
+      `${grouped(out.rows / wall)} backtests/s; load ${seconds(loadMs)}, ` +
+      `group precompute ${seconds(out.precomputeMs)}, DuckDB ingest ${seconds(out.ingestMs)} ` +
+      `(${grouped(ingestRate)} rows/s); peak RSS ${rss.toFixed(0)} MB`,
+  );
+}
+
+function printResumeHint(specPath: string, s: RunSettings, job: RunJob, out: ExecuteOutcome): void {
+  const left = job.toRun.length - out.stored;
+  const midWay = out.abandoned > 0 ? ` (${out.abandoned} stopped mid-way)` : "";
+  process.stderr.write(
+    `job ${job.jobId} cancelled: ${out.stored} chunks stored this run, ${left} left${midWay}. ` +
+      `Resume with:\n  pairgrid run ${specPath} --db ${s.db} --resume ${job.jobId}\n`,
+  );
+}
+
+async function printTop(
+  db: ResultsDb,
+  spec: GridSpec,
+  plan: GridPlan,
+  jobId: string,
+  specPath: string,
+): Promise<void> {
+  const { by, min_trades: minTrades } = spec.rank;
+  // a drawdown ranks best when smallest; every other statistic when largest (as `pairgrid top`)
+  const rows = await db.top({ jobId, by, minTrades, limit: 10, ascending: by === "max_dd" });
+  const params = await db.varyingParams(jobId);
+  process.stdout.write(`top ${rows.length} by ${by} (n_trades ≥ ${minTrades}):\n`);
+  if (rows.length === 0) return;
+  process.stdout.write(`${formatTopTable(rows, params, by)}\n`);
+  // every axis with several values, so the command replays exactly this row
+  const axes = plan.axes.filter((a) => a.values.length > 1).map((a) => a.name);
+  const sets = axes.map((name) => `--set ${name}=${rows[0]![name] ?? "null"}`).join(" ");
+  process.stdout.write(`trades of the best row: pairgrid backtest ${specPath} ${sets}\n`);
+}

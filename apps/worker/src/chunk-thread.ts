@@ -1,0 +1,22 @@
+// The Piscina worker module: one grid chunk per task. Everything that does not change during a
+// run (spec, plan, base arrays, kernel scratch) is set up once per thread from `workerData`; a
+// task carries only the chunk's ids and range plus its group's SharedArrayBuffer (by reference).
+import { workerData } from "node:worker_threads";
+import { type ChunkResult, inputsFromPacked, makeKernelScratch, planGrid, runChunk } from "@pairgrid/engine";
+import type { ChunkTask, ChunkThreadData } from "./chunk-task.js";
+import { GroupViewCache } from "./group-view-cache.js";
+import { movableChunkResult } from "./movable-chunk-result.js";
+
+const data = workerData as ChunkThreadData;
+// The main thread already refused an oversized grid; here the plan is only rebuilt.
+const plan = planGrid(data.spec, Number.MAX_SAFE_INTEGER);
+const scratch = makeKernelScratch(data.nDays);
+// A handful of groups are in flight at once around a group boundary; four views is plenty.
+const views = new GroupViewCache(4);
+
+export default function runChunkTask(task: ChunkTask): ChunkResult {
+  const inputs = views.get(task.groupId, () =>
+    inputsFromPacked(data.base, task.group, data.barMs, data.nDays),
+  );
+  return movableChunkResult(runChunk(data.spec, plan, inputs, task.chunk, scratch));
+}

@@ -1,0 +1,44 @@
+// A pool of chunk threads on this machine. `pairgrid run` drives it directly; the cluster's
+// queue worker wraps the same pool, so nothing here knows about queues or databases.
+import type { Chunk, ChunkResult, GridData, GridSpec, PackedArrays } from "@pairgrid/engine";
+import { Piscina } from "piscina";
+import { type ChunkTask, threadDataOf } from "./chunk-task.js";
+
+export interface ChunkPoolOptions {
+  threads: number;
+  spec: GridSpec;
+  data: GridData;
+}
+
+export interface ChunkPool {
+  readonly threads: number;
+  /** Runs one chunk on a free thread; `group` must be the arrays of group `groupId`. */
+  run(chunk: Chunk, groupId: number, group: PackedArrays): Promise<ChunkResult>;
+  /** Waits for running tasks, then stops the threads. */
+  close(): Promise<void>;
+  /** Stops the threads now; running tasks reject. */
+  destroy(): Promise<void>;
+}
+
+const THREAD_MODULE = new URL("./chunk-thread.js", import.meta.url).href;
+
+export function createChunkPool({ threads, spec, data }: ChunkPoolOptions): ChunkPool {
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be ≥ 1, got ${threads}`);
+  const piscina = new Piscina({
+    filename: THREAD_MODULE,
+    minThreads: threads,
+    maxThreads: threads,
+    // threads live for the whole run: their plan and scratch are set up once
+    idleTimeout: Number.POSITIVE_INFINITY,
+    workerData: threadDataOf(spec, data),
+  });
+  return {
+    threads,
+    run(chunk, groupId, group) {
+      const task: ChunkTask = { chunk, groupId, group };
+      return piscina.run(task) as Promise<ChunkResult>;
+    },
+    close: () => piscina.close(),
+    destroy: () => piscina.destroy(),
+  };
+}
