@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { type CliResult, pairgrid } from "./cli-helpers.js";
+import { BACKTEST_STATISTICS } from "./interface-names.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pairgrid-bt-"));
 const env = { PAIRGRID_CACHE_DIR: join(dir, "cache") };
@@ -14,36 +15,6 @@ const specPath = join(dir, "spec.json");
 const tradesPath = join(dir, "trades.csv");
 const equityPath = join(dir, "equity.csv");
 
-// Written out from INTERFACE.md rather than imported, so a rename in the code fails here.
-const STATISTICS = [
-  "n_trades",
-  "n_long",
-  "n_short",
-  "n_wins",
-  "win_rate",
-  "total_pnl",
-  "avg_pnl",
-  "gross_profit",
-  "gross_loss",
-  "profit_factor",
-  "max_dd",
-  "sharpe",
-  "sortino",
-  "avg_bars_held",
-  "exposure",
-  "n_days",
-  "skew",
-  "kurtosis",
-  "n_tp_zscore",
-  "n_sl_zscore",
-  "n_tp_dollar",
-  "n_sl_dollar",
-  "n_max_hold",
-  "n_flat_eod",
-  "n_end_of_data",
-  "max_dd_mtm",
-  "sharpe_mtm",
-];
 const TRADE_COLUMNS = [
   "side",
   "entry_i",
@@ -106,8 +77,8 @@ function readCsv(path: string): { header: string[]; rows: string[][] } {
 test("--json prints one object with every statistic, and nothing else on stdout", () => {
   const { stats, r } = runJson();
   assert.equal(r.stdout.trimEnd().split("\n").length, 1, "one line of JSON");
-  assert.deepEqual(Object.keys(stats).sort(), [...STATISTICS].sort());
-  for (const name of STATISTICS) {
+  assert.deepEqual(Object.keys(stats).sort(), [...BACKTEST_STATISTICS].sort());
+  for (const name of BACKTEST_STATISTICS) {
     const v = stats[name];
     assert.ok(v === null || Number.isFinite(v), `${name}: ${v}`);
   }

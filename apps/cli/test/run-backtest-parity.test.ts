@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
+import { ROW_STATISTICS } from "./interface-names.js";
 import {
   makeRunDir,
   runToEnd,
@@ -35,34 +36,6 @@ const PARAMS = [
   "adf_max_stat",
   "adf_max_pvalue",
   "min_gates",
-];
-// the §7 statistics of a results row (the reference engine adds max_dd_mtm and sharpe_mtm)
-const STATS = [
-  "n_trades",
-  "n_long",
-  "n_short",
-  "n_wins",
-  "win_rate",
-  "total_pnl",
-  "avg_pnl",
-  "gross_profit",
-  "gross_loss",
-  "profit_factor",
-  "max_dd",
-  "sharpe",
-  "sortino",
-  "avg_bars_held",
-  "exposure",
-  "n_days",
-  "skew",
-  "kurtosis",
-  "n_tp_zscore",
-  "n_sl_zscore",
-  "n_tp_dollar",
-  "n_sl_dollar",
-  "n_max_hold",
-  "n_flat_eod",
-  "n_end_of_data",
 ];
 
 const rd = makeRunDir("run-parity", 25, 9);
@@ -119,7 +92,7 @@ test("20 sampled rows equal pairgrid backtest --json within 1e-9", async () => {
   const { jobId } = runToEnd(rd, [spec, "--db", db, "--threads", "2"]);
   const rows = await withResultsFiles([db], (query) =>
     query(
-      `SELECT combo_id::BIGINT, ${[...PARAMS, ...STATS].join(", ")} FROM db0.results ` +
+      `SELECT combo_id::BIGINT, ${[...PARAMS, ...ROW_STATISTICS].join(", ")} FROM db0.results ` +
         `WHERE job_id = '${jobId}' ORDER BY combo_id`,
     ),
   );
@@ -133,7 +106,7 @@ test("20 sampled rows equal pairgrid backtest --json within 1e-9", async () => {
     backtestJson(PARAMS.map((p, j) => `${p}=${row[1 + j] === null ? "null" : String(row[1 + j])}`)),
   );
   sample.forEach((row, i) => {
-    STATS.forEach((name, s) => {
+    ROW_STATISTICS.forEach((name, s) => {
       const got = row[1 + PARAMS.length + s] as number | null;
       const want = refs[i]![name];
       const where = `combo ${row[0]} ${name}: run ${got}, backtest ${want}`;
