@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { registerBacktestCommand } from "./commands/backtest.js";
 import { registerDataCommands } from "./commands/data.js";
+import { registerHybridCommand } from "./commands/hybrid.js";
 import { registerIndicatorsCommand } from "./commands/indicators.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerTopCommand } from "./commands/top.js";
@@ -14,6 +15,7 @@ const program = new Command("pairgrid")
 registerDataCommands(program);
 registerIndicatorsCommand(program);
 registerBacktestCommand(program);
+registerHybridCommand(program);
 registerRunCommand(program);
 registerTopCommand(program);
 

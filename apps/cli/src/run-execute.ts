@@ -1,6 +1,6 @@
 // Runs a job's remaining chunks on a thread pool and stores each result as it arrives: the part
 // of `pairgrid run` between "data loaded, job created" and "all stored or stopped".
-import type { Chunk, GridData, GridPlan, GridSpec, PairBars } from "@pairgrid/engine";
+import type { Chunk, GridData, GridPlan, GridSpec, HybridGridData, PairBars } from "@pairgrid/engine";
 import type { ResultsDb } from "@pairgrid/resultsdb";
 import { createChunkPool } from "@pairgrid/worker";
 import { type DispatchOutcome, dispatchChunks } from "./run-dispatch.js";
@@ -33,6 +33,8 @@ export interface ExecuteOptions {
   plan: GridPlan;
   pair: PairBars;
   data: GridData;
+  /** The fast side of a hybrid grid; null for the slow engine. */
+  hybrid: HybridGridData | null;
   chunks: readonly Chunk[];
   threads: number;
   /** Set by SIGINT/SIGTERM: stop dispatching, let running chunks finish. */
@@ -54,7 +56,7 @@ export interface ExecuteOutcome extends DispatchOutcome {
 export async function executeChunks(o: ExecuteOptions): Promise<ExecuteOutcome> {
   const t0 = performance.now();
   const groups = new GroupArrays(o.pair, o.spec, o.plan, o.chunks);
-  const pool = createChunkPool({ threads: o.threads, spec: o.spec, data: o.data });
+  const pool = createChunkPool({ threads: o.threads, spec: o.spec, data: o.data, hybrid: o.hybrid });
   const total = o.chunks.reduce((s, c) => s + (c.t1 - c.t0), 0);
   const progress = startProgress({ total, mode: o.progress, log: o.log });
   let rows = 0;

@@ -3,20 +3,29 @@
 // groups with chunks in flight are in memory — a few, since chunks are dispatched group-major.
 import {
   type Chunk,
+  type Combination,
   type GridPlan,
   type GridSpec,
   GroupPrecompute,
   groupCombination,
   type PackedArrays,
   type PairBars,
+  ZLiveGroupPrecompute,
 } from "@pairgrid/engine";
+
+/** A z-live grid's groups also carry alpha, mu and sigma (z_live reads them); others do not. */
+function precomputeFor(pair: PairBars, spec: GridSpec): { compute(c: Combination): PackedArrays } {
+  return spec.engine === "hybrid_zlive"
+    ? new ZLiveGroupPrecompute(pair, spec)
+    : new GroupPrecompute(pair, spec);
+}
 
 export class GroupArrays {
   private readonly live = new Map<number, PackedArrays>();
   private readonly remaining = new Map<number, number>();
   /** Last group (in dispatch order) of each hedge setting. */
   private readonly lastOfHedge = new Map<string, number>();
-  private precompute: GroupPrecompute;
+  private precompute: { compute(c: Combination): PackedArrays };
   private currentHedge: string | null = null;
   /** Time spent computing groups, for the run's time split. */
   ms = 0;
@@ -27,7 +36,7 @@ export class GroupArrays {
     private readonly plan: GridPlan,
     chunks: readonly Chunk[],
   ) {
-    this.precompute = new GroupPrecompute(pair, spec);
+    this.precompute = precomputeFor(pair, spec);
     for (const c of chunks) {
       this.remaining.set(c.group, (this.remaining.get(c.group) ?? 0) + 1);
       this.lastOfHedge.set(this.hedgeOf(c.group), c.group);
@@ -62,7 +71,7 @@ export class GroupArrays {
     const hedge = this.hedgeOf(g);
     const previous = this.currentHedge;
     if (previous !== null && previous !== hedge && this.lastOfHedge.get(previous)! < g) {
-      this.precompute = new GroupPrecompute(this.pair, this.spec);
+      this.precompute = precomputeFor(this.pair, this.spec);
     }
     this.currentHedge = hedge;
   }

@@ -4,6 +4,8 @@
 import {
   type GridPlan,
   type GridSpec,
+  type HybridGridData,
+  loadHybridGridData,
   loadSlowPair,
   loadSpecFile,
   packGridData,
@@ -33,8 +35,15 @@ export async function runLocalGrid(specPath: string, s: RunSettings): Promise<nu
     const tLoad = performance.now();
     const sp = await loadSlowPair(spec);
     const data = packGridData(sp);
-    const loadMs = performance.now() - tLoad;
     printLoadReports(log, sp.reports);
+    // hybrid engines: the fast files too, checked against the slow bars, shared with the threads
+    let hybrid: HybridGridData | null = null;
+    if (spec.engine !== "slow") {
+      const fast = await loadHybridGridData(spec, sp);
+      printLoadReports(log, { "a fast": fast.load.reports.a, "b fast": fast.load.reports.b });
+      hybrid = fast.data;
+    }
+    const loadMs = performance.now() - tLoad;
     if (job) {
       await db.setStatus(job.jobId, "running", false);
     } else {
@@ -59,6 +68,7 @@ export async function runLocalGrid(specPath: string, s: RunSettings): Promise<nu
           plan,
           pair: sp.pair,
           data,
+          hybrid,
           chunks: job.toRun,
           threads: s.threads,
           stop,

@@ -2,7 +2,17 @@
 // run (spec, plan, base arrays, kernel scratch) is set up once per thread from `workerData`; a
 // task carries only the chunk's ids and range plus its group's SharedArrayBuffer (by reference).
 import { workerData } from "node:worker_threads";
-import { type ChunkResult, inputsFromPacked, makeKernelScratch, planGrid, runChunk } from "@pairgrid/engine";
+import {
+  type ChunkResult,
+  hybridGroupContext,
+  type HybridGroupContext,
+  inputsFromPacked,
+  makeKernelScratch,
+  planGrid,
+  runChunk,
+  runHybridChunk,
+  unpackArrays,
+} from "@pairgrid/engine";
 import type { ChunkTask, ChunkThreadData } from "./chunk-task.js";
 import { GroupViewCache } from "./group-view-cache.js";
 import { movableChunkResult } from "./movable-chunk-result.js";
@@ -13,8 +23,21 @@ const plan = planGrid(data.spec, Number.MAX_SAFE_INTEGER);
 const scratch = makeKernelScratch(data.nDays);
 // A handful of groups are in flight at once around a group boundary; four views is plenty.
 const views = new GroupViewCache(4);
+// A z-live group context holds a z_live series as long as the fast rows: keep two at most.
+const hybridViews = new GroupViewCache<HybridGroupContext>(2);
 
 export default function runChunkTask(task: ChunkTask): ChunkResult {
+  const hybrid = data.hybrid;
+  if (hybrid !== null && hybrid !== undefined) {
+    const group = hybridViews.get(task.groupId, () =>
+      hybridGroupContext(
+        hybrid,
+        inputsFromPacked(data.base, task.group, data.barMs, data.nDays),
+        unpackArrays(task.group),
+      ),
+    );
+    return movableChunkResult(runHybridChunk(data.spec, plan, group, task.chunk, scratch));
+  }
   const inputs = views.get(task.groupId, () =>
     inputsFromPacked(data.base, task.group, data.barMs, data.nDays),
   );

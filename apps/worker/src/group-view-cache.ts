@@ -3,13 +3,14 @@
 // the bound keeps a thread from pinning the SharedArrayBuffers of groups the main thread dropped.
 import type { BacktestInputs } from "@pairgrid/engine";
 
-export class GroupViewCache {
-  private readonly views = new Map<number, BacktestInputs>();
+/** Views are BacktestInputs for the slow engine, a hybrid group context for the hybrid ones. */
+export class GroupViewCache<V = BacktestInputs> {
+  private readonly views = new Map<number, V>();
 
   constructor(private readonly capacity: number) {}
 
   /** The cached views of `groupId`, or those `make` builds (evicting the least recently used). */
-  get(groupId: number, make: () => BacktestInputs): BacktestInputs {
+  get(groupId: number, make: () => V): V {
     let v = this.views.get(groupId);
     if (v !== undefined) {
       // re-insert: Map keeps insertion order, so the first key is the least recently used

@@ -1,6 +1,6 @@
 // A pool of chunk threads on this machine. `pairgrid run` drives it directly; the cluster's
 // queue worker wraps the same pool, so nothing here knows about queues or databases.
-import type { Chunk, ChunkResult, GridData, GridSpec, PackedArrays } from "@pairgrid/engine";
+import type { Chunk, ChunkResult, GridData, GridSpec, HybridGridData, PackedArrays } from "@pairgrid/engine";
 import { Piscina } from "piscina";
 import { type ChunkTask, threadDataOf } from "./chunk-task.js";
 
@@ -8,6 +8,8 @@ export interface ChunkPoolOptions {
   threads: number;
   spec: GridSpec;
   data: GridData;
+  /** The fast side of a hybrid grid (spec.engine hybrid_*), shared with every thread. */
+  hybrid?: HybridGridData | null;
 }
 
 export interface ChunkPool {
@@ -22,7 +24,7 @@ export interface ChunkPool {
 
 const THREAD_MODULE = new URL("./chunk-thread.js", import.meta.url).href;
 
-export function createChunkPool({ threads, spec, data }: ChunkPoolOptions): ChunkPool {
+export function createChunkPool({ threads, spec, data, hybrid = null }: ChunkPoolOptions): ChunkPool {
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be ≥ 1, got ${threads}`);
   const piscina = new Piscina({
     filename: THREAD_MODULE,
@@ -30,7 +32,7 @@ export function createChunkPool({ threads, spec, data }: ChunkPoolOptions): Chun
     maxThreads: threads,
     // threads live for the whole run: their plan and scratch are set up once
     idleTimeout: Number.POSITIVE_INFINITY,
-    workerData: threadDataOf(spec, data),
+    workerData: threadDataOf(spec, data, hybrid),
   });
   return {
     threads,

@@ -8,3 +8,4 @@ export * from "./synth/index.js";
 export * from "./time/tz.js";
 export * from "./backtest/index.js";
 export * from "./grid/index.js";
+export * from "./hybrid/index.js";

@@ -62,13 +62,32 @@ export function inputsFromPacked(
   };
 }
 
+/**
+ * One combination's backtest inside a chunk, for engines other than the slow grid kernel (the
+ * hybrid kernels): writes the §7 row at `row[rowOffset …]` and the folds at `folds[foldOffset …]`.
+ */
+export type ComboKernel = (
+  cfg: Float64Array,
+  row: Float64Array,
+  rowOffset: number,
+  folds: Float64Array,
+  foldOffset: number,
+  nFolds: number,
+  scratch: KernelScratch,
+) => void;
+
 export function runChunk(
   spec: GridSpec,
   plan: GridPlan,
   inputs: BacktestInputs,
   chunk: Chunk,
   scratch: KernelScratch = makeKernelScratch(inputs.nDays),
+  kernel: ComboKernel | null = null,
 ): ChunkResult {
+  // a hybrid grid run by the slow kernel would store slow results under a hybrid spec
+  if (kernel === null && spec.engine !== "slow") {
+    throw new Error(`runChunk: engine ${spec.engine} needs its kernel (hybrid/hybrid-chunk.ts)`);
+  }
   const nFolds = spec.rank.folds;
   const size = chunk.t1 - chunk.t0;
   const comboIds = new Float64Array(size);
@@ -83,7 +102,20 @@ export function runChunk(
     const c = combinationAt(plan, id);
     if (!isValidCombination(plan, c)) continue;
     fillConfig(cfg, spec, c);
-    runGridKernel(inputs, cfg, 0, stats, k * N_STATS, folds, k * nFolds * FOLD_WIDTH, nFolds, scratch, null);
+    if (kernel === null) {
+      runGridKernel(
+        inputs,
+        cfg,
+        0,
+        stats,
+        k * N_STATS,
+        folds,
+        k * nFolds * FOLD_WIDTH,
+        nFolds,
+        scratch,
+        null,
+      );
+    } else kernel(cfg, stats, k * N_STATS, folds, k * nFolds * FOLD_WIDTH, nFolds, scratch);
     comboIds[k] = id;
     paramVector(c, params, k * PARAM_NAMES.length);
     k++;
