@@ -5,6 +5,7 @@ import { registerBacktestCommand } from "./commands/backtest.js";
 import { registerDataCommands } from "./commands/data.js";
 import { registerHybridCommand } from "./commands/hybrid.js";
 import { registerIndicatorsCommand } from "./commands/indicators.js";
+import { registerParityCommand } from "./commands/parity.js";
 import { registerRunCommand } from "./commands/run.js";
 import { registerTopCommand } from "./commands/top.js";
 import { runCli } from "./run-cli.js";
@@ -18,5 +19,6 @@ registerBacktestCommand(program);
 registerHybridCommand(program);
 registerRunCommand(program);
 registerTopCommand(program);
+registerParityCommand(program);
 
 await runCli(program, process.argv);

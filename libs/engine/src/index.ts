@@ -9,3 +9,4 @@ export * from "./time/tz.js";
 export * from "./backtest/index.js";
 export * from "./grid/index.js";
 export * from "./hybrid/index.js";
+export * from "./replay/index.js";
