@@ -10,3 +10,4 @@ export * from "./deflated-sharpe.js";
 export * from "./trades-csv.js";
 export * from "./grid-kernel.js";
 export * from "./grid-kernel-trade-record.js";
+export * from "./trade-list-statistics.js";

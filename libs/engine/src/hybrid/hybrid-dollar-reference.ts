@@ -37,8 +37,8 @@ import {
   type Params,
   readParams,
   unrealized,
-} from "./reference-rules.js";
-import { tradeListResult } from "./trade-list-statistics.js";
+} from "../backtest/reference-rules.js";
+import { tradeListResult } from "../backtest/trade-list-statistics.js";
 
 /** §5 step 1 at slow bar i's close: the first exit that applies, in priority order, or null. */
 function slowExitReason(

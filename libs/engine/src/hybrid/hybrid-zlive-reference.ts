@@ -37,8 +37,8 @@ import {
   type Params,
   readParams,
   unrealized,
-} from "./reference-rules.js";
-import { tradeListResult } from "./trade-list-statistics.js";
+} from "../backtest/reference-rules.js";
+import { tradeListResult } from "../backtest/trade-list-statistics.js";
 
 /** z_live of fast closes (a, b) from the indicators of slow bar `prev`; NaN where undefined. */
 export function zLiveAt(h: HybridInputs, prev: number, a: number, b: number): number {

@@ -13,6 +13,5 @@ export * from "./load-fast-closes.js";
 export * from "./run-comparison.js";
 export * from "./slow-fast-index.js";
 export * from "./trade-curves.js";
-export * from "./trade-list-statistics.js";
 export * from "./zlive-group-precompute.js";
 export * from "./zlive-rows.js";

@@ -2,9 +2,9 @@
 // them (same sums in the same order, the same daily-statistics functions), so a hybrid run whose
 // trades equal the slow run's gives bit-identical statistics. The readable hybrid engines and the
 // precomputed-curve grid both end here.
-import type { BacktestInputs } from "../backtest/backtest-inputs.js";
-import { foldStart, sharpeOf, skewKurtosisOf, sortinoOf } from "../backtest/daily-statistics.js";
-import type { FoldStats, ReferenceResult, Trade } from "../backtest/trade.js";
+import type { BacktestInputs } from "./backtest-inputs.js";
+import { foldStart, sharpeOf, skewKurtosisOf, sortinoOf } from "./daily-statistics.js";
+import type { FoldStats, ReferenceResult, Trade } from "./trade.js";
 
 /** Day index (0 … nDays − 1) of the trading day a trade exits on. */
 export type ExitDayIndex = (t: Trade) => number;

@@ -1,12 +1,12 @@
-// The §4–6 rules the readable hybrid engines share, written as the slow reference engine writes
-// them (backtest/reference-engine.ts keeps its own copies private): the config vector as named
-// fields, the gate filter, the unrealized PnL of an open position, and the closing of a trade.
+// The §4–6 rules every readable engine shares (the slow reference engine, the readable hybrid
+// engines): the config vector as named fields, the gate filter, the unrealized PnL of an open
+// position, and the closing of a trade. Written for a reader; the kernels have their own inlined forms.
 import { dayNumberToIso } from "../calendar/index.js";
-import type { BacktestInputs } from "../backtest/backtest-inputs.js";
-import * as C from "../backtest/config-vector.js";
-import { EXIT_REASON_NAMES } from "../backtest/enums.js";
-import { roundTripCosts } from "../backtest/sizing.js";
-import type { Trade } from "../backtest/trade.js";
+import type { BacktestInputs } from "./backtest-inputs.js";
+import * as C from "./config-vector.js";
+import { EXIT_REASON_NAMES } from "./enums.js";
+import { roundTripCosts } from "./sizing.js";
+import type { Trade } from "./trade.js";
 
 /** The config vector as named fields; NaN means "off". */
 export interface Params {
