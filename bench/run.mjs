@@ -6,8 +6,9 @@ import { join } from "node:path";
 import { root } from "./lib/bench-data.mjs";
 import { machine } from "./lib/measure.mjs";
 import { runW1 } from "./w1-grid-kernel.mjs";
+import { runW3 } from "./w3-hybrid.mjs";
 
-const WORKLOADS = { W1: runW1 };
+const WORKLOADS = { W1: runW1, W3: runW3 };
 
 function parseArgs(argv) {
   const names = [];
