@@ -15,6 +15,7 @@ export interface ParityFlags {
   diff?: string;
   warmup?: string;
   nextBar: string;
+  engine?: string;
   maxDivergent?: string;
   zTol?: string;
   zUlps?: string;

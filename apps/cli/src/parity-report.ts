@@ -61,6 +61,11 @@ export function parityReport(
   const digestsEqual = s.digests.batch === s.digests.replay;
   const head = [
     `parity ${s.spec}: ${symbols[0]} / ${symbols[1]}, ${barMinutes}-minute bars, ${s.hedge} hedge`,
+    ...(s.hybrid_rows === undefined
+      ? []
+      : [
+          `engine   ${s.engine}: ${count(s.hybrid_rows.fast)} fast-bar rows and ${count(s.hybrid_rows.slow)} slow completions compared (${count(s.hybrid_rows.fast_in_window)} fast bars sent)`,
+        ]),
     `window   ${w.first_day} … ${w.last_day}: ${count(w.bars)} decision bars (bars ${count(w.from)} … ${count(w.to - 1)})`,
     `replay   warm-up ${count(s.warmup.bars)} bars from bar ${count(s.warmup.start)}: ${s.warmup.reason}`,
     `         next bar: ${s.next_bar}`,

@@ -1,10 +1,19 @@
 // What `pairgrid parity` reports, as data: the JSON summary (`--json`) and the figures the golden
 // fixtures pin (decision counts and trace digests). The text table is parity-report.ts.
-import { dayNumberToIso, type ParityOutcome, type SlowPair } from "@pairgrid/engine";
+import {
+  dayNumberToIso,
+  type HybridParityOutcome,
+  type ParityOutcome,
+  type SlowPair,
+} from "@pairgrid/engine";
 
 export interface ParitySummary {
   spec: string;
   hedge: string;
+  /** Engine checked: slow, or a hybrid one (whose rows are fast bars and slow completions). */
+  engine: string;
+  /** Hybrid: trace rows of each kind compared, and fast rows in the window's span. */
+  hybrid_rows?: { fast: number; slow: number; fast_in_window: number };
   window: { first_day: string; last_day: string; from: number; to: number; bars: number };
   warmup: { start: number; bars: number; bit_identical: boolean; reason: string };
   next_bar: string;
@@ -36,9 +45,12 @@ export function paritySummary(
   const { from, to } = o.window;
   const day = (i: number) => dayNumberToIso(sp.calendar.tradingDay(sp.pair.ts[i]! + sp.barMs));
   const { digests, ...metrics } = o.comparison.metrics;
+  const hybrid = "engine" in o ? (o as HybridParityOutcome) : null;
   return {
     spec: specName,
     hedge,
+    engine: hybrid === null ? "slow" : hybrid.engine,
+    ...(hybrid === null ? {} : { hybrid_rows: { ...hybrid.rows, fast_in_window: hybrid.fastRows } }),
     window: { first_day: day(from), last_day: day(to - 1), from, to, bars: to - from },
     warmup: {
       start: o.warmup.start,

@@ -1,10 +1,14 @@
 import {
   configFor,
+  type GridSpec,
+  type HybridEngineName,
   InputError,
+  loadFastCloses,
   loadSlowPair,
   loadSpecFile,
   type ParityOutcome,
   resolveCombination,
+  runHybridParity,
   runParity,
   type SignalTrace,
   writeParityDiffCsv,
@@ -32,6 +36,15 @@ function* interleaved(o: ParityOutcome): Generator<SignalTrace> {
     if (row.batch) yield row.batch;
     if (row.replay) yield row.replay;
   }
+}
+
+type ParityEngine = "slow" | HybridEngineName;
+
+/** --engine, else the spec's engine. */
+function engineOf(spec: GridSpec, flag: string | undefined): ParityEngine {
+  const name = flag ?? spec.engine;
+  if (name === "slow" || name === "hybrid_dollar" || name === "hybrid_zlive") return name;
+  throw new InputError(`--engine ${flag}: expected slow, hybrid_dollar or hybrid_zlive`, "--engine");
 }
 
 /** `pairgrid parity SPEC --set k=v… [--start D --end D] [--trace F] [--diff F.csv]` */
@@ -63,6 +76,10 @@ export function registerParityCommand(program: Command): void {
     .option("--z-ulps <k>", "|Δz| allowed as k ulps of the spread's terms over sigma (0 = off)", "32")
     .option("--size-tol <n>", "|Δ leg size| allowed, contracts", "0")
     .option("--pnl-tol <dollars>", "|Δ MTM PnL| allowed at any bar", "1e-6")
+    .option(
+      "--engine <name>",
+      "slow | hybrid_dollar | hybrid_zlive (default: the spec's engine); hybrid replays merge fast and slow bars",
+    )
     .option("--json", "print the summary as one JSON object on stdout")
     .option("--golden <file.json>", "also require the decision counts and trace digest in this file")
     .option("--update-golden", "write the --golden file from this run instead of checking it")
@@ -72,22 +89,32 @@ export function registerParityCommand(program: Command): void {
       if (flags.updateGolden && !flags.golden)
         throw new InputError("--update-golden needs --golden FILE", "--golden");
       const { spec } = loadSpecFile(specPath);
+      const engine = engineOf(spec, flags.engine);
+      if (engine !== "slow" && settings.nextBar !== "lookahead") {
+        throw new InputError(
+          `--next-bar ${settings.nextBar}: the hybrid replay reads the next bars off its feed (lookahead)`,
+          "--next-bar",
+        );
+      }
       const combo = resolveCombination(spec, flags.set);
       const sp = await loadSlowPair(spec);
       printLoadReports(log, sp.reports);
-      if (spec.engine !== "slow")
-        log(`note: the spec's engine is ${spec.engine}; parity checks the slow engine`);
-
-      const outcome = await runParity(sp, {
+      const common = {
         combo,
         settings: { hedge: spec.hedge, hurstLags: spec.gates.hurst_lags },
         cfg: configFor(spec, combo),
         startDay: settings.startDay,
         endDay: settings.endDay,
         warmupBars: settings.warmupBars,
-        nextBar: settings.nextBar,
         thresholds: settings.thresholds,
-      });
+      };
+      let outcome: ParityOutcome;
+      if (engine === "slow") outcome = await runParity(sp, { ...common, nextBar: settings.nextBar });
+      else {
+        const fl = await loadFastCloses(spec, sp);
+        printLoadReports(log, { "a fast": fl.reports.a, "b fast": fl.reports.b });
+        outcome = await runHybridParity(sp, fl.fast, { ...common, engine });
+      }
       const summary = paritySummary(spec.name, spec.hedge, sp, outcome);
 
       if (settings.trace)

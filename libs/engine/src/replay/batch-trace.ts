@@ -51,7 +51,7 @@ export interface BatchRun {
 const nanOr = (arr: Float64Array | null, i: number) => (arr === null ? Number.NaN : arr[i]!);
 
 /** The reference engine's inputs for the window, indicators sliced from the whole-series ones. */
-function windowInputs(data: ParityData, ind: IndicatorSeries, w: DecisionWindow): BacktestInputs {
+export function windowInputs(data: ParityData, ind: IndicatorSeries, w: DecisionWindow): BacktestInputs {
   const cut = (arr: Float64Array | null) => (arr === null ? null : arr.subarray(w.from, w.to));
   const ts = data.pair.ts.subarray(w.from, w.to);
   // the calendar of the window alone: its last bar has no next bar, as in a backtest of those days

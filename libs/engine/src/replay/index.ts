@@ -9,6 +9,18 @@ export {
   type ParityData,
   runBatchPath,
 } from "./batch-trace.js";
+export { type HybridBatchRun, runHybridBatchPath } from "./hybrid-batch-trace.js";
+export { diagnoseHybrid, zLiveLookahead } from "./hybrid-diagnosis.js";
+export {
+  fastRowRange,
+  type HybridEvent,
+  hybridEventFeed,
+  type HybridFastEvent,
+  type HybridFeed,
+  type HybridSlowEvent,
+} from "./hybrid-feed.js";
+export { HybridReplayEngine, type HybridReplayOptions, replayHybridFeed } from "./hybrid-replay-engine.js";
+export { type HybridParityOptions, type HybridParityOutcome, runHybridParity } from "./run-hybrid-parity.js";
 export { CME_GLOBEX_HOURS, type ExchangeHours, ExchangeSchedule } from "./exchange-schedule.js";
 export {
   IncrementalIndicators,
@@ -42,6 +54,7 @@ export {
 } from "./run-parity.js";
 export { SignalStateMachine, type StepResult } from "./signal-state-machine.js";
 export {
+  hybridConfigHash,
   runConfigHash,
   type SignalTrace,
   traceDigest,

@@ -154,7 +154,25 @@ function compareRow(b: SignalTrace | null, r: SignalTrace | null, th: ParityThre
   };
 }
 
-/** Rows of both traces merged on ts (each trace in increasing ts). */
+/**
+ * Merge key of a row: its bar start on a slow trace; on a hybrid trace its close time, a fast bar
+ * before the slow bar completing at the same instant (the order of the merged event stream).
+ */
+function mergeKey(t: SignalTrace): [number, number] {
+  return t.close_ts === undefined ? [t.ts, 0] : [t.close_ts, t.event === "slow" ? 1 : 0];
+}
+
+/** -1, 0 or 1 as row x comes before, with or after row y. */
+function keyOrder(x: SignalTrace | undefined, y: SignalTrace | undefined): number {
+  if (x === undefined) return 1;
+  if (y === undefined) return -1;
+  const [tx, ex] = mergeKey(x);
+  const [ty, ey] = mergeKey(y);
+  if (tx !== ty) return tx < ty ? -1 : 1;
+  return ex === ey ? 0 : ex < ey ? -1 : 1;
+}
+
+/** Rows of both traces merged on their key (each trace in increasing key order). */
 export function mergeTraces(
   batch: readonly SignalTrace[],
   replay: readonly SignalTrace[],
@@ -164,10 +182,9 @@ export function mergeTraces(
   let i = 0;
   let j = 0;
   while (i < batch.length || j < replay.length) {
-    const tb = i < batch.length ? batch[i]!.ts : Number.POSITIVE_INFINITY;
-    const tr = j < replay.length ? replay[j]!.ts : Number.POSITIVE_INFINITY;
-    if (tb === tr) rows.push(compareRow(batch[i++]!, replay[j++]!, th));
-    else if (tb < tr) rows.push(compareRow(batch[i++]!, null, th));
+    const order = keyOrder(batch[i], replay[j]);
+    if (order === 0) rows.push(compareRow(batch[i++]!, replay[j++]!, th));
+    else if (order < 0) rows.push(compareRow(batch[i++]!, null, th));
     else rows.push(compareRow(null, replay[j++]!, th));
   }
   return rows;

@@ -72,6 +72,13 @@ export interface BarFacts {
   windowOk: boolean;
   last: boolean;
   gatesOk: boolean;
+  /**
+   * Hybrid z-live (§8): whether max_hold is reached, judged by the caller on elapsed time; absent,
+   * max_hold counts bar indices (`i − entry_i ≥ max_hold`).
+   */
+  maxHoldDue?: boolean;
+  /** Fast resolution (§10, both hybrid modes): a dollar exit books exactly its level, not u. */
+  levelFills?: boolean;
 }
 
 export interface OpenPosition {
@@ -137,6 +144,55 @@ export class SignalStateMachine {
     };
   }
 
+  /** Whether a position is open. */
+  get inPosition(): boolean {
+    return this.pos !== null;
+  }
+
+  get position(): Readonly<OpenPosition> | null {
+    return this.pos;
+  }
+
+  /** State now (enums.ts). */
+  get stateNow(): number {
+    return this.state;
+  }
+
+  /** Cumulative net PnL of closed trades. */
+  get realizedNow(): number {
+    return this.realized;
+  }
+
+  /** Mark to market at prices (a, b): realized net plus the open position's gross unrealized PnL. */
+  markToMarket(a: number, b: number): number {
+    return this.realized + (this.pos !== null ? this.unrealized(this.pos, a, b) : 0);
+  }
+
+  /**
+   * Hybrid dollar mode (§8), one fast bar inside slow bar `i`: only the dollar levels are tested,
+   * SL first, and an exit books exactly the level; no cooldown step, no entry (those run at the
+   * slow close).
+   */
+  dollarLevels(i: number, a: number, b: number): StepResult {
+    let exit: ClosedTrade | null = null;
+    const pos = this.pos;
+    if (pos !== null) {
+      const p = this.p;
+      const u = this.unrealized(pos, a, b);
+      const reason =
+        on(p.dollarSl) && u <= -p.dollarSl ? SL_DOLLAR : on(p.dollarTp) && u >= p.dollarTp ? TP_DOLLAR : null;
+      if (reason !== null) exit = this.close(pos, i, reason, reason === SL_DOLLAR ? -p.dollarSl : p.dollarTp);
+    }
+    return {
+      exit,
+      entry: 0,
+      state: this.state,
+      position: this.pos,
+      realized: this.realized,
+      equity: this.markToMarket(a, b),
+    };
+  }
+
   /** §6: u = d·(N_a·M_A·(a − a_entry) − sb·N_b·M_B·(b − b_entry)), sb = sign(beta_entry), 0 → +1. */
   private unrealized(pos: OpenPosition, a: number, b: number): number {
     const p = this.p;
@@ -150,6 +206,15 @@ export class SignalStateMachine {
     const reason = this.exitReason(pos, f, u);
     if (reason === null) return null;
     const p = this.p;
+    let pnlGross = u;
+    if (f.levelFills === true && reason === SL_DOLLAR) pnlGross = -p.dollarSl;
+    if (f.levelFills === true && reason === TP_DOLLAR) pnlGross = p.dollarTp;
+    return this.close(pos, f.i, reason, pnlGross);
+  }
+
+  /** Closes `pos` at bar `i` with gross PnL `pnlGross`: costs, realized PnL, the state after. */
+  private close(pos: OpenPosition, i: number, reason: number, pnlGross: number): ClosedTrade {
+    const p = this.p;
     const costs = roundTripCosts(
       pos.na,
       pos.nb,
@@ -160,7 +225,7 @@ export class SignalStateMachine {
       p.tickB,
       p.multB,
     );
-    this.realized += u - costs;
+    this.realized += pnlGross - costs;
     // a z stop or a time stop waits for the spread to come back before trading again
     const cooldown = reason === SL_ZSCORE || reason === MAX_HOLD;
     this.state = cooldown ? (pos.side === 1 ? CD_LONG : CD_SHORT) : FLAT;
@@ -168,14 +233,14 @@ export class SignalStateMachine {
     return {
       side: pos.side,
       entryI: pos.entryI,
-      exitI: f.i,
+      exitI: i,
       reason: EXIT_REASON_NAMES[reason]!,
       beta: pos.beta,
       na: pos.na,
       nb: pos.nb,
-      pnlGross: u,
+      pnlGross,
       costs,
-      pnlNet: u - costs,
+      pnlNet: pnlGross - costs,
     };
   }
 
@@ -189,7 +254,7 @@ export class SignalStateMachine {
       if (on(p.zStop) && (long ? z <= -p.zStop : z >= p.zStop)) return SL_ZSCORE;
       if (long ? z >= -p.zExit : z <= p.zExit) return TP_ZSCORE;
     }
-    if (p.maxHold > 0 && f.i - pos.entryI >= p.maxHold) return MAX_HOLD;
+    if (f.maxHoldDue ?? (p.maxHold > 0 && f.i - pos.entryI >= p.maxHold)) return MAX_HOLD;
     if (f.eod) return FLAT_EOD;
     if (f.last) return END_OF_DATA;
     return null;

@@ -56,6 +56,13 @@ export interface SignalTrace {
   /** Realized net plus open gross unrealized at this close. */
   equity: number;
   config_hash: string;
+  /**
+   * Hybrid engines only (absent on slow traces): which event of the merged stream the row is — a
+   * fast bar (`ts` its start, `i` the slow bar holding it) or a slow bar's completion — and when it
+   * happens (the bar's close, epoch ms UTC). Rows are ordered and merged on (close_ts, fast first).
+   */
+  event?: "slow" | "fast";
+  close_ts?: number;
 }
 
 /** The decision string of a bar from its exit reason (or null) and entry side. */
@@ -106,6 +113,18 @@ export function runConfigHash(
   return configHash({ plan, cfg: Array.from(cfg), session, barMs });
 }
 
+/** `runConfigHash` of a hybrid run: the engine and the fast bar length decide its numbers too. */
+export function hybridConfigHash(
+  plan: IndicatorPlan,
+  cfg: Float64Array,
+  session: Readonly<SessionSettings>,
+  barMs: number,
+  engine: string,
+  fastMs: number,
+): string {
+  return configHash({ plan, cfg: Array.from(cfg), session, barMs, engine, fastMs });
+}
+
 /** JSON has no NaN or ∞: NaN is written null, ±∞ as the strings "Infinity" / "-Infinity". */
 function jsonSafe(v: unknown): unknown {
   if (typeof v !== "number" || Number.isFinite(v)) return v;
@@ -113,10 +132,20 @@ function jsonSafe(v: unknown): unknown {
   return v > 0 ? "Infinity" : "-Infinity";
 }
 
-/** One JSONL line (no newline); `withPath` false drops the `path` field (for digests). */
+/** Whether a flat record holds ±∞ (JSON.stringify writes it null; traces write it as a string). */
+function hasInfinity(obj: object): boolean {
+  for (const v of Object.values(obj)) if (v === Infinity || v === -Infinity) return true;
+  return false;
+}
+
+/**
+ * One JSONL line (no newline); `withPath` false drops the `path` field (for digests). Without ±∞
+ * the native JSON.stringify already writes NaN as null, so the (slow, per key) replacer only runs
+ * on lines that need it: a hybrid run writes hundreds of thousands of lines.
+ */
 export function traceJson(t: SignalTrace, withPath = true): string {
   const obj = withPath ? t : { ...t, path: undefined };
-  return JSON.stringify(obj, (_k, v) => jsonSafe(v));
+  return hasInfinity(obj) ? JSON.stringify(obj, (_k, v) => jsonSafe(v)) : JSON.stringify(obj);
 }
 
 /** SHA-256 (hex) of a trace's lines without their `path`: equal for two paths that agree exactly. */
