@@ -8,6 +8,7 @@ import {
   type GridSpec,
   GroupPrecompute,
   groupCombination,
+  hedgeKey,
   type PackedArrays,
   type PairBars,
   ZLiveGroupPrecompute,
@@ -45,8 +46,7 @@ export class GroupArrays {
 
   /** The hedge setting of a group, as GroupPrecompute memoizes it. */
   private hedgeOf(g: number): string {
-    const c = groupCombination(this.plan, g);
-    return this.spec.hedge === "ols" ? `ols:${c.ols_window}` : `kalman:${c.delta}:${c.ve}`;
+    return hedgeKey(this.spec, groupCombination(this.plan, g));
   }
 
   /** The arrays of group g, computed on first use. Groups must be first used in increasing order. */

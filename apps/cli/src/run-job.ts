@@ -1,8 +1,15 @@
 // Creating a job for a run, or picking up a cancelled one (`--resume JOB`): which chunks are left.
 import { randomBytes } from "node:crypto";
-import { type Chunk, type GridPlan, type GridSpec, InputError } from "@pairgrid/engine";
+import {
+  type Chunk,
+  type Chunking,
+  chunkingOf,
+  chunkingOfJob,
+  type GridPlan,
+  type GridSpec,
+  InputError,
+} from "@pairgrid/engine";
 import type { ResultsDb } from "@pairgrid/resultsdb";
-import { type Chunking, chunkingOf, chunkingOfJob } from "./run-chunking.js";
 import { firstDifference, storedForm } from "./run-spec-diff.js";
 
 export interface RunJob {

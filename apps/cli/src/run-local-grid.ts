@@ -2,6 +2,7 @@
 // read), load the data once, create or resume the job, run the chunks, then rank. Returns the
 // exit code: 0 done, 130 stopped by a signal (job cancelled, resumable).
 import {
+  defaultChunkSize,
   type GridPlan,
   type GridSpec,
   type HybridGridData,
@@ -14,7 +15,6 @@ import {
 import { ResultsDb } from "@pairgrid/resultsdb";
 import { formatTopTable } from "./commands/top.js";
 import { printLoadReports } from "./load-report.js";
-import { defaultChunkSize } from "./run-chunking.js";
 import { type ExecuteOutcome, executeChunks } from "./run-execute.js";
 import type { RunSettings } from "./run-flags.js";
 import { createRunJob, resumeRunJob, type RunJob } from "./run-job.js";

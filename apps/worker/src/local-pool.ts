@@ -14,8 +14,11 @@ export interface ChunkPoolOptions {
 
 export interface ChunkPool {
   readonly threads: number;
-  /** Runs one chunk on a free thread; `group` must be the arrays of group `groupId`. */
-  run(chunk: Chunk, groupId: number, group: PackedArrays): Promise<ChunkResult>;
+  /**
+   * Runs one chunk on a free thread; `group` must be the arrays of group `groupId`. Aborting
+   * `signal` stops the task (Piscina terminates its thread and starts a fresh one).
+   */
+  run(chunk: Chunk, groupId: number, group: PackedArrays, signal?: AbortSignal): Promise<ChunkResult>;
   /** Waits for running tasks, then stops the threads. */
   close(): Promise<void>;
   /** Stops the threads now; running tasks reject. */
@@ -36,9 +39,9 @@ export function createChunkPool({ threads, spec, data, hybrid = null }: ChunkPoo
   });
   return {
     threads,
-    run(chunk, groupId, group) {
+    run(chunk, groupId, group, signal) {
       const task: ChunkTask = { chunk, groupId, group };
-      return piscina.run(task) as Promise<ChunkResult>;
+      return piscina.run(task, signal ? { signal } : {}) as Promise<ChunkResult>;
     },
     close: () => piscina.close(),
     destroy: () => piscina.destroy(),

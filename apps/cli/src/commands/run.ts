@@ -1,5 +1,5 @@
+import { MAX_DEFAULT_CHUNK } from "@pairgrid/engine";
 import type { Command } from "commander";
-import { MAX_DEFAULT_CHUNK } from "../run-chunking.js";
 import { type RunFlagsInput, runSettings } from "../run-flags.js";
 import { runLocalGrid } from "../run-local-grid.js";
 

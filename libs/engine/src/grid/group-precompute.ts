@@ -20,10 +20,25 @@ import { type PackedArrays, packArrays } from "./shared-arrays.js";
 /** Arrays kept (each n doubles): hedges, z-scores and gate metrics together. */
 const MAX_CACHED = 48;
 
-interface Hedge {
+/** A hedge setting's arrays: what the cluster's coordinator computes once and ships to workers. */
+export interface HedgeArrays {
   beta: Float64Array;
   spread: Float64Array;
 }
+
+/**
+ * Where hedge arrays come from when not computed here: a queue worker gets them from the
+ * coordinator (Redis blobs) instead of repeating the rolling regression. Null means compute.
+ */
+export type HedgeSource = (key: string) => HedgeArrays | null;
+
+/** The memo key of a combination's hedge setting: equal keys mean equal beta and spread. */
+export function hedgeKey(spec: GridSpec, c: Combination): string {
+  return spec.hedge === "ols" ? `ols:${c.ols_window}` : `kalman:${c.delta}:${c.ve}`;
+}
+
+/** The two legs' closes are all a precompute reads of the pair. */
+export type PairCloses = { a: { close: Float64Array }; b: { close: Float64Array } };
 
 export class GroupPrecompute {
   private readonly y: Float64Array;
@@ -33,8 +48,9 @@ export class GroupPrecompute {
   hedgeRuns = 0;
 
   constructor(
-    pair: PairBars,
+    pair: PairBars | PairCloses,
     private readonly spec: GridSpec,
+    private readonly hedgeSource: HedgeSource | null = null,
   ) {
     this.y = logPrices(pair.a.close);
     this.x = logPrices(pair.b.close);
@@ -57,9 +73,12 @@ export class GroupPrecompute {
     return v;
   }
 
-  private hedge(c: Combination): { key: string; h: Hedge } {
-    const key = this.spec.hedge === "ols" ? `ols:${c.ols_window}` : `kalman:${c.delta}:${c.ve}`;
+  /** The hedge arrays of c's hedge setting (from the source, else computed), with their key. */
+  hedge(c: Combination): { key: string; h: HedgeArrays } {
+    const key = hedgeKey(this.spec, c);
     const h = this.memo(key, () => {
+      const given = this.hedgeSource?.(key);
+      if (given) return given;
       this.hedgeRuns++;
       const hb =
         this.spec.hedge === "ols"

@@ -1,8 +1,9 @@
-// How `pairgrid run` cuts a grid into chunks. Chunk ids depend on the chunk size, so a resumed job
+// How a grid is cut into chunks (`pairgrid run` and the coordinator alike). Chunk ids depend on the chunk size, so a resumed job
 // must reuse its size — and the jobs table stores only the number of chunks. Chunks are therefore
 // always BALANCED: a group of P threshold indices in m chunks gets size ⌈P/m⌉, which gives back
 // exactly m chunks. The stored count then determines the size: m = n_chunks / nGroups.
-import { type Chunk, type GridPlan, InputError, planChunks } from "@pairgrid/engine";
+import { InputError } from "../errors.js";
+import { type Chunk, type GridPlan, planChunks } from "./grid-plan.js";
 
 /** Largest default chunk: big enough to amortize a task's message, small for smooth progress. */
 export const MAX_DEFAULT_CHUNK = 2000;

@@ -2,14 +2,15 @@
 // stored number of chunks, and the default of at least 4 chunks per thread, capped.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type GridPlan, planChunks } from "@pairgrid/engine";
 import {
   balancedChunkSize,
   chunkingOf,
   chunkingOfJob,
   defaultChunkSize,
+  type GridPlan,
   MAX_DEFAULT_CHUNK,
-} from "../src/run-chunking.js";
+  planChunks,
+} from "../src/index.js";
 
 /** planChunks only reads the group count and size. */
 const planOf = (nGroups: number, perGroup: number) => ({ nGroups, perGroup }) as GridPlan;

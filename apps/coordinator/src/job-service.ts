@@ -1,0 +1,62 @@
+// What the HTTP routes need from the coordinator, as one interface: the routes (http/) stay thin
+// wiring, and the job lifecycle (submit, progress, cancel, results) lives behind it.
+import type { JobStatus } from "@pairgrid/resultsdb";
+
+/** A job as `GET /jobs` and `GET /jobs/:id` show it (INTERFACE.md: status, done/total, rate, ETA). */
+export interface JobView {
+  job_id: string;
+  name: string;
+  status: JobStatus;
+  /** Valid combinations of the grid (rows the finished job holds). */
+  n_combos: number;
+  n_chunks: number;
+  /** Rows stored so far. */
+  n_done: number;
+  chunks_done: number;
+  /** Fraction of combinations processed, 0..1. */
+  progress: number;
+  /** Combinations per second over the recent past (0 when idle or finished). */
+  rate: number;
+  /** Seconds until done at the current rate; null when unknown or finished. */
+  eta_s: number | null;
+  created_at: string;
+  finished_at: string | null;
+  /** Why a job failed, when it did. */
+  error: string | null;
+}
+
+export interface SubmitOptions {
+  /** Combinations per chunk (balanced; default from the grid's size). */
+  chunkSize?: number;
+}
+
+export interface SubmitResult {
+  job_id: string;
+  n_combos: number;
+  n_chunks: number;
+}
+
+export interface ResultsQuery {
+  by: string;
+  limit: number;
+  minTrades: number;
+}
+
+export interface JobService {
+  /**
+   * Validates the spec (InputError with the field path on bad input, including an oversized
+   * grid, refused without expanding it), creates the job and starts enqueueing its chunks.
+   */
+  submit(rawSpec: unknown, opts: SubmitOptions): Promise<SubmitResult>;
+  list(): Promise<JobView[]>;
+  /** Null when there is no such job. */
+  get(jobId: string): Promise<JobView | null>;
+  /** Ranked rows (as `pairgrid top`); InputError for an unknown statistic. Null: no such job. */
+  results(jobId: string, q: ResultsQuery): Promise<Record<string, unknown>[] | null>;
+  /** Cancels a running job (no-op on a finished one); null when there is no such job. */
+  cancel(jobId: string): Promise<JobView | null>;
+  /** Calls `listener` on every progress change of the job until the returned function is called. */
+  watch(jobId: string, listener: (view: JobView) => void): () => void;
+  /** Redis and DuckDB reachability, for /healthz. */
+  health(): Promise<{ redis: string; db: string }>;
+}
