@@ -7,8 +7,9 @@ import { root } from "./lib/bench-data.mjs";
 import { machine } from "./lib/measure.mjs";
 import { runW1 } from "./w1-grid-kernel.mjs";
 import { runW3 } from "./w3-hybrid.mjs";
+import { runW4 } from "./w4-cluster.mjs";
 
-const WORKLOADS = { W1: runW1, W3: runW3 };
+const WORKLOADS = { W1: runW1, W3: runW3, W4: runW4 };
 
 function parseArgs(argv) {
   const names = [];

@@ -2,12 +2,15 @@
 // internal error, 2 bad input (one line naming the file/field, never a stack trace).
 import { Command } from "commander";
 import { registerBacktestCommand } from "./commands/backtest.js";
+import { registerCoordinatorCommand } from "./commands/coordinator.js";
 import { registerDataCommands } from "./commands/data.js";
 import { registerHybridCommand } from "./commands/hybrid.js";
 import { registerIndicatorsCommand } from "./commands/indicators.js";
 import { registerParityCommand } from "./commands/parity.js";
 import { registerRunCommand } from "./commands/run.js";
+import { registerSubmitCommand } from "./commands/submit.js";
 import { registerTopCommand } from "./commands/top.js";
+import { registerWorkerCommand } from "./commands/worker.js";
 import { runCli } from "./run-cli.js";
 
 const program = new Command("pairgrid")
@@ -20,5 +23,8 @@ registerHybridCommand(program);
 registerRunCommand(program);
 registerTopCommand(program);
 registerParityCommand(program);
+registerCoordinatorCommand(program);
+registerSubmitCommand(program);
+registerWorkerCommand(program);
 
 await runCli(program, process.argv);

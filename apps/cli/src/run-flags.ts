@@ -21,7 +21,11 @@ export interface RunSettings {
   quiet: boolean;
 }
 
-function positiveInt(flag: string, v: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+export function positiveInt(
+  flag: string,
+  v: string | undefined,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < 1 || n > max) {

@@ -2,6 +2,7 @@
 // read), load the data once, create or resume the job, run the chunks, then rank. Returns the
 // exit code: 0 done, 130 stopped by a signal (job cancelled, resumable).
 import {
+  countValidCombinations,
   defaultChunkSize,
   type GridPlan,
   type GridSpec,
@@ -20,7 +21,6 @@ import type { RunSettings } from "./run-flags.js";
 import { createRunJob, resumeRunJob, type RunJob } from "./run-job.js";
 import { grouped } from "./run-progress.js";
 import { StopRequest, watchStopSignals } from "./run-stop.js";
-import { countValidCombinations } from "./run-valid-count.js";
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 

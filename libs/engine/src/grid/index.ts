@@ -6,3 +6,4 @@ export * from "./group-precompute.js";
 export * from "./run-chunk.js";
 export * from "./shared-arrays.js";
 export * from "./packed-codec.js";
+export * from "./valid-count.js";

@@ -6,7 +6,7 @@ import {
   groupBase,
   INDICATOR_PARAMS,
   isValidCombination,
-} from "@pairgrid/engine";
+} from "./grid-plan.js";
 
 /** Above this many checks the count is not worth its time; the id count is used instead. */
 const MAX_CHECKS = 5_000_000;

@@ -1,0 +1,90 @@
+// `pairgrid coordinator`: the HTTP API over a Coordinator (Redis queue + the DuckDB file it alone
+// writes). SIGTERM/SIGINT close it gracefully: no new requests, ingests under way finish; every
+// unfinished job is resumed by the next start.
+import { resolve } from "node:path";
+import { buildServer, Coordinator, type CoordinatorLog } from "@pairgrid/coordinator";
+import { InputError, maxCombosFromEnv } from "@pairgrid/engine";
+import { DEFAULT_REDIS_URL } from "@pairgrid/worker";
+import type { Command } from "commander";
+import { positiveInt } from "../run-flags.js";
+
+interface CoordinatorFlags {
+  redis?: string;
+  db: string;
+  port: string;
+  host: string;
+  dataDir?: string;
+  maxCombos?: string;
+  bodyLimit?: string;
+  logRequests?: boolean;
+}
+
+export function registerCoordinatorCommand(program: Command): void {
+  program
+    .command("coordinator")
+    .description("HTTP coordinator: accepts grids, queues chunks on Redis, stores results in DuckDB")
+    .option("--redis <url>", `Redis URL (default: $PAIRGRID_REDIS_URL or ${DEFAULT_REDIS_URL})`)
+    .option("--db <file.duckdb>", "results file (this process is its only writer)", "pairgrid.duckdb")
+    .option("--port <p>", "HTTP port", "8080")
+    .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .option(
+      "--data-dir <dir>",
+      "folder that relative data paths in submitted specs resolve against (default: cwd)",
+    )
+    .option("--max-combos <n>", "largest grid accepted (default: $PAIRGRID_MAX_COMBOS or 50,000,000)")
+    .option("--body-limit <bytes>", "largest request body", String(4 * 1024 * 1024))
+    .option("--log-requests", "log every HTTP request (JSON lines on stdout)")
+    .action(async (flags: CoordinatorFlags) => {
+      await serve(flags);
+    });
+}
+
+const logLine = (level: string) => (msg: string) =>
+  process.stderr.write(`${new Date().toISOString()} ${level} ${msg}\n`);
+
+async function serve(flags: CoordinatorFlags): Promise<void> {
+  const port = positiveInt("--port", flags.port, 65535)!;
+  const bodyLimit = positiveInt("--body-limit", flags.bodyLimit)!;
+  const redisUrl = flags.redis ?? process.env.PAIRGRID_REDIS_URL ?? DEFAULT_REDIS_URL;
+  if (!/^rediss?:\/\//.test(redisUrl))
+    throw new InputError(`--redis ${redisUrl}: expected redis://host:port`, "--redis");
+  const log: CoordinatorLog = { info: logLine("info"), warn: logLine("WARN"), error: logLine("ERROR") };
+  const coordinator = await Coordinator.start({
+    redisUrl,
+    dbFile: flags.db,
+    dataDir: resolve(flags.dataDir ?? "."),
+    maxCombos: positiveInt("--max-combos", flags.maxCombos) ?? maxCombosFromEnv(),
+    log,
+  });
+  const token = process.env.PAIRGRID_TOKEN || null;
+  const app = await buildServer({
+    jobs: coordinator,
+    metrics: coordinator.metrics.registry,
+    token,
+    bodyLimit,
+    logger: flags.logRequests ?? false,
+  });
+  try {
+    await app.listen({ port, host: flags.host });
+  } catch (err) {
+    await coordinator.close();
+    throw new InputError(`--port ${port}: ${(err as Error).message}`, "--port");
+  }
+  log.info(
+    `coordinator on http://${flags.host}:${port} (db ${flags.db}, redis ${redisUrl}${token ? ", token required" : ""})`,
+  );
+  await new Promise<void>((done) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      log.info(`${signal}: closing (ingests under way finish; unfinished jobs resume on the next start)`);
+      void app
+        .close()
+        .then(() => coordinator.close())
+        .finally(done);
+    };
+    process.on("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+  });
+}

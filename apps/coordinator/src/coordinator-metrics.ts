@@ -1,0 +1,91 @@
+// Prometheus metrics of the coordinator (GET /metrics): per-job combinations, chunk durations as
+// the workers measured them, queue depths read from Redis at scrape time, ingest volume and rate,
+// and per-worker throughput (rate() of pairgrid_worker_combinations_total).
+import type { Queue } from "bullmq";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { RateMeter } from "./rate-meter.js";
+
+export class CoordinatorMetrics {
+  readonly registry = new Registry();
+  private readonly ingestMeter = new RateMeter();
+
+  readonly combosTotal = new Gauge({
+    name: "pairgrid_job_combinations_total",
+    help: "Combination ids in the job's grid",
+    labelNames: ["job"],
+    registers: [this.registry],
+  });
+  readonly combosDone = new Gauge({
+    name: "pairgrid_job_combinations_done",
+    help: "Combination ids whose chunk is stored",
+    labelNames: ["job"],
+    registers: [this.registry],
+  });
+  readonly chunkDuration = new Histogram({
+    name: "pairgrid_chunk_duration_seconds",
+    help: "Time a chunk took on a worker thread",
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
+  readonly ingestRows = new Counter({
+    name: "pairgrid_ingest_rows_total",
+    help: "Result rows written to DuckDB",
+    registers: [this.registry],
+  });
+  readonly ingestDuration = new Histogram({
+    name: "pairgrid_ingest_duration_seconds",
+    help: "Time to ingest one chunk's rows (group commit included)",
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+    registers: [this.registry],
+  });
+  readonly workerCombos = new Counter({
+    name: "pairgrid_worker_combinations_total",
+    help: "Combinations processed, by worker process",
+    labelNames: ["worker"],
+    registers: [this.registry],
+  });
+  readonly workerChunks = new Counter({
+    name: "pairgrid_worker_chunks_total",
+    help: "Chunks processed, by worker process",
+    labelNames: ["worker"],
+    registers: [this.registry],
+  });
+
+  constructor(chunkQueue: Queue, resultQueue: Queue) {
+    const meter = this.ingestMeter;
+    new Gauge({
+      name: "pairgrid_ingest_rows_per_second",
+      help: "Result rows written to DuckDB per second, last 20 s",
+      registers: [this.registry],
+      collect() {
+        this.set(meter.rate());
+      },
+    });
+    new Gauge({
+      name: "pairgrid_chunks",
+      help: "Chunk jobs in the queue by state",
+      labelNames: ["state"],
+      registers: [this.registry],
+      async collect() {
+        const counts = await chunkQueue.getJobCounts("waiting", "active", "failed", "delayed", "prioritized");
+        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      },
+    });
+    new Gauge({
+      name: "pairgrid_results_waiting",
+      help: "Chunk results waiting to be ingested",
+      registers: [this.registry],
+      async collect() {
+        const counts = await resultQueue.getJobCounts("waiting", "active");
+        this.set((counts.waiting ?? 0) + (counts.active ?? 0));
+      },
+    });
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  ingested(rows: number, seconds: number): void {
+    this.ingestRows.inc(rows);
+    this.ingestMeter.add(rows);
+    this.ingestDuration.observe(seconds);
+  }
+}

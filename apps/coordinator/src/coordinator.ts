@@ -1,0 +1,393 @@
+// The coordinator: owns the DuckDB file (the only writer), turns submitted grids into chunk jobs
+// on Redis, ingests the workers' results exactly once, tracks progress, cancels, and on start
+// resumes every job the previous process left unfinished. HTTP is wired on top (http/).
+import { randomBytes } from "node:crypto";
+import {
+  type Chunk,
+  chunkingOf,
+  chunkingOfJob,
+  countValidCombinations,
+  decodeChunkResult,
+  defaultChunkSize,
+  type GridSpec,
+  InputError,
+  loadSlowPair,
+  planGrid,
+  type SlowPair,
+  validateSpec,
+} from "@pairgrid/engine";
+import { type JobRecord, ResultsDb } from "@pairgrid/resultsdb";
+import {
+  CANCEL_CHANNEL,
+  CHUNK_QUEUE,
+  cancelledKey,
+  chunkJobSchema,
+  connectRedis,
+  deleteBlobs,
+  KEY_PREFIX,
+  lockSettings,
+  manifestKey,
+  RESULT_QUEUE,
+  resultJobSchema,
+} from "@pairgrid/worker";
+import { type Job, Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { enqueueChunks, removeQueuedChunks } from "./chunk-enqueue.js";
+import { errorKey } from "./coordinator-keys.js";
+import { CoordinatorMetrics } from "./coordinator-metrics.js";
+import type { JobService, JobView, ResultsQuery, SubmitOptions, SubmitResult } from "./job-service.js";
+import { manifestBlobs, shipJobData, shippedManifest } from "./job-shipping.js";
+import { JobState } from "./job-state.js";
+import { checkEvictionPolicy } from "./redis-policy.js";
+
+export interface CoordinatorLog {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+export interface CoordinatorOptions {
+  redisUrl: string;
+  dbFile: string;
+  /** Folder that relative data paths in submitted specs resolve against. */
+  dataDir: string;
+  /** Largest grid accepted (valid combinations). */
+  maxCombos: number;
+  log: CoordinatorLog;
+  /** Results ingested concurrently (committed together by the group commit of @pairgrid/resultsdb). */
+  ingestConcurrency?: number;
+}
+
+/** Chunking hint: enough chunks for 16 threads at 4 chunks each, at most 2000 combinations. */
+const CLUSTER_THREADS_HINT = 16;
+/** How often failed chunk and result jobs are looked for. */
+const MONITOR_MS = 1000;
+
+const message = (err: unknown) => String((err as Error)?.message ?? err).split("\n")[0]!;
+
+export class Coordinator implements JobService {
+  private readonly states = new Map<string, JobState>();
+  private monitorTimer: NodeJS.Timeout | null = null;
+  private monitoring = false;
+  private closed = false;
+
+  private constructor(
+    private readonly o: CoordinatorOptions,
+    private readonly redis: Redis,
+    private readonly db: ResultsDb,
+    private readonly chunkQueue: Queue,
+    private readonly resultQueue: Queue,
+    readonly metrics: CoordinatorMetrics,
+    private resultWorker: Worker | null = null,
+  ) {}
+
+  static async start(o: CoordinatorOptions): Promise<Coordinator> {
+    const redis = connectRedis(o.redisUrl, "pairgrid-coordinator");
+    const db = await ResultsDb.open(o.dbFile);
+    const queueOpts = { connection: redis, prefix: KEY_PREFIX };
+    const chunkQueue = new Queue(CHUNK_QUEUE, queueOpts);
+    const resultQueue = new Queue(RESULT_QUEUE, queueOpts);
+    const c = new Coordinator(
+      o,
+      redis,
+      db,
+      chunkQueue,
+      resultQueue,
+      new CoordinatorMetrics(chunkQueue, resultQueue),
+    );
+    await checkEvictionPolicy(redis, o.log);
+    await c.resumeJobs();
+    c.resultWorker = new Worker(RESULT_QUEUE, (job) => c.ingest(job), {
+      connection: connectRedis(o.redisUrl, "pairgrid-coordinator-results"),
+      prefix: KEY_PREFIX,
+      concurrency: o.ingestConcurrency ?? 8,
+      ...lockSettings(),
+    });
+    c.resultWorker.on("error", (err) => o.log.warn(`result worker: ${message(err)}`));
+    c.monitorTimer = setInterval(() => void c.monitor(), MONITOR_MS);
+    return c;
+  }
+
+  // ---- JobService -------------------------------------------------------------------------
+
+  async submit(rawSpec: unknown, opts: SubmitOptions): Promise<SubmitResult> {
+    const spec = validateSpec(rawSpec, this.o.dataDir, true);
+    if (spec.engine !== "slow") {
+      throw new InputError(
+        `engine: the cluster runs the slow engine; run ${spec.engine} grids with \`pairgrid run\``,
+        "engine",
+      );
+    }
+    const plan = planGrid(spec, this.o.maxCombos);
+    const size = opts.chunkSize ?? defaultChunkSize(plan, CLUSTER_THREADS_HINT);
+    const { chunks } = chunkingOf(plan, size);
+    // the data is read before the job exists: a missing or malformed file is the client's 400
+    const sp = await loadSlowPair(spec);
+    const jobId = await this.newJobId();
+    const nCombos = countValidCombinations(plan);
+    await this.db.createJob({
+      job_id: jobId,
+      name: spec.name,
+      spec: JSON.parse(JSON.stringify(spec)),
+      n_combos: nCombos,
+      n_chunks: chunks.length,
+    });
+    const record = (await this.db.getJob(jobId))!;
+    const st = new JobState(jobId, spec.name, spec, plan, chunks, nCombos, record.created_at);
+    this.track(st);
+    this.o.log.info(`job ${jobId} (${spec.name}): ${nCombos} combinations in ${chunks.length} chunks`);
+    void this.launch(st, new Set(), sp);
+    return { job_id: jobId, n_combos: nCombos, n_chunks: chunks.length };
+  }
+
+  async list(): Promise<JobView[]> {
+    const records = await this.db.listJobs();
+    return Promise.all(records.map((r) => this.viewOf(r)));
+  }
+
+  async get(jobId: string): Promise<JobView | null> {
+    const st = this.states.get(jobId);
+    if (st) return st.view();
+    const r = await this.db.getJob(jobId);
+    return r ? this.viewOf(r) : null;
+  }
+
+  async results(jobId: string, q: ResultsQuery): Promise<Record<string, unknown>[] | null> {
+    if (!(await this.db.getJob(jobId))) return null;
+    return this.db.top({
+      jobId,
+      by: q.by,
+      minTrades: q.minTrades,
+      limit: q.limit,
+      ascending: q.by === "max_dd",
+    });
+  }
+
+  async cancel(jobId: string): Promise<JobView | null> {
+    const st = this.states.get(jobId);
+    if (!st) return this.get(jobId);
+    await this.stop(st, "cancelled", null);
+    return st.view();
+  }
+
+  watch(jobId: string, listener: (view: JobView) => void): () => void {
+    const st = this.states.get(jobId);
+    if (!st) return () => {};
+    st.listeners.add(listener);
+    return () => st.listeners.delete(listener);
+  }
+
+  async health(): Promise<{ redis: string; db: string }> {
+    const redis = await Promise.race([
+      this.redis.ping().then(
+        () => "ok",
+        (err: unknown) => message(err),
+      ),
+      new Promise<string>((r) => setTimeout(() => r(`unreachable (${this.redis.status})`), 1000)),
+    ]);
+    return { redis, db: this.db.file };
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------
+
+  /** Stops ingesting (waiting for ingests under way), then closes queues, Redis and DuckDB. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.monitorTimer) clearInterval(this.monitorTimer);
+    await this.resultWorker?.close();
+    await this.chunkQueue.close();
+    await this.resultQueue.close();
+    this.redis.disconnect();
+    await this.db.close();
+  }
+
+  private track(st: JobState): void {
+    this.states.set(st.jobId, st);
+    this.metrics.combosTotal.set({ job: st.jobId }, st.plan.total);
+    this.metrics.combosDone.set({ job: st.jobId }, st.idsDone);
+  }
+
+  /** Ships the job's data (unless already in Redis) and enqueues its chunks not yet stored. */
+  private async launch(st: JobState, done: ReadonlySet<number>, sp: SlowPair | null): Promise<void> {
+    try {
+      let manifest = await shippedManifest(this.redis, st.jobId);
+      if (manifest === null) {
+        const pair = sp ?? (await loadSlowPair(st.spec));
+        manifest = await shipJobData(this.redis, st.jobId, st.spec, st.plan, pair);
+      }
+      st.blobs = new Set(manifestBlobs(manifest));
+      if (st.status !== "running") return void (await this.cleanUp(st));
+      const added = await enqueueChunks({
+        redis: this.redis,
+        chunkQueue: this.chunkQueue,
+        resultQueue: this.resultQueue,
+        jobId: st.jobId,
+        chunks: st.chunks,
+        done,
+        stopped: () => st.status !== "running" || this.closed,
+      });
+      this.o.log.info(`job ${st.jobId}: ${added} chunks enqueued`);
+      // a job with nothing left to run (all chunks stored before a restart) finishes here
+      if (st.chunksDone === st.nChunks) await this.finish(st);
+    } catch (err) {
+      if (this.closed) return;
+      await this.stop(st, "failed", `preparing the job: ${message(err)}`);
+    }
+  }
+
+  /** Rebuilds the state of every job left running by a previous coordinator and relaunches it. */
+  private async resumeJobs(): Promise<void> {
+    for (const r of await this.db.listJobs()) {
+      if (r.status !== "running") continue;
+      try {
+        const spec: GridSpec = validateSpec(r.spec, "/", false);
+        const plan = planGrid(spec, Number.MAX_SAFE_INTEGER);
+        const { chunks } = chunkingOfJob(plan, r.n_chunks, r.job_id);
+        const done = await this.db.doneChunks(r.job_id);
+        const st = new JobState(r.job_id, r.name, spec, plan, chunks, r.n_combos, r.created_at);
+        st.chunksDone = done.size;
+        st.rowsDone = r.n_done;
+        st.idsDone = chunks.reduce((s: number, c: Chunk) => s + (done.has(c.chunkId) ? c.t1 - c.t0 : 0), 0);
+        this.track(st);
+        this.o.log.info(`job ${r.job_id}: resuming, ${done.size} of ${chunks.length} chunks stored`);
+        void this.launch(st, done, null);
+      } catch (err) {
+        this.o.log.error(`job ${r.job_id}: cannot resume: ${message(err)}`);
+        await this.db.setStatus(r.job_id, "failed", true);
+        await this.redis.set(errorKey(r.job_id), `cannot resume: ${message(err)}`);
+      }
+    }
+  }
+
+  /** One chunk's result → DuckDB, exactly once (the ledger refuses a chunk already stored). */
+  private async ingest(job: Job): Promise<string> {
+    const d = resultJobSchema.parse(job.data);
+    const st = this.states.get(d.jobId);
+    // results of a finished, cancelled or failed job are dropped: its row count is final
+    if (!st || st.status !== "running") return "dropped";
+    const batch = decodeChunkResult(Buffer.from(d.payload, "base64"));
+    if (batch.chunkId !== d.chunkId)
+      throw new Error(`result of chunk ${d.chunkId} holds chunk ${batch.chunkId}`);
+    const t0 = performance.now();
+    const stored = await this.db.ingestChunk(d.jobId, d.chunkId, batch);
+    this.metrics.chunkDuration.observe(d.ms / 1000);
+    this.metrics.workerChunks.inc({ worker: d.worker });
+    this.metrics.workerCombos.inc({ worker: d.worker }, d.combos);
+    if (!stored) return "duplicate";
+    this.metrics.ingested(batch.k, (performance.now() - t0) / 1000);
+    st.chunksDone++;
+    st.rowsDone += batch.k;
+    st.idsDone += d.combos;
+    st.rate.add(d.combos);
+    this.metrics.combosDone.set({ job: st.jobId }, st.idsDone);
+    st.notify();
+    if (st.chunksDone === st.nChunks) await this.finish(st);
+    return "stored";
+  }
+
+  private async finish(st: JobState): Promise<void> {
+    if (st.finishing) return;
+    st.finishing = true;
+    await this.db.finalizeDsr(st.jobId);
+    await this.db.setStatus(st.jobId, "done", true);
+    st.status = "done";
+    st.finishedAt = new Date();
+    this.o.log.info(`job ${st.jobId}: done, ${st.rowsDone} rows`);
+    await this.cleanUp(st);
+    st.notify();
+  }
+
+  /** Cancel or fail: workers told (key + pub/sub), queued chunks removed, status stored. */
+  private async stop(st: JobState, status: "cancelled" | "failed", error: string | null): Promise<void> {
+    if (st.status !== "running") return;
+    st.status = status;
+    st.error = error;
+    st.finishedAt = new Date();
+    if (error) this.o.log.error(`job ${st.jobId}: failed: ${error}`);
+    else this.o.log.info(`job ${st.jobId}: cancelled`);
+    await this.redis.set(cancelledKey(st.jobId), "1", "EX", 7 * 86400);
+    if (error) await this.redis.set(errorKey(st.jobId), error);
+    await this.redis.publish(CANCEL_CHANNEL, st.jobId);
+    await this.db.setStatus(st.jobId, status, true);
+    await removeQueuedChunks(this.chunkQueue, st.jobId, st.chunks);
+    await this.cleanUp(st);
+    st.notify();
+  }
+
+  /** Forgets a finished job: manifest and blobs no unfinished job shares, progress gauges. */
+  private async cleanUp(st: JobState): Promise<void> {
+    this.states.delete(st.jobId);
+    const stillNeeded = new Set([...this.states.values()].flatMap((s) => [...s.blobs]));
+    await this.redis.del(manifestKey(st.jobId));
+    await deleteBlobs(
+      this.redis,
+      [...st.blobs].filter((b) => !stillNeeded.has(b)),
+    );
+    this.metrics.combosTotal.remove({ job: st.jobId });
+    this.metrics.combosDone.remove({ job: st.jobId });
+  }
+
+  /** Chunks or results that failed for good fail their job (a retried-out bug, a lost blob). */
+  private async monitor(): Promise<void> {
+    if (this.monitoring || this.closed) return;
+    this.monitoring = true;
+    try {
+      for (const [queue, what] of [
+        [this.chunkQueue, "chunk"],
+        [this.resultQueue, "result of chunk"],
+      ] as const) {
+        for (const j of await queue.getFailed(0, 99)) {
+          const d = (what === "chunk" ? chunkJobSchema : resultJobSchema).safeParse(j.data);
+          if (d.success) {
+            const jobId = d.data.jobId;
+            const chunkId = "chunk" in d.data ? d.data.chunk.chunkId : d.data.chunkId;
+            const st = this.states.get(jobId);
+            if (st)
+              await this.stop(
+                st,
+                "failed",
+                `${what} ${chunkId}: ${j.failedReason} (${j.attemptsMade} attempts)`,
+              );
+          }
+          await j.remove().catch(() => undefined);
+        }
+      }
+    } catch (err) {
+      // Redis down: the next tick tries again
+      if (!this.closed) this.o.log.warn(`monitor: ${message(err)}`);
+    } finally {
+      this.monitoring = false;
+    }
+  }
+
+  private async viewOf(r: JobRecord): Promise<JobView> {
+    const st = this.states.get(r.job_id);
+    if (st) return st.view();
+    const chunksDone = r.status === "done" ? r.n_chunks : (await this.db.doneChunks(r.job_id)).size;
+    const error = r.status === "failed" ? await this.redis.get(errorKey(r.job_id)).catch(() => null) : null;
+    return {
+      job_id: r.job_id,
+      name: r.name,
+      status: r.status,
+      n_combos: r.n_combos,
+      n_chunks: r.n_chunks,
+      n_done: r.n_done,
+      chunks_done: chunksDone,
+      progress: r.n_chunks > 0 ? chunksDone / r.n_chunks : 1,
+      rate: 0,
+      eta_s: null,
+      created_at: r.created_at.toISOString(),
+      finished_at: r.finished_at?.toISOString() ?? null,
+      error,
+    };
+  }
+
+  /** 8 hex digits, unique in the results file (as `pairgrid run`). */
+  private async newJobId(): Promise<string> {
+    for (;;) {
+      const id = randomBytes(4).toString("hex");
+      if (!(await this.db.getJob(id))) return id;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// Zod schemas of the HTTP API: they validate params and query strings, shape the responses, and
+// are what /docs shows (converted by fastify-type-provider-zod's jsonSchemaTransform).
+import { RANKABLE } from "@pairgrid/engine";
+import { JOB_STATUSES } from "@pairgrid/resultsdb";
+import { z } from "zod";
+import type { JobView, SubmitResult } from "../job-service.js";
+
+export const errorBody = z
+  .object({
+    error: z.string().describe("machine-readable name, e.g. not_found, bad_spec, bad_request"),
+    message: z.string(),
+    path: z.string().optional().describe("field at fault, e.g. query.limit or params.z_entry"),
+  })
+  .describe("Error");
+
+export const jobIdParams = z.object({ id: z.string().min(1).describe("job id") });
+
+export const submitQuery = z.object({
+  chunk_size: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("combinations per chunk (default: chosen from the grid's size)"),
+});
+
+/** Any JSON/YAML value: the job service validates the spec itself and names the faulty field. */
+export const gridSpecBody = z.unknown().describe("grid spec (INTERFACE.md, 'Grid spec'), as JSON or YAML");
+
+export const submitResult = z.object({
+  job_id: z.string(),
+  n_combos: z.number().int(),
+  n_chunks: z.number().int(),
+});
+
+export const jobView = z.object({
+  job_id: z.string(),
+  name: z.string(),
+  status: z.enum(JOB_STATUSES),
+  n_combos: z.number().int(),
+  n_chunks: z.number().int(),
+  n_done: z.number().int(),
+  chunks_done: z.number().int(),
+  progress: z.number().describe("fraction of combinations processed, 0..1"),
+  rate: z.number().describe("combinations per second over the recent past"),
+  eta_s: z.number().nullable().describe("seconds until done at the current rate"),
+  created_at: z.string(),
+  finished_at: z.string().nullable(),
+  error: z.string().nullable().describe("why the job failed, when it did"),
+});
+
+export const resultsQuery = z.object({
+  by: z.enum(RANKABLE).default("sharpe").describe("statistic to rank by"),
+  limit: z.coerce.number().int().min(1).max(10_000).default(50),
+  min_trades: z.coerce.number().int().min(0).default(0).describe("leave out rows with fewer trades"),
+});
+
+/** Ranked rows: combo_id, one column per parameter, the statistics and dsr (as `pairgrid top`). */
+export const resultRows = z.array(z.record(z.string(), z.unknown()));
+
+export const healthBody = z.object({ ok: z.literal(true), redis: z.string(), db: z.string() });
+
+// Responses are serialized through these schemas, which drop keys they do not list; these checks
+// fail the build when JobService's types and the schemas drift apart instead of losing fields.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _jobViewInSync: Same<z.output<typeof jobView>, JobView> = true;
+const _submitResultInSync: Same<z.output<typeof submitResult>, SubmitResult> = true;

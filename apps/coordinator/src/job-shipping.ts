@@ -1,0 +1,62 @@
+// Ships what workers need to run a job's chunks: the base arrays and ONE hedge per hedge setting
+// (computed here once, not by every worker), as content-addressed blobs, then the manifest that
+// names them. Idempotent: a restarted coordinator re-ships only when something is missing.
+import {
+  encodePacked,
+  type GridPlan,
+  type GridSpec,
+  GroupPrecompute,
+  groupCombination,
+  hedgeKey,
+  packArrays,
+  packGridData,
+  type SlowPair,
+} from "@pairgrid/engine";
+import { blobKey, type JobManifest, jobManifestSchema, manifestKey, putBlob } from "@pairgrid/worker";
+import type { Redis } from "ioredis";
+
+export async function shipJobData(
+  redis: Redis,
+  jobId: string,
+  spec: GridSpec,
+  plan: GridPlan,
+  sp: SlowPair,
+): Promise<JobManifest> {
+  const data = packGridData(sp);
+  const base = await putBlob(redis, encodePacked(data.base));
+  const precompute = new GroupPrecompute(sp.pair, spec);
+  const hedges: Record<string, string> = {};
+  for (let g = 0; g < plan.nGroups; g++) {
+    const c = groupCombination(plan, g);
+    const key = hedgeKey(spec, c);
+    if (key in hedges) continue;
+    const { h } = precompute.hedge(c);
+    hedges[key] = await putBlob(redis, encodePacked(packArrays({ beta: h.beta, spread: h.spread })));
+  }
+  const manifest: JobManifest = {
+    jobId,
+    spec: spec as unknown as Record<string, unknown>,
+    base,
+    barMs: data.barMs,
+    nDays: data.nDays,
+    hedges,
+  };
+  // the manifest last: a worker that can read it finds every blob it names
+  await redis.set(manifestKey(jobId), JSON.stringify(manifest));
+  return manifest;
+}
+
+/** The job's manifest when it and every blob it names are in Redis, else null (ship again). */
+export async function shippedManifest(redis: Redis, jobId: string): Promise<JobManifest | null> {
+  const text = await redis.get(manifestKey(jobId));
+  if (text === null) return null;
+  const parsed = jobManifestSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) return null;
+  const shas = manifestBlobs(parsed.data);
+  const present = await Promise.all(shas.map((sha) => redis.exists(blobKey(sha))));
+  return present.every((n) => n === 1) ? parsed.data : null;
+}
+
+export function manifestBlobs(m: JobManifest): string[] {
+  return [m.base, ...Object.values(m.hedges)];
+}

@@ -1,0 +1,150 @@
+// A cluster worker process's queue side: takes chunk jobs from CHUNK_QUEUE (as many at once as it
+// has threads), runs them on the job's chunk pool and sends each result back as a result job.
+// Cancel messages abort running chunks of a cancelled job. close() is graceful: running chunks
+// finish and are delivered, then the pools and connections go.
+import { hostname } from "node:os";
+import { Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { type ChunkJobReturn } from "../queue/chunk-job.js";
+import { CHUNK_QUEUE, KEY_PREFIX, RESULT_QUEUE } from "../queue/queue-names.js";
+import { connectRedis, lockSettings, MAX_STALLED_COUNT } from "../queue/redis-connection.js";
+import type { ResultJobData } from "../queue/result-job.js";
+import { BlobCache, DEFAULT_BLOB_CACHE_BYTES } from "./blob-cache.js";
+import { CancelListener } from "./cancel-listener.js";
+import { ChunkProcessor } from "./chunk-processor.js";
+import { DEFAULT_JOBS_KEPT, JobContextCache } from "./job-context-cache.js";
+import { RunningChunks } from "./running-chunks.js";
+import { type WorkerCounts, WorkerMetrics } from "./worker-metrics.js";
+
+export interface ChunkQueueWorkerOptions {
+  redisUrl: string;
+  /** Threads of each job's chunk pool. */
+  threads: number;
+  /** One line per event (started, job loaded, chunk failed, cancel, shutting down). */
+  log: (line: string) => void;
+  /** Chunk jobs taken at once; default `threads`, so each running chunk has a thread. */
+  concurrency?: number;
+  /** Bound of the decoded blob cache, bytes. */
+  blobCacheBytes?: number;
+  /** Job contexts (each with a pool of `threads` threads) kept at once. */
+  jobsKept?: number;
+}
+
+/** `host:pid`: what the result jobs name as their worker. */
+export const workerIdOf = () => `${hostname()}:${process.pid}`;
+
+const MiB = 1024 * 1024;
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+
+export class ChunkQueueWorker {
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    readonly id: string,
+    readonly metrics: WorkerMetrics,
+    private readonly worker: Worker<unknown, ChunkJobReturn>,
+    private readonly results: Queue<ResultJobData>,
+    private readonly cancels: CancelListener,
+    private readonly contexts: JobContextCache,
+    private readonly redis: Redis,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Connects, subscribes to cancel messages, then starts taking chunk jobs. */
+  static async start(o: ChunkQueueWorkerOptions): Promise<ChunkQueueWorker> {
+    if (!Number.isInteger(o.threads) || o.threads < 1)
+      throw new RangeError(`threads must be ≥ 1, got ${o.threads}`);
+    const id = workerIdOf();
+    const log = o.log;
+    const redis = connectRedis(o.redisUrl, `pairgrid-worker:${id}`);
+    const sub = connectRedis(o.redisUrl, `pairgrid-worker-cancel:${id}`);
+    reportConnectionErrors(redis, "redis", log);
+    reportConnectionErrors(sub, "redis (cancel channel)", log);
+
+    const blobs = new BlobCache(redis, o.blobCacheBytes ?? DEFAULT_BLOB_CACHE_BYTES);
+    const metrics = new WorkerMetrics(id, () => blobs.bytes);
+    const contexts = new JobContextCache(
+      { redis, blobs, threads: o.threads },
+      o.jobsKept ?? DEFAULT_JOBS_KEPT,
+      (ctx, ms) =>
+        log(
+          `job ${ctx.jobId}: loaded in ${Math.round(ms)} ms — ${ctx.plan.nGroups} groups × ` +
+            `${ctx.plan.perGroup} thresholds, ${ctx.data.base.n} bars ` +
+            `(${(ctx.data.base.sab.byteLength / MiB).toFixed(1)} MiB) on ${plural(o.threads, "thread")}`,
+        ),
+    );
+    const running = new RunningChunks();
+    // subscribed before the first chunk is taken, so no cancel can be missed in between
+    const cancels = await CancelListener.start(sub, (jobId) => {
+      const aborted = running.cancel(jobId);
+      contexts.drop(jobId);
+      log(`job ${jobId}: cancelled${aborted > 0 ? `, ${plural(aborted, "running chunk")} aborted` : ""}`);
+    });
+
+    const results = new Queue<ResultJobData>(RESULT_QUEUE, { connection: redis, prefix: KEY_PREFIX });
+    results.on("error", (err) => log(`result queue: ${err.message}`));
+    const processor = new ChunkProcessor({ redis, contexts, results, running, metrics, workerId: id, log });
+    const worker = new Worker<unknown, ChunkJobReturn>(CHUNK_QUEUE, (job) => processor.process(job), {
+      connection: redis,
+      prefix: KEY_PREFIX,
+      concurrency: o.concurrency ?? o.threads,
+      maxStalledCount: MAX_STALLED_COUNT,
+      ...lockSettings(),
+    });
+    // BullMQ emits 'error' (lost locks, connection trouble); unlistened, it would crash the process
+    worker.on("error", (err) => log(`chunk queue: ${err.message}`));
+    await worker.waitUntilReady();
+    log(
+      `worker ${id}: started — ${plural(o.threads, "thread")}, ` +
+        `${plural(o.concurrency ?? o.threads, "chunk")} at once, ` +
+        `redis ${redactUrl(o.redisUrl)}`,
+    );
+    return new ChunkQueueWorker(id, metrics, worker, results, cancels, contexts, redis, log);
+  }
+
+  /** Chunks processed, cancelled and failed so far, and the combinations covered. */
+  get counts(): Readonly<WorkerCounts> {
+    return this.metrics.counts;
+  }
+
+  /**
+   * Stops taking chunks, waits for the running ones to finish and deliver their results, then
+   * closes the pools and the connections. Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.log(`worker ${this.id}: shutting down — waiting for running chunks`);
+      await this.worker.close();
+      await this.contexts.close();
+      await this.results.close();
+      await this.cancels.close();
+      await this.redis.quit().catch(() => {});
+      this.log(`worker ${this.id}: stopped`);
+    })();
+    return this.closing;
+  }
+}
+
+/**
+ * Logs a connection's errors once per distinct message: while Redis is down ioredis retries
+ * every couple of seconds, and one line per retry would drown the log.
+ */
+function reportConnectionErrors(redis: Redis, what: string, log: (line: string) => void): void {
+  let last = "";
+  redis.on("error", (err: Error) => {
+    if (err.message !== last) log(`${what}: ${err.message} (retrying)`);
+    last = err.message;
+  });
+  redis.on("ready", () => (last = ""));
+}
+
+/** The URL without its password, for the log. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,127 @@
+// Everything a worker needs to run chunks of one grid job, built once per job from its manifest:
+// the spec and plan, the base arrays (one SharedArrayBuffer shared with every thread), a chunk
+// pool whose threads hold them, and the job's group arrays. Chunks hold the context while they
+// use it; a context pushed out of the cache (or whose job was cancelled) closes its pool once the
+// last of them lets go.
+import {
+  BASE_ARRAYS,
+  type Chunk,
+  type GridData,
+  type GridPlan,
+  type GridSpec,
+  planGrid,
+  unpackArrays,
+} from "@pairgrid/engine";
+import { UnrecoverableError } from "bullmq";
+import type { Redis } from "ioredis";
+import { type ChunkPool, createChunkPool } from "../local-pool.js";
+import { type JobManifest, jobManifestSchema } from "../queue/job-manifest.js";
+import { manifestKey } from "../queue/queue-names.js";
+import type { BlobCache } from "./blob-cache.js";
+import { JobGroupArrays } from "./job-group-arrays.js";
+
+export interface JobContextDeps {
+  redis: Redis;
+  blobs: BlobCache;
+  threads: number;
+}
+
+export class JobContext {
+  private users = 0;
+  private retired = false;
+  private poolClosing = false;
+  private resolvePoolClosed!: () => void;
+  private readonly poolClosed = new Promise<void>((resolve) => (this.resolvePoolClosed = resolve));
+
+  private constructor(
+    readonly jobId: string,
+    readonly manifest: JobManifest,
+    readonly spec: GridSpec,
+    readonly plan: GridPlan,
+    readonly data: GridData,
+    readonly pool: ChunkPool,
+    readonly groups: JobGroupArrays,
+  ) {}
+
+  /** Fetches the manifest and base blob and starts the job's pool. */
+  static async load(jobId: string, { redis, blobs, threads }: JobContextDeps): Promise<JobContext> {
+    const raw = await redis.get(manifestKey(jobId));
+    // a missing manifest is not final: the chunk is retried (the job may be being cleaned up)
+    if (raw === null) throw new Error(`job ${jobId}: no manifest in Redis`);
+    const parsed = jobManifestSchema.safeParse(parseJson(raw));
+    if (!parsed.success) throw new UnrecoverableError(`job ${jobId}: bad manifest: ${parsed.error.message}`);
+    const manifest = parsed.data;
+    // validated by the coordinator before it wrote the manifest
+    const spec = manifest.spec as unknown as GridSpec;
+    if (spec.engine !== "slow") {
+      throw new UnrecoverableError(`job ${jobId}: engine ${spec.engine} does not run on the cluster`);
+    }
+    const plan = planGrid(spec, Number.MAX_SAFE_INTEGER);
+    const base = await blobs.get(manifest.base);
+    const arrays = unpackArrays(base);
+    const missing = BASE_ARRAYS.filter((name) => arrays[name] === undefined);
+    if (missing.length > 0) {
+      throw new UnrecoverableError(`job ${jobId}: base blob lacks ${missing.join(", ")}`);
+    }
+    const closes = {
+      a: { close: arrays.closeA as Float64Array },
+      b: { close: arrays.closeB as Float64Array },
+    };
+    const groups = new JobGroupArrays(spec, plan, closes, (key) => {
+      const sha = manifest.hedges[key];
+      if (sha === undefined) throw new UnrecoverableError(`job ${jobId}: the manifest has no hedge ${key}`);
+      return blobs.get(sha);
+    });
+    const data: GridData = { base, barMs: manifest.barMs, nDays: manifest.nDays };
+    const pool = createChunkPool({ threads, spec, data });
+    return new JobContext(jobId, manifest, spec, plan, data, pool, groups);
+  }
+
+  /** Refuses (UnrecoverableError: retrying cannot help) a chunk outside this job's grid. */
+  checkChunk(chunk: Chunk): void {
+    const { nGroups, perGroup } = this.plan;
+    if (chunk.group >= nGroups || chunk.t0 >= chunk.t1 || chunk.t1 > perGroup) {
+      throw new UnrecoverableError(
+        `job ${this.jobId}: chunk ${chunk.chunkId} (group ${chunk.group}, [${chunk.t0}, ${chunk.t1})) ` +
+          `is outside the grid (${nGroups} groups × ${perGroup})`,
+      );
+    }
+  }
+
+  /** Takes a hold on the context; false once it is retired (the caller loads a fresh one). */
+  tryAcquire(): boolean {
+    if (this.retired) return false;
+    this.users++;
+    return true;
+  }
+
+  release(): void {
+    this.users--;
+    if (this.retired && this.users === 0) this.closePool();
+  }
+
+  /** No new holds; the pool closes when the last hold is released. Resolves once it has. */
+  retire(): Promise<void> {
+    this.retired = true;
+    if (this.users === 0) this.closePool();
+    return this.poolClosed;
+  }
+
+  private closePool(): void {
+    if (this.poolClosing) return;
+    this.poolClosing = true;
+    // pool.close() waits for the tasks still running (none: every hold is released)
+    this.pool
+      .close()
+      .catch(() => {})
+      .finally(() => this.resolvePoolClosed());
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined; // refused by the schema with the rest
+  }
+}

@@ -1,0 +1,176 @@
+// W4 — cluster overhead (BENCH.md): the W2 grid submitted to `pairgrid coordinator` with two
+// `pairgrid worker --threads 1` processes and a private Redis on loopback, against
+// `pairgrid run --threads 2` on the same machine. Runs alternate (local, cluster, local, …) so
+// drift in the machine's load hits both sides alike. Reports wall times, their ratio (goal ≤ 1.10)
+// and the per-chunk queue overhead.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { TestRedis } from "@pairgrid/worker/testing";
+import { ensureSynthData, root, synthPairData, writeSpec } from "./lib/bench-data.mjs";
+import { median, sig } from "./lib/measure.mjs";
+
+const cli = join(root, "apps", "cli", "bin", "pairgrid.js");
+
+export const W2_SPEC = {
+  name: "bench-w2",
+  data: synthPairData(),
+  session: { tz: "America/New_York", day_roll: "18:00", flat_time: "16:55" },
+  costs: { commission: 2.25, slippage_ticks: 0.5 },
+  hedge: "ols",
+  params: {
+    ols_window: [500, 1000, 2000, 4000],
+    zscore_window: [50, 100, 200, 400],
+    z_entry: { from: 1.5, to: 3.0, step: 0.1 },
+    z_exit: { from: -0.5, to: 1.0, step: 0.25 },
+    z_stop: [null, 3, 3.5, 4, 4.5, 5],
+    max_hold: [0, 50, 100, 200, 400],
+    corr_window: 500,
+    min_corr: [null, 0.6],
+  },
+};
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function start(args, env) {
+  const child = spawn(process.execPath, [cli, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let log = "";
+  child.stderr.on("data", (d) => (log += d.toString()));
+  const exited = new Promise((r) => child.once("exit", r));
+  return { child, exited, log: () => log };
+}
+
+async function localRun(specFile, dir, env) {
+  const db = join(dir, `local-${Date.now()}.duckdb`);
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [cli, "run", specFile, "--db", db, "--threads", "2", "--quiet"], {
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`pairgrid run failed: ${r.stderr}`);
+  const seconds = (performance.now() - t0) / 1000;
+  rmSync(db, { force: true });
+  return seconds;
+}
+
+async function clusterRun(url, spec) {
+  const t0 = performance.now();
+  const res = await fetch(`${url}/jobs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(spec),
+  });
+  const job = await res.json();
+  if (res.status !== 201) throw new Error(`submit: ${JSON.stringify(job)}`);
+  for (;;) {
+    const v = await (await fetch(`${url}/jobs/${job.job_id}`)).json();
+    if (v.status === "done")
+      return { seconds: (performance.now() - t0) / 1000, nChunks: job.n_chunks, nCombos: job.n_combos };
+    if (v.status !== "running") throw new Error(`job ${job.job_id} ${v.status}: ${v.error}`);
+    await sleep(50);
+  }
+}
+
+/** Sum and count of the workers' chunk durations, from the coordinator's histogram. */
+async function chunkSeconds(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const sum = Number(/^pairgrid_chunk_duration_seconds_sum (\S+)$/m.exec(text)?.[1] ?? NaN);
+  const count = Number(/^pairgrid_chunk_duration_seconds_count (\S+)$/m.exec(text)?.[1] ?? NaN);
+  return { sum, count };
+}
+
+export async function runW4({ reps }) {
+  const dataDir = ensureSynthData("synth-1200d-seed7", { days: 1200, seed: 7 });
+  const spec = { ...W2_SPEC, data: synthPairData() };
+  const specFile = writeSpec(dataDir, "w2.json", spec);
+  const work = mkdtempSync(join(tmpdir(), "pairgrid-w4-"));
+  const env = { PAIRGRID_CACHE_DIR: join(work, "cache") };
+  const redis = await TestRedis.start();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const coordinator = start(
+    [
+      "coordinator",
+      "--redis",
+      redis.url,
+      "--db",
+      join(work, "cluster.duckdb"),
+      "--port",
+      String(port),
+      "--data-dir",
+      dataDir,
+    ],
+    env,
+  );
+  const workers = [0, 1].map(() => start(["worker", "--redis", redis.url, "--threads", "1"], env));
+  try {
+    for (
+      let t0 = Date.now();
+      !(await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+    ) {
+      if (Date.now() - t0 > 30_000) throw new Error(`coordinator did not start: ${coordinator.log()}`);
+      await sleep(100);
+    }
+    // warm-up of both sides (data cache, JIT of the worker processes), not timed
+    await localRun(specFile, work, env);
+    await clusterRun(url, { ...spec, data: absoluteData(dataDir) });
+    const local = [];
+    const cluster = [];
+    let chunks = null;
+    let before = await chunkSeconds(url);
+    let chunkThreadSeconds = [];
+    for (let r = 0; r < reps; r++) {
+      local.push(await localRun(specFile, work, env));
+      const c = await clusterRun(url, { ...spec, data: absoluteData(dataDir) });
+      cluster.push(c.seconds);
+      chunks = c;
+      const after = await chunkSeconds(url);
+      chunkThreadSeconds.push(after.sum - before.sum);
+      before = after;
+    }
+    const ratio = median(cluster) / median(local);
+    // thread-seconds the cluster spent beyond the chunks' own work, per chunk
+    const overhead = cluster.map((s, r) => (2 * s - chunkThreadSeconds[r]) / chunks.nChunks);
+    return {
+      workload: "W4",
+      combinations: chunks.nCombos,
+      chunks: chunks.nChunks,
+      local_wall_s: local.map(sig),
+      cluster_wall_s: cluster.map(sig),
+      median_local_s: sig(median(local)),
+      median_cluster_s: sig(median(cluster)),
+      ratio_cluster_over_local: sig(ratio),
+      goal_ratio: 1.1,
+      per_chunk_overhead_ms: sig(1000 * median(overhead)),
+      note: "cluster: 2 × `pairgrid worker --threads 1` + coordinator + redis-server on loopback; local: `pairgrid run --threads 2`; wall from submit to done vs whole process",
+    };
+  } finally {
+    for (const p of [...workers, coordinator]) p.child.kill("SIGTERM");
+    await Promise.all([...workers, coordinator].map((p) => Promise.race([p.exited, sleep(20_000)])));
+    await redis.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function absoluteData(dir) {
+  const d = synthPairData();
+  return { ...d, a: { ...d.a, slow: join(dir, d.a.slow) }, b: { ...d.b, slow: join(dir, d.b.slow) } };
+}

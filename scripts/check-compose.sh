@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# CI check of the deployment files without a Docker engine:
+#   - docker-compose.yml is valid (`docker-compose config -q`, Debian's docker-compose v1 is enough);
+#   - deploy/prometheus.yml is well-formed YAML with the scrape jobs `coordinator` and `workers`;
+#   - the Dockerfile copies the package.json and dist of every workspace.
+# Exits 1 on any failure, including a missing docker-compose: CI must not pass silently.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v docker-compose >/dev/null 2>&1; then
+  echo "check-compose: docker-compose is not on PATH; cannot validate docker-compose.yml" >&2
+  echo "check-compose: install it (Debian: apt-get install docker-compose) and run again" >&2
+  exit 1
+fi
+docker-compose -f docker-compose.yml config -q
+echo "docker-compose.yml: valid ($(docker-compose version --short 2>/dev/null || echo docker-compose))"
+
+node -e '
+const fs = require("node:fs");
+const YAML = require("yaml");
+const fail = (msg) => { console.error("check-compose: " + msg); process.exit(1); };
+
+const file = "deploy/prometheus.yml";
+const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"));
+if (doc.errors.length > 0) fail(file + ": " + doc.errors[0].message);
+const prom = doc.toJS();
+const jobs = (prom && Array.isArray(prom.scrape_configs) ? prom.scrape_configs : []).map((j) => j && j.job_name);
+for (const want of ["coordinator", "workers"]) {
+  if (!jobs.includes(want)) fail(file + ": no scrape job named " + want + " (found: " + jobs.join(", ") + ")");
+}
+console.log(file + ": scrape jobs " + jobs.join(", "));
+
+const dockerfile = fs.readFileSync("Dockerfile", "utf8");
+const workspaces = JSON.parse(fs.readFileSync("package.json", "utf8")).workspaces;
+for (const ws of workspaces) {
+  for (const part of ["package.json", "dist"]) {
+    const src = "/app/" + ws + "/" + part;
+    if (!dockerfile.includes(src + " ")) fail("Dockerfile: the runtime stage does not copy " + src);
+  }
+}
+console.log("Dockerfile: copies package.json and dist of " + workspaces.length + " workspaces");
+'
