@@ -14,7 +14,10 @@ export const SMALL_PARAMS = {
   min_corr: [null, 0.5],
 };
 
-/** ≈ 16 groups × 2,000 combinations: 50–70 chunks of a few tenths of a second on 250 days. */
+/**
+ * The demo grid's axes (16 groups × 6,804 threshold sets): 64 chunks of ≈ 1,700 combinations,
+ * each a few tenths of a second on 250 days, so a kill always lands in the middle of one.
+ */
 export const LONG_PARAMS = {
   ols_window: [500, 1000, 2000, 4000],
   zscore_window: [50, 100, 200, 400],
@@ -23,8 +26,11 @@ export const LONG_PARAMS = {
   z_stop: [null, 3.5, 4.5],
   max_hold: [0, 100, 300],
   dollar_tp: [null, 500, 1000],
-  min_corr: [null, 0.6],
+  dollar_sl: [null, 500, 1000],
   corr_window: 500,
+  min_corr: [null, 0.6],
+  hl_window: 500,
+  hl_max: [null, 200],
 };
 
 /** Writes the spec, runs it locally (2 threads) and returns its file, results file and job id. */
