@@ -43,6 +43,7 @@ export class TestCluster {
   coordinator: Proc | null = null;
   workers: Proc[] = [];
   private readonly finished: Proc[] = [];
+  private coordinatorArgs: string[] = [];
 
   private constructor(
     readonly rd: RunDir,
@@ -54,7 +55,7 @@ export class TestCluster {
 
   static async start(
     rd: RunDir,
-    o: { workers?: number; threads?: number; token?: string } = {},
+    o: { workers?: number; threads?: number; token?: string; coordinatorArgs?: string[] } = {},
   ): Promise<TestCluster> {
     const c = new TestCluster(
       rd,
@@ -63,6 +64,7 @@ export class TestCluster {
       join(rd.dir, "cluster.duckdb"),
       o.token ?? null,
     );
+    c.coordinatorArgs = o.coordinatorArgs ?? [];
     await c.startCoordinator();
     for (let i = 0; i < (o.workers ?? 2); i++) c.startWorker(o.threads ?? 1);
     return c;
@@ -101,6 +103,7 @@ export class TestCluster {
       String(this.port),
       "--data-dir",
       this.rd.dir,
+      ...this.coordinatorArgs,
     ]);
     const t0 = Date.now();
     for (;;) {
@@ -218,15 +221,37 @@ export class TestCluster {
     return all.map((p) => `--- ${p.name}\n${p.log.join("").slice(-4000)}`).join("\n");
   }
 
-  /** Graceful stop of everything (the coordinator releases the DuckDB file), then Redis goes. */
+  /**
+   * Graceful stop of everything (the coordinator releases the DuckDB file), then Redis goes. A
+   * process that does not exit on SIGTERM within 15 s is killed and the stop fails: shutting down
+   * cleanly is part of the contract.
+   */
   async stop(): Promise<void> {
     const procs = [...this.workers, ...(this.coordinator ? [this.coordinator] : [])];
     for (const p of procs) p.child.kill("SIGTERM");
+    const hung: string[] = [];
     await Promise.all(
-      procs.map((p) => Promise.race([p.exited, sleep(15_000).then(() => p.child.kill("SIGKILL"))])),
+      procs.map((p) =>
+        Promise.race([
+          p.exited,
+          sleep(15_000).then(() => {
+            hung.push(p.name);
+            p.child.kill("SIGKILL");
+            return p.exited;
+          }),
+        ]),
+      ),
     );
+    this.finished.push(...procs);
     this.workers = [];
     this.coordinator = null;
     await this.redis.stop();
+    if (hung.length > 0) assert.fail(`${hung.join(", ")} did not exit on SIGTERM\n${this.logs()}`);
+    const unclean = procs.filter((p) => p.child.exitCode !== 0);
+    if (unclean.length > 0) {
+      assert.fail(
+        `exit codes after SIGTERM: ${unclean.map((p) => `${p.name} ${p.child.exitCode}`).join(", ")}\n${this.logs()}`,
+      );
+    }
   }
 }

@@ -68,6 +68,8 @@ const message = (err: unknown) => String((err as Error)?.message ?? err).split("
 export class Coordinator implements JobService {
   private readonly states = new Map<string, JobState>();
   private monitorTimer: NodeJS.Timeout | null = null;
+  /** The result worker's connection: BullMQ does not close a connection it was given. */
+  private resultConnection: Redis | null = null;
   private monitoring = false;
   private closed = false;
 
@@ -97,8 +99,9 @@ export class Coordinator implements JobService {
     );
     await checkEvictionPolicy(redis, o.log);
     await c.resumeJobs();
+    c.resultConnection = connectRedis(o.redisUrl, "pairgrid-coordinator-results");
     c.resultWorker = new Worker(RESULT_QUEUE, (job) => c.ingest(job), {
-      connection: connectRedis(o.redisUrl, "pairgrid-coordinator-results"),
+      connection: c.resultConnection,
       prefix: KEY_PREFIX,
       concurrency: o.ingestConcurrency ?? 8,
       ...lockSettings(),
@@ -198,6 +201,7 @@ export class Coordinator implements JobService {
     await this.resultWorker?.close();
     await this.chunkQueue.close();
     await this.resultQueue.close();
+    this.resultConnection?.disconnect();
     this.redis.disconnect();
     await this.db.close();
   }
