@@ -5,10 +5,9 @@
 // and the per-chunk queue overhead.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TestRedis } from "@pairgrid/worker/testing";
+import { freePort, TestRedis } from "@pairgrid/worker/testing";
 import { ensureSynthData, root, synthPairData, writeSpec } from "./lib/bench-data.mjs";
 import { median, sig } from "./lib/measure.mjs";
 
@@ -33,16 +32,6 @@ export const W2_SPEC = {
 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function start(args, env) {
   const child = spawn(process.execPath, [cli, ...args], {

@@ -1,5 +1,4 @@
 // Creating a job for a run, or picking up a cancelled one (`--resume JOB`): which chunks are left.
-import { randomBytes } from "node:crypto";
 import {
   type Chunk,
   type Chunking,
@@ -20,14 +19,6 @@ export interface RunJob {
   resumed: boolean;
 }
 
-/** 8 hex digits: short enough to type after --resume, unique within a results file (checked). */
-async function newJobId(db: ResultsDb): Promise<string> {
-  for (;;) {
-    const id = randomBytes(4).toString("hex");
-    if (!(await db.getJob(id))) return id;
-  }
-}
-
 export async function createRunJob(
   db: ResultsDb,
   spec: GridSpec,
@@ -36,7 +27,7 @@ export async function createRunJob(
   nCombos: number,
 ): Promise<RunJob> {
   const chunking = chunkingOf(plan, chunkSize);
-  const jobId = await newJobId(db);
+  const jobId = await db.newJobId();
   await db.createJob({
     job_id: jobId,
     name: spec.name,

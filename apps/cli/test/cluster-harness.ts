@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { CHUNK_QUEUE, connectRedis, KEY_PREFIX } from "@pairgrid/worker";
-import { TestRedis } from "@pairgrid/worker/testing";
+import { freePort, TestRedis } from "@pairgrid/worker/testing";
 import { type RunDir, spawnPairgrid } from "./run-fixtures.js";
 
 export interface JobViewLike {
@@ -24,17 +24,6 @@ interface Proc {
   child: ChildProcess;
   log: string[];
   exited: Promise<number | null>;
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

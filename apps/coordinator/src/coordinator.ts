@@ -1,7 +1,6 @@
 // The coordinator: owns the DuckDB file (the only writer), turns submitted grids into chunk jobs
 // on Redis, ingests the workers' results exactly once, tracks progress, cancels, and on start
 // resumes every job the previous process left unfinished. HTTP is wired on top (http/).
-import { randomBytes } from "node:crypto";
 import {
   type Chunk,
   chunkingOf,
@@ -126,7 +125,7 @@ export class Coordinator implements JobService {
     const { chunks } = chunkingOf(plan, size);
     // the data is read before the job exists: a missing or malformed file is the client's 400
     const sp = await loadSlowPair(spec);
-    const jobId = await this.newJobId();
+    const jobId = await this.db.newJobId();
     const nCombos = countValidCombinations(plan);
     await this.db.createJob({
       job_id: jobId,
@@ -385,13 +384,5 @@ export class Coordinator implements JobService {
       finished_at: r.finished_at?.toISOString() ?? null,
       error,
     };
-  }
-
-  /** 8 hex digits, unique in the results file (as `pairgrid run`). */
-  private async newJobId(): Promise<string> {
-    for (;;) {
-      const id = randomBytes(4).toString("hex");
-      if (!(await this.db.getJob(id))) return id;
-    }
   }
 }

@@ -1,5 +1,6 @@
 // The results file of grid runs: jobs, one row per combination, fold statistics and the chunk
 // ledger that makes ingest exactly-once. One DuckDB instance and connection per open file.
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { InputError } from "@pairgrid/engine";
@@ -95,6 +96,14 @@ export class ResultsDb {
   /** Registers a job with status `running` and n_done 0. */
   createJob(job: NewJob): Promise<void> {
     return this.serial(() => insertJob(this.conn, job));
+  }
+
+  /** A new job id: 8 hex digits, short enough to type, unique within this results file. */
+  async newJobId(): Promise<string> {
+    for (;;) {
+      const id = randomBytes(4).toString("hex");
+      if (!(await this.getJob(id))) return id;
+    }
   }
 
   getJob(jobId: string): Promise<JobRecord | null> {
