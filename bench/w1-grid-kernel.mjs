@@ -1,14 +1,20 @@
 // W1 (BENCH.md): the grid kernel on one hedge, one thread. ≈ 330 k 5-min bars of synthetic NQ/YM,
 // OLS 2000 / z 100, no gates, flat_time 16:55; z_entry × z_exit × z_stop × max_hold with invalid
-// combinations dropped. Times the kernel over the whole grid and the reference engine on an evenly
-// spaced sample of the same combinations, in the same process, and checks that both agree there.
+// combinations dropped. In one process, alternating within each repetition: the bar-scan kernel
+// over the whole grid, and the event-driven kernel over the whole grid INCLUDING the build of its
+// event index (issue 8); both rows compared bit for bit, and the reference engine on an evenly
+// spaced sample checked against both. Rates are effective: bars × combinations / CPU-seconds.
+// Then how cost grows: the event kernel at 1×, 2×, 4× the bars (1200, 2400, 4800 days of data) and
+// at 1×, 2×, 4× the combinations (z_entry step 0.1, 0.05, 0.025).
 import {
   axisValues,
   backtestInputs,
+  buildEventArrays,
   CFG_LENGTH,
   computeIndicators,
   FOLD_WIDTH,
   fillConfig,
+  GroupEvents,
   loadSlowPair,
   loadSpecFile,
   makeKernelScratch,
@@ -16,15 +22,17 @@ import {
   resolveCombination,
   runGridKernel,
   runReference,
+  runSlowKernel,
   STAT_NAMES,
   thresholdProblem,
+  zLevelsOf,
 } from "@pairgrid/engine";
 import { ensureSynthData, synthPairData, writeSpec } from "./lib/bench-data.mjs";
-import { median, sig, timeRepeated } from "./lib/measure.mjs";
+import { median, sig } from "./lib/measure.mjs";
 
 const REFERENCE_SAMPLE = 30;
-const TARGET_BAR_COMBINATIONS_PER_S = 300e6;
-
+/** Issue 8's goal for the kernel grids run (effective, per thread). */
+const TARGET_BAR_COMBINATIONS_PER_S = 1000e6;
 const W1_SPEC = {
   name: "bench-w1",
   data: synthPairData(),
@@ -60,10 +68,19 @@ function validCombinations(spec) {
   return { combos: out, skipped };
 }
 
-export async function runW1({ reps }) {
-  const t0 = performance.now();
-  const dir = ensureSynthData("synth-1200d-seed7", { days: 1200, seed: 7 });
-  const { spec } = loadSpecFile(writeSpec(dir, "w1.json", W1_SPEC));
+/** CPU seconds (user + system) of this process while `fn` runs; single-threaded work here. */
+function cpuSeconds(fn) {
+  const c0 = process.cpuUsage();
+  fn();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+}
+
+/** One hedge's data and combinations: the BacktestInputs and the config vectors. */
+async function loadGrid(days, zEntryStep) {
+  const dir = ensureSynthData(`synth-${days}d-seed7`, { days, seed: 7 });
+  const params = { ...W1_SPEC.params, z_entry: { from: 1.5, to: 3.0, step: zEntryStep } };
+  const { spec } = loadSpecFile(writeSpec(dir, `w1-${zEntryStep}.json`, { ...W1_SPEC, params }));
   const slow = await loadSlowPair(spec);
   const { combos, skipped } = validCombinations(spec);
   const ind = computeIndicators(slow.pair, combos[0], {
@@ -71,84 +88,197 @@ export async function runW1({ reps }) {
     hurstLags: spec.gates.hurst_lags,
   });
   const inp = backtestInputs(slow, ind);
-  const setupSeconds = (performance.now() - t0) / 1000;
-
-  const nCombos = combos.length;
-  const nFolds = spec.rank.folds;
-  const cfgs = new Float64Array(nCombos * CFG_LENGTH);
+  const cfgs = new Float64Array(combos.length * CFG_LENGTH);
   combos.forEach((c, k) => fillConfig(cfgs, spec, c, k * CFG_LENGTH));
-  const rows = new Float64Array(nCombos * N_STATS);
-  const folds = new Float64Array(nCombos * nFolds * FOLD_WIDTH);
-  const scratch = makeKernelScratch(inp.nDays);
+  const levels = zLevelsOf(
+    ...["z_entry", "z_exit", "z_stop"].map((p) => axisValues(spec.params[p]).filter((v) => v !== null)),
+  );
+  return { spec, inp, combos, skipped, cfgs, levels, nFolds: spec.rank.folds };
+}
+
+/** Runs every combination with the bar scan (events null) or the event kernel into rows/folds. */
+function runAll(g, events, rows, folds) {
+  const scratch = makeKernelScratch(g.inp.nDays);
   let trades = 0;
-  const runKernelOn = (ks) => {
-    trades = 0;
-    for (const k of ks) {
-      trades += runGridKernel(
-        inp,
-        cfgs,
-        k * CFG_LENGTH,
-        rows,
-        k * N_STATS,
-        folds,
-        k * nFolds * FOLD_WIDTH,
-        nFolds,
-        scratch,
-        null,
-      );
-    }
+  const stride = g.nFolds * FOLD_WIDTH;
+  for (let k = 0; k < g.combos.length; k++) {
+    trades +=
+      events === null
+        ? runGridKernel(
+            g.inp,
+            g.cfgs,
+            k * CFG_LENGTH,
+            rows,
+            k * N_STATS,
+            folds,
+            k * stride,
+            g.nFolds,
+            scratch,
+            null,
+          )
+        : runSlowKernel(
+            g.inp,
+            events,
+            g.cfgs,
+            k * CFG_LENGTH,
+            rows,
+            k * N_STATS,
+            folds,
+            k * stride,
+            g.nFolds,
+            scratch,
+            null,
+          );
+  }
+  return trades;
+}
+
+/** The event kernel over the grid, its event index built inside the timed region. */
+function eventRun(g, rows, folds) {
+  let buildSeconds = 0;
+  let trades = 0;
+  const seconds = cpuSeconds(() => {
+    const t0 = performance.now();
+    const events = new GroupEvents(g.inp, buildEventArrays(g.inp, g.levels).arrays);
+    buildSeconds = (performance.now() - t0) / 1000;
+    trades = runAll(g, events, rows, folds);
+  });
+  return { seconds, buildSeconds, trades };
+}
+
+function rowsOf(g) {
+  return {
+    rows: new Float64Array(g.combos.length * N_STATS),
+    folds: new Float64Array(g.combos.length * g.nFolds * FOLD_WIDTH),
   };
-  const all = Array.from({ length: nCombos }, (_, k) => k);
+}
+
+/** Same numbers, NaN included (Object.is: bit-identical up to NaN payloads). */
+function identical(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+export async function runW1({ reps }) {
+  const t0 = performance.now();
+  const g = await loadGrid(1200, 0.1);
+  const { inp, combos, cfgs, nFolds } = g;
+  const setupSeconds = (performance.now() - t0) / 1000;
+  const nCombos = combos.length;
+  const barCombos = inp.n * nCombos;
+
+  const scan = rowsOf(g);
+  const ev = rowsOf(g);
+  // JIT warm-up of both kernels
+  runAll({ ...g, combos: combos.slice(0, 300) }, null, scan.rows, scan.folds);
+  eventRun({ ...g, combos: combos.slice(0, 300) }, ev.rows, ev.folds);
+
+  const scanSeconds = [];
+  const eventSeconds = [];
+  const buildSeconds = [];
+  let scanTrades = 0;
+  let eventTrades = 0;
+  for (let r = 0; r < reps; r++) {
+    scanSeconds.push(cpuSeconds(() => (scanTrades = runAll(g, null, scan.rows, scan.folds))));
+    const e = eventRun(g, ev.rows, ev.folds);
+    eventSeconds.push(e.seconds);
+    buildSeconds.push(e.buildSeconds);
+    eventTrades = e.trades;
+  }
+  const sameRows =
+    identical(scan.rows, ev.rows) && identical(scan.folds, ev.folds) && scanTrades === eventTrades;
+
   const sample = Array.from({ length: REFERENCE_SAMPLE }, (_, s) =>
     Math.floor(((s + 0.5) * nCombos) / REFERENCE_SAMPLE),
   );
-
-  runKernelOn(all.slice(0, 200)); // JIT warm-up
-  const kernelSeconds = timeRepeated(() => runKernelOn(all), reps);
-  const gridTrades = trades;
-  const kernelSampleSeconds = timeRepeated(() => {
-    for (let r = 0; r < 10; r++) runKernelOn(sample);
-  }, reps).map((s) => s / 10);
-
+  const refSeconds = [];
   let results = [];
-  const referenceSeconds = timeRepeated(() => {
-    results = sample.map((k) =>
-      runReference(inp, cfgs.subarray(k * CFG_LENGTH, (k + 1) * CFG_LENGTH), nFolds),
+  for (let r = 0; r < reps; r++) {
+    refSeconds.push(
+      cpuSeconds(() => {
+        results = sample.map((k) =>
+          runReference(inp, cfgs.subarray(k * CFG_LENGTH, (k + 1) * CFG_LENGTH), nFolds),
+        );
+      }),
     );
-  }, reps);
-  const mismatches = sample.filter((k, s) => !sameRow(rows, k * N_STATS, results[s].stats));
+  }
+  const mismatches = sample.filter((k, s) => !sameRow(ev.rows, k * N_STATS, results[s].stats));
 
-  const kernelS = median(kernelSeconds);
-  const perComboKernel = median(kernelSampleSeconds) / sample.length;
-  const perComboReference = median(referenceSeconds) / sample.length;
-  const barCombinationsPerS = (inp.n * nCombos) / kernelS;
+  const scanS = median(scanSeconds);
+  const eventS = median(eventSeconds);
+  const refPerCombo = median(refSeconds) / sample.length;
+  const kernelFigures = (s, trades) => ({
+    cpu_seconds_median: sig(s),
+    combinations_per_s: sig(nCombos / s),
+    ns_per_bar_combination: sig((s * 1e9) / barCombos),
+    bar_combinations_per_s: sig(barCombos / s),
+    trades_per_combination: sig(trades / nCombos),
+    speedup_vs_reference: sig(refPerCombo / (s / nCombos)),
+  });
   return {
     workload: "W1",
-    description: "grid kernel, one hedge (OLS 2000, z 100), no gates, flat_time 16:55, one thread",
+    description:
+      "grid kernel, one hedge (OLS 2000, z 100), no gates, flat_time 16:55, one thread; " +
+      "rates are bars × combinations / CPU-seconds",
     data: { bars: inp.n, trading_days: inp.nDays, setup_seconds: sig(setupSeconds) },
     combinations: nCombos,
-    skipped_invalid: skipped,
+    skipped_invalid: g.skipped,
     repetitions: reps,
-    kernel: {
-      seconds_median: sig(kernelS),
-      seconds: kernelSeconds.map(sig),
-      combinations_per_s: sig(nCombos / kernelS),
-      ns_per_bar_combination: sig((kernelS * 1e9) / (inp.n * nCombos)),
-      bar_combinations_per_s: sig(barCombinationsPerS),
-      trades_per_combination: sig(gridTrades / nCombos),
+    bar_scan: { ...kernelFigures(scanS, scanTrades), cpu_seconds: scanSeconds.map(sig) },
+    event_driven: {
+      ...kernelFigures(eventS, eventTrades),
+      cpu_seconds: eventSeconds.map(sig),
+      event_index_build_seconds_median: sig(median(buildSeconds)),
+      event_index_levels: g.levels.entry.length + g.levels.atLeast.length + g.levels.atMost.length + 1,
     },
+    event_vs_scan_speedup: sig(scanS / eventS),
+    rows_identical_event_vs_scan: sameRows,
     reference: {
       sample_combinations: sample.length,
-      seconds_per_combination_median: sig(perComboReference),
-      kernel_seconds_per_combination_same_sample: sig(perComboKernel),
-      ns_per_bar_combination: sig((perComboReference * 1e9) / inp.n),
+      cpu_seconds_per_combination_median: sig(refPerCombo),
+      ns_per_bar_combination: sig((refPerCombo * 1e9) / inp.n),
       parity_mismatches: mismatches.length,
     },
-    speedup_vs_reference: sig(perComboReference / perComboKernel),
     target: {
       bar_combinations_per_s: TARGET_BAR_COMBINATIONS_PER_S,
-      met: barCombinationsPerS >= TARGET_BAR_COMBINATIONS_PER_S,
+      met: barCombos / eventS >= TARGET_BAR_COMBINATIONS_PER_S,
     },
+    scaling: await scaling(reps),
+  };
+}
+
+/** The event kernel's time (index build included) at 1×, 2×, 4× the bars and the combinations. */
+async function scaling(reps) {
+  const point = async (days, step) => {
+    const g = await loadGrid(days, step);
+    const { rows, folds } = rowsOf(g);
+    eventRun({ ...g, combos: g.combos.slice(0, 300) }, rows, folds);
+    const seconds = [];
+    for (let r = 0; r < reps; r++) seconds.push(eventRun(g, rows, folds).seconds);
+    const s = median(seconds);
+    return {
+      days,
+      z_entry_step: step,
+      bars: g.inp.n,
+      combinations: g.combos.length,
+      cpu_seconds_median: sig(s),
+      us_per_combination: sig((s * 1e6) / g.combos.length),
+      bar_combinations_per_s: sig((g.inp.n * g.combos.length) / s),
+    };
+  };
+  const bars = [await point(1200, 0.1), await point(2400, 0.1), await point(4800, 0.1)];
+  const combos = [bars[0], await point(1200, 0.05), await point(1200, 0.025)];
+  const growth = (pts, key) =>
+    pts.map((p) => ({
+      size_ratio: sig(p[key] / pts[0][key]),
+      time_ratio: sig(p.cpu_seconds_median / pts[0].cpu_seconds_median),
+    }));
+  return {
+    bars,
+    combinations: combos,
+    growth_with_bars: growth(bars, "bars"),
+    growth_with_combinations: growth(combos, "combinations"),
   };
 }
 

@@ -1,6 +1,14 @@
 // Runs a job's remaining chunks on a thread pool and stores each result as it arrives: the part
 // of `pairgrid run` between "data loaded, job created" and "all stored or stopped".
-import type { Chunk, GridData, GridPlan, GridSpec, HybridGridData, PairBars } from "@pairgrid/engine";
+import type {
+  Chunk,
+  EventSettings,
+  GridData,
+  GridPlan,
+  GridSpec,
+  HybridGridData,
+  PairBars,
+} from "@pairgrid/engine";
 import type { ResultsDb } from "@pairgrid/resultsdb";
 import { createChunkPool } from "@pairgrid/worker";
 import { type DispatchOutcome, dispatchChunks } from "./run-dispatch.js";
@@ -37,6 +45,8 @@ export interface ExecuteOptions {
   hybrid: HybridGridData | null;
   chunks: readonly Chunk[];
   threads: number;
+  /** The event index settings when the event-driven kernel runs (eventSettingsFor), else null. */
+  events: EventSettings | null;
   /** Set by SIGINT/SIGTERM: stop dispatching, let running chunks finish. */
   stop: StopRequest;
   progress: ProgressOptions["mode"];
@@ -55,7 +65,7 @@ export interface ExecuteOutcome extends DispatchOutcome {
 
 export async function executeChunks(o: ExecuteOptions): Promise<ExecuteOutcome> {
   const t0 = performance.now();
-  const groups = new GroupArrays(o.pair, o.spec, o.plan, o.chunks);
+  const groups = new GroupArrays(o.pair, o.spec, o.plan, o.chunks, o.events);
   const pool = createChunkPool({ threads: o.threads, spec: o.spec, data: o.data, hybrid: o.hybrid });
   const total = o.chunks.reduce((s, c) => s + (c.t1 - c.t0), 0);
   const progress = startProgress({ total, mode: o.progress, log: o.log });

@@ -1,6 +1,6 @@
 // `pairgrid run` flags, checked before anything is loaded (bad values exit 2 naming the flag).
 import { availableParallelism } from "node:os";
-import { InputError, maxCombosFromEnv } from "@pairgrid/engine";
+import { InputError, KERNEL_CHOICES, type KernelChoice, maxCombosFromEnv } from "@pairgrid/engine";
 
 export interface RunFlagsInput {
   db: string;
@@ -9,6 +9,7 @@ export interface RunFlagsInput {
   maxCombos?: string;
   resume?: string;
   quiet?: boolean;
+  kernel?: string;
 }
 
 export interface RunSettings {
@@ -19,6 +20,16 @@ export interface RunSettings {
   maxCombos: number;
   resume: string | undefined;
   quiet: boolean;
+  kernel: KernelChoice;
+}
+
+/** `--kernel` (run and worker): which slow kernel; auto picks the event-driven one when it pays. */
+export function kernelChoice(v: string | undefined): KernelChoice {
+  if (v === undefined) return "auto";
+  if (!(KERNEL_CHOICES as readonly string[]).includes(v)) {
+    throw new InputError(`--kernel ${v}: expected one of ${KERNEL_CHOICES.join(", ")}`, "--kernel");
+  }
+  return v as KernelChoice;
 }
 
 export function positiveInt(
@@ -45,5 +56,6 @@ export function runSettings(flags: RunFlagsInput): RunSettings {
     maxCombos: positiveInt("--max-combos", flags.maxCombos) ?? maxCombosFromEnv(),
     resume: flags.resume,
     quiet: flags.quiet ?? false,
+    kernel: kernelChoice(flags.kernel),
   };
 }

@@ -4,6 +4,7 @@
 import {
   type Chunk,
   type Combination,
+  type EventSettings,
   type GridPlan,
   type GridSpec,
   GroupPrecompute,
@@ -14,11 +15,18 @@ import {
   ZLiveGroupPrecompute,
 } from "@pairgrid/engine";
 
-/** A z-live grid's groups also carry alpha, mu and sigma (z_live reads them); others do not. */
-function precomputeFor(pair: PairBars, spec: GridSpec): { compute(c: Combination): PackedArrays } {
+/**
+ * A z-live grid's groups also carry alpha, mu and sigma (z_live reads them); a slow grid's carry the
+ * event index when the event-driven kernel runs (`events`).
+ */
+function precomputeFor(
+  pair: PairBars,
+  spec: GridSpec,
+  events: EventSettings | null,
+): { compute(c: Combination): PackedArrays } {
   return spec.engine === "hybrid_zlive"
     ? new ZLiveGroupPrecompute(pair, spec)
-    : new GroupPrecompute(pair, spec);
+    : new GroupPrecompute(pair, spec, null, events);
 }
 
 export class GroupArrays {
@@ -36,8 +44,9 @@ export class GroupArrays {
     private readonly spec: GridSpec,
     private readonly plan: GridPlan,
     chunks: readonly Chunk[],
+    private readonly events: EventSettings | null = null,
   ) {
-    this.precompute = precomputeFor(pair, spec);
+    this.precompute = precomputeFor(pair, spec, events);
     for (const c of chunks) {
       this.remaining.set(c.group, (this.remaining.get(c.group) ?? 0) + 1);
       this.lastOfHedge.set(this.hedgeOf(c.group), c.group);
@@ -71,7 +80,7 @@ export class GroupArrays {
     const hedge = this.hedgeOf(g);
     const previous = this.currentHedge;
     if (previous !== null && previous !== hedge && this.lastOfHedge.get(previous)! < g) {
-      this.precompute = precomputeFor(this.pair, this.spec);
+      this.precompute = precomputeFor(this.pair, this.spec, this.events);
     }
     this.currentHedge = hedge;
   }

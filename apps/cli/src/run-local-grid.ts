@@ -4,6 +4,8 @@
 import {
   countValidCombinations,
   defaultChunkSize,
+  type EventSettings,
+  eventSettingsFor,
   type GridPlan,
   type GridSpec,
   type HybridGridData,
@@ -51,7 +53,8 @@ export async function runLocalGrid(specPath: string, s: RunSettings): Promise<nu
       job = await createRunJob(db, spec, plan, size, countValidCombinations(plan));
     }
     process.stdout.write(`job ${job.jobId}\n`);
-    logPlan(log, spec, plan, job, s, sp.pair.ts.length);
+    const events = eventSettingsFor(spec, plan, data.base, s.kernel);
+    logPlan(log, spec, plan, job, s, sp.pair.ts.length, events);
 
     // From here a signal stops the run instead of killing the process, until the job is marked;
     // one arriving after the last chunk changes nothing. The notice goes to stderr even with
@@ -71,6 +74,7 @@ export async function runLocalGrid(specPath: string, s: RunSettings): Promise<nu
           hybrid,
           chunks: job.toRun,
           threads: s.threads,
+          events,
           stop,
           progress: s.quiet ? "off" : process.stderr.isTTY ? "bar" : "lines",
           log,
@@ -105,6 +109,7 @@ function logPlan(
   job: RunJob,
   s: RunSettings,
   nBars: number,
+  events: EventSettings | null,
 ): void {
   const { chunks, chunkSize } = job.chunking;
   const what = job.resumed
@@ -112,7 +117,8 @@ function logPlan(
     : `${chunks.length} chunks of ≤ ${grouped(chunkSize)}`;
   log(
     `${spec.name}: ${grouped(plan.total)} combinations in ${plan.nGroups} indicator groups over ` +
-      `${grouped(nBars)} bars; ${what}; ${s.threads} threads → ${s.db}`,
+      `${grouped(nBars)} bars; ${what}; ${s.threads} threads; ` +
+      `${spec.engine !== "slow" ? `${spec.engine} kernel` : events ? "event-driven kernel" : "bar-scan kernel"} → ${s.db}`,
   );
 }
 

@@ -1,13 +1,15 @@
 // `pairgrid worker` flags, checked before anything connects (bad values exit 2 naming the flag).
 import { availableParallelism } from "node:os";
-import { InputError } from "@pairgrid/engine";
+import { InputError, type KernelChoice } from "@pairgrid/engine";
 import { DEFAULT_REDIS_URL } from "@pairgrid/worker";
 import { z } from "zod";
+import { kernelChoice } from "./run-flags.js";
 
 export interface WorkerFlagsInput {
   redis?: string;
   threads?: string;
   metricsPort?: string;
+  kernel?: string;
 }
 
 export interface WorkerSettings {
@@ -15,6 +17,7 @@ export interface WorkerSettings {
   threads: number;
   /** 0: no metrics server. */
   metricsPort: number;
+  kernel: KernelChoice;
 }
 
 const redisUrl = z
@@ -53,5 +56,6 @@ export function workerSettings(
         : parseFlag("--threads", intIn(1, 1024), flags.threads),
     metricsPort:
       flags.metricsPort === undefined ? 0 : parseFlag("--metrics-port", intIn(0, 65535), flags.metricsPort),
+    kernel: kernelChoice(flags.kernel),
   };
 }

@@ -3,7 +3,9 @@
 // task carries only the chunk's ids and range plus its group's SharedArrayBuffer (by reference).
 import { workerData } from "node:worker_threads";
 import {
+  type BacktestInputs,
   type ChunkResult,
+  GroupEvents,
   hybridGroupContext,
   type HybridGroupContext,
   inputsFromPacked,
@@ -21,8 +23,9 @@ const data = workerData as ChunkThreadData;
 // The main thread already refused an oversized grid; here the plan is only rebuilt.
 const plan = planGrid(data.spec, Number.MAX_SAFE_INTEGER);
 const scratch = makeKernelScratch(data.nDays);
-// A handful of groups are in flight at once around a group boundary; four views is plenty.
-const views = new GroupViewCache(4);
+// A handful of groups are in flight at once around a group boundary; four views is plenty. A group
+// packed with an event index (kernel-choice.ts) runs on the event-driven kernel.
+const views = new GroupViewCache<{ inputs: BacktestInputs; events: GroupEvents | null }>(4);
 // A z-live group context holds a z_live series as long as the fast rows: keep two at most.
 const hybridViews = new GroupViewCache<HybridGroupContext>(2);
 
@@ -38,8 +41,9 @@ export default function runChunkTask(task: ChunkTask): ChunkResult {
     );
     return movableChunkResult(runHybridChunk(data.spec, plan, group, task.chunk, scratch));
   }
-  const inputs = views.get(task.groupId, () =>
-    inputsFromPacked(data.base, task.group, data.barMs, data.nDays),
-  );
-  return movableChunkResult(runChunk(data.spec, plan, inputs, task.chunk, scratch));
+  const { inputs, events } = views.get(task.groupId, () => {
+    const inputs = inputsFromPacked(data.base, task.group, data.barMs, data.nDays);
+    return { inputs, events: GroupEvents.fromPacked(inputs, unpackArrays(task.group)) };
+  });
+  return movableChunkResult(runChunk(data.spec, plan, inputs, task.chunk, scratch, null, events));
 }

@@ -3,7 +3,9 @@
 import type { BacktestInputs } from "../src/backtest/backtest-inputs.js";
 import * as C from "../src/backtest/config-vector.js";
 import { EXIT_REASON_NAMES } from "../src/backtest/enums.js";
+import { GroupEvents } from "../src/backtest/event-index.js";
 import { makeKernelScratch, runGridKernel } from "../src/backtest/grid-kernel.js";
+import { runSlowKernel } from "../src/backtest/slow-kernel.js";
 import * as TR from "../src/backtest/grid-kernel-trade-record.js";
 import {
   FOLD_N_DAYS,
@@ -47,12 +49,28 @@ export interface KernelRun {
   folds: FoldStats[];
 }
 
+/**
+ * Which kernel a test runs: `scan` the bar-scan kernel; `events` what a grid with an event index
+ * runs (runSlowKernel: event-driven, the bar scan for combinations with a dollar exit).
+ */
+export type KernelKind = "scan" | "events";
+
 /** One kernel run with a trade buffer big enough for every trade. */
-export function runKernel(inp: BacktestInputs, cfg: Float64Array, nFolds = 16): KernelRun {
+export function runKernel(
+  inp: BacktestInputs,
+  cfg: Float64Array,
+  nFolds = 16,
+  kernel: KernelKind = "scan",
+  events: GroupEvents | null = null,
+): KernelRun {
   const row = new Float64Array(N_STATS);
   const foldBuf = new Float64Array(nFolds * FOLD_WIDTH);
   const buf = new Float64Array((inp.n + 1) * TR.TRADE_RECORD_WIDTH);
-  const nTrades = runGridKernel(inp, cfg, 0, row, 0, foldBuf, 0, nFolds, makeKernelScratch(inp.nDays), buf);
+  const scratch = makeKernelScratch(inp.nDays);
+  const nTrades =
+    kernel === "scan"
+      ? runGridKernel(inp, cfg, 0, row, 0, foldBuf, 0, nFolds, scratch, buf)
+      : runSlowKernel(inp, events ?? new GroupEvents(inp), cfg, 0, row, 0, foldBuf, 0, nFolds, scratch, buf);
   const trades: KernelTrade[] = [];
   for (let t = 0; t < nTrades; t++) {
     const o = t * TR.TRADE_RECORD_WIDTH;

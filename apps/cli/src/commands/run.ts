@@ -18,6 +18,11 @@ export function registerRunCommand(program: Command): void {
     .option("--max-combos <n>", "refuse larger grids (default: $PAIRGRID_MAX_COMBOS or 50,000,000)")
     .option("--resume <job>", "finish a cancelled job: run only its missing chunks (same spec file)")
     .option("--quiet", "no load reports or progress on stderr")
+    .option(
+      "--kernel <kind>",
+      "slow kernel: auto (event-driven when it pays), events, or scan (bar by bar)",
+      "auto",
+    )
     .addHelpText(
       "after",
       "\nCtrl-C stops cleanly: running chunks finish, the job is marked cancelled (exit 130), and\n" +

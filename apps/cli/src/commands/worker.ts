@@ -12,6 +12,7 @@ export function registerWorkerCommand(program: Command): void {
     .description("cluster worker: runs chunk jobs from Redis on a thread pool until stopped")
     .option("--redis <url>", "Redis URL (default: $PAIRGRID_REDIS_URL or redis://127.0.0.1:6379)")
     .option("--threads <n>", "worker threads (default: the machine's available parallelism)")
+    .option("--kernel <kind>", "slow kernel: auto (event-driven when it pays), events, or scan", "auto")
     .option("--metrics-port <port>", "serve Prometheus metrics at :PORT/metrics (default 0: off)")
     .addHelpText(
       "after",
@@ -30,7 +31,12 @@ const log = (line: string) => process.stderr.write(`${new Date().toISOString()} 
 const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 async function runWorker(s: WorkerSettings): Promise<number> {
-  const worker = await ChunkQueueWorker.start({ redisUrl: s.redisUrl, threads: s.threads, log });
+  const worker = await ChunkQueueWorker.start({
+    redisUrl: s.redisUrl,
+    threads: s.threads,
+    kernel: s.kernel,
+    log,
+  });
   let metrics: MetricsServer | null = null;
   try {
     if (s.metricsPort > 0) {

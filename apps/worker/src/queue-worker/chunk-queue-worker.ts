@@ -12,6 +12,7 @@ import type { ResultJobData } from "../queue/result-job.js";
 import { BlobCache, DEFAULT_BLOB_CACHE_BYTES } from "./blob-cache.js";
 import { CancelListener } from "./cancel-listener.js";
 import { ChunkProcessor } from "./chunk-processor.js";
+import type { KernelChoice } from "@pairgrid/engine";
 import { DEFAULT_JOBS_KEPT, JobContextCache } from "./job-context-cache.js";
 import { RunningChunks } from "./running-chunks.js";
 import { type WorkerCounts, WorkerMetrics } from "./worker-metrics.js";
@@ -28,6 +29,8 @@ export interface ChunkQueueWorkerOptions {
   blobCacheBytes?: number;
   /** Job contexts (each with a pool of `threads` threads) kept at once. */
   jobsKept?: number;
+  /** Which slow kernel the job groups are built for (engine kernel-choice.ts); default auto. */
+  kernel?: KernelChoice;
 }
 
 /** `host:pid`: what the result jobs name as their worker. */
@@ -64,7 +67,7 @@ export class ChunkQueueWorker {
     const blobs = new BlobCache(redis, o.blobCacheBytes ?? DEFAULT_BLOB_CACHE_BYTES);
     const metrics = new WorkerMetrics(id, () => blobs.bytes);
     const contexts = new JobContextCache(
-      { redis, blobs, threads: o.threads },
+      { redis, blobs, threads: o.threads, kernel: o.kernel ?? "auto" },
       o.jobsKept ?? DEFAULT_JOBS_KEPT,
       (ctx, ms) =>
         log(

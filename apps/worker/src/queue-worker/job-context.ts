@@ -9,6 +9,8 @@ import {
   type GridData,
   type GridPlan,
   type GridSpec,
+  eventSettingsFor,
+  type KernelChoice,
   planGrid,
   unpackArrays,
 } from "@pairgrid/engine";
@@ -24,6 +26,8 @@ export interface JobContextDeps {
   redis: Redis;
   blobs: BlobCache;
   threads: number;
+  /** Which slow kernel the job's groups are built for (kernel-choice.ts); default auto. */
+  kernel?: KernelChoice;
 }
 
 export class JobContext {
@@ -44,7 +48,10 @@ export class JobContext {
   ) {}
 
   /** Fetches the manifest and base blob and starts the job's pool. */
-  static async load(jobId: string, { redis, blobs, threads }: JobContextDeps): Promise<JobContext> {
+  static async load(
+    jobId: string,
+    { redis, blobs, threads, kernel = "auto" }: JobContextDeps,
+  ): Promise<JobContext> {
     const raw = await redis.get(manifestKey(jobId));
     // a missing manifest is not final: the chunk is retried (the job may be being cleaned up)
     if (raw === null) throw new Error(`job ${jobId}: no manifest in Redis`);
@@ -67,11 +74,17 @@ export class JobContext {
       a: { close: arrays.closeA as Float64Array },
       b: { close: arrays.closeB as Float64Array },
     };
-    const groups = new JobGroupArrays(spec, plan, closes, (key) => {
-      const sha = manifest.hedges[key];
-      if (sha === undefined) throw new UnrecoverableError(`job ${jobId}: the manifest has no hedge ${key}`);
-      return blobs.get(sha);
-    });
+    const groups = new JobGroupArrays(
+      spec,
+      plan,
+      closes,
+      (key) => {
+        const sha = manifest.hedges[key];
+        if (sha === undefined) throw new UnrecoverableError(`job ${jobId}: the manifest has no hedge ${key}`);
+        return blobs.get(sha);
+      },
+      eventSettingsFor(spec, plan, base, kernel),
+    );
     const data: GridData = { base, barMs: manifest.barMs, nDays: manifest.nDays };
     const pool = createChunkPool({ threads, spec, data });
     return new JobContext(jobId, manifest, spec, plan, data, pool, groups);

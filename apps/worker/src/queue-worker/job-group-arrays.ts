@@ -3,6 +3,7 @@
 // repeating the rolling regression here. A few recent groups are kept: a job's chunks arrive
 // group-major, so the chunks in flight on one worker span one or two groups at a time.
 import {
+  type EventSettings,
   type GridPlan,
   type GridSpec,
   GroupPrecompute,
@@ -34,6 +35,8 @@ export class JobGroupArrays {
     private readonly plan: GridPlan,
     private readonly closes: PairCloses,
     private readonly hedgeBlob: (key: string) => Promise<PackedArrays>,
+    /** Event index settings (the event-driven kernel), or null for the bar scan. */
+    private readonly events: EventSettings | null = null,
   ) {
     this.precompute = this.freshPrecompute();
   }
@@ -71,12 +74,17 @@ export class JobGroupArrays {
   }
 
   private freshPrecompute(): GroupPrecompute {
-    return new GroupPrecompute(this.closes, this.spec, (key) => {
-      const h = this.fetched.get(key);
-      // returning null would make GroupPrecompute recompute the hedge: never on a worker
-      if (h === undefined) throw new Error(`hedge ${key}: its blob was not fetched before the group`);
-      return h;
-    });
+    return new GroupPrecompute(
+      this.closes,
+      this.spec,
+      (key) => {
+        const h = this.fetched.get(key);
+        // returning null would make GroupPrecompute recompute the hedge: never on a worker
+        if (h === undefined) throw new Error(`hedge ${key}: its blob was not fetched before the group`);
+        return h;
+      },
+      this.events,
+    );
   }
 }
 

@@ -14,3 +14,8 @@ export const TR_PNL_GROSS = 7;
 export const TR_COSTS = 8;
 export const TR_PNL_NET = 9;
 export const TRADE_RECORD_WIDTH = 10;
+
+/** Fill times, in the timed record the hybrid kernels write (epoch ms UTC). */
+export const TR_ENTRY_TS = TRADE_RECORD_WIDTH;
+export const TR_EXIT_TS = TRADE_RECORD_WIDTH + 1;
+export const TIMED_TRADE_RECORD_WIDTH = TRADE_RECORD_WIDTH + 2;

@@ -1,6 +1,8 @@
-// The grid kernel: one combination of the slow engine (ENGINE.md §5–7) as a flat loop over typed
-// arrays, called millions of times per grid with the same BacktestInputs. It must give exactly the
-// trades of the reference engine (reference-engine.ts) and its statistics within 1e-9.
+// The bar-scan grid kernel: one combination of the slow engine (ENGINE.md §5–7) as a flat loop over
+// typed arrays, called millions of times per grid with the same BacktestInputs. It must give exactly
+// the trades of the reference engine (reference-engine.ts) and its statistics within 1e-9. The
+// event-driven kernel (event-kernel.ts) is faster where it applies; this one runs every combination,
+// dollar exits included, and is what the event kernel is checked against.
 /*
  * Loop structure. The state machine of §5 is not stored as a variable that every bar switches on;
  * each state is a stretch of the bar index with its own tight loop, and a transition is the jump
@@ -23,26 +25,19 @@
  *
  * After an exit to FLAT, or a cooldown release, the FLAT scan resumes at that same bar, which is
  * §5's same-bar re-entry (step 3 after steps 1–2); eod / last-bar exits cannot re-enter because
- * the entry conditions exclude those bars. Per-trade bookkeeping (sizes, PnL, costs, running
- * statistics, the daily series) runs only at entries and exits; the daily-series statistics and
- * folds are computed once after the loop. MFE/MAE and the mark-to-market figures are not part of
+ * the entry conditions exclude those bars. Per-trade bookkeeping (sizes, PnL, costs, and the
+ * running statistics and daily series of kernel-tally.ts, shared with every other kernel) runs only
+ * at entries and exits; the daily-series statistics and folds are computed once after the loop. MFE/MAE and the mark-to-market figures are not part of
  * the §7 row and are left to the reference engine, so no bar in position pays for them.
  */
 import type { BacktestInputs } from "./backtest-inputs.js";
 import {
-  CFG_ADF_MAX_PVALUE,
-  CFG_ADF_MAX_STAT,
   CFG_BASE_QTY,
   CFG_COMMISSION,
   CFG_DOLLAR_SL,
   CFG_DOLLAR_TP,
-  CFG_HL_MAX,
-  CFG_HL_MIN,
   CFG_MAX_HOLD,
-  CFG_MAX_HURST,
   CFG_MAX_MULT,
-  CFG_MIN_CORR,
-  CFG_MIN_GATES,
   CFG_MULT_A,
   CFG_MULT_B,
   CFG_SLIPPAGE_TICKS,
@@ -54,49 +49,12 @@ import {
 } from "./config-vector.js";
 import { END_OF_DATA, FLAT_EOD, MAX_HOLD, SL_DOLLAR, SL_ZSCORE, TP_DOLLAR, TP_ZSCORE } from "./enums.js";
 import type { KernelScratch } from "./grid-kernel-scratch.js";
-import { writeDailyStatistics } from "./grid-kernel-statistics.js";
-import {
-  TR_BETA_ENTRY,
-  TR_COSTS,
-  TR_ENTRY_I,
-  TR_EXIT_I,
-  TR_N_A,
-  TR_N_B,
-  TR_PNL_GROSS,
-  TR_PNL_NET,
-  TR_REASON,
-  TR_SIDE,
-  TRADE_RECORD_WIDTH,
-} from "./grid-kernel-trade-record.js";
+import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
+import { GateSet } from "./kernel-gates.js";
+import { KernelTally } from "./kernel-tally.js";
 import { hedgeRatio, legSizes, roundTripCosts } from "./sizing.js";
-import {
-  S_AVG_BARS_HELD,
-  S_AVG_PNL,
-  S_EXPOSURE,
-  S_GROSS_LOSS,
-  S_GROSS_PROFIT,
-  S_MAX_DD,
-  S_N_LONG,
-  S_N_SHORT,
-  S_N_TRADES,
-  S_N_WINS,
-  S_PROFIT_FACTOR,
-  S_REASON,
-  S_TOTAL_PNL,
-  S_WIN_RATE,
-} from "./stat-row.js";
 
 export { type KernelScratch, makeKernelScratch } from "./grid-kernel-scratch.js";
-
-/** Stands in for the metric array of a gate that is off, so the loop's locals keep one type. */
-const NO_METRIC = new Float64Array(0);
-
-/** The metric array of an enabled gate; a gate that is on without its metric is a caller bug. */
-function gateMetric(arr: Float64Array | null, on: boolean, name: string): Float64Array {
-  if (!on) return NO_METRIC;
-  if (arr === null) throw new Error(`grid kernel: gate ${name} is on but its metric was not computed`);
-  return arr;
-}
 
 /**
  * Backtests the combination at `cfg[cfgOffset …]` on `inp`. Writes the §7 row (N_STATS values, NaN
@@ -117,10 +75,7 @@ export function runGridKernel(
   trades: Float64Array | null,
 ): number {
   const n = inp.n;
-  const nDays = inp.nDays;
-  if (scratch.daily.length < nDays || scratch.dayTrades.length < nDays) {
-    throw new Error(`grid kernel: scratch holds ${scratch.daily.length} days, inputs have ${nDays}`);
-  }
+  const tally = new KernelTally(scratch, inp.nDays, row, rowOffset, trades, TRADE_RECORD_WIDTH);
   const z = inp.z;
   const closeA = inp.closeA;
   const closeB = inp.closeB;
@@ -139,27 +94,9 @@ export function runGridKernel(
   const dollarTp = cfg[cfgOffset + CFG_DOLLAR_TP]!;
   const negDollarSl = -cfg[cfgOffset + CFG_DOLLAR_SL]!;
   const dollarOn = !Number.isNaN(dollarTp) || !Number.isNaN(negDollarSl);
-
-  // gates: an entry needs at least `gatesRequired` passes (all enabled ones unless min_gates ≥ 0)
-  const minCorr = cfg[cfgOffset + CFG_MIN_CORR]!;
-  const maxHurst = cfg[cfgOffset + CFG_MAX_HURST]!;
-  const hlMin = cfg[cfgOffset + CFG_HL_MIN]!;
-  const hlMax = cfg[cfgOffset + CFG_HL_MAX]!;
-  const adfMaxStat = cfg[cfgOffset + CFG_ADF_MAX_STAT]!;
-  const adfMaxPvalue = cfg[cfgOffset + CFG_ADF_MAX_PVALUE]!;
-  const minGates = cfg[cfgOffset + CFG_MIN_GATES]!;
-  const corrOn = !Number.isNaN(minCorr);
-  const hurstOn = !Number.isNaN(maxHurst);
-  const hlOn = !Number.isNaN(hlMin) || !Number.isNaN(hlMax);
-  const adfStatOn = !Number.isNaN(adfMaxStat);
-  const adfPvalueOn = !Number.isNaN(adfMaxPvalue);
-  const corr = gateMetric(inp.corr, corrOn, "min_corr");
-  const hurst = gateMetric(inp.hurst, hurstOn, "max_hurst");
-  const halfLife = gateMetric(inp.halfLife, hlOn, "hl_min/hl_max");
-  const adfStat = gateMetric(inp.adfStat, adfStatOn, "adf_max_stat");
-  const adfPvalue = gateMetric(inp.adfPvalue, adfPvalueOn, "adf_max_pvalue");
-  const nGatesOn = +corrOn + +hurstOn + +hlOn + +adfStatOn + +adfPvalueOn;
-  const gatesRequired = minGates < 0 ? nGatesOn : minGates;
+  // gates: an entry needs at least `gates.required` passes (all enabled ones unless min_gates ≥ 0)
+  const gates = new GateSet(inp, cfg, cfgOffset);
+  const gated = gates.required > 0;
 
   const multA = cfg[cfgOffset + CFG_MULT_A]!;
   const multB = cfg[cfgOffset + CFG_MULT_B]!;
@@ -169,25 +106,7 @@ export function runGridKernel(
   const slippageTicks = cfg[cfgOffset + CFG_SLIPPAGE_TICKS]!;
   const baseQty = cfg[cfgOffset + CFG_BASE_QTY]!;
   const maxMult = cfg[cfgOffset + CFG_MAX_MULT]!;
-
-  const daily = scratch.daily;
-  const dayTrades = scratch.dayTrades;
   const sizes = scratch.sizes;
-  daily.fill(0, 0, nDays);
-  dayTrades.fill(0, 0, nDays);
-  for (let r = 0; r < S_REASON.length; r++) row[rowOffset + S_REASON[r]!] = 0;
-  const tradeCapacity = trades === null ? 0 : Math.floor(trades.length / TRADE_RECORD_WIDTH);
-
-  // running statistics, in exit order
-  let nTrades = 0;
-  let nLong = 0;
-  let nWins = 0;
-  let totalPnl = 0;
-  let grossProfit = 0;
-  let grossLoss = 0;
-  let peak = 0;
-  let maxDd = 0;
-  let barsHeld = 0;
 
   const last = n - 1;
   let i = 0;
@@ -200,25 +119,9 @@ export function runGridKernel(
       zi = z[i]!;
     }
     if (i >= last) break;
-    if (windowOk[i] === 0 || eod[i] !== 0) {
+    if (windowOk[i] === 0 || eod[i] !== 0 || (gated && !gates.pass(i))) {
       i++;
       continue;
-    }
-    if (gatesRequired > 0) {
-      let passed = 0;
-      if (corrOn && corr[i]! >= minCorr) passed++;
-      if (hurstOn && hurst[i]! <= maxHurst) passed++;
-      if (hlOn) {
-        const hl = halfLife[i]!;
-        // a missing bound is open (NaN compares false); +∞ passes a lone hl_min; NaN fails
-        if (!Number.isNaN(hl) && !(hl < hlMin) && !(hl > hlMax)) passed++;
-      }
-      if (adfStatOn && adfStat[i]! <= adfMaxStat) passed++;
-      if (adfPvalueOn && adfPvalue[i]! <= adfMaxPvalue) passed++;
-      if (passed < gatesRequired) {
-        i++;
-        continue;
-      }
     }
 
     // entry at bar i's close
@@ -266,40 +169,10 @@ export function runGridKernel(
       }
     }
 
-    // exit at bar j's close
+    // exit at bar j's close (fill times are not part of this record: 0, 0)
     const pnlGross = d * (kA * (closeA[j]! - entryA) - kB * (closeB[j]! - entryB));
     const costs = roundTripCosts(na, nb, commission, slippageTicks, tickA, multA, tickB, multB);
-    const pnlNet = pnlGross - costs;
-    if (nTrades < tradeCapacity) {
-      const o = nTrades * TRADE_RECORD_WIDTH;
-      const t = trades!;
-      t[o + TR_ENTRY_I] = entryI;
-      t[o + TR_EXIT_I] = j;
-      t[o + TR_SIDE] = d;
-      t[o + TR_N_A] = na;
-      t[o + TR_N_B] = nb;
-      t[o + TR_REASON] = reason;
-      t[o + TR_BETA_ENTRY] = betaEntry;
-      t[o + TR_PNL_GROSS] = pnlGross;
-      t[o + TR_COSTS] = costs;
-      t[o + TR_PNL_NET] = pnlNet;
-    }
-    nTrades++;
-    if (d === 1) nLong++;
-    if (pnlNet > 0) {
-      nWins++;
-      grossProfit += pnlNet;
-    } else if (pnlNet < 0) {
-      grossLoss += pnlNet;
-    }
-    totalPnl += pnlNet;
-    if (totalPnl > peak) peak = totalPnl;
-    if (peak - totalPnl > maxDd) maxDd = peak - totalPnl;
-    barsHeld += j - entryI;
-    row[rowOffset + S_REASON[reason]!]! += 1;
-    const day = dayIndex[j]!;
-    daily[day]! += pnlNet;
-    dayTrades[day]! += 1;
+    tally.record(entryI, j, d, na, nb, reason, betaEntry, 0, 0, pnlGross, costs, dayIndex[j]!);
 
     // CD_LONG / CD_SHORT, from the exit bar itself; then FLAT again at bar i
     i = j;
@@ -307,20 +180,5 @@ export function runGridKernel(
       while (i < last && !(d * z[i]! >= negZx)) i++;
     }
   }
-
-  row[rowOffset + S_N_TRADES] = nTrades;
-  row[rowOffset + S_N_LONG] = nLong;
-  row[rowOffset + S_N_SHORT] = nTrades - nLong;
-  row[rowOffset + S_N_WINS] = nWins;
-  row[rowOffset + S_WIN_RATE] = nTrades > 0 ? nWins / nTrades : 0;
-  row[rowOffset + S_TOTAL_PNL] = totalPnl;
-  row[rowOffset + S_AVG_PNL] = nTrades > 0 ? totalPnl / nTrades : 0;
-  row[rowOffset + S_GROSS_PROFIT] = grossProfit;
-  row[rowOffset + S_GROSS_LOSS] = grossLoss;
-  row[rowOffset + S_PROFIT_FACTOR] = grossLoss !== 0 ? grossProfit / Math.abs(grossLoss) : Number.NaN;
-  row[rowOffset + S_MAX_DD] = maxDd;
-  row[rowOffset + S_AVG_BARS_HELD] = nTrades > 0 ? barsHeld / nTrades : 0;
-  row[rowOffset + S_EXPOSURE] = n > 0 ? barsHeld / n : 0;
-  writeDailyStatistics(scratch, nDays, row, rowOffset, folds, foldOffset, nFolds);
-  return nTrades;
+  return tally.finish(n, folds, foldOffset, nFolds);
 }

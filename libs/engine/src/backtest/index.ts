@@ -11,3 +11,8 @@ export * from "./trades-csv.js";
 export * from "./grid-kernel.js";
 export * from "./grid-kernel-trade-record.js";
 export * from "./trade-list-statistics.js";
+export * from "./event-index.js";
+export * from "./event-kernel.js";
+export * from "./slow-kernel.js";
+export * from "./kernel-tally.js";
+export * from "./kernel-gates.js";

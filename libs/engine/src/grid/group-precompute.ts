@@ -11,10 +11,12 @@ import {
   rollingZScore,
   spread as spreadOf,
 } from "@pairgrid/stats";
+import { buildEventArrays } from "../backtest/event-index.js";
 import type { PairBars } from "../data/index.js";
 import { logPrices } from "../indicators/compute-indicators.js";
 import type { GridSpec } from "../spec/grid-spec-schema.js";
 import type { Combination } from "../spec/param-defs.js";
+import type { EventSettings } from "./kernel-choice.js";
 import { type PackedArrays, packArrays } from "./shared-arrays.js";
 
 /** Arrays kept (each n doubles): hedges, z-scores and gate metrics together. */
@@ -43,6 +45,8 @@ export type PairCloses = { a: { close: Float64Array }; b: { close: Float64Array 
 export class GroupPrecompute {
   private readonly y: Float64Array;
   private readonly x: Float64Array;
+  private readonly closeA: Float64Array;
+  private readonly closeB: Float64Array;
   private readonly cache = new Map<string, unknown>();
   /** Number of hedge computations done (tests check the factorization). */
   hedgeRuns = 0;
@@ -51,7 +55,11 @@ export class GroupPrecompute {
     pair: PairBars | PairCloses,
     private readonly spec: GridSpec,
     private readonly hedgeSource: HedgeSource | null = null,
+    /** When set, each group also carries its event index (kernel-choice.ts): the event kernel runs. */
+    private readonly events: EventSettings | null = null,
   ) {
+    this.closeA = pair.a.close;
+    this.closeB = pair.b.close;
     this.y = logPrices(pair.a.close);
     this.x = logPrices(pair.b.close);
   }
@@ -89,7 +97,11 @@ export class GroupPrecompute {
     return { key, h };
   }
 
-  /** The group's arrays packed in one SharedArrayBuffer: beta, z and the gate metrics whose window is set. */
+  /**
+   * The group's arrays packed in one SharedArrayBuffer: beta, z, the gate metrics whose window is
+   * set and, with event settings, the event index (not memoized: it is the biggest part and only
+   * this group reads it).
+   */
   compute(c: Combination): PackedArrays {
     const { key, h } = this.hedge(c);
     const z = this.memo(`${key}|z:${c.zscore_window}`, () => rollingZScore(h.spread, c.zscore_window!).z);
@@ -112,6 +124,19 @@ export class GroupPrecompute {
       arrays.adfStat = adf.stat;
       arrays.adfPvalue = adf.pvalue;
     }
-    return packArrays(arrays);
+    if (this.events === null) return packArrays(arrays);
+    const { levels, eod, windowOk, dayIndex } = this.events;
+    const source = {
+      n: z.length,
+      z,
+      eod,
+      windowOk,
+      closeA: this.closeA,
+      closeB: this.closeB,
+      beta: h.beta,
+      dayIndex,
+    };
+    const ev = buildEventArrays(source, levels);
+    return packArrays({ ...arrays, ...ev.arrays }, ev.lanes);
   }
 }

@@ -7,3 +7,4 @@ export * from "./run-chunk.js";
 export * from "./shared-arrays.js";
 export * from "./packed-codec.js";
 export * from "./valid-count.js";
+export * from "./kernel-choice.js";

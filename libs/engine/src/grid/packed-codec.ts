@@ -11,12 +11,15 @@ interface Header {
   names: string[];
   types: PackedArrays["types"];
   n: number;
+  lanes?: number[];
 }
 
 const pad8 = (x: number) => (x + 7) & ~7;
 
 export function encodePacked(p: PackedArrays): Buffer {
-  const header = Buffer.from(JSON.stringify({ names: p.names, types: p.types, n: p.n } satisfies Header));
+  const h: Header = { names: p.names, types: p.types, n: p.n };
+  if (p.lanes) h.lanes = p.lanes;
+  const header = Buffer.from(JSON.stringify(h));
   const dataOffset = pad8(8 + header.length);
   const out = Buffer.alloc(dataOffset + p.sab.byteLength);
   out.writeUInt32LE(MAGIC, 0);
@@ -33,15 +36,22 @@ export function decodePacked(buf: Uint8Array): PackedArrays {
   const headerLength = view.readUInt32LE(4);
   if (8 + headerLength > view.length) throw new Error("packed blob: truncated header");
   const h = JSON.parse(view.subarray(8, 8 + headerLength).toString("utf8")) as Header;
-  if (!Array.isArray(h.names) || !Array.isArray(h.types) || h.names.length !== h.types.length) {
+  if (
+    !Array.isArray(h.names) ||
+    !Array.isArray(h.types) ||
+    h.names.length !== h.types.length ||
+    (h.lanes !== undefined && (!Array.isArray(h.lanes) || h.lanes.length !== h.names.length))
+  ) {
     throw new Error("packed blob: bad header");
   }
   const dataOffset = pad8(8 + headerLength);
-  const bytes = h.types.reduce((s, t) => s + BYTES[t] * h.n, 0);
+  const bytes = h.types.reduce((s, t, k) => s + BYTES[t] * h.n * (h.lanes?.[k] ?? 1), 0);
   if (view.length !== dataOffset + bytes) {
     throw new Error(`packed blob: ${view.length - dataOffset} data bytes, header implies ${bytes}`);
   }
   const sab = new SharedArrayBuffer(bytes);
   new Uint8Array(sab).set(view.subarray(dataOffset));
-  return { sab, names: h.names, types: h.types, n: h.n };
+  const out: PackedArrays = { sab, names: h.names, types: h.types, n: h.n };
+  if (h.lanes) out.lanes = h.lanes;
+  return out;
 }

@@ -2,7 +2,9 @@
 // per valid combination. `pairgrid run`'s threads and the cluster's queue workers both call this.
 import type { BacktestInputs } from "../backtest/backtest-inputs.js";
 import { CFG_LENGTH, fillConfig } from "../backtest/config-vector.js";
-import { type KernelScratch, makeKernelScratch, runGridKernel } from "../backtest/grid-kernel.js";
+import type { GroupEvents } from "../backtest/event-index.js";
+import { type KernelScratch, makeKernelScratch } from "../backtest/grid-kernel.js";
+import { runSlowKernel } from "../backtest/slow-kernel.js";
 import { FOLD_WIDTH, N_STATS } from "../backtest/stat-row.js";
 import type { GridSpec } from "../spec/grid-spec-schema.js";
 import { PARAM_NAMES } from "../spec/param-defs.js";
@@ -83,6 +85,8 @@ export function runChunk(
   chunk: Chunk,
   scratch: KernelScratch = makeKernelScratch(inputs.nDays),
   kernel: ComboKernel | null = null,
+  /** The group's event index (slow engine): its dollar-free combinations run event-driven. */
+  events: GroupEvents | null = null,
 ): ChunkResult {
   // a hybrid grid run by the slow kernel would store slow results under a hybrid spec
   if (kernel === null && spec.engine !== "slow") {
@@ -103,8 +107,9 @@ export function runChunk(
     if (!isValidCombination(plan, c)) continue;
     fillConfig(cfg, spec, c);
     if (kernel === null) {
-      runGridKernel(
+      runSlowKernel(
         inputs,
+        events,
         cfg,
         0,
         stats,

@@ -5,10 +5,10 @@ import { EXIT_REASON_NAMES, type ExitReasonName } from "../backtest/enums.js";
 import * as TR from "../backtest/grid-kernel-trade-record.js";
 
 /** Entry fill time, epoch ms UTC. */
-export const HTR_ENTRY_TS = TR.TRADE_RECORD_WIDTH;
+export const HTR_ENTRY_TS = TR.TR_ENTRY_TS;
 /** Exit fill time, epoch ms UTC (t_j + L_fast for a fast exit). */
-export const HTR_EXIT_TS = TR.TRADE_RECORD_WIDTH + 1;
-export const HYBRID_TRADE_RECORD_WIDTH = TR.TRADE_RECORD_WIDTH + 2;
+export const HTR_EXIT_TS = TR.TR_EXIT_TS;
+export const HYBRID_TRADE_RECORD_WIDTH = TR.TIMED_TRADE_RECORD_WIDTH;
 
 export interface HybridKernelTrade {
   entry_i: number;

@@ -1,0 +1,199 @@
+// The event index of one indicator group: for each z threshold level a grid uses, a next-index
+// array answering "the first bar at or after i where this condition holds" in one read. The
+// event-driven kernel (event-kernel.ts) jumps through them from event to event instead of visiting
+// every bar, so a combination costs in proportion to its trades, not to the bar count.
+//
+// Arrays (Int32Array, length n; the value n means "never"):
+//   entry(L)   first j ≥ i with (z[j] ≤ −L or z[j] ≥ L), window_ok(j), not eod(j), j < last:
+//              a bar where §5 step 3 can enter at level L if the gates allow (gates are checked
+//              by the kernel at each such bar: they vary per combination). The side is in the
+//              sign: j ≥ 0 a short entry at j (z ≥ L), ~j = −j − 1 < 0 a long one (z ≤ −L), so
+//              the kernel never reads z at the entry bar (one memory access less per trade).
+//   atLeast(v) first j ≥ i with z[j] ≥ v    (a long's z take-profit at v = −zx, a short's z stop
+//              at v = zs, a CD_LONG release at v = −zx)
+//   atMost(v)  first j ≥ i with z[j] ≤ v    (a short's take-profit at v = zx, a long's stop at
+//              v = −zs, a CD_SHORT release at v = zx)
+//   eod        first j ≥ i with eod(j)
+// and one Float64Array with 4 lanes, `bars`: [closeA, closeB, beta, dayIndex] of each bar side by
+// side (32 bytes, within one cache line), what a trade reads at its entry and exit bars. Without it
+// a trade's cost is mostly waiting for memory: three arrays at the entry bar, three at the exit.
+// Each comparison is the kernel's own (a NaN z fails every one), so a jump lands exactly where the
+// bar-scan kernel's loop would stop. Building one array is one backward pass over the bars.
+import type { BacktestInputs } from "./backtest-inputs.js";
+
+/** What the arrays are built from: z and beta of the group, closes and the calendar. */
+export type EventSource = Pick<
+  BacktestInputs,
+  "n" | "z" | "eod" | "windowOk" | "closeA" | "closeB" | "beta" | "dayIndex"
+>;
+
+/** Lanes of the `bars` array, in order. */
+export const BAR_CLOSE_A = 0;
+export const BAR_CLOSE_B = 1;
+export const BAR_BETA = 2;
+export const BAR_DAY = 3;
+export const BAR_LANES = 4;
+
+/** The z levels a grid's combinations can ask for (built once per group, shared by its chunks). */
+export interface ZLevels {
+  entry: number[];
+  atLeast: number[];
+  atMost: number[];
+}
+
+/** Name of a level's array in a group's packed buffer (a double's shortest string round-trips). */
+export const EVENT_PREFIX = "ev:";
+const key = (kind: "entry" | "ge" | "le", v: number) => `${EVENT_PREFIX}${kind}:${v}`;
+export const EOD_EVENTS = `${EVENT_PREFIX}eod`;
+export const BAR_RECORDS = `${EVENT_PREFIX}bars`;
+
+/** The levels of every combination whose thresholds take these values (nulls are "off"). */
+export function zLevelsOf(
+  zEntry: readonly number[],
+  zExit: readonly number[],
+  zStop: readonly number[],
+): ZLevels {
+  const uniq = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+  return {
+    entry: uniq([...zEntry]),
+    atLeast: uniq([...zExit.map((zx) => -zx), ...zStop]),
+    atMost: uniq([...zExit, ...zStop.map((zs) => -zs)]),
+  };
+}
+
+export function levelCount(levels: ZLevels): number {
+  return levels.entry.length + levels.atLeast.length + levels.atMost.length + 1;
+}
+
+function nextEntry(inp: EventSource, level: number, out: Int32Array): Int32Array {
+  const { n, z, windowOk, eod } = inp;
+  const neg = -level;
+  if (n === 0) return out;
+  let next = n;
+  out[n - 1] = n; // the last bar never enters
+  for (let i = n - 2; i >= 0; i--) {
+    const zi = z[i]!;
+    if ((zi <= neg || zi >= level) && windowOk[i] !== 0 && eod[i] === 0) next = zi <= neg ? ~i : i;
+    out[i] = next;
+  }
+  return out;
+}
+
+function nextAtLeast(z: Float64Array, v: number, out: Int32Array): Int32Array {
+  let next = z.length;
+  for (let i = z.length - 1; i >= 0; i--) {
+    if (z[i]! >= v) next = i;
+    out[i] = next;
+  }
+  return out;
+}
+
+function nextAtMost(z: Float64Array, v: number, out: Int32Array): Int32Array {
+  let next = z.length;
+  for (let i = z.length - 1; i >= 0; i--) {
+    if (z[i]! <= v) next = i;
+    out[i] = next;
+  }
+  return out;
+}
+
+function nextEod(eod: Uint8Array, out: Int32Array): Int32Array {
+  let next = eod.length;
+  for (let i = eod.length - 1; i >= 0; i--) {
+    if (eod[i] !== 0) next = i;
+    out[i] = next;
+  }
+  return out;
+}
+
+function barRecords(inp: EventSource, out: Float64Array): Float64Array {
+  const { closeA, closeB, beta, dayIndex } = inp;
+  for (let i = 0, o = 0; i < inp.n; i++, o += BAR_LANES) {
+    out[o + BAR_CLOSE_A] = closeA[i]!;
+    out[o + BAR_CLOSE_B] = closeB[i]!;
+    out[o + BAR_BETA] = beta[i]!;
+    out[o + BAR_DAY] = dayIndex[i]!;
+  }
+  return out;
+}
+
+/**
+ * Every array of `levels` and the bar records, named for packArrays (group-precompute.ts packs
+ * them with the group; `lanes` says which array has several values per bar).
+ */
+export function buildEventArrays(
+  inp: EventSource,
+  levels: ZLevels,
+): { arrays: Record<string, Int32Array | Float64Array>; lanes: Record<string, number> } {
+  const n = inp.n;
+  const out: Record<string, Int32Array | Float64Array> = {};
+  const lanes = { [BAR_RECORDS]: BAR_LANES };
+  out[BAR_RECORDS] = barRecords(inp, new Float64Array(BAR_LANES * n));
+  for (const v of levels.entry) out[key("entry", v)] = nextEntry(inp, v, new Int32Array(n));
+  for (const v of levels.atLeast) out[key("ge", v)] = nextAtLeast(inp.z, v, new Int32Array(n));
+  for (const v of levels.atMost) out[key("le", v)] = nextAtMost(inp.z, v, new Int32Array(n));
+  out[EOD_EVENTS] = nextEod(inp.eod, new Int32Array(n));
+  return { arrays: out, lanes };
+}
+
+/**
+ * A group's event arrays as the kernel reads them: views of the packed (shared) arrays, and any
+ * level the pack lacks built on first use and kept (a combination outside the planned levels, or a
+ * test). Lookups happen once per combination, never per bar.
+ */
+export class GroupEvents {
+  private readonly arrays = new Map<string, Int32Array>();
+  private barArray: Float64Array | null = null;
+
+  constructor(
+    private readonly inp: EventSource,
+    packed: Record<string, ArrayLike<number>> = {},
+  ) {
+    for (const [name, a] of Object.entries(packed)) {
+      if (name === BAR_RECORDS) this.barArray = a as Float64Array;
+      else if (name.startsWith(EVENT_PREFIX)) this.arrays.set(name, a as Int32Array);
+    }
+  }
+
+  private get(name: string, make: (out: Int32Array) => Int32Array): Int32Array {
+    let a = this.arrays.get(name);
+    if (a === undefined) {
+      a = make(new Int32Array(this.inp.n));
+      this.arrays.set(name, a);
+    }
+    return a;
+  }
+
+  entry(level: number): Int32Array {
+    return this.get(key("entry", level), (out) => nextEntry(this.inp, level, out));
+  }
+
+  atLeast(v: number): Int32Array {
+    return this.get(key("ge", v), (out) => nextAtLeast(this.inp.z, v, out));
+  }
+
+  atMost(v: number): Int32Array {
+    return this.get(key("le", v), (out) => nextAtMost(this.inp.z, v, out));
+  }
+
+  eod(): Int32Array {
+    return this.get(EOD_EVENTS, (out) => nextEod(this.inp.eod, out));
+  }
+
+  /** [closeA, closeB, beta, dayIndex] per bar (BAR_* lanes). */
+  bars(): Float64Array {
+    if (this.barArray === null)
+      this.barArray = barRecords(this.inp, new Float64Array(BAR_LANES * this.inp.n));
+    return this.barArray;
+  }
+
+  /** The events of a packed group, or null when the group was packed without them (bar scan). */
+  static fromPacked(inp: EventSource, packed: Record<string, ArrayLike<number>>): GroupEvents | null {
+    return EOD_EVENTS in packed ? new GroupEvents(inp, packed) : null;
+  }
+
+  /** Arrays held (packed views and built ones). */
+  get size(): number {
+    return this.arrays.size;
+  }
+}
