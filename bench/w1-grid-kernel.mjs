@@ -2,8 +2,8 @@
 // OLS 2000 / z 100, no gates, flat_time 16:55; z_entry × z_exit × z_stop × max_hold with invalid
 // combinations dropped. In one process, alternating within each repetition: the bar-scan kernel
 // over the whole grid, and the event-driven kernel over the whole grid INCLUDING the build of its
-// event index (issue 8); both rows compared bit for bit, and the reference engine on an evenly
-// spaced sample checked against both. Rates are effective: bars × combinations / CPU-seconds.
+// event index (issue 8) — as grids run it (a batch in bar blocks) and one combination at a time;
+// all rows compared bit for bit, and the reference engine on an evenly spaced sample checked. Rates are effective: bars × combinations / CPU-seconds.
 // Then how cost grows: the event kernel at 1×, 2×, 4× the bars (1200, 2400, 4800 days of data) and
 // at 1×, 2×, 4× the combinations (z_entry step 0.1, 0.05, 0.025).
 import {
@@ -14,6 +14,7 @@ import {
   computeIndicators,
   FOLD_WIDTH,
   fillConfig,
+  BatchScratch,
   GroupEvents,
   loadSlowPair,
   loadSpecFile,
@@ -22,6 +23,7 @@ import {
   resolveCombination,
   runGridKernel,
   runReference,
+  runEventBatch,
   runSlowKernel,
   STAT_NAMES,
   thresholdProblem,
@@ -31,6 +33,7 @@ import { ensureSynthData, synthPairData, writeSpec } from "./lib/bench-data.mjs"
 import { median, sig } from "./lib/measure.mjs";
 
 const REFERENCE_SAMPLE = 30;
+const N_TRADES = STAT_NAMES.indexOf("n_trades");
 /** Issue 8's goal for the kernel grids run (effective, per thread). */
 const TARGET_BAR_COMBINATIONS_PER_S = 1000e6;
 const W1_SPEC = {
@@ -133,15 +136,41 @@ function runAll(g, events, rows, folds) {
   return trades;
 }
 
-/** The event kernel over the grid, its event index built inside the timed region. */
-function eventRun(g, rows, folds) {
+/** What a grid runs: every combination in one event batch (runChunk does the same per chunk). */
+function runBatch(g, events, rows, folds) {
+  const at = (w) => Int32Array.from(g.combos, (_, k) => k * w);
+  const nc = g.combos.length;
+  runEventBatch(
+    g.inp,
+    events,
+    g.cfgs,
+    at(CFG_LENGTH),
+    nc,
+    rows,
+    at(N_STATS),
+    folds,
+    at(g.nFolds * FOLD_WIDTH),
+    g.nFolds,
+    new BatchScratch(g.inp.nDays),
+  );
+  let trades = 0;
+  for (let k = 0; k < nc; k++) trades += rows[k * N_STATS + N_TRADES];
+  return trades;
+}
+
+/**
+ * The event kernel over the grid, its event index (and bar records) built inside the timed region:
+ * `batch` as grids run it (runEventBatch, bar blocks), `single` one combination after another.
+ */
+function eventRun(g, rows, folds, mode = "batch") {
   let buildSeconds = 0;
   let trades = 0;
   const seconds = cpuSeconds(() => {
     const t0 = performance.now();
-    const events = new GroupEvents(g.inp, buildEventArrays(g.inp, g.levels).arrays);
+    const built = buildEventArrays(g.inp, g.levels);
+    const events = new GroupEvents(g.inp, built.arrays);
     buildSeconds = (performance.now() - t0) / 1000;
-    trades = runAll(g, events, rows, folds);
+    trades = mode === "batch" ? runBatch(g, events, rows, folds) : runAll(g, events, rows, folds);
   });
   return { seconds, buildSeconds, trades };
 }
@@ -231,6 +260,10 @@ export async function runW1({ reps }) {
       cpu_seconds: eventSeconds.map(sig),
       event_index_build_seconds_median: sig(median(buildSeconds)),
       event_index_levels: g.levels.entry.length + g.levels.atLeast.length + g.levels.atMost.length + 1,
+    },
+    event_driven_one_combination_at_a_time: {
+      ...kernelFigures(median(singleSeconds), eventTrades),
+      cpu_seconds: singleSeconds.map(sig),
     },
     event_vs_scan_speedup: sig(scanS / eventS),
     rows_identical_event_vs_scan: sameRows,

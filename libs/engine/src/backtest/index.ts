@@ -16,3 +16,4 @@ export * from "./event-kernel.js";
 export * from "./slow-kernel.js";
 export * from "./kernel-tally.js";
 export * from "./kernel-gates.js";
+export * from "./event-batch-kernel.js";

@@ -3,8 +3,9 @@
 import type { BacktestInputs } from "../backtest/backtest-inputs.js";
 import { CFG_LENGTH, fillConfig } from "../backtest/config-vector.js";
 import type { GroupEvents } from "../backtest/event-index.js";
-import { type KernelScratch, makeKernelScratch } from "../backtest/grid-kernel.js";
-import { runSlowKernel } from "../backtest/slow-kernel.js";
+import { BatchScratch, runEventBatch } from "../backtest/event-batch-kernel.js";
+import { eventKernelApplies } from "../backtest/event-kernel.js";
+import { type KernelScratch, makeKernelScratch, runGridKernel } from "../backtest/grid-kernel.js";
 import { FOLD_WIDTH, N_STATS } from "../backtest/stat-row.js";
 import type { GridSpec } from "../spec/grid-spec-schema.js";
 import { PARAM_NAMES } from "../spec/param-defs.js";
@@ -78,6 +79,13 @@ export type ComboKernel = (
   scratch: KernelScratch,
 ) => void;
 
+/** The batch kernel's scratch of this thread (one per thread: chunks run one at a time in it). */
+let batchScratch: BatchScratch | null = null;
+function batchScratchFor(nDays: number): BatchScratch {
+  if (batchScratch === null || batchScratch.nDays < nDays) batchScratch = new BatchScratch(nDays);
+  return batchScratch;
+}
+
 export function runChunk(
   spec: GridSpec,
   plan: GridPlan,
@@ -98,32 +106,67 @@ export function runChunk(
   const params = new Float64Array(size * PARAM_NAMES.length);
   const stats = new Float64Array(size * N_STATS);
   const folds = new Float64Array(size * nFolds * FOLD_WIDTH);
-  const cfg = new Float64Array(CFG_LENGTH);
+  const cfgs = new Float64Array(size * CFG_LENGTH);
   const base = groupBase(plan, chunk.group);
+  // the chunk's valid combinations, in id order: row k is the k-th of them
   let k = 0;
   for (let t = chunk.t0; t < chunk.t1; t++) {
     const id = base + plan.thresholdOffset[t]!;
     const c = combinationAt(plan, id);
     if (!isValidCombination(plan, c)) continue;
-    fillConfig(cfg, spec, c);
-    if (kernel === null) {
-      runSlowKernel(
-        inputs,
-        events,
-        cfg,
-        0,
-        stats,
-        k * N_STATS,
-        folds,
-        k * nFolds * FOLD_WIDTH,
-        nFolds,
-        scratch,
-        null,
-      );
-    } else kernel(cfg, stats, k * N_STATS, folds, k * nFolds * FOLD_WIDTH, nFolds, scratch);
+    fillConfig(cfgs, spec, c, k * CFG_LENGTH);
     comboIds[k] = id;
     paramVector(c, params, k * PARAM_NAMES.length);
     k++;
+  }
+  const foldWidth = nFolds * FOLD_WIDTH;
+  if (kernel !== null) {
+    for (let r = 0; r < k; r++) {
+      kernel(
+        cfgs.subarray(r * CFG_LENGTH, (r + 1) * CFG_LENGTH),
+        stats,
+        r * N_STATS,
+        folds,
+        r * foldWidth,
+        nFolds,
+        scratch,
+      );
+    }
+  } else {
+    // dollar-free combinations of a group with an event index run as one event-driven batch; the
+    // others (all of them without an index) on the bar scan
+    const batch: number[] = [];
+    for (let r = 0; r < k; r++) {
+      if (events !== null && eventKernelApplies(cfgs, r * CFG_LENGTH)) batch.push(r);
+      else
+        runGridKernel(
+          inputs,
+          cfgs,
+          r * CFG_LENGTH,
+          stats,
+          r * N_STATS,
+          folds,
+          r * foldWidth,
+          nFolds,
+          scratch,
+          null,
+        );
+    }
+    if (batch.length > 0) {
+      runEventBatch(
+        inputs,
+        events!,
+        cfgs,
+        batch.map((r) => r * CFG_LENGTH),
+        batch.length,
+        stats,
+        batch.map((r) => r * N_STATS),
+        folds,
+        batch.map((r) => r * foldWidth),
+        nFolds,
+        batchScratchFor(inputs.nDays),
+      );
+    }
   }
   return {
     chunkId: chunk.chunkId,
