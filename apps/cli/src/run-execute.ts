@@ -61,6 +61,8 @@ export interface ExecuteOutcome extends DispatchOutcome {
   wallMs: number;
   precomputeMs: number;
   ingestMs: number;
+  /** Thread time in the chunk function (kernels), summed over threads. */
+  kernelMs: number;
 }
 
 export async function executeChunks(o: ExecuteOptions): Promise<ExecuteOutcome> {
@@ -71,6 +73,7 @@ export async function executeChunks(o: ExecuteOptions): Promise<ExecuteOutcome> 
   const progress = startProgress({ total, mode: o.progress, log: o.log });
   let rows = 0;
   let combos = 0;
+  let kernelMs = 0;
   const ingestBusy = new BusyClock();
   let outcome: DispatchOutcome;
   try {
@@ -93,6 +96,7 @@ export async function executeChunks(o: ExecuteOptions): Promise<ExecuteOutcome> 
           ingestBusy.leave();
         }
         combos += chunk.t1 - chunk.t0;
+        kernelMs += result.kernelMs ?? 0;
         progress.update(combos);
       },
     });
@@ -112,5 +116,6 @@ export async function executeChunks(o: ExecuteOptions): Promise<ExecuteOutcome> 
     wallMs: performance.now() - t0,
     precomputeMs: groups.ms,
     ingestMs: ingestBusy.ms,
+    kernelMs,
   };
 }

@@ -32,7 +32,15 @@ import {
   CFG_Z_STOP,
 } from "./config-vector.js";
 import { END_OF_DATA, FLAT_EOD, MAX_HOLD, SL_ZSCORE, TP_ZSCORE } from "./enums.js";
-import { BAR_BETA, BAR_CLOSE_A, BAR_CLOSE_B, BAR_DAY, BAR_LANES, type GroupEvents } from "./event-index.js";
+import {
+  BAR_BETA,
+  BAR_CLOSE_A,
+  BAR_CLOSE_B,
+  BAR_DAY,
+  BAR_LANES,
+  gateKeyOf,
+  type GroupEvents,
+} from "./event-index.js";
 import { eventKernelApplies } from "./event-kernel.js";
 import { type KernelScratch, makeKernelScratch } from "./grid-kernel-scratch.js";
 import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
@@ -81,8 +89,6 @@ class ComboRun {
   private readonly stopOn: boolean;
   private readonly holdOn: boolean;
   private readonly maxHold: number;
-  private readonly gates: GateSet;
-  private readonly gated: boolean;
   private readonly multA: number;
   private readonly multB: number;
   private readonly tickA: number;
@@ -108,9 +114,10 @@ class ComboRun {
     this.stopOn = !Number.isNaN(zs);
     this.maxHold = cfg[o + CFG_MAX_HOLD]!;
     this.holdOn = this.maxHold > 0;
-    this.gates = new GateSet(inp, cfg, o);
-    this.gated = this.gates.required > 0;
-    this.entryNext = events.entry(cfg[o + CFG_Z_ENTRY]!);
+    // gated combinations read an entry array that already holds only the bars their gates allow
+    const gates = new GateSet(inp, cfg, o);
+    const ze = cfg[o + CFG_Z_ENTRY]!;
+    this.entryNext = gates.required > 0 ? events.gatedEntry(ze, gateKeyOf(cfg, o), gates) : events.entry(ze);
     this.longTp = events.atLeast(-zx);
     this.shortTp = events.atMost(zx);
     this.longSl = this.stopOn ? events.atMost(-zs) : NEVER;
@@ -146,11 +153,6 @@ class ComboRun {
           return;
         }
         if (c >= limit) return;
-        if (this.gated && !this.gates.pass(c)) {
-          this.i = c + 1;
-          this.phase = FLAT;
-          continue;
-        }
         // entry at bar c's close (as runEventKernel)
         const d = next < 0 ? 1 : -1;
         const rec = c * BAR_LANES;

@@ -14,12 +14,25 @@
 //   atMost(v)  first j ≥ i with z[j] ≤ v    (a short's take-profit at v = zx, a long's stop at
 //              v = −zs, a CD_SHORT release at v = zx)
 //   eod        first j ≥ i with eod(j)
+//   entry(L, gates)  entry(L) restricted to the bars where a gate configuration (min_corr, …,
+//              min_gates) allows an entry: with gates that often refuse, the candidates entry(L)
+//              offers would otherwise be walked one by one.
 // and one Float64Array with 4 lanes, `bars`: [closeA, closeB, beta, dayIndex] of each bar side by
 // side (32 bytes, within one cache line), what a trade reads at its entry and exit bars. Without it
 // a trade's cost is mostly waiting for memory: three arrays at the entry bar, three at the exit.
 // Each comparison is the kernel's own (a NaN z fails every one), so a jump lands exactly where the
 // bar-scan kernel's loop would stop. Building one array is one backward pass over the bars.
 import type { BacktestInputs } from "./backtest-inputs.js";
+import {
+  CFG_ADF_MAX_PVALUE,
+  CFG_ADF_MAX_STAT,
+  CFG_HL_MAX,
+  CFG_HL_MIN,
+  CFG_MAX_HURST,
+  CFG_MIN_CORR,
+  CFG_MIN_GATES,
+} from "./config-vector.js";
+import type { GateSet } from "./kernel-gates.js";
 
 /** What the arrays are built from: z and beta of the group, closes and the calendar. */
 export type EventSource = Pick<
@@ -45,6 +58,7 @@ export interface ZLevels {
 export const EVENT_PREFIX = "ev:";
 const key = (kind: "entry" | "ge" | "le", v: number) => `${EVENT_PREFIX}${kind}:${v}`;
 export const EOD_EVENTS = `${EVENT_PREFIX}eod`;
+const gatedKey = (level: number, gateKey: string) => `${EVENT_PREFIX}entry:${level}:gates:${gateKey}`;
 export const BAR_RECORDS = `${EVENT_PREFIX}bars`;
 
 /** The levels of every combination whose thresholds take these values (nulls are "off"). */
@@ -77,6 +91,37 @@ function nextEntry(inp: EventSource, level: number, out: Int32Array): Int32Array
     out[i] = next;
   }
   return out;
+}
+
+function nextGatedEntry(inp: EventSource, level: number, gates: GateSet, out: Int32Array): Int32Array {
+  const { n, z, windowOk, eod } = inp;
+  if (n === 0) return out;
+  const neg = -level;
+  let next = n;
+  out[n - 1] = n;
+  for (let i = n - 2; i >= 0; i--) {
+    const zi = z[i]!;
+    if ((zi <= neg || zi >= level) && windowOk[i] !== 0 && eod[i] === 0 && gates.pass(i)) {
+      next = zi <= neg ? ~i : i;
+    }
+    out[i] = next;
+  }
+  return out;
+}
+
+const GATE_FIELDS = [
+  CFG_MIN_CORR,
+  CFG_MAX_HURST,
+  CFG_HL_MIN,
+  CFG_HL_MAX,
+  CFG_ADF_MAX_STAT,
+  CFG_ADF_MAX_PVALUE,
+  CFG_MIN_GATES,
+];
+
+/** Names a combination's gate configuration (equal keys, equal gate decisions at every bar). */
+export function gateKeyOf(cfg: Float64Array, o: number): string {
+  return GATE_FIELDS.map((f) => cfg[o + f]).join(",");
 }
 
 function nextAtLeast(z: Float64Array, v: number, out: Int32Array): Int32Array {
@@ -117,19 +162,31 @@ function barRecords(inp: EventSource, out: Float64Array): Float64Array {
   return out;
 }
 
+/** A gate configuration to build gated entry arrays for: its key and its filter on the group. */
+export interface GateFilter {
+  key: string;
+  gates: GateSet;
+}
+
 /**
- * Every array of `levels` and the bar records, named for packArrays (group-precompute.ts packs
- * them with the group; `lanes` says which array has several values per bar).
+ * Every array of `levels` (and the gated entry arrays of `gateFilters`) and the bar records, named
+ * for packArrays (group-precompute.ts packs them with the group; `lanes` says which array has
+ * several values per bar).
  */
 export function buildEventArrays(
   inp: EventSource,
   levels: ZLevels,
+  gateFilters: readonly GateFilter[] = [],
 ): { arrays: Record<string, Int32Array | Float64Array>; lanes: Record<string, number> } {
   const n = inp.n;
   const out: Record<string, Int32Array | Float64Array> = {};
   const lanes = { [BAR_RECORDS]: BAR_LANES };
   out[BAR_RECORDS] = barRecords(inp, new Float64Array(BAR_LANES * n));
   for (const v of levels.entry) out[key("entry", v)] = nextEntry(inp, v, new Int32Array(n));
+  for (const g of gateFilters) {
+    for (const v of levels.entry)
+      out[gatedKey(v, g.key)] = nextGatedEntry(inp, v, g.gates, new Int32Array(n));
+  }
   for (const v of levels.atLeast) out[key("ge", v)] = nextAtLeast(inp.z, v, new Int32Array(n));
   for (const v of levels.atMost) out[key("le", v)] = nextAtMost(inp.z, v, new Int32Array(n));
   out[EOD_EVENTS] = nextEod(inp.eod, new Int32Array(n));
@@ -166,6 +223,14 @@ export class GroupEvents {
 
   entry(level: number): Int32Array {
     return this.get(key("entry", level), (out) => nextEntry(this.inp, level, out));
+  }
+
+  /**
+   * entry(level) for a combination whose gates are `gates` (key gateKeyOf): the packed array when
+   * the group was built with this configuration, else built here on first use.
+   */
+  gatedEntry(level: number, gateKey: string, gates: GateSet): Int32Array {
+    return this.get(gatedKey(level, gateKey), (out) => nextGatedEntry(this.inp, level, gates, out));
   }
 
   atLeast(v: number): Int32Array {

@@ -14,6 +14,9 @@ import {
 
 const NO_METRIC = new Float64Array(0);
 
+/** The per-bar gate metrics a GateSet reads (null where the gate's window is not set). */
+export type GateMetrics = Pick<BacktestInputs, "corr" | "hurst" | "halfLife" | "adfStat" | "adfPvalue">;
+
 function gateMetric(arr: Float64Array | null, on: boolean, name: string): Float64Array {
   if (!on) return NO_METRIC;
   if (arr === null) throw new Error(`kernel: gate ${name} is on but its metric was not computed`);
@@ -40,7 +43,7 @@ export class GateSet {
   /** Passes an entry needs: all enabled gates, or min_gates of them; 0 = no check at all. */
   readonly required: number;
 
-  constructor(inp: BacktestInputs, cfg: Float64Array, cfgOffset: number) {
+  constructor(inp: GateMetrics, cfg: Float64Array, cfgOffset: number) {
     this.minCorr = cfg[cfgOffset + CFG_MIN_CORR];
     this.maxHurst = cfg[cfgOffset + CFG_MAX_HURST];
     this.hlMin = cfg[cfgOffset + CFG_HL_MIN];

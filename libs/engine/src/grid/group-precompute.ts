@@ -11,7 +11,8 @@ import {
   rollingZScore,
   spread as spreadOf,
 } from "@pairgrid/stats";
-import { buildEventArrays } from "../backtest/event-index.js";
+import { buildEventArrays, gateKeyOf } from "../backtest/event-index.js";
+import { GateSet } from "../backtest/kernel-gates.js";
 import type { PairBars } from "../data/index.js";
 import { logPrices } from "../indicators/compute-indicators.js";
 import type { GridSpec } from "../spec/grid-spec-schema.js";
@@ -125,7 +126,7 @@ export class GroupPrecompute {
       arrays.adfPvalue = adf.pvalue;
     }
     if (this.events === null) return packArrays(arrays);
-    const { levels, eod, windowOk, dayIndex } = this.events;
+    const { levels, eod, windowOk, dayIndex, gateConfigs } = this.events;
     const source = {
       n: z.length,
       z,
@@ -136,7 +137,18 @@ export class GroupPrecompute {
       beta: h.beta,
       dayIndex,
     };
-    const ev = buildEventArrays(source, levels);
+    const metrics = {
+      corr: arrays.corr ?? null,
+      hurst: arrays.hurst ?? null,
+      halfLife: arrays.halfLife ?? null,
+      adfStat: arrays.adfStat ?? null,
+      adfPvalue: arrays.adfPvalue ?? null,
+    };
+    const filters = gateConfigs.map((cfg) => ({
+      key: gateKeyOf(cfg, 0),
+      gates: new GateSet(metrics, cfg, 0),
+    }));
+    const ev = buildEventArrays(source, levels, filters);
     return packArrays({ ...arrays, ...ev.arrays }, ev.lanes);
   }
 }

@@ -33,6 +33,8 @@ export interface ChunkResult {
   stats: Float64Array;
   folds: Float64Array;
   nFolds: number;
+  /** Thread time the kernels took (ms), for a run's time split; not part of the stored result. */
+  kernelMs?: number;
 }
 
 /** BacktestInputs over packed base and group buffers (views, no copy). */
@@ -100,6 +102,7 @@ export function runChunk(
   if (kernel === null && spec.engine !== "slow") {
     throw new Error(`runChunk: engine ${spec.engine} needs its kernel (hybrid/hybrid-chunk.ts)`);
   }
+  const t0 = performance.now();
   const nFolds = spec.rank.folds;
   const size = chunk.t1 - chunk.t0;
   const comboIds = new Float64Array(size);
@@ -177,5 +180,6 @@ export function runChunk(
     stats: stats.slice(0, k * N_STATS),
     folds: folds.slice(0, k * nFolds * FOLD_WIDTH),
     nFolds,
+    kernelMs: performance.now() - t0,
   };
 }
