@@ -31,6 +31,9 @@ COPY --from=build /app/apps/cli/dist ./apps/cli/dist
 COPY --from=build /app/apps/cli/bin ./apps/cli/bin
 COPY --from=build /app/apps/coordinator/package.json ./apps/coordinator/package.json
 COPY --from=build /app/apps/coordinator/dist ./apps/coordinator/dist
+# the dashboard's page, styles and compiled scripts (routes/dashboard.ts serves them from here)
+COPY --from=build /app/apps/coordinator/ui/static ./apps/coordinator/ui/static
+COPY --from=build /app/apps/coordinator/ui/dist ./apps/coordinator/ui/dist
 # /data: the coordinator's DuckDB file and column cache. Created here, owned by `node`, so that a
 # fresh named volume mounted on it starts with that owner.
 RUN mkdir -p /data && chown node:node /data

@@ -199,12 +199,16 @@ export async function runW1({ reps }) {
 
   const scan = rowsOf(g);
   const ev = rowsOf(g);
-  // JIT warm-up of both kernels
-  runAll({ ...g, combos: combos.slice(0, 300) }, null, scan.rows, scan.folds);
-  eventRun({ ...g, combos: combos.slice(0, 300) }, ev.rows, ev.folds);
+  const single = rowsOf(g);
+  // JIT warm-up of every kernel
+  const few = { ...g, combos: combos.slice(0, 300) };
+  runAll(few, null, scan.rows, scan.folds);
+  eventRun(few, ev.rows, ev.folds);
+  eventRun(few, single.rows, single.folds, "single");
 
   const scanSeconds = [];
   const eventSeconds = [];
+  const singleSeconds = [];
   const buildSeconds = [];
   let scanTrades = 0;
   let eventTrades = 0;
@@ -214,9 +218,14 @@ export async function runW1({ reps }) {
     eventSeconds.push(e.seconds);
     buildSeconds.push(e.buildSeconds);
     eventTrades = e.trades;
+    singleSeconds.push(eventRun(g, single.rows, single.folds, "single").seconds);
   }
   const sameRows =
-    identical(scan.rows, ev.rows) && identical(scan.folds, ev.folds) && scanTrades === eventTrades;
+    identical(scan.rows, ev.rows) &&
+    identical(scan.folds, ev.folds) &&
+    identical(scan.rows, single.rows) &&
+    identical(scan.folds, single.folds) &&
+    scanTrades === eventTrades;
 
   const sample = Array.from({ length: REFERENCE_SAMPLE }, (_, s) =>
     Math.floor(((s + 0.5) * nCombos) / REFERENCE_SAMPLE),

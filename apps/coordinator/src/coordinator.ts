@@ -15,7 +15,14 @@ import {
   type SlowPair,
   validateSpec,
 } from "@pairgrid/engine";
-import { type JobRecord, ResultsDb } from "@pairgrid/resultsdb";
+import {
+  buildRobustnessReport,
+  type JobRecord,
+  type QueryAnswer,
+  ResultsDb,
+  type RobustnessQuery,
+  type RobustnessReport,
+} from "@pairgrid/resultsdb";
 import {
   CANCEL_CHANNEL,
   CHUNK_QUEUE,
@@ -37,7 +44,9 @@ import { CoordinatorMetrics } from "./coordinator-metrics.js";
 import type { JobService, JobView, ResultsQuery, SubmitOptions, SubmitResult } from "./job-service.js";
 import { manifestBlobs, shipJobData, shippedManifest } from "./job-shipping.js";
 import { JobState } from "./job-state.js";
+import { lazyQuery } from "./lazy-query.js";
 import { checkEvictionPolicy } from "./redis-policy.js";
+import { type ResultsReader, ResultsDbReader } from "./results-reader.js";
 
 export interface CoordinatorLog {
   info(msg: string): void;
@@ -71,6 +80,12 @@ export class Coordinator implements JobService {
   private resultConnection: Redis | null = null;
   private monitoring = false;
   private closed = false;
+  /** The dashboard's analysis reads over this coordinator's results file. */
+  readonly reader: ResultsReader;
+  /** POST /query: one read-only SELECT in the results file's sandbox. */
+  readonly query: (sql: string) => Promise<QueryAnswer>;
+  /** GET /jobs/:id/robustness: PBO, walk-forward and stability of a job (null: no such job). */
+  readonly robustness: (jobId: string, q: RobustnessQuery) => Promise<RobustnessReport | null>;
 
   private constructor(
     private readonly o: CoordinatorOptions,
@@ -80,7 +95,11 @@ export class Coordinator implements JobService {
     private readonly resultQueue: Queue,
     readonly metrics: CoordinatorMetrics,
     private resultWorker: Worker | null = null,
-  ) {}
+  ) {
+    this.reader = new ResultsDbReader(db);
+    this.query = lazyQuery(db);
+    this.robustness = (jobId, q) => buildRobustnessReport(db, jobId, q);
+  }
 
   static async start(o: CoordinatorOptions): Promise<Coordinator> {
     const redis = connectRedis(o.redisUrl, "pairgrid-coordinator");

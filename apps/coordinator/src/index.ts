@@ -2,3 +2,6 @@ export * from "./coordinator.js";
 export * from "./coordinator-metrics.js";
 export * from "./job-service.js";
 export * from "./http/index.js";
+export * from "./read-only-jobs.js";
+export * from "./results-reader.js";
+export * from "./read-only-server.js";

@@ -10,3 +10,4 @@ export * from "./backtest/index.js";
 export * from "./grid/index.js";
 export * from "./hybrid/index.js";
 export * from "./replay/index.js";
+export * from "./robustness/index.js";

@@ -1,5 +1,62 @@
 export type { ChunkBatch } from "./chunk-batch.js";
 export type { JobRecord, NewJob } from "./job-records.js";
 export { ResultsDb, type OpenOptions } from "./results-db.js";
+export type { JsonValue } from "./query-json.js";
+export {
+  QueryBusyError,
+  QueryTimeoutError,
+  SANDBOX_DEFAULTS,
+  type QueryAnswer,
+  type QueryColumn,
+  type SandboxOptions,
+  SandboxedQuery,
+} from "./sandboxed-query.js";
 export { FOLD_COLUMNS, isCountStat, JOB_STATUSES, type JobStatus, RESULT_COLUMNS } from "./schema.js";
 export { checkRankable, TOP_COLUMNS, type TopOptions } from "./top-query.js";
+export {
+  checkCombo,
+  type ComboReport,
+  comboReport,
+  type HybridSection,
+  type TradeRow,
+  UnknownComboError,
+} from "./combo-report.js";
+export { type EquityCurve, equityCurve, MAX_EQUITY_POINTS } from "./equity-downsample.js";
+export {
+  type AxisValues,
+  countRows,
+  GRID_STATS,
+  type JobGrid,
+  jobGrid,
+  jobSpec,
+  JobSpecError,
+} from "./grid-axes.js";
+export {
+  type Heatmap,
+  HEATMAP_AGGS,
+  type HeatmapAgg,
+  type HeatmapQuery,
+  heatmap,
+  MAX_HEATMAP_CELLS,
+} from "./heatmap-query.js";
+export { DataUnavailableError, hasFastData, type JobData, jobPlan, loadJobData } from "./job-data.js";
+export {
+  MAX_ROWS_LIMIT,
+  type RowFilter,
+  type RowsPage,
+  type RowsQuery,
+  rowsPage,
+  storedRow,
+} from "./rows-query.js";
+export { type FoldStats, readFoldStats } from "./fold-stats.js";
+export {
+  buildRobustnessReport,
+  type PboReport,
+  type ParamValues,
+  type RankedRow,
+  type RobustnessQuery,
+  type RobustnessReport,
+  robustnessOf,
+  type WalkForwardReport,
+  type WalkForwardStepRow,
+} from "./robustness-report.js";

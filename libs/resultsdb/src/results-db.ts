@@ -14,6 +14,7 @@ import {
   type TableLayouts,
 } from "./chunk-ingest.js";
 import { finalizeJobDsr } from "./dsr-finalize.js";
+import { type FoldStats, readFoldStats } from "./fold-stats.js";
 import {
   insertJob,
   type JobRecord,
@@ -24,6 +25,7 @@ import {
   updateJobStatus,
 } from "./job-records.js";
 import { GroupCommitter } from "./group-commit.js";
+import { type SandboxOptions, SandboxedQuery } from "./sandboxed-query.js";
 import { ensureSchema, hasSchema, type JobStatus, tableColumnNames } from "./schema.js";
 import { SerialQueue } from "./serial-queue.js";
 import { type TopOptions, topRows, varyingParams } from "./top-query.js";
@@ -43,6 +45,8 @@ export class ResultsDb {
   private closed = false;
   /** Prepared on the first ingest (a read-only file never needs them). */
   private ledger: LedgerStatements | null = null;
+  /** Query sandboxes opened on this file, closed with it. */
+  private readonly sandboxes = new Set<SandboxedQuery>();
   private readonly ingestQueue = new GroupCommitter(
     (task) => this.serial(task),
     (chunks) => this.writeChunks(chunks),
@@ -162,6 +166,11 @@ export class ResultsDb {
     return this.serial(async () => varyingParams(this.conn, await this.resolveJob(jobId)));
   }
 
+  /** A job's fold rows and result columns as typed arrays in combo_id order (fold-stats.ts). */
+  foldStats(jobId?: string): Promise<FoldStats> {
+    return this.serial(async () => readFoldStats(this.conn, await this.resolveJob(jobId)));
+  }
+
   /** The job id a query means: the one named (which must exist) or the latest. */
   private async resolveJob(jobId: string | undefined): Promise<string> {
     if (jobId !== undefined) {
@@ -173,11 +182,32 @@ export class ResultsDb {
     return latest;
   }
 
+  /**
+   * Read-only user SQL (`POST /query`) on a connection of its own (sandboxed-query.ts). The first
+   * call disables external access and locks the configuration of this file's DuckDB instance for
+   * good; nothing in this class changes a setting afterwards, so writing goes on as before.
+   */
+  async sandbox(opts?: SandboxOptions): Promise<SandboxedQuery> {
+    if (this.closed) throw new Error(`${this.file}: results database is closed`);
+    const sandbox = await SandboxedQuery.open(this.instance, opts);
+    this.sandboxes.add(sandbox);
+    return sandbox;
+  }
+
+  /**
+   * Runs read-only queries written elsewhere in this package (the dashboard's heatmap-query.ts,
+   * rows-query.ts) on this file's connection, queued with every other call.
+   */
+  read<T>(task: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.serial(() => task(this.conn));
+  }
+
   /** Waits for queued calls, then closes the connection and the database (releasing the file). */
   async close(): Promise<void> {
     await this.queue.run(async () => {
       if (this.closed) return;
       this.closed = true;
+      for (const sandbox of this.sandboxes) await sandbox.close();
       this.ledger?.destroy();
       this.conn.closeSync();
       this.instance.closeSync();

@@ -63,6 +63,10 @@ async function serve(flags: CoordinatorFlags): Promise<void> {
     token,
     bodyLimit,
     logger: flags.logRequests ?? false,
+    results: coordinator.reader,
+    runQuery: coordinator.query,
+    robustness: coordinator.robustness,
+    dashboard: true,
   });
   try {
     await app.listen({ port, host: flags.host });

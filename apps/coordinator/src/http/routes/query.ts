@@ -1,0 +1,76 @@
+// POST /query: one read-only SELECT over the results database, answered as {columns, rows}. The
+// sandbox (ResultsDb.sandbox, libs/resultsdb) does the checking and the running; this file maps its
+// refusals to status codes:
+//   400 bad_query      the SQL is refused (not one SELECT, unknown table, file access…), path `sql`
+//   400 query_timeout  the query ran past the time limit and was interrupted, path `sql`. Not 408:
+//                      clients and proxies may resend a request answered 408, running it again.
+//   429 query_busy     too many queries already running or waiting
+import type { QueryAnswer } from "@pairgrid/resultsdb";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { toErrorResponse } from "../error-handler.js";
+import { asBadInput, HttpError } from "../errors.js";
+import { errorBody } from "../schemas.js";
+
+export interface QueryRoutesOptions {
+  runQuery: (sql: string) => Promise<QueryAnswer>;
+}
+
+export const MAX_SQL_LENGTH = 100_000;
+
+/** The request field every 400 of this route names (the sandbox's InputErrors say `sql` too). */
+const SQL_FIELD = "sql";
+
+const queryBody = z.object({
+  sql: z
+    .string()
+    .min(1)
+    .max(MAX_SQL_LENGTH)
+    .describe("exactly one SELECT statement (WITH … SELECT, VALUES and DESCRIBE count as one)"),
+});
+
+const queryAnswer = z.object({
+  columns: z.array(z.object({ name: z.string(), type: z.string().describe("DuckDB type, e.g. BIGINT") })),
+  rows: z
+    .array(z.array(z.unknown()))
+    .describe("one array per row in column order; big integers as strings, times as ISO strings"),
+  truncated: z.boolean().describe("true when the result had more rows than the cap"),
+  elapsed_ms: z.number(),
+});
+
+const isNamed = (err: unknown, name: string) => err instanceof Error && err.name === name;
+
+export const queryRoutes: FastifyPluginAsyncZod<QueryRoutesOptions> = async (app, { runQuery }) => {
+  app.post(
+    "/query",
+    {
+      schema: {
+        summary: "Run one read-only SELECT over the results database",
+        description:
+          "Sandboxed: no file or network access, no settings, no writes; a row cap (`truncated` " +
+          "says when it cut) and a time limit (400 `query_timeout`). Tables: jobs, results, " +
+          "results_folds, chunks.",
+        tags: ["query"],
+        body: queryBody,
+        response: { 200: queryAnswer, 400: errorBody, 429: errorBody },
+      },
+      // a malformed body is answered here, so its path is `sql` like the sandbox's refusals
+      attachValidation: true,
+    },
+    async (req) => {
+      if (req.validationError) {
+        const { body } = toErrorResponse(req.validationError);
+        throw new HttpError(400, body.error, body.message, SQL_FIELD);
+      }
+      try {
+        return await runQuery(req.body.sql);
+      } catch (err) {
+        if (isNamed(err, "QueryTimeoutError")) {
+          throw new HttpError(400, "query_timeout", (err as Error).message, SQL_FIELD);
+        }
+        if (isNamed(err, "QueryBusyError")) throw new HttpError(429, "query_busy", (err as Error).message);
+        throw asBadInput(err, "bad_query");
+      }
+    },
+  );
+};

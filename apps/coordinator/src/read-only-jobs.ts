@@ -1,0 +1,68 @@
+// A JobService over a results file alone, for `pairgrid serve`: jobs and results as the file
+// holds them, no Redis, nothing submitted or cancelled (the server answers those routes 405
+// before they get here). The file is opened read-only, so while it is served no other process can
+// write it (DuckDB's lock): a job's figures cannot change, and `watch` has nothing to report.
+import { InputError } from "@pairgrid/engine";
+import type { JobRecord, ResultsDb } from "@pairgrid/resultsdb";
+import type { JobService, JobView, ResultsQuery, SubmitResult } from "./job-service.js";
+
+export class ReadOnlyJobs implements JobService {
+  constructor(private readonly db: ResultsDb) {}
+
+  async submit(): Promise<SubmitResult> {
+    throw new InputError("read-only: jobs are submitted to a coordinator, not to `pairgrid serve`");
+  }
+
+  async list(): Promise<JobView[]> {
+    const records = await this.db.listJobs();
+    return Promise.all(records.map((r) => this.viewOf(r)));
+  }
+
+  async get(jobId: string): Promise<JobView | null> {
+    const r = await this.db.getJob(jobId);
+    return r ? this.viewOf(r) : null;
+  }
+
+  async results(jobId: string, q: ResultsQuery): Promise<Record<string, unknown>[] | null> {
+    if (!(await this.db.getJob(jobId))) return null;
+    return this.db.top({
+      jobId,
+      by: q.by,
+      minTrades: q.minTrades,
+      limit: q.limit,
+      ascending: q.by === "max_dd",
+    });
+  }
+
+  async cancel(): Promise<JobView | null> {
+    throw new InputError("read-only: jobs are cancelled on a coordinator, not on `pairgrid serve`");
+  }
+
+  /** Nothing changes while the file is open read-only; an event stream shows the state it starts with. */
+  watch(): () => void {
+    return () => {};
+  }
+
+  async health(): Promise<{ redis: string; db: string }> {
+    return { redis: "not used (read-only results file)", db: this.db.file };
+  }
+
+  private async viewOf(r: JobRecord): Promise<JobView> {
+    const chunksDone = r.status === "done" ? r.n_chunks : (await this.db.doneChunks(r.job_id)).size;
+    return {
+      job_id: r.job_id,
+      name: r.name,
+      status: r.status,
+      n_combos: r.n_combos,
+      n_chunks: r.n_chunks,
+      n_done: r.n_done,
+      chunks_done: chunksDone,
+      progress: r.n_chunks > 0 ? chunksDone / r.n_chunks : 1,
+      rate: 0,
+      eta_s: null,
+      created_at: r.created_at.toISOString(),
+      finished_at: r.finished_at?.toISOString() ?? null,
+      error: null,
+    };
+  }
+}

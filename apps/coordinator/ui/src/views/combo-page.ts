@@ -1,0 +1,293 @@
+// `#/job/ID/combo/C`: one combination, re-run by the reference engine on the server: its
+// statistics next to the stored ones, equity curve and drawdown (zoomable), exit reasons, the
+// trades, and the slow-vs-hybrid comparison when the job has fast data.
+import { getJson, jobPath } from "../api.js";
+import { chart, COLORS } from "../charts.js";
+import { fill, h } from "../dom.js";
+import { fmtInt, fmtParam, fmtStat, fmtTime, sideName } from "../format.js";
+import type { ComboDetail, Row } from "../types.js";
+import { hybridSection } from "./hybrid-compare.js";
+import { errorBox } from "./status.js";
+
+/** Headline statistics, shown as cards. */
+const HEADLINE = ["n_trades", "total_pnl", "sharpe", "dsr", "sortino", "max_dd", "win_rate", "profit_factor"];
+
+/** Trade columns shown, with their headers and formats. */
+const TRADE_COLS: readonly (readonly [string, string, (v: unknown) => string])[] = [
+  ["side", "side", sideName],
+  ["entry_ts", "entry (UTC)", (v) => fmtTime(v as number)],
+  ["exit_ts", "exit (UTC)", (v) => fmtTime(v as number)],
+  ["bars_held", "bars", (v) => fmtStat("n_", v)],
+  ["n_a", "qty A", (v) => fmtStat("n_", v)],
+  ["n_b", "qty B", (v) => fmtStat("n_", v)],
+  ["beta_entry", "β", (v) => fmtStat("beta", v)],
+  ["pnl_gross", "gross", (v) => fmtStat("total_pnl", v)],
+  ["costs", "costs", (v) => fmtStat("total_pnl", v)],
+  ["pnl_net", "net", (v) => fmtStat("total_pnl", v)],
+  ["mfe", "MFE", (v) => fmtStat("total_pnl", v)],
+  ["mae", "MAE", (v) => fmtStat("total_pnl", v)],
+  ["reason", "exit reason", (v) => String(v ?? "")],
+];
+
+export function comboPageView(root: HTMLElement, jobId: string, comboId: string): void {
+  const body = h(
+    "div",
+    {},
+    h("p", { class: "muted loading" }, "Running the reference engine on this combination…"),
+  );
+  fill(
+    root,
+    h(
+      "p",
+      { class: "crumbs" },
+      h("a", { href: "#/" }, "Jobs"),
+      " / ",
+      h("a", { href: `#/job/${jobId}` }, jobId),
+      " / combination ",
+      comboId,
+    ),
+    body,
+  );
+  void (async () => {
+    try {
+      const d = await getJson<ComboDetail>(jobPath(jobId, `/combos/${encodeURIComponent(comboId)}`));
+      render(body, jobId, d);
+    } catch (err) {
+      fill(body, errorBox(err));
+    }
+  })();
+}
+
+function render(body: HTMLElement, jobId: string, d: ComboDetail): void {
+  const stored = d.stored ?? {};
+  const value = (s: string) => (s in d.stats ? d.stats[s] : stored[s]);
+  const equityBox = h("div", { class: "chart equity-chart" });
+  const reasonsBox = h("div", { class: "chart reasons-chart" });
+  fill(
+    body,
+    h("h1", {}, `Combination ${d.combo_id}`),
+    h(
+      "div",
+      { class: "chips" },
+      Object.entries(d.params).map(([k, v]) =>
+        h(
+          "span",
+          { class: v === null ? "chip off" : "chip" },
+          h("span", { class: "muted" }, k),
+          " ",
+          fmtParam(v),
+        ),
+      ),
+    ),
+    h(
+      "div",
+      { class: "cards" },
+      HEADLINE.filter((s) => value(s) !== undefined).map((s) =>
+        h(
+          "div",
+          { class: "card", "data-stat": s },
+          h("div", { class: "card-label" }, s),
+          h("div", { class: "card-value" }, fmtStat(s, value(s))),
+        ),
+      ),
+    ),
+    h("h2", {}, "Equity and drawdown"),
+    h(
+      "p",
+      { class: "muted small" },
+      `Mark-to-market, ${fmtInt(d.equity.n_bars)} bars` +
+        (d.equity.downsampled
+          ? ` (drawn from ${fmtInt(d.equity.ts.length)} points keeping each bucket's extremes)`
+          : "") +
+        ". Scroll or drag the slider to zoom.",
+    ),
+    equityBox,
+    h(
+      "div",
+      { class: "two-col" },
+      h("div", {}, h("h2", {}, "Exit reasons"), reasonsBox, reasonsTable(d.reasons)),
+      h("div", {}, h("h2", {}, "Statistics"), statsTable(d.stats, d.stored)),
+    ),
+    d.hybrid ? hybridSection(d.hybrid) : null,
+    h("h2", {}, `Trades (${fmtInt(d.trades.length)})`),
+    tradesTable(d.trades),
+    h("p", { class: "muted small" }, h("a", { href: `#/job/${jobId}` }, "← back to the job")),
+  );
+  equityChart(equityBox, d.equity);
+  reasonsChart(reasonsBox, d.reasons);
+}
+
+function equityChart(el: HTMLElement, eq: ComboDetail["equity"]): void {
+  const pts = (ys: number[], sign = 1) => eq.ts.map((t, i) => [t, sign * ys[i]] as [number, number]);
+  chart(el, {
+    animation: false,
+    tooltip: { trigger: "axis", axisPointer: { type: "cross", link: [{ xAxisIndex: "all" }] } },
+    axisPointer: { link: [{ xAxisIndex: "all" }] },
+    grid: [
+      { left: 70, right: 30, top: 20, height: "52%" },
+      { left: 70, right: 30, top: "68%", height: "18%" },
+    ],
+    xAxis: [
+      { type: "time", gridIndex: 0, axisLabel: { show: false } },
+      { type: "time", gridIndex: 1 },
+    ],
+    yAxis: [
+      { type: "value", gridIndex: 0, name: "equity", scale: true },
+      { type: "value", gridIndex: 1, name: "drawdown", max: 0 },
+    ],
+    dataZoom: [
+      { type: "inside", xAxisIndex: [0, 1] },
+      { type: "slider", xAxisIndex: [0, 1], bottom: 8, height: 20 },
+    ],
+    series: [
+      {
+        name: "equity",
+        type: "line",
+        xAxisIndex: 0,
+        yAxisIndex: 0,
+        data: pts(eq.equity),
+        showSymbol: false,
+        sampling: "lttb",
+        lineStyle: { width: 1.5, color: COLORS.line },
+        itemStyle: { color: COLORS.line },
+      },
+      {
+        name: "drawdown",
+        type: "line",
+        xAxisIndex: 1,
+        yAxisIndex: 1,
+        data: pts(eq.drawdown, -1),
+        showSymbol: false,
+        sampling: "lttb",
+        lineStyle: { width: 1, color: COLORS.loss },
+        itemStyle: { color: COLORS.loss },
+        areaStyle: { color: "rgba(192, 57, 43, 0.25)" },
+      },
+    ],
+  });
+}
+
+function reasonsChart(el: HTMLElement, reasons: Record<string, number>): void {
+  const entries = Object.entries(reasons).sort((a, b) => b[1] - a[1]);
+  chart(el, {
+    animation: false,
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    grid: { left: 110, right: 40, top: 10, bottom: 30 },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", data: entries.map(([k]) => k), inverse: true },
+    series: [
+      {
+        type: "bar",
+        data: entries.map(([, n]) => n),
+        itemStyle: { color: COLORS.line },
+        label: { show: true, position: "right" },
+      },
+    ],
+  });
+}
+
+function reasonsTable(reasons: Record<string, number>): HTMLTableElement {
+  const total = Object.values(reasons).reduce((a, b) => a + b, 0);
+  return h(
+    "table",
+    { class: "data compact reasons" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", {}, "reason"),
+        h("th", { class: "num" }, "trades"),
+        h("th", { class: "num" }, "share"),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      Object.entries(reasons)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) =>
+          h(
+            "tr",
+            { "data-reason": k },
+            h("td", {}, k),
+            h("td", { class: "num" }, fmtInt(n)),
+            h("td", { class: "num" }, total > 0 ? fmtStat("win_rate", n / total) : ""),
+          ),
+        ),
+    ),
+  );
+}
+
+/** The reference run's statistics, with the stored ones beside them when the row was stored. */
+function statsTable(stats: Row, stored: Row | null): HTMLTableElement {
+  // dsr is a ranking figure: the stored row has it, a single run does not
+  const names = [...Object.keys(stats), ...(stored && "dsr" in stored && !("dsr" in stats) ? ["dsr"] : [])];
+  return h(
+    "table",
+    { class: "data compact stats-table" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", {}, "statistic"),
+        h("th", { class: "num", title: "the reference engine (slow bars), run now" }, "reference run"),
+        stored ? h("th", { class: "num", title: "the job's row, from its own engine" }, "stored") : null,
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      names.map((k) =>
+        h(
+          "tr",
+          { "data-stat": k },
+          h("td", {}, k),
+          h("td", { class: "num" }, fmtStat(k, stats[k])),
+          stored ? h("td", { class: "num" }, fmtStat(k, stored[k])) : null,
+        ),
+      ),
+    ),
+  );
+}
+
+function tradesTable(trades: Row[]): HTMLElement {
+  if (trades.length === 0) return h("p", { class: "muted" }, "No trades.");
+  return h(
+    "div",
+    { class: "table-scroll trades-scroll" },
+    h(
+      "table",
+      { class: "data compact trades" },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { class: "num" }, "#"),
+          TRADE_COLS.map(([, label]) =>
+            h("th", { class: label === "exit reason" || label === "side" ? "" : "num" }, label),
+          ),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        trades.map((t, i) =>
+          h(
+            "tr",
+            { class: typeof t.pnl_net === "number" && t.pnl_net < 0 ? "loss" : "gain" },
+            h("td", { class: "num muted" }, fmtInt(i + 1)),
+            TRADE_COLS.map(([k, , f]) =>
+              h("td", { class: k === "reason" || k === "side" ? "" : "num" }, f(t[k])),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,112 @@
+// The SQL box: a read-only query over the results file (POST /query), the answer as a table. The
+// job's id is filled into the example so a first query works as it stands.
+import { postJson } from "../api.js";
+import { fill, h } from "../dom.js";
+import { fmtInt, fmtNumber } from "../format.js";
+import type { QueryResult } from "../types.js";
+import type { JobContext } from "./job-page.js";
+import { errorBox } from "./status.js";
+
+const STORE_KEY = "pairgrid.sql";
+
+function example(jobId: string): string {
+  return (
+    `SELECT combo_id, n_trades, total_pnl, sharpe, dsr\n` +
+    `FROM results\nWHERE job_id = '${jobId}' AND n_trades >= 10\nORDER BY sharpe DESC\nLIMIT 20`
+  );
+}
+
+/** A value as SQL returned it: full integers, up to 6 decimals, no grouping (ids stay copyable). */
+function cell(v: unknown): string {
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(+v.toFixed(6));
+  return String(v);
+}
+
+export function sqlView(root: HTMLElement, ctx: JobContext): void {
+  const saved = sessionStorage.getItem(`${STORE_KEY}.${ctx.jobId}`);
+  const box = h("textarea", { class: "sql", rows: 8, spellcheck: "false", name: "sql" });
+  box.value = saved ?? example(ctx.jobId);
+  const run = h("button", { class: "primary", type: "submit" }, "Run");
+  const status = h("span", { class: "muted" });
+  const out = h("div", { class: "table-scroll sql-result" });
+  const form = h(
+    "form",
+    { class: "sql-form" },
+    box,
+    h(
+      "div",
+      { class: "controls" },
+      run,
+      status,
+      h(
+        "span",
+        { class: "muted small" },
+        "Ctrl+Enter runs · read-only · tables: jobs, results, results_folds",
+      ),
+    ),
+  );
+  fill(root, form, out);
+
+  const execute = async () => {
+    const sql = box.value;
+    sessionStorage.setItem(`${STORE_KEY}.${ctx.jobId}`, sql);
+    run.disabled = true;
+    fill(status, "running…");
+    try {
+      const r = await postJson<QueryResult>("/query", { sql });
+      fill(
+        status,
+        `${fmtInt(r.rows.length)} row${r.rows.length === 1 ? "" : "s"}${r.truncated ? " (truncated)" : ""} in ${fmtNumber(r.elapsed_ms)} ms`,
+      );
+      fill(
+        out,
+        h(
+          "table",
+          { class: "data sql-table" },
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              r.columns.map((c) => h("th", { title: c.type }, c.name)),
+            ),
+          ),
+          h(
+            "tbody",
+            {},
+            r.rows.map((row) =>
+              h(
+                "tr",
+                {},
+                row.map((v) =>
+                  h(
+                    "td",
+                    { class: typeof v === "number" ? "num" : "" },
+                    v === null ? "NULL" : typeof v === "object" ? JSON.stringify(v) : cell(v),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ),
+      );
+    } catch (err) {
+      fill(status);
+      fill(out, errorBox(err));
+    } finally {
+      run.disabled = false;
+    }
+  };
+
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    void execute();
+  });
+  box.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
+      ev.preventDefault();
+      void execute();
+    }
+  });
+}

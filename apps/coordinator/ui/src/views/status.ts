@@ -1,0 +1,44 @@
+// Small pieces several views show: a job's status badge, its progress bar, and an error box.
+import { ApiError } from "../api.js";
+import { h } from "../dom.js";
+import { fmtDuration, fmtInt, fmtNumber, fmtPct } from "../format.js";
+import type { JobView } from "../types.js";
+
+export function statusBadge(status: string): HTMLSpanElement {
+  return h("span", { class: `badge status-${status}`, "data-status": status }, status);
+}
+
+/** A progress bar whose `data-progress` and `data-status` the browser tests read. */
+export function progressBar(v: JobView): HTMLDivElement {
+  const pct = Math.max(0, Math.min(1, v.progress));
+  const bar = h(
+    "div",
+    {
+      class: `progress status-${v.status}`,
+      role: "progressbar",
+      "aria-valuemin": 0,
+      "aria-valuemax": 100,
+      "aria-valuenow": Math.round(pct * 100),
+      "data-progress": pct,
+      "data-status": v.status,
+    },
+    h("div", { class: "progress-fill", style: `width: ${(pct * 100).toFixed(2)}%` }),
+    h("span", { class: "progress-label" }, `${fmtPct(pct)} · ${fmtInt(v.n_done)} / ${fmtInt(v.n_combos)}`),
+  );
+  return bar;
+}
+
+/** "1,234/s · ETA 12s" while running; then how long it took, or why it failed. */
+export function rateText(v: JobView): string {
+  if (v.status === "running") return `${fmtNumber(Math.round(v.rate))}/s · ETA ${fmtDuration(v.eta_s)}`;
+  if (v.error) return v.error;
+  const took = v.finished_at ? (Date.parse(v.finished_at) - Date.parse(v.created_at)) / 1000 : NaN;
+  return Number.isFinite(took) ? `took ${fmtDuration(took)}` : "";
+}
+
+/** An error as the page shows it: the server's message, and the field when it named one. */
+export function errorBox(err: unknown): HTMLDivElement {
+  const msg = err instanceof Error ? err.message : String(err);
+  const where = err instanceof ApiError && err.path ? ` (${err.path})` : "";
+  return h("div", { class: "error", role: "alert" }, msg + where);
+}

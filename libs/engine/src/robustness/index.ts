@@ -1,0 +1,10 @@
+// Robustness analysis over a job's fold statistics (ENGINE.md §7): PBO by CSCV, walk-forward
+// selection, and the stability of each grid cell. Pure functions over flat typed arrays.
+export * from "./cscv-splits.js";
+export * from "./fold-matrix.js";
+export * from "./fold-statistic.js";
+export * from "./grid-neighbours.js";
+export * from "./pbo.js";
+export * from "./ranking.js";
+export * from "./stability.js";
+export * from "./walk-forward.js";
