@@ -4,11 +4,16 @@
 // z_exit 0.5, no z_stop): the exact hybrid kernel against the precomputed-curve TP×SL grid (and the
 // slow grid kernel on the same combinations, for scale), then the same comparison on a finer
 // 50 × 50 grid ($50 … $2,500), where the curve grid's fixed cost spreads over more cells.
+// Pruning (issue 8): the exact kernel on the 10 × 10 grid with CFG_HYBRID_PRUNE = 1 (skip a held
+// slow bar whose fast-close extremes show neither level can be reached; the default) against 0
+// (scan every held fast row), repetitions alternating so machine drift hits both alike:
+// `prune_speedup` = unpruned / pruned median seconds, plus fast rows scanned/s for both.
 // Z-live: z_entry {2, 2.5, 3} × z_exit {0, 0.5} × z_stop {null, 4}, the group's z_live series
 // computed once outside the timed loop (and timed on its own).
 import {
   CFG_DOLLAR_SL,
   CFG_DOLLAR_TP,
+  CFG_HYBRID_PRUNE,
   CFG_Z_ENTRY,
   CFG_Z_EXIT,
   CFG_Z_STOP,
@@ -59,16 +64,28 @@ async function timeOnce(fn) {
 }
 
 /** Copies of `base` with every (tp, sl) pair of `levels` × `levels` (tp outer). */
-function dollarConfigs(base, levels) {
+function dollarConfigs(base, levels, prune = 1) {
   const out = [];
   for (const tp of levels)
     for (const sl of levels) {
       const c = Float64Array.from(base);
       c[CFG_DOLLAR_TP] = tp;
       c[CFG_DOLLAR_SL] = sl;
+      c[CFG_HYBRID_PRUNE] = prune;
       out.push(c);
     }
   return out;
+}
+
+/** `reps` timings of `a` and of `b`, alternating a, b, a, b, … */
+function timeAlternating(a, b, reps) {
+  const sa = [];
+  const sb = [];
+  for (let r = 0; r < reps; r++) {
+    sa.push(timeRepeated(a, 1)[0]);
+    sb.push(timeRepeated(b, 1)[0]);
+  }
+  return [sa, sb];
 }
 
 export async function runW3({ reps }) {
@@ -102,12 +119,35 @@ export async function runW3({ reps }) {
     return trades;
   };
   const cfgs = dollarConfigs(baseCfg, DOLLAR_LEVELS);
+  const fullCfgs = dollarConfigs(baseCfg, DOLLAR_LEVELS, 0);
   const count = { rowsInPosition: 0, rowsScanned: 0 };
+  const fullCount = { rowsInPosition: 0, rowsScanned: 0 };
   let trades = 0;
-  for (const c of cfgs)
-    // warm-up, counting the fast rows one pass over the grid scans
-    trades += runHybridDollarKernel(hin, c, 0, row, 0, folds, 0, nFolds, scratch, null, count);
-  const exactSeconds = timeRepeated(() => exactOn(cfgs), reps);
+  let fullTrades = 0;
+  for (let k = 0; k < cfgs.length; k++) {
+    // warm-up, counting the fast rows one pass over the grid scans, pruned and not
+    trades += runHybridDollarKernel(hin, cfgs[k], 0, row, 0, folds, 0, nFolds, scratch, null, count);
+    fullTrades += runHybridDollarKernel(
+      hin,
+      fullCfgs[k],
+      0,
+      row,
+      0,
+      folds,
+      0,
+      nFolds,
+      scratch,
+      null,
+      fullCount,
+    );
+  }
+  if (fullTrades !== trades || fullCount.rowsInPosition !== count.rowsInPosition)
+    throw new Error(`W3: pruned and unpruned runs differ (${trades} vs ${fullTrades} trades)`);
+  const [exactSeconds, fullSeconds] = timeAlternating(
+    () => exactOn(cfgs),
+    () => exactOn(fullCfgs),
+    reps,
+  );
   const slowSeconds = timeRepeated(() => {
     for (const c of cfgs) runGridKernel(h.slow, c, 0, row, 0, folds, 0, nFolds, scratch, null);
   }, reps);
@@ -152,6 +192,7 @@ export async function runW3({ reps }) {
   const zSeconds = timeRepeated(zOn, reps);
 
   const exact = median(exactSeconds);
+  const full = median(fullSeconds);
   const curve = median(curveSeconds);
   const fineExact = median(fineExactSeconds);
   const fineCurve = median(fineCurveSeconds);
@@ -186,6 +227,21 @@ export async function runW3({ reps }) {
         fast_bars_scanned_per_s: sig(count.rowsScanned / exact),
         fast_bars_in_position_per_s: sig(count.rowsInPosition / exact),
         scanned_share_of_in_position: sig(count.rowsScanned / Math.max(1, count.rowsInPosition)),
+      },
+      pruning: {
+        note: "exact kernel on the same 10×10 grid with CFG_HYBRID_PRUNE = 1 (default) vs 0 (every held fast row scanned); reps alternate",
+        unpruned_seconds_median: sig(full),
+        unpruned_seconds: fullSeconds.map(sig),
+        pruned_seconds_median: sig(exact),
+        prune_speedup: sig(full / exact),
+        fast_bars_in_position: count.rowsInPosition,
+        fast_bars_scanned_pruned: count.rowsScanned,
+        fast_bars_scanned_unpruned: fullCount.rowsScanned,
+        scanned_share_pruned: sig(count.rowsScanned / Math.max(1, fullCount.rowsScanned)),
+        fast_bars_scanned_per_s_pruned: sig(count.rowsScanned / exact),
+        fast_bars_scanned_per_s_unpruned: sig(fullCount.rowsScanned / full),
+        fast_bars_in_position_per_s_pruned: sig(count.rowsInPosition / exact),
+        fast_bars_in_position_per_s_unpruned: sig(count.rowsInPosition / full),
       },
       slow_grid_kernel_seconds_median: sig(median(slowSeconds)),
       curve_grid: {

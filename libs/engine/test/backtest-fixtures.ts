@@ -98,5 +98,7 @@ export function makeCfg(s: CfgSpec = {}, cfg = new Float64Array(C.CFG_LENGTH), o
   cfg[offset + C.CFG_SLIPPAGE_TICKS] = s.slippage_ticks ?? 0;
   cfg[offset + C.CFG_BASE_QTY] = s.base_qty ?? 1;
   cfg[offset + C.CFG_MAX_MULT] = s.max_mult ?? 1;
+  // as fillConfig: the hybrid dollar kernel prunes (hybrid-prune-property tests it unpruned too)
+  cfg[offset + C.CFG_HYBRID_PRUNE] = 1;
   return cfg;
 }

@@ -32,7 +32,13 @@ export const CFG_SLIPPAGE_TICKS = 18;
 export const CFG_BASE_QTY = 19;
 /** 1 = plain sizing; K > 1 = micro multiplier search over k = 1…K. */
 export const CFG_MAX_MULT = 20;
-export const CFG_LENGTH = 21;
+/**
+ * Hybrid dollar kernel only: 1 = skip the fast rows of a slow bar whose fast-close extremes show
+ * neither dollar level can be reached (exact, the default); 0 = scan every fast row of every held
+ * bar (tests and benchmarks compare the two). Every other kernel ignores it.
+ */
+export const CFG_HYBRID_PRUNE = 21;
+export const CFG_LENGTH = 22;
 
 const orNaN = (v: number | null | undefined) => (v === null || v === undefined ? Number.NaN : v);
 
@@ -59,6 +65,7 @@ export function fillConfig(cfg: Float64Array, spec: GridSpec, c: Combination, of
   cfg[offset + CFG_SLIPPAGE_TICKS] = spec.costs.slippage_ticks;
   cfg[offset + CFG_BASE_QTY] = spec.sizing.base_qty;
   cfg[offset + CFG_MAX_MULT] = spec.sizing.max_mult;
+  cfg[offset + CFG_HYBRID_PRUNE] = 1;
   return cfg;
 }
 

@@ -10,11 +10,26 @@
  *   fast scan  bar j's fast rows are [fastLo[j], fastHi[j]) (slow-fast-index.ts, built once per
  *              data set by a forward-only cursor: one run costs O(n_slow + fast rows scanned)).
  *              u is monotone in each leg's price, so from the bar's fast extremes two numbers bound
- *              every u_j of the bar EXACTLY (rounding is monotone too); only a bar whose bounds
- *              reach a level is scanned row by row: u_j ≤ −dollar_sl → SL_DOLLAR, else
- *              u_j ≥ dollar_tp → TP_DOLLAR, filled at t_j + L_fast with pnl_gross at the level.
- *              Then the position ends at bar j and the FLAT scan resumes AT bar j (§8 re-entry
- *              on the same slow bar). With both levels off (NaN) nothing of this runs.
+ *              every u_j of the bar EXACTLY; only a bar whose bounds reach a level is scanned row
+ *              by row: u_j ≤ −dollar_sl → SL_DOLLAR, else u_j ≥ dollar_tp → TP_DOLLAR, filled at
+ *              t_j + L_fast with pnl_gross at the level. Then the position ends at bar j and the
+ *              FLAT scan resumes AT bar j (§8 re-entry on the same slow bar). With both levels off
+ *              (NaN) nothing of this runs. CFG_HYBRID_PRUNE = 0 turns the bound off (every held
+ *              bar is scanned), so tests and W3 can compare the two.
+ *
+ * Why the bound is exact in floating point: uLo/uHi are the very expression of u_j with the
+ * extremes put in, grouped the same way. Each step is monotone after rounding (round-to-nearest
+ * is monotone): x − e in x; k·y in y, rising for k > 0 and falling for k < 0 (kA = N_a·M_A > 0,
+ * kB carries beta's sign); P − Q rising in P, falling in Q; d·v exact for d = ±1. So u_j is
+ * non-decreasing in a for d > 0 (non-increasing for d < 0), and in b non-increasing when
+ * d·kB > 0 (non-decreasing otherwise): the picks aHi/bHi below give uLo ≤ u_j ≤ uHi for every row,
+ * and a row exactly at a level makes its bound reach the level too (≤ / ≥ on both sides).
+ * NaN closes: the extremes skip them and such rows never trigger; a leg that is NaN on every row
+ * of the bar leaves its extremes at −∞ (max) / +∞ (min), the wrong way round, so that leg's term
+ * sends uHi to −∞ and uLo to +∞ (two such legs lean the same way: never ∞ − ∞) and the bar is
+ * skipped, as its scan would find nothing (every u_j is NaN). A NaN kB (NaN beta at entry) makes
+ * every u_j and both bounds NaN alike. Otherwise kA, kB ≠ 0 (N_a, N_b ≥ 1) and prices are finite
+ * (the loaders reject others), so nothing else can make a bound NaN.
  *
  * The entry bar's fast rows are never looked at: the position loop starts at entry + 1. MFE/MAE
  * are not part of the §7 row; the readable engine reports them.
@@ -25,6 +40,7 @@ import {
   CFG_COMMISSION,
   CFG_DOLLAR_SL,
   CFG_DOLLAR_TP,
+  CFG_HYBRID_PRUNE,
   CFG_MAX_HOLD,
   CFG_MAX_MULT,
   CFG_MULT_A,
@@ -103,6 +119,7 @@ export function runHybridDollarKernel(
   const dollarTp = cfg[cfgOffset + CFG_DOLLAR_TP];
   const negDollarSl = -cfg[cfgOffset + CFG_DOLLAR_SL];
   const dollarOn = !Number.isNaN(dollarTp) || !Number.isNaN(negDollarSl);
+  const prune = cfg[cfgOffset + CFG_HYBRID_PRUNE] !== 0;
   const gates = new GateSet(inp, cfg, cfgOffset);
 
   const multA = cfg[cfgOffset + CFG_MULT_A];
@@ -161,9 +178,12 @@ export function runHybridDollarKernel(
         const hi = fastHi[j];
         if (lo < hi) {
           if (count !== null) count.rowsInPosition += hi - lo;
-          const uHi = d * (kA * (aHi[j] - entryA) - kB * (bHi[j] - entryB));
-          const uLo = d * (kA * (aLo[j] - entryA) - kB * (bLo[j] - entryB));
-          if (uLo <= negDollarSl || uHi >= dollarTp) {
+          // the bounds, grouped exactly as u below (see the top comment for why this is exact)
+          if (
+            !prune ||
+            d * (kA * (aLo[j] - entryA) - kB * (bLo[j] - entryB)) <= negDollarSl ||
+            d * (kA * (aHi[j] - entryA) - kB * (bHi[j] - entryB)) >= dollarTp
+          ) {
             let r = lo;
             reason = -1;
             for (; r < hi; r++) {
