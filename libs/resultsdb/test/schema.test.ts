@@ -55,7 +55,7 @@ test("open creates jobs, results, results_folds and chunks with the contract's c
       "chunks [job_id, chunk_id]",
       "jobs [job_id]",
       "results [job_id, combo_id]",
-      "results_folds [job_id, combo_id, fold]",
+      // results_folds has none: the chunk ledger keeps its rows exactly-once (schema.ts)
     ],
   );
 });
