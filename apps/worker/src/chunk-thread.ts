@@ -17,15 +17,17 @@ import {
 } from "@pairgrid/engine";
 import type { ChunkTask, ChunkThreadData } from "./chunk-task.js";
 import { GroupViewCache } from "./group-view-cache.js";
+import { collectGarbage } from "./thread-gc.js";
 import { movableChunkResult } from "./movable-chunk-result.js";
 
 const data = workerData as ChunkThreadData;
 // The main thread already refused an oversized grid; here the plan is only rebuilt.
 const plan = planGrid(data.spec, Number.MAX_SAFE_INTEGER);
 const scratch = makeKernelScratch(data.nDays);
-// A handful of groups are in flight at once around a group boundary; four views is plenty. A group
-// packed with an event index (kernel-choice.ts) runs on the event-driven kernel.
-const views = new GroupViewCache<{ inputs: BacktestInputs; events: GroupEvents | null }>(4);
+// Chunks arrive group-major, so a thread works on one or two groups around a group boundary; two
+// views suffice, and a view kept longer pins its group's buffer. A group packed with an event
+// index (kernel-choice.ts) runs on the event-driven kernel.
+const views = new GroupViewCache<{ inputs: BacktestInputs; events: GroupEvents | null }>(2);
 // A z-live group context holds a z_live series as long as the fast rows: keep two at most.
 const hybridViews = new GroupViewCache<HybridGroupContext>(2);
 
@@ -42,6 +44,8 @@ export default function runChunkTask(task: ChunkTask): ChunkResult {
     return movableChunkResult(runHybridChunk(data.spec, plan, group, task.chunk, scratch));
   }
   const { inputs, events } = views.get(task.groupId, () => {
+    // a new group: let the buffers of groups this thread is done with go (thread-gc.ts)
+    collectGarbage();
     const inputs = inputsFromPacked(data.base, task.group, data.barMs, data.nDays);
     return { inputs, events: GroupEvents.fromPacked(inputs, unpackArrays(task.group)) };
   });
