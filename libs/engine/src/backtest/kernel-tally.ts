@@ -73,23 +73,10 @@ export class KernelTally {
     day: number,
   ): void {
     const pnlNet = pnlGross - costs;
+    // the record, when asked for, in a method of its own: kept out of this one, `record` stays
+    // small enough for V8 to inline into the kernels' loops
     if (this.nTrades < this.capacity) {
-      const o = this.nTrades * this.recordWidth;
-      const t = this.trades!;
-      t[o + TR.TR_ENTRY_I] = entryI;
-      t[o + TR.TR_EXIT_I] = exitI;
-      t[o + TR.TR_SIDE] = d;
-      t[o + TR.TR_N_A] = na;
-      t[o + TR.TR_N_B] = nb;
-      t[o + TR.TR_REASON] = reason;
-      t[o + TR.TR_BETA_ENTRY] = betaEntry;
-      t[o + TR.TR_PNL_GROSS] = pnlGross;
-      t[o + TR.TR_COSTS] = costs;
-      t[o + TR.TR_PNL_NET] = pnlNet;
-      if (this.recordWidth > TR.TRADE_RECORD_WIDTH) {
-        t[o + TR.TR_ENTRY_TS] = entryTs;
-        t[o + TR.TR_EXIT_TS] = exitTs;
-      }
+      this.writeRecord(entryI, exitI, d, na, nb, reason, betaEntry, entryTs, exitTs, pnlGross, costs, pnlNet);
     }
     this.nTrades++;
     if (d === 1) this.nLong++;
@@ -106,6 +93,38 @@ export class KernelTally {
     this.row[this.rowOffset + S_REASON[reason]] += 1;
     this.scratch.daily[day] += pnlNet;
     this.scratch.dayTrades[day] += 1;
+  }
+
+  private writeRecord(
+    entryI: number,
+    exitI: number,
+    d: number,
+    na: number,
+    nb: number,
+    reason: number,
+    betaEntry: number,
+    entryTs: number,
+    exitTs: number,
+    pnlGross: number,
+    costs: number,
+    pnlNet: number,
+  ): void {
+    const o = this.nTrades * this.recordWidth;
+    const t = this.trades!;
+    t[o + TR.TR_ENTRY_I] = entryI;
+    t[o + TR.TR_EXIT_I] = exitI;
+    t[o + TR.TR_SIDE] = d;
+    t[o + TR.TR_N_A] = na;
+    t[o + TR.TR_N_B] = nb;
+    t[o + TR.TR_REASON] = reason;
+    t[o + TR.TR_BETA_ENTRY] = betaEntry;
+    t[o + TR.TR_PNL_GROSS] = pnlGross;
+    t[o + TR.TR_COSTS] = costs;
+    t[o + TR.TR_PNL_NET] = pnlNet;
+    if (this.recordWidth > TR.TRADE_RECORD_WIDTH) {
+      t[o + TR.TR_ENTRY_TS] = entryTs;
+      t[o + TR.TR_EXIT_TS] = exitTs;
+    }
   }
 
   /** Writes the §7 row (n = slow bars, for exposure) and the folds; returns the trade count. */
