@@ -21,7 +21,6 @@ import {
   makeKernelScratch,
   N_STATS,
   resolveCombination,
-  runGridKernel,
   runReference,
   runEventBatch,
   runSlowKernel,
@@ -99,39 +98,26 @@ async function loadGrid(days, zEntryStep) {
   return { spec, inp, combos, skipped, cfgs, levels, nFolds: spec.rank.folds };
 }
 
-/** Runs every combination with the bar scan (events null) or the event kernel into rows/folds. */
+/** Runs every combination with the bar scan (events null) or the event kernel, one at a time. */
 function runAll(g, events, rows, folds) {
   const scratch = makeKernelScratch(g.inp.nDays);
   let trades = 0;
   const stride = g.nFolds * FOLD_WIDTH;
   for (let k = 0; k < g.combos.length; k++) {
-    trades +=
-      events === null
-        ? runGridKernel(
-            g.inp,
-            g.cfgs,
-            k * CFG_LENGTH,
-            rows,
-            k * N_STATS,
-            folds,
-            k * stride,
-            g.nFolds,
-            scratch,
-            null,
-          )
-        : runSlowKernel(
-            g.inp,
-            events,
-            g.cfgs,
-            k * CFG_LENGTH,
-            rows,
-            k * N_STATS,
-            folds,
-            k * stride,
-            g.nFolds,
-            scratch,
-            null,
-          );
+    const o = k * CFG_LENGTH;
+    trades += runSlowKernel(
+      g.inp,
+      events,
+      g.cfgs,
+      o,
+      rows,
+      k * N_STATS,
+      folds,
+      k * stride,
+      g.nFolds,
+      scratch,
+      null,
+    );
   }
   return trades;
 }

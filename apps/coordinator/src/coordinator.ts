@@ -41,7 +41,14 @@ import type { Redis } from "ioredis";
 import { enqueueChunks, removeQueuedChunks } from "./chunk-enqueue.js";
 import { errorKey } from "./coordinator-keys.js";
 import { CoordinatorMetrics } from "./coordinator-metrics.js";
-import type { JobService, JobView, ResultsQuery, SubmitOptions, SubmitResult } from "./job-service.js";
+import {
+  type JobService,
+  type JobView,
+  type ResultsQuery,
+  storedJobView,
+  type SubmitOptions,
+  type SubmitResult,
+} from "./job-service.js";
 import { manifestBlobs, shipJobData, shippedManifest } from "./job-shipping.js";
 import { JobState } from "./job-state.js";
 import { lazyQuery } from "./lazy-query.js";
@@ -388,20 +395,6 @@ export class Coordinator implements JobService {
     if (st) return st.view();
     const chunksDone = r.status === "done" ? r.n_chunks : (await this.db.doneChunks(r.job_id)).size;
     const error = r.status === "failed" ? await this.redis.get(errorKey(r.job_id)).catch(() => null) : null;
-    return {
-      job_id: r.job_id,
-      name: r.name,
-      status: r.status,
-      n_combos: r.n_combos,
-      n_chunks: r.n_chunks,
-      n_done: r.n_done,
-      chunks_done: chunksDone,
-      progress: r.n_chunks > 0 ? chunksDone / r.n_chunks : 1,
-      rate: 0,
-      eta_s: null,
-      created_at: r.created_at.toISOString(),
-      finished_at: r.finished_at?.toISOString() ?? null,
-      error,
-    };
+    return storedJobView(r, chunksDone, error);
   }
 }

@@ -1,6 +1,6 @@
 // What the HTTP routes need from the coordinator, as one interface: the routes (http/) stay thin
 // wiring, and the job lifecycle (submit, progress, cancel, results) lives behind it.
-import type { JobStatus } from "@pairgrid/resultsdb";
+import type { JobRecord, JobStatus } from "@pairgrid/resultsdb";
 
 /** A job as `GET /jobs` and `GET /jobs/:id` show it (INTERFACE.md: status, done/total, rate, ETA). */
 export interface JobView {
@@ -23,6 +23,28 @@ export interface JobView {
   finished_at: string | null;
   /** Why a job failed, when it did. */
   error: string | null;
+}
+
+/**
+ * The view of a job known only from its DuckDB record (no live progress: rate 0, no ETA), as the
+ * coordinator shows a job it is not running and `pairgrid serve` shows every job.
+ */
+export function storedJobView(r: JobRecord, chunksDone: number, error: string | null): JobView {
+  return {
+    job_id: r.job_id,
+    name: r.name,
+    status: r.status,
+    n_combos: r.n_combos,
+    n_chunks: r.n_chunks,
+    n_done: r.n_done,
+    chunks_done: chunksDone,
+    progress: r.n_chunks > 0 ? chunksDone / r.n_chunks : 1,
+    rate: 0,
+    eta_s: null,
+    created_at: r.created_at.toISOString(),
+    finished_at: r.finished_at?.toISOString() ?? null,
+    error,
+  };
 }
 
 export interface SubmitOptions {

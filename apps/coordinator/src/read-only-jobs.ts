@@ -4,7 +4,13 @@
 // write it (DuckDB's lock): a job's figures cannot change, and `watch` has nothing to report.
 import { InputError } from "@pairgrid/engine";
 import type { JobRecord, ResultsDb } from "@pairgrid/resultsdb";
-import type { JobService, JobView, ResultsQuery, SubmitResult } from "./job-service.js";
+import {
+  type JobService,
+  type JobView,
+  type ResultsQuery,
+  storedJobView,
+  type SubmitResult,
+} from "./job-service.js";
 
 export class ReadOnlyJobs implements JobService {
   constructor(private readonly db: ResultsDb) {}
@@ -49,20 +55,6 @@ export class ReadOnlyJobs implements JobService {
 
   private async viewOf(r: JobRecord): Promise<JobView> {
     const chunksDone = r.status === "done" ? r.n_chunks : (await this.db.doneChunks(r.job_id)).size;
-    return {
-      job_id: r.job_id,
-      name: r.name,
-      status: r.status,
-      n_combos: r.n_combos,
-      n_chunks: r.n_chunks,
-      n_done: r.n_done,
-      chunks_done: chunksDone,
-      progress: r.n_chunks > 0 ? chunksDone / r.n_chunks : 1,
-      rate: 0,
-      eta_s: null,
-      created_at: r.created_at.toISOString(),
-      finished_at: r.finished_at?.toISOString() ?? null,
-      error: null,
-    };
+    return storedJobView(r, chunksDone, null);
   }
 }

@@ -14,6 +14,7 @@ import {
   type WalkForwardReport,
 } from "@pairgrid/resultsdb";
 import type { Command } from "commander";
+import { resolveJob } from "../resolve-job.js";
 
 interface RobustnessFlags {
   db: string;
@@ -132,17 +133,6 @@ export function formatRobustness(job: JobRecord, r: RobustnessReport): string {
   }
   if (r.top.length > 0) parts.push(topText(r.top, r.params, r.by));
   return `${parts.join("\n\n")}\n`;
-}
-
-async function resolveJob(db: ResultsDb, jobId: string | undefined, dbFlag: string): Promise<JobRecord> {
-  if (jobId !== undefined) {
-    const job = await db.getJob(jobId);
-    if (!job) throw new InputError(`--job ${jobId}: no such job in ${dbFlag}`, "--job");
-    return job;
-  }
-  const [latest] = await db.listJobs();
-  if (!latest) throw new InputError(`--db ${dbFlag}: no jobs in this results file`, "--db");
-  return latest;
 }
 
 /** `pairgrid robustness [--db FILE] [--job ID] [--by sharpe] [--splits S] [--window W] [--limit N] [--json]` */

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { InputError } from "@pairgrid/engine";
 import { checkRankable, type JobRecord, ResultsDb } from "@pairgrid/resultsdb";
 import type { Command } from "commander";
+import { resolveJob } from "../resolve-job.js";
 
 interface TopFlags {
   db: string;
@@ -114,15 +115,4 @@ export function registerTopCommand(program: Command): void {
         await db.close();
       }
     });
-}
-
-async function resolveJob(db: ResultsDb, jobId: string | undefined, dbFlag: string): Promise<JobRecord> {
-  if (jobId !== undefined) {
-    const job = await db.getJob(jobId);
-    if (!job) throw new InputError(`--job ${jobId}: no such job in ${dbFlag}`, "--job");
-    return job;
-  }
-  const [latest] = await db.listJobs();
-  if (!latest) throw new InputError(`--db ${dbFlag}: no jobs in this results file`, "--db");
-  return latest;
 }
