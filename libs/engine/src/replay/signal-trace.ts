@@ -4,6 +4,7 @@
 // too, except for `path`, so `traceDigest` (which leaves `path` out) is the same for both.
 import { createHash } from "node:crypto";
 import { closeSync, openSync, writeSync } from "node:fs";
+import { CFG_HYBRID_PRUNE } from "../backtest/config-vector.js";
 import type { STATE_NAMES } from "../backtest/enums.js";
 import type { SessionSettings } from "../calendar/session-calendar.js";
 import type { IndicatorPlan } from "./incremental-indicators.js";
@@ -100,6 +101,15 @@ export function configHash(config: unknown): string {
 }
 
 /**
+ * The config vector's entries that decide numbers: all but CFG_HYBRID_PRUNE, which only says how
+ * the hybrid dollar kernel finds its exits (pruned = unpruned to the bit, hybrid-prune-property),
+ * so that switching it, or adding it, leaves every trace digest as it was.
+ */
+function decidingConfig(cfg: Float64Array): number[] {
+  return Array.from(cfg).filter((_, k) => k !== CFG_HYBRID_PRUNE);
+}
+
+/**
  * Hash of everything that decides a run's numbers: indicator plan, config vector (thresholds,
  * exits, instruments, costs, sizing), session settings and bar length. Each path hashes what it
  * actually runs with, so a path handed another configuration shows a different hash.
@@ -110,7 +120,7 @@ export function runConfigHash(
   session: Readonly<SessionSettings>,
   barMs: number,
 ): string {
-  return configHash({ plan, cfg: Array.from(cfg), session, barMs });
+  return configHash({ plan, cfg: decidingConfig(cfg), session, barMs });
 }
 
 /** `runConfigHash` of a hybrid run: the engine and the fast bar length decide its numbers too. */
@@ -122,7 +132,7 @@ export function hybridConfigHash(
   engine: string,
   fastMs: number,
 ): string {
-  return configHash({ plan, cfg: Array.from(cfg), session, barMs, engine, fastMs });
+  return configHash({ plan, cfg: decidingConfig(cfg), session, barMs, engine, fastMs });
 }
 
 /** JSON has no NaN or ∞: NaN is written null, ±∞ as the strings "Infinity" / "-Infinity". */
