@@ -2,8 +2,8 @@
 // OLS 2000 / z 100, no gates, flat_time 16:55; z_entry × z_exit × z_stop × max_hold with invalid
 // combinations dropped. In one process, alternating within each repetition: the bar-scan kernel
 // over the whole grid, and the event-driven kernel over the whole grid INCLUDING the build of its
-// event index (issue 8) — as grids run it (a batch in bar blocks) and one combination at a time;
-// all rows compared bit for bit, and the reference engine on an evenly spaced sample checked. Rates are effective: bars × combinations / CPU-seconds.
+// event index (issue 8) — as grids run it (families sharing a base run, runEventFamilies) and as
+// one batch in bar blocks without families (runEventBatch); all rows compared bit for bit, and the reference engine on an evenly spaced sample checked. Rates are effective: bars × combinations / CPU-seconds.
 // Then how cost grows: the event kernel at 1×, 2×, 4× the bars (1200, 2400, 4800 days of data) and
 // at 1×, 2×, 4× the combinations (z_entry step 0.1, 0.05, 0.025).
 import {
@@ -23,6 +23,8 @@ import {
   resolveCombination,
   runReference,
   runEventBatch,
+  runEventFamilies,
+  FamilyScratch,
   runSlowKernel,
   STAT_NAMES,
   thresholdProblem,
@@ -144,21 +146,46 @@ function runBatch(g, events, rows, folds) {
   return trades;
 }
 
+/** What grids run (runChunk does the same per chunk): families first, the rest as one batch. */
+function runFamilies(g, events, rows, folds) {
+  const at = (w) => Int32Array.from(g.combos, (_, k) => k * w);
+  const nc = g.combos.length;
+  const stats = runEventFamilies(
+    g.inp,
+    events,
+    g.cfgs,
+    at(CFG_LENGTH),
+    nc,
+    rows,
+    at(N_STATS),
+    folds,
+    at(g.nFolds * FOLD_WIDTH),
+    g.nFolds,
+    new BatchScratch(g.inp.nDays),
+    new FamilyScratch(g.inp.nDays),
+  );
+  let trades = 0;
+  for (let k = 0; k < nc; k++) trades += rows[k * N_STATS + N_TRADES];
+  return { trades, stats };
+}
+
 /**
  * The event kernel over the grid, its event index (and bar records) built inside the timed region:
- * `batch` as grids run it (runEventBatch, bar blocks), `single` one combination after another.
+ * `families` as grids run it (runEventFamilies), `batch` every combination in one bar-block batch.
  */
-function eventRun(g, rows, folds, mode = "batch") {
+function eventRun(g, rows, folds, mode = "families") {
   let buildSeconds = 0;
   let trades = 0;
+  let familyStats = null;
   const seconds = cpuSeconds(() => {
     const t0 = performance.now();
     const built = buildEventArrays(g.inp, g.levels);
     const events = new GroupEvents(g.inp, built.arrays);
     buildSeconds = (performance.now() - t0) / 1000;
-    trades = mode === "batch" ? runBatch(g, events, rows, folds) : runAll(g, events, rows, folds);
+    if (mode === "batch") trades = runBatch(g, events, rows, folds);
+    else ({ trades, stats: familyStats } = runFamilies(g, events, rows, folds));
   });
-  return { seconds, buildSeconds, trades };
+  return { seconds, buildSeconds, trades, familyStats };
 }
 
 function rowsOf(g) {
@@ -185,32 +212,34 @@ export async function runW1({ reps }) {
 
   const scan = rowsOf(g);
   const ev = rowsOf(g);
-  const single = rowsOf(g);
+  const bat = rowsOf(g);
   // JIT warm-up of every kernel
   const few = { ...g, combos: combos.slice(0, 300) };
   runAll(few, null, scan.rows, scan.folds);
   eventRun(few, ev.rows, ev.folds);
-  eventRun(few, single.rows, single.folds, "single");
+  eventRun(few, bat.rows, bat.folds, "batch");
 
   const scanSeconds = [];
   const eventSeconds = [];
-  const singleSeconds = [];
+  const batchSeconds = [];
   const buildSeconds = [];
   let scanTrades = 0;
   let eventTrades = 0;
+  let familyStats = null;
   for (let r = 0; r < reps; r++) {
     scanSeconds.push(cpuSeconds(() => (scanTrades = runAll(g, null, scan.rows, scan.folds))));
     const e = eventRun(g, ev.rows, ev.folds);
     eventSeconds.push(e.seconds);
     buildSeconds.push(e.buildSeconds);
     eventTrades = e.trades;
-    singleSeconds.push(eventRun(g, single.rows, single.folds, "single").seconds);
+    familyStats = e.familyStats;
+    batchSeconds.push(eventRun(g, bat.rows, bat.folds, "batch").seconds);
   }
   const sameRows =
     identical(scan.rows, ev.rows) &&
     identical(scan.folds, ev.folds) &&
-    identical(scan.rows, single.rows) &&
-    identical(scan.folds, single.folds) &&
+    identical(scan.rows, bat.rows) &&
+    identical(scan.folds, bat.folds) &&
     scanTrades === eventTrades;
 
   const sample = Array.from({ length: REFERENCE_SAMPLE }, (_, s) =>
@@ -255,12 +284,17 @@ export async function runW1({ reps }) {
       cpu_seconds: eventSeconds.map(sig),
       event_index_build_seconds_median: sig(median(buildSeconds)),
       event_index_levels: g.levels.entry.length + g.levels.atLeast.length + g.levels.atMost.length + 1,
+      families: familyStats.families,
+      combinations_in_families: familyStats.members,
+      combinations_copied: familyStats.copied,
+      trades_cut_short: familyStats.cutTrades,
     },
-    event_driven_one_combination_at_a_time: {
-      ...kernelFigures(median(singleSeconds), eventTrades),
-      cpu_seconds: singleSeconds.map(sig),
+    event_driven_batch_without_families: {
+      ...kernelFigures(median(batchSeconds), eventTrades),
+      cpu_seconds: batchSeconds.map(sig),
     },
     event_vs_scan_speedup: sig(scanS / eventS),
+    families_vs_batch_speedup: sig(median(batchSeconds) / eventS),
     rows_identical_event_vs_scan: sameRows,
     reference: {
       sample_combinations: sample.length,

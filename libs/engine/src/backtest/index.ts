@@ -17,3 +17,4 @@ export * from "./slow-kernel.js";
 export * from "./kernel-tally.js";
 export * from "./kernel-gates.js";
 export * from "./event-batch-kernel.js";
+export * from "./event-family-kernel.js";

@@ -24,6 +24,25 @@ import {
   S_WIN_RATE,
 } from "./stat-row.js";
 
+/**
+ * Trades whose updates are known in advance (a family's base run, event-family-kernel.ts): net PnL
+ * and exit day index per trade, and prefix sums (index k = trades 0 … k − 1) of the integer counts.
+ */
+export interface TradeRun {
+  pnlNet: Float64Array;
+  /** pnlNet where it is > 0, else +0; `loss`: where it is < 0, else +0. */
+  gain: Float64Array;
+  loss: Float64Array;
+  day: Int32Array;
+  cumWins: Float64Array;
+  cumLong: Float64Array;
+  cumHeld: Float64Array;
+  /** Stride N_REASONS: cumReason[k · N_REASONS + r] = trades before k that exited for reason r. */
+  cumReason: Float64Array;
+}
+
+export const N_REASONS = S_REASON.length;
+
 export class KernelTally {
   nTrades = 0;
   private nLong = 0;
@@ -93,6 +112,64 @@ export class KernelTally {
     this.row[this.rowOffset + S_REASON[reason]] += 1;
     this.scratch.daily[day] += pnlNet;
     this.scratch.dayTrades[day] += 1;
+  }
+
+  /**
+   * Trades k0 … k1 − 1 of `run`, in order: for each, what record() does, operation for operation
+   * on the floating sums (they depend on the order); the integer counts (exact in doubles, so in
+   * any grouping) are added from the run's prefix sums. Only without trade records.
+   */
+  recordRun(run: TradeRun, k0: number, k1: number): void {
+    if (this.capacity > 0) throw new Error("kernel tally: recordRun does not write trade records");
+    if (k1 <= k0) return;
+    const { pnlNet, gain, loss, day } = run;
+    const { daily, dayTrades } = this.scratch;
+    let grossProfit = this.grossProfit;
+    let grossLoss = this.grossLoss;
+    let totalPnl = this.totalPnl;
+    let peak = this.peak;
+    let maxDd = this.maxDd;
+    // the current day's sum in a register, not re-read from memory each trade: the same additions
+    // in the same order
+    let dk = day[k0]!;
+    let dayPnl = daily[dk]!;
+    let dayCount = dayTrades[dk]!;
+    for (let k = k0; k < k1; k++) {
+      const p = pnlNet[k]!;
+      // record() adds p to one of the gross sums when p > 0 or p < 0; adding +0 to the other
+      // changes no bit (the sums start at +0 and are never −0)
+      grossProfit += gain[k]!;
+      grossLoss += loss[k]!;
+      totalPnl += p;
+      if (totalPnl > peak) peak = totalPnl;
+      if (peak - totalPnl > maxDd) maxDd = peak - totalPnl;
+      const d = day[k]!;
+      if (d !== dk) {
+        daily[dk] = dayPnl;
+        dayTrades[dk] = dayCount;
+        dk = d;
+        dayPnl = daily[dk]!;
+        dayCount = dayTrades[dk]!;
+      }
+      dayPnl += p;
+      dayCount += 1;
+    }
+    daily[dk] = dayPnl;
+    dayTrades[dk] = dayCount;
+    this.grossProfit = grossProfit;
+    this.grossLoss = grossLoss;
+    this.totalPnl = totalPnl;
+    this.peak = peak;
+    this.maxDd = maxDd;
+    this.nTrades += k1 - k0;
+    this.nWins += run.cumWins[k1]! - run.cumWins[k0]!;
+    this.nLong += run.cumLong[k1]! - run.cumLong[k0]!;
+    this.barsHeld += run.cumHeld[k1]! - run.cumHeld[k0]!;
+    const c = run.cumReason;
+    for (let r = 0; r < N_REASONS; r++) {
+      const count = c[k1 * N_REASONS + r]! - c[k0 * N_REASONS + r]!;
+      if (count !== 0) this.row[this.rowOffset + S_REASON[r]!] += count;
+    }
   }
 
   private writeRecord(

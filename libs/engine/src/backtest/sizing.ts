@@ -24,7 +24,9 @@ export function legSizes(
   ratio: number,
   baseQty: number,
   maxMult: number,
-  out: Float64Array | number[],
+  // one array type from every caller: a second one (a plain array from the reference engines)
+  // would make the call polymorphic and slow the kernels that share this function
+  out: Float64Array,
 ): void {
   let na = baseQty;
   if (maxMult > 1) {

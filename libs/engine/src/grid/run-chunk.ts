@@ -3,7 +3,8 @@
 import type { BacktestInputs } from "../backtest/backtest-inputs.js";
 import { CFG_LENGTH, fillConfig } from "../backtest/config-vector.js";
 import type { GroupEvents } from "../backtest/event-index.js";
-import { BatchScratch, runEventBatch } from "../backtest/event-batch-kernel.js";
+import { BatchScratch } from "../backtest/event-batch-kernel.js";
+import { FamilyScratch, runEventFamilies } from "../backtest/event-family-kernel.js";
 import { eventKernelApplies } from "../backtest/event-kernel.js";
 import { type KernelScratch, makeKernelScratch, runGridKernel } from "../backtest/grid-kernel.js";
 import { FOLD_WIDTH, N_STATS } from "../backtest/stat-row.js";
@@ -81,11 +82,16 @@ export type ComboKernel = (
   scratch: KernelScratch,
 ) => void;
 
-/** The batch kernel's scratch of this thread (one per thread: chunks run one at a time in it). */
+/** The event kernels' scratch of this thread (one per thread: chunks run one at a time in it). */
 let batchScratch: BatchScratch | null = null;
+let familyScratch: FamilyScratch | null = null;
 function batchScratchFor(nDays: number): BatchScratch {
   if (batchScratch === null || batchScratch.nDays < nDays) batchScratch = new BatchScratch(nDays);
   return batchScratch;
+}
+function familyScratchFor(nDays: number): FamilyScratch {
+  if (familyScratch === null || familyScratch.nDays < nDays) familyScratch = new FamilyScratch(nDays);
+  return familyScratch;
 }
 
 export function runChunk(
@@ -136,8 +142,9 @@ export function runChunk(
       );
     }
   } else {
-    // dollar-free combinations of a group with an event index run as one event-driven batch; the
-    // others (all of them without an index) on the bar scan
+    // dollar-free combinations of a group with an event index run event-driven (families of
+    // combinations that differ only in z_stop and max_hold share their base run, the others run as
+    // one batch); the others (all of them without an index) on the bar scan
     const batch: number[] = [];
     for (let r = 0; r < k; r++) {
       if (events !== null && eventKernelApplies(cfgs, r * CFG_LENGTH)) batch.push(r);
@@ -156,7 +163,7 @@ export function runChunk(
         );
     }
     if (batch.length > 0) {
-      runEventBatch(
+      runEventFamilies(
         inputs,
         events!,
         cfgs,
@@ -168,6 +175,7 @@ export function runChunk(
         batch.map((r) => r * foldWidth),
         nFolds,
         batchScratchFor(inputs.nDays),
+        familyScratchFor(inputs.nDays),
       );
     }
   }

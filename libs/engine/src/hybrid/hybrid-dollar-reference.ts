@@ -74,7 +74,7 @@ export function runHybridDollarReference(h: HybridInputs, cfg: Float64Array, nFo
   const n = inp.n;
   const trades: Trade[] = [];
   const equity = new Float64Array(n);
-  const sizes = [0, 0];
+  const sizes = new Float64Array(2);
   let state = FLAT;
   let pos: OpenPosition | null = null;
   let realized = 0;

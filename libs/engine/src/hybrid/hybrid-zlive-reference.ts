@@ -96,7 +96,7 @@ export function runHybridZLiveReference(h: HybridInputs, cfg: Float64Array, nFol
   const n = inp.n;
   const trades: Trade[] = [];
   const equity = new Float64Array(n);
-  const sizes = [0, 0];
+  const sizes = new Float64Array(2);
   const lastJ = lastProcessedFastBar(h);
   let state = FLAT;
   let pos: OpenPosition | null = null;

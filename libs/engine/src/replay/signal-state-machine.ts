@@ -125,7 +125,7 @@ export class SignalStateMachine {
   private state = FLAT;
   private pos: OpenPosition | null = null;
   private realized = 0;
-  private readonly sizes = [0, 0];
+  private readonly sizes = new Float64Array(2);
 
   constructor(private readonly p: SignalParams) {}
 

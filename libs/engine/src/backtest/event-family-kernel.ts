@@ -1,0 +1,690 @@
+// The event-driven kernel for a family of combinations that differ only in z_stop and max_hold:
+// the trades of the family's base run (neither on) are found once, and every combination of the
+// family walks that list, deciding a trade itself only where its stop or hold bound may change it.
+// The same rows as runEventBatch (and the bar-scan kernel), bit for bit.
+/*
+ * Why it is exact. A trade entered at bar c depends on c and the combination's thresholds only,
+ * never on what came before: its side, sizes, costs, take-profit bar tp and next eod bar e are the
+ * same for every member of a family (same entry array, z_exit, sizing and costs). A member's exit is
+ * the base exit unless its stop bar or hold bound comes first (exitCode, §5 priority on ties): a
+ * stop bar or hold bound after the base exit changes nothing. The base run has no cooldown, so its
+ * search for trade k + 1 starts at trade k's exit bar S(k+1), and a search from any bar i with
+ * S(k) ≤ i ≤ entry(k) finds exactly base trade k (a bar in between that could enter would have).
+ *
+ * A member therefore never leaves the base run's trades. Its first search starts at 0 = S(0). After
+ * a base trade it keeps, it searches from S(k+1). After a trade its stop or hold cuts short at bar j
+ * (f = entry + 1 ≤ j < tp, or j = tp for a stop on the take-profit bar), the cooldown release is the
+ * take-profit array read at j, which is tp itself (no bar in [f, tp) reaches the take-profit level),
+ * capped at the last bar. And no base trade spans tp: one entered before tp is on the same side
+ * (the other side's entry level is beyond the take-profit level, and z has not reached that), so it
+ * exits at tp or earlier. So the member's search resumes in some [S(k'), entry(k')] (or past the
+ * last base trade, where the base found no entry either). The kernel checks this at every step.
+ *
+ * Each member's tally (KernelTally) receives exactly the values, in exactly the order, the batch
+ * kernel would give it: a kept trade's row updates come from the base record (recordRun applies a
+ * stretch of them, with the same floating additions in the same order), a cut trade's from the
+ * same expressions on the same operands, so the row is the same bits.
+ *
+ * Why it is fast. A family of W1/W2 has 30 members (6 stops × 5 holds). Most trades are not cut by
+ * a member's stop or hold; per stop level and per hold the next trade they may cut is precomputed,
+ * so a member walks its kept trades as stretches (sequential reads of the base run, no lookups at
+ * random bars, no sizing, no price reads) and decides only the trades that may be cut. Members
+ * whose hold is longer than every trade they make are copies of the family's longest-hold member.
+ */
+import type { BacktestInputs } from "./backtest-inputs.js";
+import {
+  CFG_BASE_QTY,
+  CFG_COMMISSION,
+  CFG_LENGTH,
+  CFG_MAX_HOLD,
+  CFG_MAX_MULT,
+  CFG_MULT_A,
+  CFG_MULT_B,
+  CFG_SLIPPAGE_TICKS,
+  CFG_TICK_A,
+  CFG_TICK_B,
+  CFG_Z_ENTRY,
+  CFG_Z_EXIT,
+  CFG_Z_STOP,
+} from "./config-vector.js";
+import { END_OF_DATA, FLAT_EOD, MAX_HOLD, SL_ZSCORE, TP_ZSCORE } from "./enums.js";
+import { BLOCK_BARS, type BatchScratch, runEventBatch } from "./event-batch-kernel.js";
+import {
+  BAR_BETA,
+  BAR_CLOSE_A,
+  BAR_CLOSE_B,
+  BAR_DAY,
+  BAR_LANES,
+  gateKeyOf,
+  type GroupEvents,
+} from "./event-index.js";
+import { eventKernelApplies } from "./event-kernel.js";
+import { type KernelScratch, makeKernelScratch } from "./grid-kernel-scratch.js";
+import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
+import { GateSet } from "./kernel-gates.js";
+import { KernelTally, N_REASONS, type TradeRun } from "./kernel-tally.js";
+import { FOLD_WIDTH, N_STATS } from "./stat-row.js";
+import { hedgeRatio, legSizes, roundTripCosts } from "./sizing.js";
+
+/** Families smaller than this run in the batch kernel: a base run costs about a few members' passes. */
+export const FAMILY_MIN = 4;
+/**
+ * Families whose base runs are built together, block by block: a base run alone is a chain of
+ * dependent reads at random bars (a cache miss each); a batch advancing through the bars in blocks
+ * keeps every read in cache, as runEventBatch does for combinations.
+ */
+const FAMILY_BATCH = 32;
+
+// Lanes of a trade record (numbers as doubles; the bulk of a member's work reads TradeRun instead).
+const T_ENTRY = 0;
+const T_EXIT = 1;
+const T_TP = 2;
+const T_EOD = 3;
+const T_SIDE = 4;
+const T_REASON = 5;
+const T_PNL = 6;
+const T_DAY = 7;
+const T_COSTS = 8;
+const T_NA = 9;
+const T_NB = 10;
+const T_BETA = 11;
+const T_ENTRY_A = 12;
+const T_ENTRY_B = 13;
+const T_KA = 14;
+const T_KB = 15;
+const T_WIDTH = 16;
+
+/** Reasons fit in 3 bits: exitCode packs bar·8 + reason into one number. */
+const REASON_BITS = 8;
+
+/**
+ * The exit of a position whose hold bound, stop bar, take-profit bar and next eod bar are given:
+ * bar · 8 + reason, ties in §5 priority order (SL_ZSCORE, TP_ZSCORE, MAX_HOLD, FLAT_EOD,
+ * END_OF_DATA): the event kernel's decision, step for step.
+ */
+function exitCode(holdEnd: number, sl: number, tp: number, e: number, last: number, eod: Uint8Array): number {
+  let j = holdEnd < last ? holdEnd : last;
+  if (e < j) j = e;
+  if (sl <= j && sl <= tp) return sl * REASON_BITS + SL_ZSCORE;
+  if (tp <= j) return tp * REASON_BITS + TP_ZSCORE;
+  return j * REASON_BITS + (j >= holdEnd ? MAX_HOLD : eod[j] !== 0 ? FLAT_EOD : END_OF_DATA);
+}
+
+/** A family's base run: its trades (records and TradeRun arrays), and its state while it is built. */
+class BaseRun implements TradeRun {
+  rec = new Float64Array(T_WIDTH * 256);
+  pnlNet = new Float64Array(256);
+  gain = new Float64Array(256);
+  loss = new Float64Array(256);
+  day = new Int32Array(256);
+  cumWins = new Float64Array(257);
+  cumLong = new Float64Array(257);
+  cumHeld = new Float64Array(257);
+  cumReason = new Float64Array(257 * N_REASONS);
+  /** For each trade and each stop level of the family (stride nStops): the bar the stop closes it. */
+  stopAt = new Int32Array(256);
+  nStops = 0;
+  m = 0;
+  /** The longest base trade, in bars (exit − entry). */
+  maxHeld = 0;
+  // while built: FLAT (search from i; `pending`: the entry array's value `next` at i is read) or
+  // EXIT (record m − 1 waits for its exit bar's prices)
+  i = 0;
+  next = 0;
+  pending = false;
+  exitPending = false;
+  done = false;
+
+  reset(nStops: number): void {
+    this.m = 0;
+    this.maxHeld = 0;
+    this.i = 0;
+    this.pending = false;
+    this.exitPending = false;
+    this.done = false;
+    this.nStops = nStops;
+    this.cumWins[0] = 0;
+    this.cumLong[0] = 0;
+    this.cumHeld[0] = 0;
+    this.cumReason.fill(0, 0, N_REASONS);
+  }
+
+  /** Room for one more trade. */
+  growIfFull(): void {
+    const m = this.m;
+    if ((m + 1) * T_WIDTH > this.rec.length) this.rec = grown(this.rec, this.rec.length * 2);
+    if ((m + 1) * this.nStops > this.stopAt.length)
+      this.stopAt = grown(this.stopAt, (m + 1) * this.nStops * 2);
+    if (m + 1 > this.pnlNet.length) {
+      const cap = this.pnlNet.length * 2;
+      this.pnlNet = grown(this.pnlNet, cap);
+      this.gain = grown(this.gain, cap);
+      this.loss = grown(this.loss, cap);
+      this.day = grown(this.day, cap);
+      this.cumWins = grown(this.cumWins, cap + 1);
+      this.cumLong = grown(this.cumLong, cap + 1);
+      this.cumHeld = grown(this.cumHeld, cap + 1);
+      this.cumReason = grown(this.cumReason, (cap + 1) * N_REASONS);
+    }
+  }
+}
+
+function grown<T extends Float64Array | Int32Array>(a: T, length: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  return b;
+}
+
+/** Per-thread working memory of the family kernel. */
+export class FamilyScratch {
+  readonly runs: BaseRun[] = Array.from({ length: FAMILY_BATCH }, () => new BaseRun());
+  readonly kernel: KernelScratch;
+
+  constructor(readonly nDays: number) {
+    this.kernel = makeKernelScratch(nDays);
+  }
+}
+
+/** Where a stop level cuts base trades: its bar per trade, and the next trade it may cut. */
+interface StopLevel {
+  at: Int32Array;
+  next: Int32Array;
+}
+
+/** A family: what its members share, and its base run. */
+class Family {
+  private readonly n: number;
+  private readonly last: number;
+  private readonly eod: Uint8Array;
+  private readonly bars: Float64Array;
+  private readonly entryNext: Int32Array;
+  private readonly longTp: Int32Array;
+  private readonly shortTp: Int32Array;
+  private readonly eodNext: Int32Array;
+  private readonly multA: number;
+  private readonly multB: number;
+  private readonly tickA: number;
+  private readonly tickB: number;
+  private readonly commission: number;
+  private readonly slippageTicks: number;
+  private readonly baseQty: number;
+  private readonly maxMult: number;
+  private readonly sizes: Float64Array;
+  /** The stop levels of the members, the index of each in the run's stopAt stride. */
+  private readonly stopIndex = new Map<number, number>();
+  private readonly stopSl: { long: Int32Array; short: Int32Array }[] = [];
+  private readonly stops = new Map<number, StopLevel>();
+  /** Trades a member's stop or hold cut short (tests check that this path is taken). */
+  cutTrades = 0;
+  private readonly holds = new Map<number, Int32Array>();
+
+  constructor(
+    private readonly inp: BacktestInputs,
+    private readonly events: GroupEvents,
+    cfg: Float64Array,
+    o: number,
+    private readonly scratch: FamilyScratch,
+    private readonly run: BaseRun,
+    stopLevels: readonly number[],
+  ) {
+    this.n = inp.n;
+    this.last = inp.n - 1;
+    this.eod = inp.eod;
+    this.bars = events.bars();
+    const gates = new GateSet(inp, cfg, o);
+    const ze = cfg[o + CFG_Z_ENTRY]!;
+    const zx = cfg[o + CFG_Z_EXIT]!;
+    this.entryNext = gates.required > 0 ? events.gatedEntry(ze, gateKeyOf(cfg, o), gates) : events.entry(ze);
+    this.longTp = events.atLeast(-zx);
+    this.shortTp = events.atMost(zx);
+    this.eodNext = events.eod();
+    this.multA = cfg[o + CFG_MULT_A]!;
+    this.multB = cfg[o + CFG_MULT_B]!;
+    this.tickA = cfg[o + CFG_TICK_A]!;
+    this.tickB = cfg[o + CFG_TICK_B]!;
+    this.commission = cfg[o + CFG_COMMISSION]!;
+    this.slippageTicks = cfg[o + CFG_SLIPPAGE_TICKS]!;
+    this.baseQty = cfg[o + CFG_BASE_QTY]!;
+    this.maxMult = cfg[o + CFG_MAX_MULT]!;
+    this.sizes = scratch.kernel.sizes;
+    for (const zs of stopLevels) {
+      this.stopIndex.set(zs, this.stopSl.length);
+      this.stopSl.push({ long: events.atMost(-zs), short: events.atLeast(zs) });
+    }
+    run.reset(stopLevels.length);
+  }
+
+  /** Record `o` of `rec`: a position at bar c, side d, and the take-profit and eod bars it meets. */
+  private openEvents(rec: Float64Array, o: number, c: number, d: number): void {
+    const f = c + 1;
+    rec[o + T_ENTRY] = c;
+    rec[o + T_SIDE] = d;
+    rec[o + T_TP] = d === 1 ? this.longTp[f]! : this.shortTp[f]!;
+    rec[o + T_EOD] = this.eodNext[f]!;
+  }
+
+  /** Record `o`'s sizes, costs and entry prices (the event kernel's arithmetic, in its order). */
+  private openSizes(rec: Float64Array, o: number): void {
+    const b = rec[o + T_ENTRY]! * BAR_LANES;
+    const entryA = this.bars[b + BAR_CLOSE_A]!;
+    const entryB = this.bars[b + BAR_CLOSE_B]!;
+    const betaEntry = this.bars[b + BAR_BETA]!;
+    const sizes = this.sizes;
+    legSizes(
+      hedgeRatio(entryA, entryB, this.multA, this.multB, betaEntry),
+      this.baseQty,
+      this.maxMult,
+      sizes,
+    );
+    const na = sizes[0]!;
+    const nb = sizes[1]!;
+    rec[o + T_NA] = na;
+    rec[o + T_NB] = nb;
+    rec[o + T_BETA] = betaEntry;
+    rec[o + T_ENTRY_A] = entryA;
+    rec[o + T_ENTRY_B] = entryB;
+    rec[o + T_KA] = na * this.multA;
+    rec[o + T_KB] = (betaEntry < 0 ? -1 : 1) * nb * this.multB;
+    rec[o + T_COSTS] = roundTripCosts(
+      na,
+      nb,
+      this.commission,
+      this.slippageTicks,
+      this.tickA,
+      this.multA,
+      this.tickB,
+      this.multB,
+    );
+  }
+
+  /** The gross PnL of record `o`'s position closed at bar j's close (the kernels' expression). */
+  private pnlAt(rec: Float64Array, o: number, j: number): number {
+    const x = j * BAR_LANES;
+    return (
+      rec[o + T_SIDE]! *
+      (rec[o + T_KA]! * (this.bars[x + BAR_CLOSE_A]! - rec[o + T_ENTRY_A]!) -
+        rec[o + T_KB]! * (this.bars[x + BAR_CLOSE_B]! - rec[o + T_ENTRY_B]!))
+    );
+  }
+
+  /**
+   * The base run (neither stop nor hold, so no cooldown: each search starts at the last exit bar)
+   * up to the first read at or past `limit`. Every read at a bar happens while the batch's block
+   * holds that bar: the entry's (entry array, take-profit, eod and stop arrays at f, prices at c),
+   * then the exit's (prices at j) once the block reaches j.
+   */
+  chain(limit: number): void {
+    const run = this.run;
+    const { n, last, entryNext, stopSl } = this;
+    const nStops = stopSl.length;
+    if (run.done) return;
+    for (;;) {
+      if (run.exitPending) {
+        const k = run.m - 1;
+        const o = k * T_WIDTH;
+        const rec = run.rec;
+        const j = rec[o + T_EXIT]!;
+        if (j >= limit) return;
+        const pnlGross = this.pnlAt(rec, o, j);
+        const dj = this.bars[j * BAR_LANES + BAR_DAY]!;
+        rec[o + T_PNL] = pnlGross;
+        rec[o + T_DAY] = dj;
+        const p = pnlGross - rec[o + T_COSTS]!;
+        run.pnlNet[k] = p;
+        run.gain[k] = p > 0 ? p : 0;
+        run.loss[k] = p < 0 ? p : 0;
+        run.cumWins[k + 1] = run.cumWins[k]! + (p > 0 ? 1 : 0);
+        run.day[k] = dj;
+        run.cumLong[k + 1] = run.cumLong[k]! + (rec[o + T_SIDE] === 1 ? 1 : 0);
+        const held = j - rec[o + T_ENTRY]!;
+        run.cumHeld[k + 1] = run.cumHeld[k]! + held;
+        if (held > run.maxHeld) run.maxHeld = held;
+        const cr = run.cumReason;
+        const r0 = k * N_REASONS;
+        for (let r = 0; r < N_REASONS; r++) cr[r0 + N_REASONS + r] = cr[r0 + r]!;
+        cr[r0 + N_REASONS + rec[o + T_REASON]!] += 1;
+        run.exitPending = false;
+        run.i = j;
+      }
+      if (!run.pending) {
+        if (run.i >= limit) return;
+        run.next = entryNext[run.i]!;
+        run.pending = true;
+      }
+      const next = run.next;
+      const c = next < 0 ? ~next : next;
+      if (c >= last) {
+        run.done = true;
+        return;
+      }
+      if (c >= limit) return;
+      run.growIfFull();
+      const rec = run.rec;
+      const k = run.m;
+      const o = k * T_WIDTH;
+      const d = next < 0 ? 1 : -1;
+      this.openEvents(rec, o, c, d);
+      this.openSizes(rec, o);
+      const f = c + 1;
+      for (let s = 0; s < nStops; s++) {
+        run.stopAt[k * nStops + s] = d === 1 ? stopSl[s]!.long[f]! : stopSl[s]!.short[f]!;
+      }
+      const code = exitCode(n, n, rec[o + T_TP]!, rec[o + T_EOD]!, last, this.eod);
+      const j = Math.floor(code / REASON_BITS);
+      rec[o + T_EXIT] = j;
+      rec[o + T_REASON] = code - j * REASON_BITS;
+      run.m = k + 1;
+      run.pending = false;
+      run.exitPending = true;
+    }
+  }
+
+  /** Base trades a stop at zs closes (its bar per trade) and, from each k, the next one it may cut. */
+  private stopLevel(zs: number): StopLevel {
+    let level = this.stops.get(zs);
+    if (level !== undefined) return level;
+    const { rec, m, stopAt, nStops } = this.run;
+    const s = this.stopIndex.get(zs);
+    if (s === undefined) throw new Error(`event family kernel: stop level ${zs} was not planned`);
+    const at = new Int32Array(m);
+    const next = new Int32Array(m + 1);
+    next[m] = m;
+    for (let k = m - 1, o = k * T_WIDTH; k >= 0; k--, o -= T_WIDTH) {
+      at[k] = stopAt[k * nStops + s]!;
+      // a stop bar after the base exit changes nothing (the header's argument, exitCode's order)
+      next[k] = at[k]! <= rec[o + T_EXIT]! ? k : next[k + 1]!;
+    }
+    level = { at, next };
+    this.stops.set(zs, level);
+    return level;
+  }
+
+  /** From each base trade k, the next one a hold bound of h bars may cut (entry + h ≤ base exit). */
+  private holdLevel(h: number): Int32Array {
+    let next = this.holds.get(h);
+    if (next !== undefined) return next;
+    const { rec, m } = this.run;
+    next = new Int32Array(m + 1);
+    next[m] = m;
+    for (let k = m - 1, o = k * T_WIDTH; k >= 0; k--, o -= T_WIDTH) {
+      next[k] = rec[o + T_ENTRY]! + h <= rec[o + T_EXIT]! ? k : next[k + 1]!;
+    }
+    this.holds.set(h, next);
+    return next;
+  }
+
+  /**
+   * Runs the member at `cfg[o …]` (this family, its own z_stop and max_hold): its row at
+   * `row[rowOffset …]`, its folds at `folds[foldOffset …]`. Returns a bound on its trades' length
+   * in bars (exit − entry): at least the longest.
+   */
+  runMember(
+    cfg: Float64Array,
+    o: number,
+    row: Float64Array,
+    rowOffset: number,
+    folds: Float64Array,
+    foldOffset: number,
+    nFolds: number,
+  ): number {
+    const { n, last, eod } = this;
+    let maxHeld = 0;
+    const run = this.run;
+    const { rec, m } = run;
+    const tally = new KernelTally(
+      this.scratch.kernel,
+      this.inp.nDays,
+      row,
+      rowOffset,
+      null,
+      TRADE_RECORD_WIDTH,
+    );
+    const zs = cfg[o + CFG_Z_STOP]!;
+    const stop = Number.isNaN(zs) ? null : this.stopLevel(zs);
+    const maxHold = cfg[o + CFG_MAX_HOLD]!;
+    const holdOn = maxHold > 0;
+    const holdNext = holdOn ? this.holdLevel(maxHold) : null;
+    let k = 0;
+    let i = 0;
+    while (n > 0) {
+      // the first base trade entered at or after i, and the bar where the base's search for it began
+      while (k < m && rec[k * T_WIDTH + T_ENTRY]! < i) k++;
+      const s = k === 0 ? 0 : rec[(k - 1) * T_WIDTH + T_EXIT]!;
+      // the search from i finds base trade k: s ≤ i ≤ entry(k) always holds (header)
+      if (s > i) throw new Error("event family kernel: a member left the base run's chain (kernel bug)");
+      if (k === m) break;
+      // base trades before the next one this member's stop or hold may cut are its own trades
+      let cut = stop !== null ? stop.next[k]! : m;
+      if (holdNext !== null && holdNext[k]! < cut) cut = holdNext[k]!;
+      if (cut > k) {
+        tally.recordRun(run, k, cut);
+        if (run.maxHeld > maxHeld) maxHeld = run.maxHeld;
+        k = cut;
+        i = rec[(k - 1) * T_WIDTH + T_EXIT]!;
+        continue;
+      }
+      // trade k, which the stop or hold may cut short
+      const o2 = k * T_WIDTH;
+      const c = rec[o2 + T_ENTRY]!;
+      const tp = rec[o2 + T_TP]!;
+      const holdEnd = holdOn ? c + maxHold : n;
+      const sl = stop !== null ? stop.at[k]! : n;
+      const code = exitCode(holdEnd, sl, tp, rec[o2 + T_EOD]!, last, eod);
+      const j = Math.floor(code / REASON_BITS);
+      const reason = code - j * REASON_BITS;
+      if (j - c > maxHeld) maxHeld = j - c;
+      let pnlGross: number;
+      let day: number;
+      if (j === rec[o2 + T_EXIT]! && reason === rec[o2 + T_REASON]!) {
+        pnlGross = rec[o2 + T_PNL]!;
+        day = rec[o2 + T_DAY]!;
+      } else {
+        pnlGross = this.pnlAt(rec, o2, j);
+        day = this.bars[j * BAR_LANES + BAR_DAY]!;
+        this.cutTrades++;
+      }
+      tally.record(
+        c,
+        j,
+        rec[o2 + T_SIDE]!,
+        rec[o2 + T_NA]!,
+        rec[o2 + T_NB]!,
+        reason,
+        rec[o2 + T_BETA]!,
+        0,
+        0,
+        pnlGross,
+        rec[o2 + T_COSTS]!,
+        day,
+      );
+      k++;
+      // after a stop or hold exit the release is the take-profit array read at j, which is tp
+      // (f ≤ j ≤ tp, and no bar in [f, tp) reaches the take-profit level: see the header)
+      i = reason === SL_ZSCORE || reason === MAX_HOLD ? (tp < last ? tp : last) : j;
+    }
+    tally.finish(n, folds, foldOffset, nFolds);
+    return maxHeld;
+  }
+}
+
+// Families are found by hashing each combination's config vector without z_stop and max_hold.
+const hashView = new Float64Array(1);
+const hashWords = new Int32Array(hashView.buffer);
+
+function familyHash(cfg: Float64Array, o: number): number {
+  let h = 17;
+  for (let f = 0; f < CFG_LENGTH; f++) {
+    if (f === CFG_Z_STOP || f === CFG_MAX_HOLD) continue;
+    const v = cfg[o + f]!;
+    hashView[0] = Number.isNaN(v) ? Number.NaN : v;
+    h = (Math.imul(h, 31) + hashWords[0]!) | 0;
+    h = (Math.imul(h, 31) + hashWords[1]!) | 0;
+  }
+  return h;
+}
+
+function sameFamily(cfg: Float64Array, a: number, b: number): boolean {
+  for (let f = 0; f < CFG_LENGTH; f++) {
+    if (f === CFG_Z_STOP || f === CFG_MAX_HOLD) continue;
+    const x = cfg[a + f]!;
+    const y = cfg[b + f]!;
+    if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) return false;
+  }
+  return true;
+}
+
+/** The combinations (indices k) of each family, in order of first appearance. */
+function familiesOf(cfg: Float64Array, cfgOffsets: ArrayLike<number>, count: number): number[][] {
+  const byHash = new Map<number, number[][]>();
+  const out: number[][] = [];
+  for (let k = 0; k < count; k++) {
+    const o = cfgOffsets[k]!;
+    const h = familyHash(cfg, o);
+    let bucket = byHash.get(h);
+    if (bucket === undefined) byHash.set(h, (bucket = []));
+    const family = bucket.find((members) => sameFamily(cfg, cfgOffsets[members[0]!]!, o));
+    if (family !== undefined) family.push(k);
+    else {
+      const members = [k];
+      bucket.push(members);
+      out.push(members);
+    }
+  }
+  return out;
+}
+
+/** What runEventFamilies did: combinations run in families (copied or not), families, cut trades. */
+export interface FamilyRunStats {
+  members: number;
+  /** Members whose row was another member's (a hold longer than all their trades). */
+  copied: number;
+  families: number;
+  cutTrades: number;
+}
+
+/**
+ * Runs `count` dollar-free combinations (arguments as runEventBatch's): those in families of at
+ * least `minFamily` members by the family kernel, the others by the batch kernel. `blockBars` as
+ * runEventBatch's (tests make it tiny).
+ */
+export function runEventFamilies(
+  inp: BacktestInputs,
+  events: GroupEvents,
+  cfg: Float64Array,
+  cfgOffsets: ArrayLike<number>,
+  count: number,
+  rows: Float64Array,
+  rowOffsets: ArrayLike<number>,
+  folds: Float64Array,
+  foldOffsets: ArrayLike<number>,
+  nFolds: number,
+  batchScratch: BatchScratch,
+  familyScratch: FamilyScratch,
+  minFamily = FAMILY_MIN,
+  blockBars = BLOCK_BARS,
+): FamilyRunStats {
+  const stats: FamilyRunStats = { members: 0, copied: 0, families: 0, cutTrades: 0 };
+  if (familyScratch.nDays < inp.nDays) {
+    throw new Error(
+      `event family kernel: scratch holds ${familyScratch.nDays} days, inputs have ${inp.nDays}`,
+    );
+  }
+  for (let k = 0; k < count; k++) {
+    if (!eventKernelApplies(cfg, cfgOffsets[k])) {
+      throw new Error("event family kernel: a dollar exit is on; the bar-scan kernel runs such combinations");
+    }
+  }
+  const n = inp.n;
+  const rest: number[] = [];
+  const batch: { family: Family; members: number[] }[] = [];
+  const foldWidth = nFolds * FOLD_WIDTH;
+  /*
+   * A hold bound longer than every trade a member makes changes none of them: members with the
+   * same stop whose holds are all longer than the trades of the one with the longest hold (0: no
+   * hold) have its trades, so its row and folds, bit for bit; they are copied, not run.
+   */
+  const runMembers = (family: Family, members: number[]) => {
+    const byStop = new Map<number, number[]>();
+    for (const k of members) {
+      const zs = cfg[cfgOffsets[k]! + CFG_Z_STOP]!;
+      const key = Number.isNaN(zs) ? Number.POSITIVE_INFINITY : zs;
+      const list = byStop.get(key);
+      if (list === undefined) byStop.set(key, [k]);
+      else list.push(k);
+    }
+    const holdOf = (k: number) => {
+      const h = cfg[cfgOffsets[k]! + CFG_MAX_HOLD]!;
+      return h > 0 ? h : Number.POSITIVE_INFINITY;
+    };
+    for (const list of byStop.values()) {
+      list.sort((a, b) => holdOf(b) - holdOf(a) || a - b);
+      const first = list[0]!;
+      const bound = family.runMember(
+        cfg,
+        cfgOffsets[first]!,
+        rows,
+        rowOffsets[first]!,
+        folds,
+        foldOffsets[first]!,
+        nFolds,
+      );
+      const free = holdOf(first) > bound;
+      for (let q = 1; q < list.length; q++) {
+        const k = list[q]!;
+        if (free && holdOf(k) > bound) {
+          rows.copyWithin(rowOffsets[k]!, rowOffsets[first]!, rowOffsets[first]! + N_STATS);
+          folds.copyWithin(foldOffsets[k]!, foldOffsets[first]!, foldOffsets[first]! + foldWidth);
+          stats.copied++;
+        } else {
+          family.runMember(cfg, cfgOffsets[k]!, rows, rowOffsets[k]!, folds, foldOffsets[k]!, nFolds);
+        }
+      }
+    }
+  };
+  const flush = () => {
+    if (n > 0) {
+      for (let b1 = Math.min(n, blockBars); ; b1 = Math.min(n, b1 + blockBars)) {
+        for (const { family } of batch) family.chain(b1);
+        if (b1 === n) break;
+      }
+    }
+    for (const { family, members } of batch) {
+      runMembers(family, members);
+      stats.families++;
+      stats.members += members.length;
+      stats.cutTrades += family.cutTrades;
+    }
+    batch.length = 0;
+  };
+  for (const members of familiesOf(cfg, cfgOffsets, count)) {
+    if (members.length < minFamily) {
+      rest.push(...members);
+      continue;
+    }
+    const run = familyScratch.runs[batch.length]!;
+    const stopLevels = [
+      ...new Set(members.map((k) => cfg[cfgOffsets[k]! + CFG_Z_STOP]!).filter((zs) => !Number.isNaN(zs))),
+    ];
+    const family = new Family(inp, events, cfg, cfgOffsets[members[0]!]!, familyScratch, run, stopLevels);
+    batch.push({ family, members });
+    if (batch.length === FAMILY_BATCH) flush();
+  }
+  if (batch.length > 0) flush();
+  if (rest.length > 0) {
+    runEventBatch(
+      inp,
+      events,
+      cfg,
+      rest.map((k) => cfgOffsets[k]!),
+      rest.length,
+      rows,
+      rest.map((k) => rowOffsets[k]!),
+      folds,
+      rest.map((k) => foldOffsets[k]!),
+      nFolds,
+      batchScratch,
+      blockBars,
+    );
+  }
+  return stats;
+}
