@@ -17,8 +17,11 @@ class OracleCalendar {
   constructor(private readonly s: SessionSettings) {}
 
   private local(utcMs: number) {
-    const dt = DateTime.fromMillis(utcMs, { zone: this.s.tz });
-    const timeOfDay = ((dt.hour * 60 + dt.minute) * 60 + dt.second) * 1000 + dt.millisecond;
+    // luxon works in whole milliseconds: ask it about the whole part and add the fraction back,
+    // so an instant half a millisecond after the day_roll is after it (timeOfDay > roll) here too
+    const whole = Math.floor(utcMs);
+    const dt = DateTime.fromMillis(whole, { zone: this.s.tz });
+    const timeOfDay = ((dt.hour * 60 + dt.minute) * 60 + dt.second) * 1000 + dt.millisecond + (utcMs - whole);
     const date = Date.UTC(dt.year, dt.month - 1, dt.day) / DAY;
     return { timeOfDay, date };
   }
@@ -132,14 +135,31 @@ test("SessionCalendar agrees with a luxon-per-instant reading of the spec", () =
 });
 
 test("sub-second instants (fast bars) agree too", () => {
+  // offsets on whole minutes put the instant a fraction of a millisecond either side of a
+  // day_roll or window edge, where a floored oracle would be wrong
+  const offset = fc.oneof(
+    fc.integer({ min: 0, max: 7 * DAY }),
+    fc.integer({ min: 1, max: 7 * 1440 }).map((m) => m * MIN),
+  );
   fc.assert(
-    fc.property(settings, fc.integer({ min: 0, max: 7 * DAY }), (s, offset) => {
-      const t = Date.UTC(2024, 2, 7) + offset + 0.5;
+    fc.property(settings, offset, fc.constantFrom(0.5, -0.5, 0.25), (s, off, frac) => {
+      const t = Date.UTC(2024, 2, 7) + off + frac;
       const cal = new SessionCalendar(s);
       const oracle = new OracleCalendar(s);
-      // luxon works in whole milliseconds; the half millisecond cannot cross a minute boundary
-      assert.equal(cal.tradingDay(t), oracle.tradingDay(Math.floor(t)));
-      assert.equal(cal.windowOk(t), oracle.windowOk(Math.floor(t)));
+      assert.equal(cal.tradingDay(t), oracle.tradingDay(t));
+      assert.equal(cal.windowOk(t), oracle.windowOk(t));
     }),
+    { numRuns: 2000 },
   );
+});
+
+// The counterexample that once failed: 18:00:00.0005 Chicago is after an 18:00 day_roll, so it
+// belongs to the next trading day; asking luxon about the floored instant (exactly 18:00) said not.
+test("half a millisecond after the day_roll is the next trading day", () => {
+  const s = { tz: "America/Chicago", day_roll: "18:00", flat_time: null, entry_start: null, entry_end: null };
+  const t = Date.UTC(2024, 2, 7) + 0.5; // 2024-03-06 18:00:00.0005 CST
+  const cal = new SessionCalendar(s);
+  assert.equal(cal.tradingDay(t), Date.UTC(2024, 2, 7) / DAY);
+  assert.equal(new OracleCalendar(s).tradingDay(t), Date.UTC(2024, 2, 7) / DAY);
+  assert.equal(cal.tradingDay(t - 0.5), Date.UTC(2024, 2, 6) / DAY);
 });
