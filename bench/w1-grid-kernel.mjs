@@ -81,7 +81,7 @@ function cpuSeconds(fn) {
 }
 
 /** One hedge's data and combinations: the BacktestInputs and the config vectors. */
-async function loadGrid(days, zEntryStep) {
+export async function loadGrid(days, zEntryStep) {
   const dir = ensureSynthData(`synth-${days}d-seed7`, { days, seed: 7 });
   const params = { ...W1_SPEC.params, z_entry: { from: 1.5, to: 3.0, step: zEntryStep } };
   const { spec } = loadSpecFile(writeSpec(dir, `w1-${zEntryStep}.json`, { ...W1_SPEC, params }));
@@ -173,7 +173,7 @@ function runFamilies(g, events, rows, folds) {
  * The event kernel over the grid, its event index (and bar records) built inside the timed region:
  * `families` as grids run it (runEventFamilies), `batch` every combination in one bar-block batch.
  */
-function eventRun(g, rows, folds, mode = "families") {
+export function eventRun(g, rows, folds, mode = "families") {
   let buildSeconds = 0;
   let trades = 0;
   let familyStats = null;
@@ -188,7 +188,7 @@ function eventRun(g, rows, folds, mode = "families") {
   return { seconds, buildSeconds, trades, familyStats };
 }
 
-function rowsOf(g) {
+export function rowsOf(g) {
   return {
     rows: new Float64Array(g.combos.length * N_STATS),
     folds: new Float64Array(g.combos.length * g.nFolds * FOLD_WIDTH),
@@ -316,9 +316,10 @@ async function scaling(reps) {
     const g = await loadGrid(days, step);
     const { rows, folds } = rowsOf(g);
     eventRun({ ...g, combos: g.combos.slice(0, 300) }, rows, folds);
-    const seconds = [];
-    for (let r = 0; r < reps; r++) seconds.push(eventRun(g, rows, folds).seconds);
-    const s = median(seconds);
+    const runs = [];
+    for (let r = 0; r < reps; r++) runs.push(eventRun(g, rows, folds));
+    const s = median(runs.map((x) => x.seconds));
+    const { trades, familyStats } = runs[0];
     return {
       days,
       z_entry_step: step,
@@ -327,6 +328,12 @@ async function scaling(reps) {
       cpu_seconds_median: sig(s),
       us_per_combination: sig((s * 1e6) / g.combos.length),
       bar_combinations_per_s: sig((g.inp.n * g.combos.length) / s),
+      // the work itself: trades made (summed over combinations), members copied instead of run,
+      // trades a member's stop or hold cut short; and the time per trade made
+      trades,
+      members_copied: familyStats.copied,
+      trades_cut_short: familyStats.cutTrades,
+      ns_per_trade: sig((s * 1e9) / trades),
     };
   };
   const bars = [await point(1200, 0.1), await point(2400, 0.1), await point(4800, 0.1)];
@@ -335,6 +342,7 @@ async function scaling(reps) {
     pts.map((p) => ({
       size_ratio: sig(p[key] / pts[0][key]),
       time_ratio: sig(p.cpu_seconds_median / pts[0].cpu_seconds_median),
+      trades_ratio: sig(p.trades / pts[0].trades),
     }));
   return {
     bars,

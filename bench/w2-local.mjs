@@ -18,7 +18,7 @@ const cli = join(root, "apps", "cli", "bin", "pairgrid.js");
 
 /** The time-split line `pairgrid run` logs (run-local-grid.ts logTimes). */
 const SPLIT =
-  /([\d,]+) rows \(([\d,]+) combinations\) in ([\d.]+) s: [\d,]+ backtests\/s; load ([\d.]+) s, group precompute ([\d.]+) s, kernels ([\d.]+) s of thread time, DuckDB ingest ([\d.]+) s \(([\d,]+) rows\/s\); peak RSS (\d+) MB/;
+  /([\d,]+) rows \(([\d,]+) combinations\) in ([\d.]+) s: [\d,]+ backtests\/s; load ([\d.]+) s, group precompute ([\d.]+) s, kernels ([\d.]+) s of thread time(?: \(([\d,]+) rows copied from an identical combination\))?, DuckDB ingest ([\d.]+) s \(([\d,]+) rows\/s\); peak RSS (\d+) MB/;
 const num = (s) => Number(s.replaceAll(",", ""));
 
 function run(specFile, db, kernel) {
@@ -44,14 +44,15 @@ function run(specFile, db, kernel) {
     load_seconds: Number(m[4]),
     precompute_seconds: Number(m[5]),
     kernel_thread_seconds: Number(m[6]),
-    ingest_seconds: Number(m[7]),
-    ingest_rows_per_s: num(m[8]),
-    peak_rss_mb: Number(m[9]),
+    rows_copied_from_identical: m[7] ? num(m[7]) : 0,
+    ingest_seconds: Number(m[8]),
+    ingest_rows_per_s: num(m[9]),
+    peak_rss_mb: Number(m[10]),
   };
 }
 
 /** Rows of both files that the other lacks (EXCEPT ALL both ways), results and folds. */
-async function differingRows(dbA, dbB) {
+export async function differingRows(dbA, dbB) {
   const inst = await DuckDBInstance.create(":memory:");
   const conn = await inst.connect();
   await conn.run(`ATTACH '${dbA}' AS a (READ_ONLY); ATTACH '${dbB}' AS b (READ_ONLY)`);
@@ -76,8 +77,28 @@ async function differingRows(dbA, dbB) {
 }
 
 export async function runW2({ reps }) {
+  return runLocalComparison({ reps, workload: "W2", spec: W2_SPEC, description: "W2 grid" });
+}
+
+/**
+ * W2 with a correlation gate that refuses entries (min_corr {null, 0.8}; the synthetic pair's
+ * 500-bar correlation lies between 0.74 and 0.95). With min_corr 0.6, as in W2, the gate never
+ * refuses on this data and the event path runs each gated combination as its ungated twin (a copy,
+ * inert-gates.ts); here every gated combination runs, so this is the speedup without that shortcut.
+ */
+export async function runW2G({ reps }) {
+  const spec = { ...W2_SPEC, name: "bench-w2g", params: { ...W2_SPEC.params, min_corr: [null, 0.8] } };
+  return runLocalComparison({
+    reps,
+    workload: "W2G",
+    spec,
+    description: "W2 grid with min_corr {null, 0.8} (a gate that refuses entries)",
+  });
+}
+
+async function runLocalComparison({ reps, workload, spec, description }) {
   const dataDir = ensureSynthData("synth-1200d-seed7", { days: 1200, seed: 7 });
-  const specFile = writeSpec(dataDir, "w2.json", W2_SPEC);
+  const specFile = writeSpec(dataDir, `${workload.toLowerCase()}.json`, spec);
   const work = mkdtempSync(join(tmpdir(), "pairgrid-w2-"));
   try {
     const events = [];
@@ -106,13 +127,13 @@ export async function runW2({ reps }) {
         kernels_thread_time: med(xs, "kernel_thread_seconds"),
         duckdb_ingest_busy: med(xs, "ingest_seconds"),
       },
+      rows_copied_from_identical: xs[0].rows_copied_from_identical,
       ingest_rows_per_s: med(xs, "ingest_rows_per_s"),
       peak_rss_mb: med(xs, "peak_rss_mb"),
     });
     return {
-      workload: "W2",
-      description:
-        "pairgrid run --threads 2, W2 grid, fresh DuckDB file; event-driven (auto) vs bar-scan kernel",
+      workload,
+      description: `pairgrid run --threads 2, ${description}, fresh DuckDB file; event-driven (auto) vs bar-scan kernel`,
       rows: events[0].rows,
       repetitions: reps,
       event_driven: summary(events),

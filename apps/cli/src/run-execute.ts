@@ -10,7 +10,7 @@ import type {
   PairBars,
 } from "@pairgrid/engine";
 import type { ResultsDb } from "@pairgrid/resultsdb";
-import { createChunkPool } from "@pairgrid/worker";
+import { createChunkPool } from "@pairgrid/worker/local";
 import { type DispatchOutcome, dispatchChunks } from "./run-dispatch.js";
 import { GroupArrays } from "./run-group-arrays.js";
 import { type ProgressOptions, startProgress } from "./run-progress.js";
@@ -63,6 +63,8 @@ export interface ExecuteOutcome extends DispatchOutcome {
   ingestMs: number;
   /** Thread time in the chunk function (kernels), summed over threads. */
   kernelMs: number;
+  /** Rows copied from an identical combination's instead of run (a gate that refuses nothing). */
+  copies: number;
 }
 
 export async function executeChunks(o: ExecuteOptions): Promise<ExecuteOutcome> {
@@ -74,13 +76,14 @@ export async function executeChunks(o: ExecuteOptions): Promise<ExecuteOutcome> 
   let rows = 0;
   let combos = 0;
   let kernelMs = 0;
+  let copies = 0;
   const ingestBusy = new BusyClock();
   let outcome: DispatchOutcome;
   try {
     outcome = await dispatchChunks({
       chunks: o.chunks,
       // two per thread: a thread never waits for the main thread to hand it its next chunk
-      maxInFlight: 2 * o.threads,
+      maxInFlight: 4 * o.threads,
       pool,
       groups,
       stop: o.stop,
@@ -97,6 +100,7 @@ export async function executeChunks(o: ExecuteOptions): Promise<ExecuteOutcome> 
         }
         combos += chunk.t1 - chunk.t0;
         kernelMs += result.kernelMs ?? 0;
+        copies += result.copies ?? 0;
         progress.update(combos);
       },
     });
@@ -117,5 +121,6 @@ export async function executeChunks(o: ExecuteOptions): Promise<ExecuteOutcome> 
     precomputeMs: groups.ms,
     ingestMs: ingestBusy.ms,
     kernelMs,
+    copies,
   };
 }

@@ -23,18 +23,27 @@ function precomputeFor(
   pair: PairBars,
   spec: GridSpec,
   events: EventSettings | null,
-): { compute(c: Combination): PackedArrays } {
+): { compute(c: Combination, reuse?: SharedArrayBuffer | null): PackedArrays } {
   return spec.engine === "hybrid_zlive"
     ? new ZLiveGroupPrecompute(pair, spec)
     : new GroupPrecompute(pair, spec, null, events);
 }
+
+/** Released groups' buffers kept for reuse (chunks are dispatched group-major: one or two suffice). */
+const MAX_SPARE = 2;
 
 export class GroupArrays {
   private readonly live = new Map<number, PackedArrays>();
   private readonly remaining = new Map<number, number>();
   /** Last group (in dispatch order) of each hedge setting. */
   private readonly lastOfHedge = new Map<string, number>();
-  private precompute: { compute(c: Combination): PackedArrays };
+  private precompute: { compute(c: Combination, reuse?: SharedArrayBuffer | null): PackedArrays };
+  /**
+   * Buffers of released groups, for the next groups to fill (GroupPrecompute writes an event-index
+   * group's every value): a new ~90 MB buffer costs ~25 k page faults on first write. A group is
+   * released when its last chunk's result is stored, so no thread reads its buffer any more.
+   */
+  private readonly spare: SharedArrayBuffer[] = [];
   private currentHedge: string | null = null;
   /** Time spent computing groups, for the run's time split. */
   ms = 0;
@@ -64,7 +73,9 @@ export class GroupArrays {
     if (arrays === undefined) {
       const t0 = performance.now();
       this.rotatePrecompute(g);
-      arrays = this.precompute.compute(groupCombination(this.plan, g));
+      // the biggest spare buffer (a group too big for it gets a new one; the spare is dropped)
+      this.spare.sort((a, b) => a.byteLength - b.byteLength);
+      arrays = this.precompute.compute(groupCombination(this.plan, g), this.spare.pop() ?? null);
       this.live.set(g, arrays);
       this.ms += performance.now() - t0;
     }
@@ -89,7 +100,11 @@ export class GroupArrays {
   release(g: number): void {
     const left = (this.remaining.get(g) ?? 1) - 1;
     this.remaining.set(g, left);
-    if (left <= 0) this.live.delete(g);
+    if (left <= 0) {
+      const arrays = this.live.get(g);
+      this.live.delete(g);
+      if (arrays !== undefined && this.spare.length < MAX_SPARE) this.spare.push(arrays.sab);
+    }
   }
 
   /** Groups currently held (tests check the bound). */

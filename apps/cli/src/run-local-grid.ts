@@ -130,7 +130,8 @@ function logTimes(log: (s: string) => void, out: ExecuteOutcome, loadMs: number)
   log(
     `${grouped(out.rows)} rows (${grouped(out.combos)} combinations) in ${seconds(out.wallMs)}: ` +
       `${grouped(out.rows / wall)} backtests/s; load ${seconds(loadMs)}, ` +
-      `group precompute ${seconds(out.precomputeMs)}, kernels ${seconds(out.kernelMs)} of thread time, ` +
+      `group precompute ${seconds(out.precomputeMs)}, kernels ${seconds(out.kernelMs)} of thread time` +
+      `${out.copies > 0 ? ` (${grouped(out.copies)} rows copied from an identical combination)` : ""}, ` +
       `DuckDB ingest ${seconds(out.ingestMs)} ` +
       `(${grouped(ingestRate)} rows/s); peak RSS ${rss.toFixed(0)} MB`,
   );

@@ -9,7 +9,7 @@ import { move, transferableSymbol, valueSymbol } from "piscina";
 class MovableChunkResult {
   constructor(private readonly result: ChunkResult) {}
 
-  /** Distinct ArrayBuffers (runChunk's arrays are slices, each owning its buffer). */
+  /** Distinct ArrayBuffers (runChunk allocates each array with its own buffer, of its exact size). */
   get [transferableSymbol](): ArrayBufferLike[] {
     const r = this.result;
     return [...new Set([r.comboIds.buffer, r.params.buffer, r.stats.buffer, r.folds.buffer])];

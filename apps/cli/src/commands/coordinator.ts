@@ -2,9 +2,9 @@
 // writes). SIGTERM/SIGINT close it gracefully: no new requests, ingests under way finish; every
 // unfinished job is resumed by the next start.
 import { resolve } from "node:path";
-import { buildServer, Coordinator, type CoordinatorLog } from "@pairgrid/coordinator";
+import type { CoordinatorLog } from "@pairgrid/coordinator";
 import { InputError, maxCombosFromEnv } from "@pairgrid/engine";
-import { DEFAULT_REDIS_URL } from "@pairgrid/worker";
+import { DEFAULT_REDIS_URL } from "@pairgrid/worker/local";
 import type { Command } from "commander";
 import { positiveInt } from "../run-flags.js";
 
@@ -49,6 +49,8 @@ async function serve(flags: CoordinatorFlags): Promise<void> {
   if (!/^rediss?:\/\//.test(redisUrl))
     throw new InputError(`--redis ${redisUrl}: expected redis://host:port`, "--redis");
   const log: CoordinatorLog = { info: logLine("info"), warn: logLine("WARN"), error: logLine("ERROR") };
+  // loaded here, not at the top: every other command starts without fastify, BullMQ and ioredis
+  const { buildServer, Coordinator } = await import("@pairgrid/coordinator");
   const coordinator = await Coordinator.start({
     redisUrl,
     dbFile: flags.db,

@@ -4,7 +4,6 @@
 // the lock), and serve cannot start on a file such a process is writing. Stop serve, run, serve.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { buildReadOnlyServer } from "@pairgrid/coordinator";
 import { InputError } from "@pairgrid/engine";
 import { ResultsDb } from "@pairgrid/resultsdb";
 import type { Command } from "commander";
@@ -53,6 +52,8 @@ async function serve(flags: ServeFlags): Promise<void> {
   // an InputError naming the file when another process holds its write lock
   const db = await ResultsDb.open(file, { readOnly: true });
   const token = process.env.PAIRGRID_TOKEN || null;
+  // loaded here, not at the top: every other command starts without fastify
+  const { buildReadOnlyServer } = await import("@pairgrid/coordinator");
   const app = buildReadOnlyServer({ db, token, logger: flags.logRequests ?? false });
   let address: string;
   try {

@@ -1,7 +1,7 @@
 // `pairgrid worker`: one cluster worker process. It takes chunk jobs from Redis, runs them on a
 // thread pool and sends the rows back as result jobs; all of that is ChunkQueueWorker
 // (@pairgrid/worker). Here: flags, the metrics endpoint, the log, and the process's lifecycle.
-import { ChunkQueueWorker, type MetricsServer, startMetricsServer } from "@pairgrid/worker";
+import type { MetricsServer } from "@pairgrid/worker";
 import type { Command } from "commander";
 import { type WorkerFlagsInput, type WorkerSettings, workerSettings } from "../worker-flags.js";
 
@@ -31,6 +31,8 @@ const log = (line: string) => process.stderr.write(`${new Date().toISOString()} 
 const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 async function runWorker(s: WorkerSettings): Promise<number> {
+  // loaded here, not at the top: every other command starts without BullMQ and ioredis
+  const { ChunkQueueWorker, startMetricsServer } = await import("@pairgrid/worker");
   const worker = await ChunkQueueWorker.start({
     redisUrl: s.redisUrl,
     threads: s.threads,

@@ -1,7 +1,7 @@
 // Redis connections and queue timings shared by the coordinator and the workers.
 import { Redis } from "ioredis";
 
-export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+export { DEFAULT_REDIS_URL } from "../redis-url.js";
 
 /**
  * A connection that waits out a Redis restart instead of failing: BullMQ workers require

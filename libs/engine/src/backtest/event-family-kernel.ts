@@ -135,7 +135,24 @@ class BaseRun implements TradeRun {
   exitPending = false;
   done = false;
 
+  /**
+   * Int32Arrays the family's stop and hold levels use (stopLevel, holdLevel), kept from one family
+   * to the next: allocating them per family was most of what the threads' garbage collector did.
+   */
+  private readonly pool: Int32Array[] = [];
+  private poolUsed = 0;
+
+  /** An array of at least `length` from the pool, for the current family only. */
+  borrow(length: number): Int32Array {
+    if (this.poolUsed === this.pool.length) this.pool.push(new Int32Array(Math.max(256, length)));
+    let a = this.pool[this.poolUsed]!;
+    if (a.length < length) this.pool[this.poolUsed] = a = new Int32Array(length * 2);
+    this.poolUsed++;
+    return a;
+  }
+
   reset(nStops: number): void {
+    this.poolUsed = 0;
     this.m = 0;
     this.maxHeld = 0;
     this.i = 0;
@@ -386,8 +403,8 @@ class Family {
     const { rec, m, stopAt, nStops } = this.run;
     const s = this.stopIndex.get(zs);
     if (s === undefined) throw new Error(`event family kernel: stop level ${zs} was not planned`);
-    const at = new Int32Array(m);
-    const next = new Int32Array(m + 1);
+    const at = this.run.borrow(m);
+    const next = this.run.borrow(m + 1);
     next[m] = m;
     for (let k = m - 1, o = k * T_WIDTH; k >= 0; k--, o -= T_WIDTH) {
       at[k] = stopAt[k * nStops + s]!;
@@ -404,7 +421,7 @@ class Family {
     let next = this.holds.get(h);
     if (next !== undefined) return next;
     const { rec, m } = this.run;
-    next = new Int32Array(m + 1);
+    next = this.run.borrow(m + 1);
     next[m] = m;
     for (let k = m - 1, o = k * T_WIDTH; k >= 0; k--, o -= T_WIDTH) {
       next[k] = rec[o + T_ENTRY]! + h <= rec[o + T_EXIT]! ? k : next[k + 1]!;

@@ -32,6 +32,7 @@ import {
   CFG_MIN_CORR,
   CFG_MIN_GATES,
 } from "./config-vector.js";
+import type { PackedSlot } from "../grid/shared-arrays.js";
 import type { GateSet } from "./kernel-gates.js";
 
 /** What the arrays are built from: z and beta of the group, closes and the calendar. */
@@ -79,6 +80,10 @@ export function levelCount(levels: ZLevels): number {
   return levels.entry.length + levels.atLeast.length + levels.atMost.length + 1;
 }
 
+// The passes below choose between i and the running `next` with a bit mask (m = −1 takes i, 0 keeps
+// next) instead of a branch: whether z is beyond a level is close to a coin flip bar by bar, and the
+// mispredicted branches made the group precompute ~1.7× slower. Same comparisons, same results.
+
 function nextEntry(inp: EventSource, level: number, out: Int32Array): Int32Array {
   const { n, z, windowOk, eod } = inp;
   const neg = -level;
@@ -87,7 +92,10 @@ function nextEntry(inp: EventSource, level: number, out: Int32Array): Int32Array
   out[n - 1] = n; // the last bar never enters
   for (let i = n - 2; i >= 0; i--) {
     const zi = z[i]!;
-    if ((zi <= neg || zi >= level) && windowOk[i] !== 0 && eod[i] === 0) next = zi <= neg ? ~i : i;
+    const long = +(zi <= neg);
+    const m = -((long | +(zi >= level)) & +(windowOk[i] !== 0) & +(eod[i] === 0));
+    // a long entry is stored as ~i = i ^ −1
+    next = ((i ^ -long) & m) | (next & ~m);
     out[i] = next;
   }
   return out;
@@ -109,15 +117,16 @@ function nextGatedEntry(inp: EventSource, level: number, gates: GateSet, out: In
   return out;
 }
 
-const GATE_FIELDS = [
+/** The config fields of the gate thresholds (NaN = that gate off); min_gates is the other gate field. */
+export const GATE_THRESHOLDS = [
   CFG_MIN_CORR,
   CFG_MAX_HURST,
   CFG_HL_MIN,
   CFG_HL_MAX,
   CFG_ADF_MAX_STAT,
   CFG_ADF_MAX_PVALUE,
-  CFG_MIN_GATES,
 ];
+const GATE_FIELDS = [...GATE_THRESHOLDS, CFG_MIN_GATES];
 
 /** Names a combination's gate configuration (equal keys, equal gate decisions at every bar). */
 export function gateKeyOf(cfg: Float64Array, o: number): string {
@@ -127,7 +136,8 @@ export function gateKeyOf(cfg: Float64Array, o: number): string {
 function nextAtLeast(z: Float64Array, v: number, out: Int32Array): Int32Array {
   let next = z.length;
   for (let i = z.length - 1; i >= 0; i--) {
-    if (z[i]! >= v) next = i;
+    const m = -(z[i]! >= v);
+    next = (i & m) | (next & ~m);
     out[i] = next;
   }
   return out;
@@ -136,7 +146,8 @@ function nextAtLeast(z: Float64Array, v: number, out: Int32Array): Int32Array {
 function nextAtMost(z: Float64Array, v: number, out: Int32Array): Int32Array {
   let next = z.length;
   for (let i = z.length - 1; i >= 0; i--) {
-    if (z[i]! <= v) next = i;
+    const m = -(z[i]! <= v);
+    next = (i & m) | (next & ~m);
     out[i] = next;
   }
   return out;
@@ -169,28 +180,89 @@ export interface GateFilter {
 }
 
 /**
- * Every array of `levels` (and the gated entry arrays of `gateFilters`) and the bar records, named
- * for packArrays (group-precompute.ts packs them with the group; `lanes` says which array has
- * several values per bar).
+ * The largest |z| ≥ `floor` at a bar where `gates` refuse an entry that z, the window and the
+ * calendar would allow (−∞ when they refuse none there). An entry at level L needs |z| ≥ L, so for
+ * every z_entry ≥ floor above this ceiling the gates never change a decision in this group: such a
+ * combination trades exactly as its ungated twin (gates act only on entries, ENGINE.md §4–5). Bars
+ * below the floor cannot matter to those levels and are not asked (the gates are the costly part).
+ * The last bar, which never enters, is counted too: a higher ceiling only gives up a shortcut.
+ */
+export function gateRefusalCeiling(inp: EventSource, gates: GateSet, floor: number): number {
+  const { n, z, windowOk, eod } = inp;
+  let ceiling = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const a = Math.abs(z[i]!); // NaN: never a candidate (fails every comparison)
+    if (a >= floor && a > ceiling && windowOk[i] !== 0 && eod[i] === 0 && !gates.pass(i)) ceiling = a;
+  }
+  return ceiling;
+}
+
+/** The levels whose gated entry array differs from the ungated one (level ≤ the ceiling). */
+function gatedLevels(inp: EventSource, levels: ZLevels, g: GateFilter): number[] {
+  if (levels.entry.length === 0) return [];
+  const ceiling = gateRefusalCeiling(inp, g.gates, levels.entry[0]!); // levels are sorted
+  return levels.entry.filter((v) => v <= ceiling);
+}
+
+/** What buildEventArrays makes: each array's name, type and lanes, in build order. */
+interface EventPlan {
+  slots: PackedSlot[];
+  fills: ((out: Int32Array | Float64Array) => void)[];
+}
+
+function planEventArrays(inp: EventSource, levels: ZLevels, gateFilters: readonly GateFilter[]): EventPlan {
+  const slots: PackedSlot[] = [];
+  const fills: ((out: Int32Array | Float64Array) => void)[] = [];
+  const i32 = (name: string, fill: (out: Int32Array) => void) => {
+    slots.push({ name, type: "i32" });
+    fills.push(fill as (out: Int32Array | Float64Array) => void);
+  };
+  slots.push({ name: BAR_RECORDS, type: "f64", lanes: BAR_LANES });
+  fills.push((out) => barRecords(inp, out as Float64Array));
+  for (const v of levels.entry) i32(key("entry", v), (out) => nextEntry(inp, v, out));
+  // a gated array only where the gates refuse some candidate of that level: above the ceiling it
+  // would equal entry(v), and the kernels run those combinations ungated (dropInertGates)
+  for (const g of gateFilters) {
+    for (const v of gatedLevels(inp, levels, g)) {
+      i32(gatedKey(v, g.key), (out) => nextGatedEntry(inp, v, g.gates, out));
+    }
+  }
+  for (const v of levels.atLeast) i32(key("ge", v), (out) => nextAtLeast(inp.z, v, out));
+  for (const v of levels.atMost) i32(key("le", v), (out) => nextAtMost(inp.z, v, out));
+  i32(EOD_EVENTS, (out) => nextEod(inp.eod, out));
+  return { slots, fills };
+}
+
+/** The slots the event arrays of a group take in its packed buffer (fillEventArrays fills them). */
+export function eventSlots(inp: EventSource, levels: ZLevels, gateFilters: readonly GateFilter[] = []) {
+  const plan = planEventArrays(inp, levels, gateFilters);
+  return {
+    slots: plan.slots,
+    /** Computes every array into `views` (by slot name), e.g. views of a shared buffer. */
+    fill(views: Record<string, ArrayLike<number>>): void {
+      plan.slots.forEach((slot, k) => plan.fills[k]!(views[slot.name] as Int32Array | Float64Array));
+    },
+  };
+}
+
+/**
+ * Every array of `levels` (and the gated entry arrays of `gateFilters` where gates refuse some
+ * candidate) and the bar records, in arrays of their own (tests, the W1 benchmark; a grid's groups
+ * compute them straight into the shared buffer, group-precompute.ts).
  */
 export function buildEventArrays(
   inp: EventSource,
   levels: ZLevels,
   gateFilters: readonly GateFilter[] = [],
 ): { arrays: Record<string, Int32Array | Float64Array>; lanes: Record<string, number> } {
-  const n = inp.n;
-  const out: Record<string, Int32Array | Float64Array> = {};
-  const lanes = { [BAR_RECORDS]: BAR_LANES };
-  out[BAR_RECORDS] = barRecords(inp, new Float64Array(BAR_LANES * n));
-  for (const v of levels.entry) out[key("entry", v)] = nextEntry(inp, v, new Int32Array(n));
-  for (const g of gateFilters) {
-    for (const v of levels.entry)
-      out[gatedKey(v, g.key)] = nextGatedEntry(inp, v, g.gates, new Int32Array(n));
+  const { slots, fill } = eventSlots(inp, levels, gateFilters);
+  const arrays: Record<string, Int32Array | Float64Array> = {};
+  for (const s of slots) {
+    const len = inp.n * (s.lanes ?? 1);
+    arrays[s.name] = s.type === "f64" ? new Float64Array(len) : new Int32Array(len);
   }
-  for (const v of levels.atLeast) out[key("ge", v)] = nextAtLeast(inp.z, v, new Int32Array(n));
-  for (const v of levels.atMost) out[key("le", v)] = nextAtMost(inp.z, v, new Int32Array(n));
-  out[EOD_EVENTS] = nextEod(inp.eod, new Int32Array(n));
-  return { arrays: out, lanes };
+  fill(arrays);
+  return { arrays, lanes: { [BAR_RECORDS]: BAR_LANES } };
 }
 
 /**
@@ -201,6 +273,7 @@ export function buildEventArrays(
 export class GroupEvents {
   private readonly arrays = new Map<string, Int32Array>();
   private barArray: Float64Array | null = null;
+  private readonly ceilings = new Map<string, number>();
 
   constructor(
     private readonly inp: EventSource,
@@ -231,6 +304,17 @@ export class GroupEvents {
    */
   gatedEntry(level: number, gateKey: string, gates: GateSet): Int32Array {
     return this.get(gatedKey(level, gateKey), (out) => nextGatedEntry(this.inp, level, gates, out));
+  }
+
+  /** gateRefusalCeiling of a gate configuration (key gateKeyOf) in this group, computed once. */
+  refusalCeiling(gateKey: string, gates: GateSet, floor: number): number {
+    const memo = `${gateKey}|${floor}`;
+    let c = this.ceilings.get(memo);
+    if (c === undefined) {
+      c = gateRefusalCeiling(this.inp, gates, floor);
+      this.ceilings.set(memo, c);
+    }
+    return c;
   }
 
   atLeast(v: number): Int32Array {

@@ -18,3 +18,4 @@ export * from "./kernel-tally.js";
 export * from "./kernel-gates.js";
 export * from "./event-batch-kernel.js";
 export * from "./event-family-kernel.js";
+export * from "./inert-gates.js";

@@ -11,14 +11,14 @@ import {
   rollingZScore,
   spread as spreadOf,
 } from "@pairgrid/stats";
-import { buildEventArrays, gateKeyOf } from "../backtest/event-index.js";
+import { eventSlots, gateKeyOf } from "../backtest/event-index.js";
 import { GateSet } from "../backtest/kernel-gates.js";
 import type { PairBars } from "../data/index.js";
 import { logPrices } from "../indicators/compute-indicators.js";
 import type { GridSpec } from "../spec/grid-spec-schema.js";
 import type { Combination } from "../spec/param-defs.js";
 import type { EventSettings } from "./kernel-choice.js";
-import { type PackedArrays, packArrays } from "./shared-arrays.js";
+import { allocatePacked, type PackedArrays, packArrays } from "./shared-arrays.js";
 
 /** Arrays kept (each n doubles): hedges, z-scores and gate metrics together. */
 const MAX_CACHED = 48;
@@ -101,9 +101,9 @@ export class GroupPrecompute {
   /**
    * The group's arrays packed in one SharedArrayBuffer: beta, z, the gate metrics whose window is
    * set and, with event settings, the event index (not memoized: it is the biggest part and only
-   * this group reads it).
+   * this group reads it), in `reuse` when it is big enough (a buffer no thread reads any more).
    */
-  compute(c: Combination): PackedArrays {
+  compute(c: Combination, reuse: SharedArrayBuffer | null = null): PackedArrays {
     const { key, h } = this.hedge(c);
     const z = this.memo(`${key}|z:${c.zscore_window}`, () => rollingZScore(h.spread, c.zscore_window!).z);
     const arrays: Record<string, Float64Array> = { beta: h.beta, z };
@@ -148,7 +148,14 @@ export class GroupPrecompute {
       key: gateKeyOf(cfg, 0),
       gates: new GateSet(metrics, cfg, 0),
     }));
-    const ev = buildEventArrays(source, levels, filters);
-    return packArrays({ ...arrays, ...ev.arrays }, ev.lanes);
+    // the event arrays are computed straight into the shared buffer: copying ~90 MB per group
+    // cost as much as computing it
+    const ev = eventSlots(source, levels, filters);
+    const own = Object.keys(arrays).map((name) => ({ name, type: "f64" as const }));
+    // every slot is written in full below, so a released group's buffer can be reused
+    const { packed, views } = allocatePacked([...own, ...ev.slots], z.length, reuse);
+    for (const [name, a] of Object.entries(arrays)) views[name]!.set(a);
+    ev.fill(views);
+    return packed;
   }
 }

@@ -4,11 +4,12 @@ import type { BacktestInputs } from "../backtest/backtest-inputs.js";
 import { CFG_LENGTH, fillConfig } from "../backtest/config-vector.js";
 import type { GroupEvents } from "../backtest/event-index.js";
 import { BatchScratch } from "../backtest/event-batch-kernel.js";
-import { FamilyScratch, runEventFamilies } from "../backtest/event-family-kernel.js";
+import { FamilyScratch } from "../backtest/event-family-kernel.js";
 import { eventKernelApplies } from "../backtest/event-kernel.js";
 import { type KernelScratch, makeKernelScratch, runGridKernel } from "../backtest/grid-kernel.js";
 import { FOLD_WIDTH, N_STATS } from "../backtest/stat-row.js";
 import type { GridSpec } from "../spec/grid-spec-schema.js";
+import type { Combination } from "../spec/param-defs.js";
 import { PARAM_NAMES } from "../spec/param-defs.js";
 import {
   type Chunk,
@@ -18,6 +19,7 @@ import {
   isValidCombination,
   paramVector,
 } from "./grid-plan.js";
+import { runEventDistinct } from "./run-event-distinct.js";
 import { type PackedArrays, unpackArrays } from "./shared-arrays.js";
 
 /** Bar arrays common to every group: closes and calendar (ENGINE.md §1–2). */
@@ -36,6 +38,8 @@ export interface ChunkResult {
   nFolds: number;
   /** Thread time the kernels took (ms), for a run's time split; not part of the stored result. */
   kernelMs?: number;
+  /** Rows copied from an identical combination instead of run (identical-configs.ts); not stored. */
+  copies?: number;
 }
 
 /** BacktestInputs over packed base and group buffers (views, no copy). */
@@ -111,24 +115,30 @@ export function runChunk(
   const t0 = performance.now();
   const nFolds = spec.rank.folds;
   const size = chunk.t1 - chunk.t0;
-  const comboIds = new Float64Array(size);
-  const params = new Float64Array(size * PARAM_NAMES.length);
-  const stats = new Float64Array(size * N_STATS);
-  const folds = new Float64Array(size * nFolds * FOLD_WIDTH);
-  const cfgs = new Float64Array(size * CFG_LENGTH);
   const base = groupBase(plan, chunk.group);
-  // the chunk's valid combinations, in id order: row k is the k-th of them
-  let k = 0;
+  // the chunk's valid combinations, in id order: row k is the k-th of them. Counted first, so the
+  // result's arrays have their final size (they are transferred as they are, no trimming copy).
+  const valid: Combination[] = [];
+  const ids: number[] = [];
   for (let t = chunk.t0; t < chunk.t1; t++) {
     const id = base + plan.thresholdOffset[t]!;
     const c = combinationAt(plan, id);
     if (!isValidCombination(plan, c)) continue;
-    fillConfig(cfgs, spec, c, k * CFG_LENGTH);
-    comboIds[k] = id;
-    paramVector(c, params, k * PARAM_NAMES.length);
-    k++;
+    valid.push(c);
+    ids.push(id);
   }
+  const k = valid.length;
+  const comboIds = Float64Array.from(ids);
+  const params = new Float64Array(k * PARAM_NAMES.length);
+  const stats = new Float64Array(k * N_STATS);
+  const folds = new Float64Array(k * nFolds * FOLD_WIDTH);
+  const cfgs = new Float64Array(k * CFG_LENGTH);
+  valid.forEach((c, r) => {
+    fillConfig(cfgs, spec, c, r * CFG_LENGTH);
+    paramVector(c, params, r * PARAM_NAMES.length);
+  });
   const foldWidth = nFolds * FOLD_WIDTH;
+  let copies = 0;
   if (kernel !== null) {
     for (let r = 0; r < k; r++) {
       kernel(
@@ -142,9 +152,8 @@ export function runChunk(
       );
     }
   } else {
-    // dollar-free combinations of a group with an event index run event-driven (families of
-    // combinations that differ only in z_stop and max_hold share their base run, the others run as
-    // one batch); the others (all of them without an index) on the bar scan
+    // dollar-free combinations of a group with an event index run event-driven; the others (all of
+    // them without an index) on the bar scan
     const batch: number[] = [];
     for (let r = 0; r < k; r++) {
       if (events !== null && eventKernelApplies(cfgs, r * CFG_LENGTH)) batch.push(r);
@@ -163,16 +172,13 @@ export function runChunk(
         );
     }
     if (batch.length > 0) {
-      runEventFamilies(
+      copies = runEventDistinct(
         inputs,
         events!,
         cfgs,
-        batch.map((r) => r * CFG_LENGTH),
-        batch.length,
+        batch,
         stats,
-        batch.map((r) => r * N_STATS),
         folds,
-        batch.map((r) => r * foldWidth),
         nFolds,
         batchScratchFor(inputs.nDays),
         familyScratchFor(inputs.nDays),
@@ -183,11 +189,12 @@ export function runChunk(
     chunkId: chunk.chunkId,
     k,
     skipped: size - k,
-    comboIds: comboIds.slice(0, k),
-    params: params.slice(0, k * PARAM_NAMES.length),
-    stats: stats.slice(0, k * N_STATS),
-    folds: folds.slice(0, k * nFolds * FOLD_WIDTH),
+    comboIds,
+    params,
+    stats,
+    folds,
     nFolds,
     kernelMs: performance.now() - t0,
+    copies,
   };
 }

@@ -17,45 +17,63 @@ export interface PackedArrays {
 const BYTES = { f64: 8, i32: 4, u8: 1 } as const;
 type Typed = Float64Array | Int32Array | Uint8Array;
 
+/** One array of a packed buffer: its name, element type and values per bar (default 1). */
+export interface PackedSlot {
+  name: string;
+  type: "f64" | "i32" | "u8";
+  lanes?: number;
+}
+
+const TYPE_ORDER = { f64: 0, i32: 1, u8: 2 } as const;
+
 /**
- * Copies the arrays into one SharedArrayBuffer (f64 first, then i32, then u8, for alignment). An
- * array named in `lanes` holds that many values per bar (length lanes·n).
+ * An empty packed buffer for `slots` (each n × lanes values) and a view of each slot to fill in
+ * place: a caller that computes its arrays straight into the views shares them with the threads
+ * without a copy. Slots are stored f64 first, then i32, then u8, for alignment.
+ */
+export function allocatePacked(
+  slots: readonly PackedSlot[],
+  n: number,
+  /**
+   * A buffer no thread reads any more, used instead of a new one when it is big enough: a fresh
+   * buffer's pages are each faulted in on first write (~25 k per W2 group). The caller must then
+   * write every value of every slot (nothing is zeroed).
+   */
+  reuse: SharedArrayBuffer | null = null,
+): { packed: PackedArrays; views: Record<string, Typed> } {
+  const ordered = [...slots].sort((x, y) => TYPE_ORDER[x.type] - TYPE_ORDER[y.type]);
+  const lanesOf = (s: PackedSlot) => s.lanes ?? 1;
+  const bytes = ordered.reduce((sum, s) => sum + n * lanesOf(s) * BYTES[s.type], 0);
+  const packed: PackedArrays = {
+    sab: reuse !== null && reuse.byteLength >= bytes ? reuse : new SharedArrayBuffer(bytes),
+    names: ordered.map((s) => s.name),
+    types: ordered.map((s) => s.type),
+    n,
+  };
+  if (ordered.some((s) => lanesOf(s) !== 1)) packed.lanes = ordered.map(lanesOf);
+  return { packed, views: unpackArrays(packed) };
+}
+
+const typeOf = (a: Typed) => (a instanceof Float64Array ? "f64" : a instanceof Int32Array ? "i32" : "u8");
+
+/**
+ * Copies the arrays into one SharedArrayBuffer (allocatePacked's layout). An array named in `lanes`
+ * holds that many values per bar (length lanes·n).
  */
 export function packArrays(arrays: Record<string, Typed>, lanes: Record<string, number> = {}): PackedArrays {
   const entries = Object.entries(arrays);
-  const typeOf = (a: Typed) => (a instanceof Float64Array ? "f64" : a instanceof Int32Array ? "i32" : "u8");
-  const order = { f64: 0, i32: 1, u8: 2 } as const;
-  entries.sort((x, y) => order[typeOf(x[1])] - order[typeOf(y[1])]);
   const laneOf = (name: string) => lanes[name] ?? 1;
   const n = entries.length ? entries[0]![1].length / laneOf(entries[0]![0]) : 0;
-  let bytes = 0;
   for (const [name, a] of entries) {
     if (a.length !== n * laneOf(name)) {
       throw new Error(`packArrays: ${name} has length ${a.length}, expected ${n * laneOf(name)}`);
     }
-    bytes += a.length * BYTES[typeOf(a)];
   }
-  const sab = new SharedArrayBuffer(bytes);
-  let off = 0;
-  for (const [, a] of entries) {
-    const t = typeOf(a);
-    const len = a.length;
-    const view =
-      t === "f64"
-        ? new Float64Array(sab, off, len)
-        : t === "i32"
-          ? new Int32Array(sab, off, len)
-          : new Uint8Array(sab, off, len);
-    view.set(a);
-    off += len * BYTES[t];
-  }
-  const packed: PackedArrays = {
-    sab,
-    names: entries.map((e) => e[0]),
-    types: entries.map((e) => typeOf(e[1])),
+  const { packed, views } = allocatePacked(
+    entries.map(([name, a]) => ({ name, type: typeOf(a), lanes: laneOf(name) })),
     n,
-  };
-  if (entries.some(([name]) => laneOf(name) !== 1)) packed.lanes = entries.map(([name]) => laneOf(name));
+  );
+  for (const [name, a] of entries) views[name]!.set(a);
   return packed;
 }
 
