@@ -30,6 +30,8 @@ import {
   thresholdProblem,
   zLevelsOf,
 } from "@pairgrid/engine";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { ensureSynthData, synthPairData, writeSpec } from "./lib/bench-data.mjs";
 import { median, sig } from "./lib/measure.mjs";
 
@@ -310,34 +312,57 @@ export async function runW1({ reps }) {
   };
 }
 
-/** The event kernel's time (index build included) at 1×, 2×, 4× the bars and the combinations. */
+/**
+ * The event kernel's time (index build included) at 1×, 2×, 4× the bars and the combinations.
+ * Each point runs in a process of its own (w1-scaling-point.mjs), so no point pays for another's
+ * garbage or heap (freeing a 4× event index slowed the 1× runs after it by half in one process);
+ * the points take turns, `reps` runs each over two rounds, so a slow spell of this shared machine
+ * falls on every point alike. Figures are medians over both rounds.
+ */
 async function scaling(reps) {
-  const point = async (days, step) => {
-    const g = await loadGrid(days, step);
-    const { rows, folds } = rowsOf(g);
-    eventRun({ ...g, combos: g.combos.slice(0, 300) }, rows, folds);
-    const runs = [];
-    for (let r = 0; r < reps; r++) runs.push(eventRun(g, rows, folds));
+  const sizes = [
+    [1200, 0.1],
+    [2400, 0.1],
+    [4800, 0.1],
+    [1200, 0.05],
+    [1200, 0.025],
+  ];
+  const script = fileURLToPath(new URL("./w1-scaling-point.mjs", import.meta.url));
+  const points = sizes.map(([days, step]) => ({ days, step, runs: [] }));
+  for (let round = 0; round < 2; round++) {
+    for (const p of points) {
+      const out = execFileSync(process.execPath, [script, String(p.days), String(p.step), String(reps)], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      const { bars, combinations, runs } = JSON.parse(out);
+      Object.assign(p, { bars, combinations });
+      p.runs.push(...runs);
+    }
+  }
+  const figures = ({ days, step, bars, combinations, runs }) => {
     const s = median(runs.map((x) => x.seconds));
-    const { trades, familyStats } = runs[0];
+    const { trades, copied, cutTrades } = runs[0];
     return {
       days,
       z_entry_step: step,
-      bars: g.inp.n,
-      combinations: g.combos.length,
+      bars,
+      combinations,
       cpu_seconds_median: sig(s),
-      us_per_combination: sig((s * 1e6) / g.combos.length),
-      bar_combinations_per_s: sig((g.inp.n * g.combos.length) / s),
+      cpu_seconds: runs.map((x) => sig(x.seconds)),
+      us_per_combination: sig((s * 1e6) / combinations),
+      bar_combinations_per_s: sig((bars * combinations) / s),
       // the work itself: trades made (summed over combinations), members copied instead of run,
       // trades a member's stop or hold cut short; and the time per trade made
       trades,
-      members_copied: familyStats.copied,
-      trades_cut_short: familyStats.cutTrades,
+      members_copied: copied,
+      trades_cut_short: cutTrades,
       ns_per_trade: sig((s * 1e9) / trades),
     };
   };
-  const bars = [await point(1200, 0.1), await point(2400, 0.1), await point(4800, 0.1)];
-  const combos = [bars[0], await point(1200, 0.05), await point(1200, 0.025)];
+  const [b1, b2, b4, c2, c4] = points.map(figures);
+  const bars = [b1, b2, b4];
+  const combos = [b1, c2, c4];
   const growth = (pts, key) =>
     pts.map((p) => ({
       size_ratio: sig(p[key] / pts[0][key]),

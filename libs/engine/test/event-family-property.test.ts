@@ -9,7 +9,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { CFG_LENGTH } from "../src/backtest/config-vector.js";
 import { BatchScratch } from "../src/backtest/event-batch-kernel.js";
-import { FamilyScratch, runEventFamilies } from "../src/backtest/event-family-kernel.js";
+import { BLOCK_TRADES, FamilyScratch, runEventFamilies } from "../src/backtest/event-family-kernel.js";
 import { GroupEvents } from "../src/backtest/event-index.js";
 import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/backtest/stat-row.js";
 import { combination, dataShape, makeData } from "./grid-kernel-arbitraries.js";
@@ -47,7 +47,9 @@ test("event family kernel = bar-scan kernel, bit for bit, for every member of ra
       fc.integer({ min: 1, max: 60 }),
       fc.integer({ min: 1, max: 5 }),
       fc.integer({ min: 1, max: 6 }),
-      (shape, fams, blockBars, minFamily, nFolds) => {
+      // base trades walked together: a block of one trade, a few, or the default
+      fc.oneof(fc.integer({ min: 1, max: 8 }), fc.constant(BLOCK_TRADES)),
+      (shape, fams, blockBars, minFamily, nFolds, blockTrades) => {
         const inp = makeData(shape);
         const list = fams.flatMap(({ base, stopGaps, holds }) => {
           const shared = shape.gates ? base : { ...base, ...NO_GATES };
@@ -79,6 +81,7 @@ test("event family kernel = bar-scan kernel, bit for bit, for every member of ra
           new FamilyScratch(inp.nDays),
           minFamily,
           blockBars,
+          blockTrades,
         );
         members += stats.members;
         cutTrades += stats.cutTrades;

@@ -30,6 +30,10 @@
  * so a member walks its kept trades as stretches (sequential reads of the base run, no lookups at
  * random bars, no sizing, no price reads) and decides only the trades that may be cut. Members
  * whose hold is longer than every trade they make are copies of the family's longest-hold member.
+ * The members walk the base run together, a block of base trades at a time (walk): a block's
+ * records, and the prices at the bars where members cut its trades, are read from cache by every
+ * member. One member after another over the whole run, each read them from memory once a run
+ * outgrew the L2 cache, and the time per trade rose with the length of the data.
  */
 import type { BacktestInputs } from "./backtest-inputs.js";
 import {
@@ -62,7 +66,27 @@ import { eventKernelApplies } from "./event-kernel.js";
 import { type KernelScratch, makeKernelScratch } from "./grid-kernel-scratch.js";
 import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
 import { GateSet } from "./kernel-gates.js";
-import { KernelTally, N_REASONS, type TradeRun } from "./kernel-tally.js";
+import { KernelTally, N_REASONS } from "./kernel-tally.js";
+import {
+  BaseRun,
+  T_BETA,
+  T_COSTS,
+  T_DAY,
+  T_ENTRY,
+  T_ENTRY_A,
+  T_ENTRY_B,
+  T_EOD,
+  T_EXIT,
+  T_KA,
+  T_KB,
+  T_NA,
+  T_NB,
+  T_PNL,
+  T_REASON,
+  T_SIDE,
+  T_TP,
+  T_WIDTH,
+} from "./event-family-base-run.js";
 import { FOLD_WIDTH, N_STATS } from "./stat-row.js";
 import { hedgeRatio, legSizes, roundTripCosts } from "./sizing.js";
 
@@ -74,25 +98,13 @@ export const FAMILY_MIN = 4;
  * keeps every read in cache, as runEventBatch does for combinations.
  */
 const FAMILY_BATCH = 32;
-
-// Lanes of a trade record (numbers as doubles; the bulk of a member's work reads TradeRun instead).
-const T_ENTRY = 0;
-const T_EXIT = 1;
-const T_TP = 2;
-const T_EOD = 3;
-const T_SIDE = 4;
-const T_REASON = 5;
-const T_PNL = 6;
-const T_DAY = 7;
-const T_COSTS = 8;
-const T_NA = 9;
-const T_NB = 10;
-const T_BETA = 11;
-const T_ENTRY_A = 12;
-const T_ENTRY_B = 13;
-const T_KA = 14;
-const T_KB = 15;
-const T_WIDTH = 16;
+/**
+ * Base trades a family's members walk together: a block's records and TradeRun entries (about
+ * 170 B per trade) and the price records of the bars its trades span (W1: about 90 bars of 32 B
+ * per trade, 1.5 MB) stay in the L2 cache while every member reads them. 128 to 1,024 measured
+ * alike on W1; without blocks, W1 at 4× the bars took 4–12 % longer (noisy machine).
+ */
+export const BLOCK_TRADES = 512;
 
 /** Reasons fit in 3 bits: exitCode packs bar·8 + reason into one number. */
 const REASON_BITS = 8;
@@ -110,96 +122,42 @@ function exitCode(holdEnd: number, sl: number, tp: number, e: number, last: numb
   return j * REASON_BITS + (j >= holdEnd ? MAX_HOLD : eod[j] !== 0 ? FLAT_EOD : END_OF_DATA);
 }
 
-/** A family's base run: its trades (records and TradeRun arrays), and its state while it is built. */
-class BaseRun implements TradeRun {
-  rec = new Float64Array(T_WIDTH * 256);
-  pnlNet = new Float64Array(256);
-  gain = new Float64Array(256);
-  loss = new Float64Array(256);
-  day = new Int32Array(256);
-  cumWins = new Float64Array(257);
-  cumLong = new Float64Array(257);
-  cumHeld = new Float64Array(257);
-  cumReason = new Float64Array(257 * N_REASONS);
-  /** For each trade and each stop level of the family (stride nStops): the bar the stop closes it. */
-  stopAt = new Int32Array(256);
-  nStops = 0;
-  m = 0;
-  /** The longest base trade, in bars (exit − entry). */
-  maxHeld = 0;
-  // while built: FLAT (search from i; `pending`: the entry array's value `next` at i is read) or
-  // EXIT (record m − 1 waits for its exit bar's prices)
-  i = 0;
-  next = 0;
-  pending = false;
-  exitPending = false;
-  done = false;
-
-  /**
-   * Int32Arrays the family's stop and hold levels use (stopLevel, holdLevel), kept from one family
-   * to the next: allocating them per family was most of what the threads' garbage collector did.
-   */
-  private readonly pool: Int32Array[] = [];
-  private poolUsed = 0;
-
-  /** An array of at least `length` from the pool, for the current family only. */
-  borrow(length: number): Int32Array {
-    if (this.poolUsed === this.pool.length) this.pool.push(new Int32Array(Math.max(256, length)));
-    let a = this.pool[this.poolUsed]!;
-    if (a.length < length) this.pool[this.poolUsed] = a = new Int32Array(length * 2);
-    this.poolUsed++;
-    return a;
-  }
-
-  reset(nStops: number): void {
-    this.poolUsed = 0;
-    this.m = 0;
-    this.maxHeld = 0;
-    this.i = 0;
-    this.pending = false;
-    this.exitPending = false;
-    this.done = false;
-    this.nStops = nStops;
-    this.cumWins[0] = 0;
-    this.cumLong[0] = 0;
-    this.cumHeld[0] = 0;
-    this.cumReason.fill(0, 0, N_REASONS);
-  }
-
-  /** Room for one more trade. */
-  growIfFull(): void {
-    const m = this.m;
-    if ((m + 1) * T_WIDTH > this.rec.length) this.rec = grown(this.rec, this.rec.length * 2);
-    if ((m + 1) * this.nStops > this.stopAt.length)
-      this.stopAt = grown(this.stopAt, (m + 1) * this.nStops * 2);
-    if (m + 1 > this.pnlNet.length) {
-      const cap = this.pnlNet.length * 2;
-      this.pnlNet = grown(this.pnlNet, cap);
-      this.gain = grown(this.gain, cap);
-      this.loss = grown(this.loss, cap);
-      this.day = grown(this.day, cap);
-      this.cumWins = grown(this.cumWins, cap + 1);
-      this.cumLong = grown(this.cumLong, cap + 1);
-      this.cumHeld = grown(this.cumHeld, cap + 1);
-      this.cumReason = grown(this.cumReason, (cap + 1) * N_REASONS);
-    }
-  }
-}
-
-function grown<T extends Float64Array | Int32Array>(a: T, length: number): T {
-  const b = new (a.constructor as new (n: number) => T)(length);
-  b.set(a);
-  return b;
-}
-
 /** Per-thread working memory of the family kernel. */
 export class FamilyScratch {
   readonly runs: BaseRun[] = Array.from({ length: FAMILY_BATCH }, () => new BaseRun());
   readonly kernel: KernelScratch;
+  /** One tally scratch (daily series) per member walking at the same time, grown on demand. */
+  private readonly members: KernelScratch[] = [];
 
   constructor(readonly nDays: number) {
     this.kernel = makeKernelScratch(nDays);
   }
+
+  /** The q-th member's tally scratch. */
+  member(q: number): KernelScratch {
+    while (this.members.length <= q) this.members.push(makeKernelScratch(this.nDays));
+    return this.members[q]!;
+  }
+}
+
+/** One member on its way through the base run: where it is, its tally, where its row goes. */
+class MemberWalk {
+  /** The next base trade it may make, and the bar its search resumes from. */
+  k = 0;
+  i = 0;
+  /** Its longest trade in bars (exit − entry), kept only if `measureHeld`. */
+  maxHeld = 0;
+  done = false;
+
+  constructor(
+    readonly tally: KernelTally,
+    /** The member bounds the copies of its stop level's others (runEventFamilies). */
+    readonly measureHeld: boolean,
+    readonly stop: StopLevel | null,
+    readonly maxHold: number,
+    readonly holdNext: Int32Array | null,
+    readonly foldOffset: number,
+  ) {}
 }
 
 /** Where a stop level cuts base trades: its bar per trade, and the next trade it may cut. */
@@ -341,6 +299,7 @@ class Family {
         const o = k * T_WIDTH;
         const rec = run.rec;
         const j = rec[o + T_EXIT]!;
+
         if (j >= limit) return;
         const pnlGross = this.pnlAt(rec, o, j);
         const dj = this.bars[j * BAR_LANES + BAR_DAY]!;
@@ -390,6 +349,8 @@ class Family {
       const j = Math.floor(code / REASON_BITS);
       rec[o + T_EXIT] = j;
       rec[o + T_REASON] = code - j * REASON_BITS;
+      run.entryBar[k] = c;
+      run.exitBar[k] = j;
       run.m = k + 1;
       run.pending = false;
       run.exitPending = true;
@@ -400,16 +361,16 @@ class Family {
   private stopLevel(zs: number): StopLevel {
     let level = this.stops.get(zs);
     if (level !== undefined) return level;
-    const { rec, m, stopAt, nStops } = this.run;
+    const { exitBar, m, stopAt, nStops } = this.run;
     const s = this.stopIndex.get(zs);
     if (s === undefined) throw new Error(`event family kernel: stop level ${zs} was not planned`);
     const at = this.run.borrow(m);
     const next = this.run.borrow(m + 1);
     next[m] = m;
-    for (let k = m - 1, o = k * T_WIDTH; k >= 0; k--, o -= T_WIDTH) {
+    for (let k = m - 1; k >= 0; k--) {
       at[k] = stopAt[k * nStops + s]!;
       // a stop bar after the base exit changes nothing (the header's argument, exitCode's order)
-      next[k] = at[k]! <= rec[o + T_EXIT]! ? k : next[k + 1]!;
+      next[k] = at[k]! <= exitBar[k]! ? k : next[k + 1]!;
     }
     level = { at, next };
     this.stops.set(zs, level);
@@ -420,36 +381,31 @@ class Family {
   private holdLevel(h: number): Int32Array {
     let next = this.holds.get(h);
     if (next !== undefined) return next;
-    const { rec, m } = this.run;
+    const { entryBar, exitBar, m } = this.run;
     next = this.run.borrow(m + 1);
     next[m] = m;
-    for (let k = m - 1, o = k * T_WIDTH; k >= 0; k--, o -= T_WIDTH) {
-      next[k] = rec[o + T_ENTRY]! + h <= rec[o + T_EXIT]! ? k : next[k + 1]!;
+    for (let k = m - 1; k >= 0; k--) {
+      next[k] = entryBar[k]! + h <= exitBar[k]! ? k : next[k + 1]!;
     }
     this.holds.set(h, next);
     return next;
   }
 
   /**
-   * Runs the member at `cfg[o …]` (this family, its own z_stop and max_hold): its row at
-   * `row[rowOffset …]`, its folds at `folds[foldOffset …]`. Returns a bound on its trades' length
-   * in bars (exit − entry): at least the longest.
+   * The walk of the member at `cfg[o …]` (this family, its own z_stop and max_hold), the q-th of
+   * those walking together: its row goes to `row[rowOffset …]`, its folds to `foldOffset`.
    */
-  runMember(
+  startMember(
     cfg: Float64Array,
     o: number,
+    q: number,
     row: Float64Array,
     rowOffset: number,
-    folds: Float64Array,
     foldOffset: number,
-    nFolds: number,
-  ): number {
-    const { n, last, eod } = this;
-    let maxHeld = 0;
-    const run = this.run;
-    const { rec, m } = run;
+    measureHeld: boolean,
+  ): MemberWalk {
     const tally = new KernelTally(
-      this.scratch.kernel,
+      this.scratch.member(q),
       this.inp.nDays,
       row,
       rowOffset,
@@ -457,32 +413,75 @@ class Family {
       TRADE_RECORD_WIDTH,
     );
     const zs = cfg[o + CFG_Z_STOP]!;
-    const stop = Number.isNaN(zs) ? null : this.stopLevel(zs);
     const maxHold = cfg[o + CFG_MAX_HOLD]!;
-    const holdOn = maxHold > 0;
-    const holdNext = holdOn ? this.holdLevel(maxHold) : null;
-    let k = 0;
-    let i = 0;
-    while (n > 0) {
+    return new MemberWalk(
+      tally,
+      measureHeld,
+      Number.isNaN(zs) ? null : this.stopLevel(zs),
+      maxHold,
+      maxHold > 0 ? this.holdLevel(maxHold) : null,
+      foldOffset,
+    );
+  }
+
+  /**
+   * Walks every member through the base run together, `blockTrades` base trades at a time, so
+   * each block's records and prices are read by every member while they are in cache (header).
+   * Then each member's row and folds are written.
+   */
+  walk(walks: readonly MemberWalk[], folds: Float64Array, nFolds: number, blockTrades: number): void {
+    const m = this.run.m;
+    for (let k1 = Math.min(m, blockTrades); ; k1 = Math.min(m, k1 + blockTrades)) {
+      for (const w of walks) if (!w.done) this.advance(w, k1);
+      if (k1 === m) break;
+    }
+    for (const w of walks) w.tally.finish(this.n, folds, w.foldOffset, nFolds);
+  }
+
+  /**
+   * Moves member `w` on until its next possible trade is k1 or later (k1 = m: to the end). The
+   * trades it makes go to its tally in order; a stretch is split at k1 without changing a bit
+   * (recordRun adds trade after trade, whatever the stretch).
+   */
+  private advance(w: MemberWalk, k1: number): void {
+    const { n, last, eod } = this;
+    const run = this.run;
+    const { rec, m, entryBar, exitBar } = run;
+    const { tally, stop, holdNext, maxHold, measureHeld } = w;
+    const holdOn = holdNext !== null;
+    let { k, i, maxHeld } = w;
+    for (;;) {
       // the first base trade entered at or after i, and the bar where the base's search for it began
-      while (k < m && rec[k * T_WIDTH + T_ENTRY]! < i) k++;
-      const s = k === 0 ? 0 : rec[(k - 1) * T_WIDTH + T_EXIT]!;
+      while (k < m && entryBar[k]! < i) k++;
+      const s = k === 0 ? 0 : exitBar[k - 1]!;
       // the search from i finds base trade k: s ≤ i ≤ entry(k) always holds (header)
       if (s > i) throw new Error("event family kernel: a member left the base run's chain (kernel bug)");
-      if (k === m) break;
+      if (k === m) {
+        w.done = true;
+        break;
+      }
+      if (k >= k1) break;
       // base trades before the next one this member's stop or hold may cut are its own trades
       let cut = stop !== null ? stop.next[k]! : m;
       if (holdNext !== null && holdNext[k]! < cut) cut = holdNext[k]!;
       if (cut > k) {
+        if (cut > k1) cut = k1;
         tally.recordRun(run, k, cut);
-        if (run.maxHeld > maxHeld) maxHeld = run.maxHeld;
+        // the stretch's own longest trade, not the base run's: a stop that cuts the base's
+        // longest trade lets more of its level's holds be copies
+        if (measureHeld && run.maxHeld > maxHeld) {
+          for (let q = k; q < cut; q++) {
+            const held = exitBar[q]! - entryBar[q]!;
+            if (held > maxHeld) maxHeld = held;
+          }
+        }
         k = cut;
-        i = rec[(k - 1) * T_WIDTH + T_EXIT]!;
+        i = exitBar[k - 1]!;
         continue;
       }
       // trade k, which the stop or hold may cut short
       const o2 = k * T_WIDTH;
-      const c = rec[o2 + T_ENTRY]!;
+      const c = entryBar[k]!;
       const tp = rec[o2 + T_TP]!;
       const holdEnd = holdOn ? c + maxHold : n;
       const sl = stop !== null ? stop.at[k]! : n;
@@ -490,9 +489,12 @@ class Family {
       const j = Math.floor(code / REASON_BITS);
       const reason = code - j * REASON_BITS;
       if (j - c > maxHeld) maxHeld = j - c;
+      // closed at the base exit: the base's PnL (the same expression at the same bar); before it,
+      // at this member's stop bar or hold bound: prices at a bar of the trade block's stretch of
+      // bars, which the members walking the block together keep in cache
       let pnlGross: number;
       let day: number;
-      if (j === rec[o2 + T_EXIT]! && reason === rec[o2 + T_REASON]!) {
+      if (j === exitBar[k]!) {
         pnlGross = rec[o2 + T_PNL]!;
         day = rec[o2 + T_DAY]!;
       } else {
@@ -519,8 +521,9 @@ class Family {
       // (f ≤ j ≤ tp, and no bar in [f, tp) reaches the take-profit level: see the header)
       i = reason === SL_ZSCORE || reason === MAX_HOLD ? (tp < last ? tp : last) : j;
     }
-    tally.finish(n, folds, foldOffset, nFolds);
-    return maxHeld;
+    w.k = k;
+    w.i = i;
+    w.maxHeld = maxHeld;
   }
 }
 
@@ -582,7 +585,7 @@ export interface FamilyRunStats {
 /**
  * Runs `count` dollar-free combinations (arguments as runEventBatch's): those in families of at
  * least `minFamily` members by the family kernel, the others by the batch kernel. `blockBars` as
- * runEventBatch's (tests make it tiny).
+ * runEventBatch's, `blockTrades` the base trades members walk together (tests make both tiny).
  */
 export function runEventFamilies(
   inp: BacktestInputs,
@@ -599,6 +602,7 @@ export function runEventFamilies(
   familyScratch: FamilyScratch,
   minFamily = FAMILY_MIN,
   blockBars = BLOCK_BARS,
+  blockTrades = BLOCK_TRADES,
 ): FamilyRunStats {
   const stats: FamilyRunStats = { members: 0, copied: 0, families: 0, cutTrades: 0 };
   if (familyScratch.nDays < inp.nDays) {
@@ -633,30 +637,30 @@ export function runEventFamilies(
       const h = cfg[cfgOffsets[k]! + CFG_MAX_HOLD]!;
       return h > 0 ? h : Number.POSITIVE_INFINITY;
     };
-    for (const list of byStop.values()) {
-      list.sort((a, b) => holdOf(b) - holdOf(a) || a - b);
+    const lists = [...byStop.values()];
+    for (const list of lists) list.sort((a, b) => holdOf(b) - holdOf(a) || a - b);
+    const start = (k: number, q: number, measureHeld: boolean) =>
+      family.startMember(cfg, cfgOffsets[k]!, q, rows, rowOffsets[k]!, foldOffsets[k]!, measureHeld);
+    // first the longest-hold member of each stop level, whose trades bound the others' copies
+    const firsts = lists.map((list, q) => start(list[0]!, q, true));
+    family.walk(firsts, folds, nFolds, blockTrades);
+    const others: MemberWalk[] = [];
+    lists.forEach((list, q) => {
       const first = list[0]!;
-      const bound = family.runMember(
-        cfg,
-        cfgOffsets[first]!,
-        rows,
-        rowOffsets[first]!,
-        folds,
-        foldOffsets[first]!,
-        nFolds,
-      );
+      const bound = firsts[q]!.maxHeld;
       const free = holdOf(first) > bound;
-      for (let q = 1; q < list.length; q++) {
-        const k = list[q]!;
+      for (let r = 1; r < list.length; r++) {
+        const k = list[r]!;
         if (free && holdOf(k) > bound) {
           rows.copyWithin(rowOffsets[k]!, rowOffsets[first]!, rowOffsets[first]! + N_STATS);
           folds.copyWithin(foldOffsets[k]!, foldOffsets[first]!, foldOffsets[first]! + foldWidth);
           stats.copied++;
         } else {
-          family.runMember(cfg, cfgOffsets[k]!, rows, rowOffsets[k]!, folds, foldOffsets[k]!, nFolds);
+          others.push(start(k, others.length, false));
         }
       }
-    }
+    });
+    if (others.length > 0) family.walk(others, folds, nFolds, blockTrades);
   };
   const flush = () => {
     if (n > 0) {
