@@ -15,17 +15,7 @@ import { GateSet } from "../src/backtest/kernel-gates.js";
 import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/backtest/stat-row.js";
 import { runEventDistinct } from "../src/grid/run-event-distinct.js";
 import { combination, dataShape, makeData } from "./grid-kernel-arbitraries.js";
-import { type ConfigValues, makeConfig, runKernel } from "./grid-kernel-helpers.js";
-
-const NO_GATES = {
-  min_corr: undefined,
-  max_hurst: undefined,
-  hl_min: undefined,
-  hl_max: undefined,
-  adf_max_stat: undefined,
-  adf_max_pvalue: undefined,
-  min_gates: -1,
-};
+import { type ConfigValues, makeConfig, NO_GATES, runKernel } from "./grid-kernel-helpers.js";
 
 const UNGATED = gateKeyOf(makeConfig({ z_entry: 2, ...NO_GATES }), 0);
 

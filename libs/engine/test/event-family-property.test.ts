@@ -13,17 +13,7 @@ import { BLOCK_TRADES, FamilyScratch, runEventFamilies } from "../src/backtest/e
 import { GroupEvents } from "../src/backtest/event-index.js";
 import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/backtest/stat-row.js";
 import { combination, dataShape, makeData } from "./grid-kernel-arbitraries.js";
-import { makeConfig, runKernel } from "./grid-kernel-helpers.js";
-
-const NO_GATES = {
-  min_corr: undefined,
-  max_hurst: undefined,
-  hl_min: undefined,
-  hl_max: undefined,
-  adf_max_stat: undefined,
-  adf_max_pvalue: undefined,
-  min_gates: -1,
-};
+import { makeConfig, NO_GATES, runKernel } from "./grid-kernel-helpers.js";
 
 /** A family's shared values (no dollar exit) and its members' stops (gap over z_entry) and holds. */
 const family = fc.record({

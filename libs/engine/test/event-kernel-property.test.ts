@@ -14,17 +14,7 @@ import { makeKernelScratch } from "../src/backtest/grid-kernel.js";
 import { TRADE_RECORD_WIDTH } from "../src/backtest/grid-kernel-trade-record.js";
 import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/backtest/stat-row.js";
 import { combination, dataShape, makeData } from "./grid-kernel-arbitraries.js";
-import { makeConfig, runKernel } from "./grid-kernel-helpers.js";
-
-const NO_GATES = {
-  min_corr: undefined,
-  max_hurst: undefined,
-  hl_min: undefined,
-  hl_max: undefined,
-  adf_max_stat: undefined,
-  adf_max_pvalue: undefined,
-  min_gates: -1,
-};
+import { makeConfig, NO_GATES, runKernel } from "./grid-kernel-helpers.js";
 
 const dollarFree = (gates: boolean) =>
   combination(gates).map((c) => ({ ...c, dollar_tp: undefined, dollar_sl: undefined }));

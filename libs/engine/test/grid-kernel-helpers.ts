@@ -28,6 +28,17 @@ export function makeConfig(v: ConfigValues, out = new Float64Array(C.CFG_LENGTH)
   return makeCfg({ z_exit: 0.5, tick_a: 0.25, ...v }, out, offset);
 }
 
+/** Every gate off, min_gates at its default (−1: every gate on must pass), for tests to spread over a config. */
+export const NO_GATES = {
+  min_corr: undefined,
+  max_hurst: undefined,
+  hl_min: undefined,
+  hl_max: undefined,
+  adf_max_stat: undefined,
+  adf_max_pvalue: undefined,
+  min_gates: -1,
+};
+
 export interface KernelTrade {
   entry_i: number;
   exit_i: number;
