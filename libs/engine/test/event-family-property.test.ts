@@ -9,7 +9,12 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { CFG_LENGTH } from "../src/backtest/config-vector.js";
 import { BatchScratch } from "../src/backtest/event-batch-kernel.js";
-import { BLOCK_TRADES, FamilyScratch, runEventFamilies } from "../src/backtest/event-family-kernel.js";
+import {
+  BLOCK_TRADES,
+  FAMILY_BATCH,
+  FamilyScratch,
+  runEventFamilies,
+} from "../src/backtest/event-family-kernel.js";
 import { GroupEvents } from "../src/backtest/event-index.js";
 import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/backtest/stat-row.js";
 import { combination, dataShape, makeData } from "./grid-kernel-arbitraries.js";
@@ -30,10 +35,12 @@ test("event family kernel = bar-scan kernel, bit for bit, for every member of ra
   let cutTrades = 0;
   let copied = 0;
   let familiesRun = 0;
+  let severalBatches = 0;
   fc.assert(
     fc.property(
       dataShape,
-      fc.array(family, { minLength: 1, maxLength: 4 }),
+      // up to 10 families: more than one batch of base runs (FAMILY_BATCH) in some runs
+      fc.array(family, { minLength: 1, maxLength: 10 }),
       fc.integer({ min: 1, max: 60 }),
       fc.integer({ min: 1, max: 5 }),
       fc.integer({ min: 1, max: 6 }),
@@ -77,6 +84,7 @@ test("event family kernel = bar-scan kernel, bit for bit, for every member of ra
         cutTrades += stats.cutTrades;
         copied += stats.copied;
         familiesRun += stats.families;
+        if (stats.families > FAMILY_BATCH) severalBatches++;
         list.forEach((_, k) => {
           const scan = runKernel(inp, cfgs.subarray(k * CFG_LENGTH, (k + 1) * CFG_LENGTH), nFolds, "scan");
           const got = statRowToObject(rows.subarray(k * N_STATS, (k + 1) * N_STATS));
@@ -99,6 +107,7 @@ test("event family kernel = bar-scan kernel, bit for bit, for every member of ra
   assert.ok(members > 2000 && familiesRun > 200, `${members} members in ${familiesRun} families`);
   assert.ok(cutTrades > 1000, `${cutTrades} trades cut short`);
   assert.ok(copied > 100, `${copied} members copied`);
+  assert.ok(severalBatches > 20, `${severalBatches} runs with more than one batch of base runs`);
 });
 
 test("families group by every config value but z_stop and max_hold", () => {

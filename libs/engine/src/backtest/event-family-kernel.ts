@@ -95,9 +95,12 @@ export const FAMILY_MIN = 4;
 /**
  * Families whose base runs are built together, block by block: a base run alone is a chain of
  * dependent reads at random bars (a cache miss each); a batch advancing through the bars in blocks
- * keeps every read in cache, as runEventBatch does for combinations.
+ * keeps every read in cache, as runEventBatch does for combinations. Each base run holds about
+ * 250 B per trade and stays allocated in its thread: 32 of them held 75 MB per thread on W1's data
+ * (W5 showed it as +130–200 MB per added worker thread); 8 hold a quarter of that and ran W1 as
+ * fast, within this machine's noise.
  */
-const FAMILY_BATCH = 32;
+export const FAMILY_BATCH = 8;
 /**
  * Base trades a family's members walk together: a block's records and TradeRun entries (about
  * 170 B per trade) and the price records of the bars its trades span (W1: about 90 bars of 32 B
