@@ -126,11 +126,15 @@ function runAll(g, events, rows, folds) {
   return trades;
 }
 
-/** What a grid runs: every combination in one event batch (runChunk does the same per chunk). */
-function runBatch(g, events, rows, folds) {
+/**
+ * The whole grid in one call of the event kernel, as runChunk runs a chunk: `families` (what
+ * grids run: families first, the rest as one batch) or every combination in one bar-block batch.
+ * Returns the trades made and, for families, runEventFamilies' stats.
+ */
+function runGrid(g, events, rows, folds, families) {
   const at = (w) => Int32Array.from(g.combos, (_, k) => k * w);
   const nc = g.combos.length;
-  runEventBatch(
+  const args = [
     g.inp,
     events,
     g.cfgs,
@@ -142,30 +146,9 @@ function runBatch(g, events, rows, folds) {
     at(g.nFolds * FOLD_WIDTH),
     g.nFolds,
     new BatchScratch(g.inp.nDays),
-  );
-  let trades = 0;
-  for (let k = 0; k < nc; k++) trades += rows[k * N_STATS + N_TRADES];
-  return trades;
-}
-
-/** What grids run (runChunk does the same per chunk): families first, the rest as one batch. */
-function runFamilies(g, events, rows, folds) {
-  const at = (w) => Int32Array.from(g.combos, (_, k) => k * w);
-  const nc = g.combos.length;
-  const stats = runEventFamilies(
-    g.inp,
-    events,
-    g.cfgs,
-    at(CFG_LENGTH),
-    nc,
-    rows,
-    at(N_STATS),
-    folds,
-    at(g.nFolds * FOLD_WIDTH),
-    g.nFolds,
-    new BatchScratch(g.inp.nDays),
-    new FamilyScratch(g.inp.nDays),
-  );
+  ];
+  const stats = families ? runEventFamilies(...args, new FamilyScratch(g.inp.nDays)) : null;
+  if (!families) runEventBatch(...args);
   let trades = 0;
   for (let k = 0; k < nc; k++) trades += rows[k * N_STATS + N_TRADES];
   return { trades, stats };
@@ -184,8 +167,7 @@ export function eventRun(g, rows, folds, mode = "families") {
     const built = buildEventArrays(g.inp, g.levels);
     const events = new GroupEvents(g.inp, built.arrays);
     buildSeconds = (performance.now() - t0) / 1000;
-    if (mode === "batch") trades = runBatch(g, events, rows, folds);
-    else ({ trades, stats: familyStats } = runFamilies(g, events, rows, folds));
+    ({ trades, stats: familyStats } = runGrid(g, events, rows, folds, mode !== "batch"));
   });
   return { seconds, buildSeconds, trades, familyStats };
 }

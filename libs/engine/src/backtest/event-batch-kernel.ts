@@ -17,21 +17,8 @@
  * row is computed with the same arithmetic as every other kernel.
  */
 import type { BacktestInputs } from "./backtest-inputs.js";
-import {
-  CFG_BASE_QTY,
-  CFG_COMMISSION,
-  CFG_MAX_HOLD,
-  CFG_MAX_MULT,
-  CFG_MULT_A,
-  CFG_MULT_B,
-  CFG_SLIPPAGE_TICKS,
-  CFG_TICK_A,
-  CFG_TICK_B,
-  CFG_Z_ENTRY,
-  CFG_Z_EXIT,
-  CFG_Z_STOP,
-} from "./config-vector.js";
-import { END_OF_DATA, FLAT_EOD, MAX_HOLD, SL_ZSCORE, TP_ZSCORE } from "./enums.js";
+import { CFG_MAX_HOLD, CFG_Z_ENTRY, CFG_Z_EXIT, CFG_Z_STOP } from "./config-vector.js";
+import { MAX_HOLD, SL_ZSCORE } from "./enums.js";
 import {
   BAR_BETA,
   BAR_CLOSE_A,
@@ -42,11 +29,11 @@ import {
   type GroupEvents,
 } from "./event-index.js";
 import { eventKernelApplies } from "./event-kernel.js";
+import { ComboSizing, exitCode, REASON_BITS } from "./event-position.js";
 import { type KernelScratch, makeKernelScratch } from "./grid-kernel-scratch.js";
 import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
 import { GateSet } from "./kernel-gates.js";
 import { KernelTally } from "./kernel-tally.js";
-import { hedgeRatio, legSizes, roundTripCosts } from "./sizing.js";
 
 /** Bars per block: the slices a batch reads in one block fit a core's L2 cache. */
 export const BLOCK_BARS = 8192;
@@ -89,14 +76,7 @@ class ComboRun {
   private readonly stopOn: boolean;
   private readonly holdOn: boolean;
   private readonly maxHold: number;
-  private readonly multA: number;
-  private readonly multB: number;
-  private readonly tickA: number;
-  private readonly tickB: number;
-  private readonly commission: number;
-  private readonly slippageTicks: number;
-  private readonly baseQty: number;
-  private readonly maxMult: number;
+  private readonly sizing: ComboSizing;
   readonly tally: KernelTally;
 
   constructor(
@@ -123,14 +103,7 @@ class ComboRun {
     this.longSl = this.stopOn ? events.atMost(-zs) : NEVER;
     this.shortSl = this.stopOn ? events.atLeast(zs) : NEVER;
     this.eodNext = events.eod();
-    this.multA = cfg[o + CFG_MULT_A]!;
-    this.multB = cfg[o + CFG_MULT_B]!;
-    this.tickA = cfg[o + CFG_TICK_A]!;
-    this.tickB = cfg[o + CFG_TICK_B]!;
-    this.commission = cfg[o + CFG_COMMISSION]!;
-    this.slippageTicks = cfg[o + CFG_SLIPPAGE_TICKS]!;
-    this.baseQty = cfg[o + CFG_BASE_QTY]!;
-    this.maxMult = cfg[o + CFG_MAX_MULT]!;
+    this.sizing = new ComboSizing(cfg, o);
     this.tally = new KernelTally(scratch, inp.nDays, row, rowOffset, null, TRADE_RECORD_WIDTH);
   }
 
@@ -160,33 +133,20 @@ class ComboRun {
         const entryB = bars[rec + BAR_CLOSE_B]!;
         const betaEntry = bars[rec + BAR_BETA]!;
         const sizes = this.scratch.sizes;
-        legSizes(
-          hedgeRatio(entryA, entryB, this.multA, this.multB, betaEntry),
-          this.baseQty,
-          this.maxMult,
-          sizes,
-        );
+        const sizing = this.sizing;
+        sizing.enter(entryA, entryB, betaEntry, sizes);
         const na = sizes[0]!;
         const nb = sizes[1]!;
-        this.kA = na * this.multA;
-        this.kB = (betaEntry < 0 ? -1 : 1) * nb * this.multB;
+        this.kA = sizing.exposureA(na);
+        this.kB = sizing.exposureB(nb, betaEntry);
         const f = c + 1;
         const holdEnd = this.holdOn ? c + this.maxHold : n;
         const sl = this.stopOn ? (d === 1 ? this.longSl[f]! : this.shortSl[f]!) : n;
         const tp = d === 1 ? this.longTp[f]! : this.shortTp[f]!;
-        let j = holdEnd < last ? holdEnd : last;
-        const e = this.eodNext[f]!;
-        if (e < j) j = e;
-        if (sl <= j && sl <= tp) {
-          this.j = sl;
-          this.reason = SL_ZSCORE;
-        } else if (tp <= j) {
-          this.j = tp;
-          this.reason = TP_ZSCORE;
-        } else {
-          this.j = j;
-          this.reason = j >= holdEnd ? MAX_HOLD : this.inp.eod[j] !== 0 ? FLAT_EOD : END_OF_DATA;
-        }
+        const code = exitCode(holdEnd, sl, tp, this.eodNext[f]!, last, this.inp.eod);
+        const j = Math.floor(code / REASON_BITS);
+        this.j = j;
+        this.reason = code - j * REASON_BITS;
         this.d = d;
         this.entryI = c;
         this.na = na;
@@ -205,16 +165,7 @@ class ComboRun {
           d *
           (this.kA * (bars[rec + BAR_CLOSE_A]! - this.entryA) -
             this.kB * (bars[rec + BAR_CLOSE_B]! - this.entryB));
-        const costs = roundTripCosts(
-          this.na,
-          this.nb,
-          this.commission,
-          this.slippageTicks,
-          this.tickA,
-          this.multA,
-          this.tickB,
-          this.multB,
-        );
+        const costs = this.sizing.costs(this.na, this.nb);
         this.tally.record(
           this.entryI,
           j,

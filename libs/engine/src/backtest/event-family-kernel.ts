@@ -36,22 +36,8 @@
  * outgrew the L2 cache, and the time per trade rose with the length of the data.
  */
 import type { BacktestInputs } from "./backtest-inputs.js";
-import {
-  CFG_BASE_QTY,
-  CFG_COMMISSION,
-  CFG_LENGTH,
-  CFG_MAX_HOLD,
-  CFG_MAX_MULT,
-  CFG_MULT_A,
-  CFG_MULT_B,
-  CFG_SLIPPAGE_TICKS,
-  CFG_TICK_A,
-  CFG_TICK_B,
-  CFG_Z_ENTRY,
-  CFG_Z_EXIT,
-  CFG_Z_STOP,
-} from "./config-vector.js";
-import { END_OF_DATA, FLAT_EOD, MAX_HOLD, SL_ZSCORE, TP_ZSCORE } from "./enums.js";
+import { CFG_LENGTH, CFG_MAX_HOLD, CFG_Z_ENTRY, CFG_Z_EXIT, CFG_Z_STOP } from "./config-vector.js";
+import { MAX_HOLD, SL_ZSCORE } from "./enums.js";
 import { BLOCK_BARS, type BatchScratch, runEventBatch } from "./event-batch-kernel.js";
 import {
   BAR_BETA,
@@ -63,6 +49,7 @@ import {
   type GroupEvents,
 } from "./event-index.js";
 import { eventKernelApplies } from "./event-kernel.js";
+import { ComboSizing, exitCode, REASON_BITS } from "./event-position.js";
 import { type KernelScratch, makeKernelScratch } from "./grid-kernel-scratch.js";
 import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
 import { GateSet } from "./kernel-gates.js";
@@ -88,7 +75,6 @@ import {
   T_WIDTH,
 } from "./event-family-base-run.js";
 import { FOLD_WIDTH, N_STATS } from "./stat-row.js";
-import { hedgeRatio, legSizes, roundTripCosts } from "./sizing.js";
 
 /** Families smaller than this run in the batch kernel: a base run costs about a few members' passes. */
 export const FAMILY_MIN = 4;
@@ -108,22 +94,6 @@ export const FAMILY_BATCH = 8;
  * alike on W1; without blocks, W1 at 4× the bars took 4–12 % longer (noisy machine).
  */
 export const BLOCK_TRADES = 512;
-
-/** Reasons fit in 3 bits: exitCode packs bar·8 + reason into one number. */
-const REASON_BITS = 8;
-
-/**
- * The exit of a position whose hold bound, stop bar, take-profit bar and next eod bar are given:
- * bar · 8 + reason, ties in §5 priority order (SL_ZSCORE, TP_ZSCORE, MAX_HOLD, FLAT_EOD,
- * END_OF_DATA): the event kernel's decision, step for step.
- */
-function exitCode(holdEnd: number, sl: number, tp: number, e: number, last: number, eod: Uint8Array): number {
-  let j = holdEnd < last ? holdEnd : last;
-  if (e < j) j = e;
-  if (sl <= j && sl <= tp) return sl * REASON_BITS + SL_ZSCORE;
-  if (tp <= j) return tp * REASON_BITS + TP_ZSCORE;
-  return j * REASON_BITS + (j >= holdEnd ? MAX_HOLD : eod[j] !== 0 ? FLAT_EOD : END_OF_DATA);
-}
 
 /** Per-thread working memory of the family kernel. */
 export class FamilyScratch {
@@ -179,14 +149,7 @@ class Family {
   private readonly longTp: Int32Array;
   private readonly shortTp: Int32Array;
   private readonly eodNext: Int32Array;
-  private readonly multA: number;
-  private readonly multB: number;
-  private readonly tickA: number;
-  private readonly tickB: number;
-  private readonly commission: number;
-  private readonly slippageTicks: number;
-  private readonly baseQty: number;
-  private readonly maxMult: number;
+  private readonly sizing: ComboSizing;
   private readonly sizes: Float64Array;
   /** The stop levels of the members, the index of each in the run's stopAt stride. */
   private readonly stopIndex = new Map<number, number>();
@@ -216,14 +179,7 @@ class Family {
     this.longTp = events.atLeast(-zx);
     this.shortTp = events.atMost(zx);
     this.eodNext = events.eod();
-    this.multA = cfg[o + CFG_MULT_A]!;
-    this.multB = cfg[o + CFG_MULT_B]!;
-    this.tickA = cfg[o + CFG_TICK_A]!;
-    this.tickB = cfg[o + CFG_TICK_B]!;
-    this.commission = cfg[o + CFG_COMMISSION]!;
-    this.slippageTicks = cfg[o + CFG_SLIPPAGE_TICKS]!;
-    this.baseQty = cfg[o + CFG_BASE_QTY]!;
-    this.maxMult = cfg[o + CFG_MAX_MULT]!;
+    this.sizing = new ComboSizing(cfg, o);
     this.sizes = scratch.kernel.sizes;
     for (const zs of stopLevels) {
       this.stopIndex.set(zs, this.stopSl.length);
@@ -248,12 +204,8 @@ class Family {
     const entryB = this.bars[b + BAR_CLOSE_B]!;
     const betaEntry = this.bars[b + BAR_BETA]!;
     const sizes = this.sizes;
-    legSizes(
-      hedgeRatio(entryA, entryB, this.multA, this.multB, betaEntry),
-      this.baseQty,
-      this.maxMult,
-      sizes,
-    );
+    const sizing = this.sizing;
+    sizing.enter(entryA, entryB, betaEntry, sizes);
     const na = sizes[0]!;
     const nb = sizes[1]!;
     rec[o + T_NA] = na;
@@ -261,18 +213,9 @@ class Family {
     rec[o + T_BETA] = betaEntry;
     rec[o + T_ENTRY_A] = entryA;
     rec[o + T_ENTRY_B] = entryB;
-    rec[o + T_KA] = na * this.multA;
-    rec[o + T_KB] = (betaEntry < 0 ? -1 : 1) * nb * this.multB;
-    rec[o + T_COSTS] = roundTripCosts(
-      na,
-      nb,
-      this.commission,
-      this.slippageTicks,
-      this.tickA,
-      this.multA,
-      this.tickB,
-      this.multB,
-    );
+    rec[o + T_KA] = sizing.exposureA(na);
+    rec[o + T_KB] = sizing.exposureB(nb, betaEntry);
+    rec[o + T_COSTS] = sizing.costs(na, nb);
   }
 
   /** The gross PnL of record `o`'s position closed at bar j's close (the kernels' expression). */

@@ -24,28 +24,20 @@
  */
 import type { BacktestInputs } from "./backtest-inputs.js";
 import {
-  CFG_BASE_QTY,
-  CFG_COMMISSION,
   CFG_DOLLAR_SL,
   CFG_DOLLAR_TP,
   CFG_MAX_HOLD,
-  CFG_MAX_MULT,
-  CFG_MULT_A,
-  CFG_MULT_B,
-  CFG_SLIPPAGE_TICKS,
-  CFG_TICK_A,
-  CFG_TICK_B,
   CFG_Z_ENTRY,
   CFG_Z_EXIT,
   CFG_Z_STOP,
 } from "./config-vector.js";
-import { END_OF_DATA, FLAT_EOD, MAX_HOLD, SL_ZSCORE, TP_ZSCORE } from "./enums.js";
+import { MAX_HOLD, SL_ZSCORE } from "./enums.js";
 import { BAR_BETA, BAR_CLOSE_A, BAR_CLOSE_B, BAR_DAY, BAR_LANES, type GroupEvents } from "./event-index.js";
 import type { KernelScratch } from "./grid-kernel-scratch.js";
 import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
 import { GateSet } from "./kernel-gates.js";
 import { KernelTally } from "./kernel-tally.js";
-import { hedgeRatio, legSizes, roundTripCosts } from "./sizing.js";
+import { ComboSizing, exitCode, REASON_BITS } from "./event-position.js";
 
 /** Stands in for the stop arrays when z_stop is off: no index ever reaches n. */
 const NEVER = new Int32Array(0);
@@ -98,14 +90,7 @@ export function runEventKernel(
   // entry and exit reads come from the bar records: one cache line per bar instead of three
   const bars = events.bars();
 
-  const multA = cfg[cfgOffset + CFG_MULT_A]!;
-  const multB = cfg[cfgOffset + CFG_MULT_B]!;
-  const tickA = cfg[cfgOffset + CFG_TICK_A]!;
-  const tickB = cfg[cfgOffset + CFG_TICK_B]!;
-  const commission = cfg[cfgOffset + CFG_COMMISSION]!;
-  const slippageTicks = cfg[cfgOffset + CFG_SLIPPAGE_TICKS]!;
-  const baseQty = cfg[cfgOffset + CFG_BASE_QTY]!;
-  const maxMult = cfg[cfgOffset + CFG_MAX_MULT]!;
+  const sizing = new ComboSizing(cfg, cfgOffset);
   const sizes = scratch.sizes;
 
   const last = n - 1;
@@ -127,36 +112,26 @@ export function runEventKernel(
     const entryA = bars[entryRec + BAR_CLOSE_A]!;
     const entryB = bars[entryRec + BAR_CLOSE_B]!;
     const betaEntry = bars[entryRec + BAR_BETA]!;
-    legSizes(hedgeRatio(entryA, entryB, multA, multB, betaEntry), baseQty, maxMult, sizes);
+    sizing.enter(entryA, entryB, betaEntry, sizes);
     const na = sizes[0]!;
     const nb = sizes[1]!;
-    const kA = na * multA;
-    const kB = (betaEntry < 0 ? -1 : 1) * nb * multB;
+    const kA = sizing.exposureA(na);
+    const kB = sizing.exposureB(nb, betaEntry);
 
     // LONG / SHORT: the first exit event after the entry bar, ties in §5 priority order
     const f = entryI + 1;
     const holdEnd = holdOn ? entryI + maxHold : n;
     const sl = stopOn ? (d === 1 ? longSl[f]! : shortSl[f]!) : n;
     const tp = d === 1 ? longTp[f]! : shortTp[f]!;
-    let j = holdEnd < last ? holdEnd : last;
-    const e = eodNext[f]!;
-    if (e < j) j = e;
-    let reason: number;
-    if (sl <= j && sl <= tp) {
-      j = sl;
-      reason = SL_ZSCORE;
-    } else if (tp <= j) {
-      j = tp;
-      reason = TP_ZSCORE;
-    } else {
-      reason = j >= holdEnd ? MAX_HOLD : eod[j] !== 0 ? FLAT_EOD : END_OF_DATA;
-    }
+    const code = exitCode(holdEnd, sl, tp, eodNext[f]!, last, eod);
+    const j = Math.floor(code / REASON_BITS);
+    const reason = code - j * REASON_BITS;
 
     // exit at bar j's close
     const exitRec = j * BAR_LANES;
     const pnlGross =
       d * (kA * (bars[exitRec + BAR_CLOSE_A]! - entryA) - kB * (bars[exitRec + BAR_CLOSE_B]! - entryB));
-    const costs = roundTripCosts(na, nb, commission, slippageTicks, tickA, multA, tickB, multB);
+    const costs = sizing.costs(na, nb);
     // (fill times are not part of this record: 0, 0)
     tally.record(entryI, j, d, na, nb, reason, betaEntry, 0, 0, pnlGross, costs, bars[exitRec + BAR_DAY]!);
 
