@@ -2,8 +2,8 @@
 // configuration vectors only, so −0 and 0 stay apart, and every twin points to the first.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CFG_LENGTH, CFG_Z_EXIT } from "../src/backtest/config-vector.js";
-import { firstIdentical } from "../src/grid/identical-configs.js";
+import { CFG_LENGTH, CFG_MAX_HOLD, CFG_Z_EXIT, CFG_Z_STOP } from "../src/backtest/config-vector.js";
+import { firstIdentical } from "../src/backtest/identical-configs.js";
 import { makeConfig } from "./grid-kernel-helpers.js";
 
 test("twins point to the first bit-equal configuration; −0 and 0 are different", () => {
@@ -34,4 +34,18 @@ test("many distinct configurations stay distinct (no hash collision merges two)"
     Array.from({ length: n }, (_, k) => k * CFG_LENGTH),
   );
   assert.ok(first.every((f, k) => f === k));
+});
+
+test("fields left out are not compared: the event family kernel's grouping", () => {
+  const list = [
+    { z_entry: 2, z_exit: 0, z_stop: 3, max_hold: 0 },
+    { z_entry: 2, z_exit: 0, z_stop: 4, max_hold: 50 },
+    { z_entry: 2, z_exit: 0.5, z_stop: 3, max_hold: 0 },
+    { z_entry: 2, z_exit: 0, max_hold: 100 },
+  ];
+  const offsets = list.map((_, k) => k * CFG_LENGTH);
+  const cfgs = new Float64Array(list.length * CFG_LENGTH);
+  list.forEach((c, k) => makeConfig(c, cfgs, offsets[k]));
+  assert.deepEqual([...firstIdentical(cfgs, offsets, [CFG_Z_STOP, CFG_MAX_HOLD])], [0, 0, 2, 0]);
+  assert.deepEqual([...firstIdentical(cfgs, offsets)], [0, 1, 2, 3]);
 });

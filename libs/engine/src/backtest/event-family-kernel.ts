@@ -36,7 +36,7 @@
  * outgrew the L2 cache, and the time per trade rose with the length of the data.
  */
 import type { BacktestInputs } from "./backtest-inputs.js";
-import { CFG_LENGTH, CFG_MAX_HOLD, CFG_Z_ENTRY, CFG_Z_EXIT, CFG_Z_STOP } from "./config-vector.js";
+import { CFG_MAX_HOLD, CFG_Z_ENTRY, CFG_Z_EXIT, CFG_Z_STOP } from "./config-vector.js";
 import { MAX_HOLD, SL_ZSCORE } from "./enums.js";
 import { BLOCK_BARS, type BatchScratch, runEventBatch } from "./event-batch-kernel.js";
 import {
@@ -49,6 +49,7 @@ import {
   type GroupEvents,
 } from "./event-index.js";
 import { eventKernelApplies } from "./event-kernel.js";
+import { firstIdentical } from "./identical-configs.js";
 import { ComboSizing, exitCode, REASON_BITS } from "./event-position.js";
 import { type KernelScratch, makeKernelScratch } from "./grid-kernel-scratch.js";
 import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
@@ -473,47 +474,21 @@ class Family {
   }
 }
 
-// Families are found by hashing each combination's config vector without z_stop and max_hold.
-const hashView = new Float64Array(1);
-const hashWords = new Int32Array(hashView.buffer);
-
-function familyHash(cfg: Float64Array, o: number): number {
-  let h = 17;
-  for (let f = 0; f < CFG_LENGTH; f++) {
-    if (f === CFG_Z_STOP || f === CFG_MAX_HOLD) continue;
-    const v = cfg[o + f]!;
-    hashView[0] = Number.isNaN(v) ? Number.NaN : v;
-    h = (Math.imul(h, 31) + hashWords[0]!) | 0;
-    h = (Math.imul(h, 31) + hashWords[1]!) | 0;
-  }
-  return h;
-}
-
-function sameFamily(cfg: Float64Array, a: number, b: number): boolean {
-  for (let f = 0; f < CFG_LENGTH; f++) {
-    if (f === CFG_Z_STOP || f === CFG_MAX_HOLD) continue;
-    const x = cfg[a + f]!;
-    const y = cfg[b + f]!;
-    if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) return false;
-  }
-  return true;
-}
-
-/** The combinations (indices k) of each family, in order of first appearance. */
+/**
+ * The combinations (indices k) of each family, in order of first appearance: config vectors equal
+ * bit for bit but for z_stop and max_hold.
+ */
 function familiesOf(cfg: Float64Array, cfgOffsets: ArrayLike<number>, count: number): number[][] {
-  const byHash = new Map<number, number[][]>();
+  const offsets = Int32Array.from({ length: count }, (_, k) => cfgOffsets[k]!);
+  const first = firstIdentical(cfg, offsets, [CFG_Z_STOP, CFG_MAX_HOLD]);
   const out: number[][] = [];
+  const familyOf = new Int32Array(count);
   for (let k = 0; k < count; k++) {
-    const o = cfgOffsets[k]!;
-    const h = familyHash(cfg, o);
-    let bucket = byHash.get(h);
-    if (bucket === undefined) byHash.set(h, (bucket = []));
-    const family = bucket.find((members) => sameFamily(cfg, cfgOffsets[members[0]!]!, o));
-    if (family !== undefined) family.push(k);
-    else {
-      const members = [k];
-      bucket.push(members);
-      out.push(members);
+    if (first[k] === k) {
+      familyOf[k] = out.length;
+      out.push([k]);
+    } else {
+      out[familyOf[first[k]!]!]!.push(k);
     }
   }
   return out;

@@ -19,3 +19,4 @@ export * from "./kernel-gates.js";
 export * from "./event-batch-kernel.js";
 export * from "./event-family-kernel.js";
 export * from "./inert-gates.js";
+export * from "./identical-configs.js";

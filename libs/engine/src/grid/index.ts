@@ -8,5 +8,4 @@ export * from "./shared-arrays.js";
 export * from "./packed-codec.js";
 export * from "./valid-count.js";
 export * from "./kernel-choice.js";
-export * from "./identical-configs.js";
 export * from "./run-event-distinct.js";

@@ -10,7 +10,7 @@ import { type FamilyScratch, runEventFamilies } from "../backtest/event-family-k
 import type { GroupEvents } from "../backtest/event-index.js";
 import { dropInertGates } from "../backtest/inert-gates.js";
 import { FOLD_WIDTH, N_STATS } from "../backtest/stat-row.js";
-import { firstIdentical } from "./identical-configs.js";
+import { firstIdentical } from "../backtest/identical-configs.js";
 
 /**
  * Runs rows `batch` (row r: config at r·CFG_LENGTH, stats at r·N_STATS, folds at r·nFolds·FOLD_WIDTH)
