@@ -16,9 +16,17 @@ export function hedgeRatio(pA: number, pB: number, multA: number, multB: number,
 }
 
 /**
+ * A k replaces the best multiplier so far only when its rounding error is smaller by more than
+ * this (ENGINE.md §10). Errors that are equal in exact arithmetic — every k has the same one when
+ * frac(ratio) < 1/(2K), common on ES/YM where the ratio is ≈ 1.1 — differ in their last bits with
+ * the hedge's rounding; a strict `<` would let that noise size a trade 3 + 3 instead of 1 + 1.
+ */
+export const SIZING_TIE_TOLERANCE = 1e-9;
+
+/**
  * Leg sizes for a ratio: writes N_a to out[0] and N_b to out[1]. `maxMult` > 1 searches
- * k = 1…maxMult for the least relative rounding error, ties to the smaller k (micro mode ignores
- * `baseQty`); ratio 0 gives k = 1.
+ * k = 1…maxMult for the least relative rounding error, ties (within SIZING_TIE_TOLERANCE) to the
+ * smaller k (micro mode ignores `baseQty`); ratio 0 gives k = 1.
  */
 export function legSizes(
   ratio: number,
@@ -36,7 +44,7 @@ export function legSizes(
       for (let k = 1; k <= maxMult; k++) {
         const rk = ratio * k;
         const err = Math.abs(roundHalfEven(rk) - rk) / rk;
-        if (err < bestErr) {
+        if (err < bestErr - SIZING_TIE_TOLERANCE) {
           bestErr = err;
           na = k;
         }
