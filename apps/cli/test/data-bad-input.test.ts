@@ -14,7 +14,11 @@ const row = (time: string, last = "100.5", date = "2024/1/2") =>
 const good = [HEADER, row("09:30:00"), row("09:35:00"), row("09:40:00"), row("09:45:00")].join("\n");
 writeFileSync(join(dir, "B.csv"), `${good}\n`);
 
-function specFor(aFile: string, lenient = false): string {
+/** A row with its own open, high, low and last. */
+const bar = (time: string, o: string, h: string, l: string, c: string) =>
+  `2024/1/2, ${time}, ${o}, ${h}, ${l}, ${c}, 10, 1, 5, 5`;
+
+function specFor(aFile: string, lenient = false, maxJump?: number | null): string {
   const spec = {
     name: "bad",
     data: {
@@ -22,11 +26,12 @@ function specFor(aFile: string, lenient = false): string {
       b: { symbol: "YM", slow: "B.csv", multiplier: 5, tick_size: 1 },
       bar_minutes: 5,
       lenient,
+      max_jump: maxJump,
       cache: false,
     },
     params: { ols_window: 2, zscore_window: 2, z_entry: 2 },
   };
-  const p = join(dir, `spec-${aFile}-${lenient}.json`);
+  const p = join(dir, `spec-${aFile}-${lenient}-${maxJump}.json`);
   writeFileSync(p, JSON.stringify(spec));
   return p;
 }
@@ -69,6 +74,18 @@ describe("bad input → exit 2 with file:line", () => {
     /delimiter/,
   );
   expectBad(
+    "high below low",
+    `${HEADER}\n${row("09:30:00")}\n${bar("09:35:00", "100", "99", "101", "100")}\n`,
+    3,
+    /: high 99 is below low 101 \(data\.lenient: true skips such bars\)$/,
+  );
+  expectBad(
+    "a close of 1e300",
+    `${HEADER}\n${row("09:30:00")}\n${bar("09:35:00", "100", "1e300", "99", "1e300")}\n`,
+    3,
+    /: close 1e\+300 is \+[\d.]+e\+\d+ % from the previous close 100\.5 \(line 2\), more than data\.max_jump = 0\.2 allows/,
+  );
+  expectBad(
     "local time in the DST gap",
     `${HEADER}\n${row("02:30:00", "100.5", "2024/3/10")}\n`,
     2,
@@ -87,6 +104,39 @@ test("lenient mode skips bad rows and reports them", () => {
   assert.match(r.stdout, /skipped 1 bad rows/);
   assert.match(r.stdout, /line 3:/);
   assert.match(r.stdout, /2 aligned bars/);
+});
+
+test("lenient mode counts skipped bars by kind", () => {
+  const file = "lenient-kinds.csv";
+  writeFileSync(
+    join(dir, file),
+    [
+      HEADER,
+      row("09:30:00"),
+      bar("09:35:00", "100", "99", "101", "100"),
+      bar("09:40:00", "1e300", "1e300", "1e300", "1e300"),
+      row("09:45:00"),
+      row("09:50:00", "-1"),
+    ].join("\n") + "\n",
+  );
+  const r = pairgrid(["data", "check", specFor(file, true)]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /skipped 3 bad rows \(lenient mode\): 1 high below low, 1 price jump, 1 bad price; first: line 3: high 99/,
+  );
+  assert.match(r.stdout, /2 aligned bars/);
+});
+
+test("data.max_jump: null lets a 1e300 bar through (and only the jump check)", () => {
+  const file = "no-jump-check.csv";
+  writeFileSync(
+    join(dir, file),
+    `${HEADER}\n${row("09:30:00")}\n${bar("09:35:00", "1e300", "1e300", "1e300", "1e300")}\n`,
+  );
+  const r = pairgrid(["data", "check", specFor(file, false, null)]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /2 rows → 2 bars/);
 });
 
 test("a bad spec field is exit 2 with the field path", () => {

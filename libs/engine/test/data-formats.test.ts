@@ -60,8 +60,8 @@ test("Sierra Chart: Close stands in for Last, Last wins over Close, names match 
 test("CRLF line ends, a UTF-8 BOM and trailing blank lines load like a plain file", async () => {
   const rows = [
     SIERRA_HEADER,
-    "2024/1/2, 09:30:00, 1, 2, 0.5, 1.5, 10, 1, 1, 1",
-    "2024/1/2, 09:31:00, 2, 3, 1, 2.5, 20, 1, 1, 1",
+    "2024/1/2, 09:30:00, 4750, 4751, 4749.5, 4750.5, 10, 1, 1, 1",
+    "2024/1/2, 09:31:00, 4750.5, 4752, 4750, 4751.5, 20, 1, 1, 1",
   ];
   const plain = writeData(dir, "plain.csv", `${rows.join("\n")}\n`);
   const messy = writeData(dir, "messy.csv", `\uFEFF${rows.join("\r\n")}\r\n\r\n\r\n  \n`);
@@ -222,9 +222,9 @@ test("csv: date + time columns, tab delimiter, T separator, slashes, seconds, ex
     dir,
     "iso.csv",
     "timestamp,open,high,low,close,volume\n" +
-      "2024-01-02T09:30:00,1,2,0.5,1.5,3\n" +
-      "2024-01-02T14:31:00Z,1,2,0.5,1.5,3\n" +
-      '"2024-01-02T15:32:00+01:00",1,2,0.5,1.5,3\n',
+      "2024-01-02T09:30:00,100,101,99.5,100.5,3\n" +
+      "2024-01-02T14:31:00Z,100,101,99.5,100.5,3\n" +
+      '"2024-01-02T15:32:00+01:00",100,101,99.5,100.5,3\n',
   );
   const b = await loadLeg(iso, csvOpts());
   assert.deepEqual(Array.from(b.bars.ts), [

@@ -91,6 +91,14 @@ describe("grid spec validation", () => {
   test("unknown time zone", () =>
     rejects((s) => (s.session = { tz: "Mars/Base" }), "session.tz", /time zone/));
   test("unknown ranking statistic", () => rejects((s) => (s.rank = { by: "sharp" }), "rank.by", /unknown/));
+  test("data.max_jump: 0.2 by default, null turns it off, a non-positive one is refused", () => {
+    assert.equal(validateSpec(base(), dir).data.max_jump, 0.2);
+    const off = base();
+    off.data.max_jump = null;
+    assert.equal(validateSpec(off, dir).data.max_jump, null);
+    rejects((s) => (s.data.max_jump = 0), "data.max_jump", /0|positive/);
+    rejects((s) => (s.data.max_jump = "20%"), "data.max_jump", /number/);
+  });
   test("hybrid engine needs fast data", () =>
     rejects((s) => (s.engine = "hybrid_dollar"), "data.fast_seconds", /required/));
 });

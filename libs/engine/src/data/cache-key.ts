@@ -1,9 +1,9 @@
 // The cache key of a load: the file's content plus every setting that changes the result.
 import { createHash } from "node:crypto";
-import type { LoadLegOptions } from "./leg-format.js";
+import { type LoadLegOptions, maxJumpOf } from "./leg-format.js";
 
 /** Bump when parsing or the cached layout changes, so old entries stop matching. */
-export const LOADER_VERSION = 1;
+export const LOADER_VERSION = 2; // 2: OHLC range and max_jump checks
 
 /** sha256 over the content hash and the normalized parse settings (hex). */
 export function cacheKey(contentSha256: string, opts: LoadLegOptions): string {
@@ -21,6 +21,7 @@ export function cacheKey(contentSha256: string, opts: LoadLegOptions): string {
     columns,
     dropZeroVolume: opts.dropZeroVolume,
     lenient: opts.lenient,
+    maxJump: maxJumpOf(opts),
     targetBarMs: opts.targetBarMs,
   };
   return createHash("sha256")

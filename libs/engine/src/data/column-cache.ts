@@ -7,7 +7,7 @@ import { mkdir, open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import * as zlib from "node:zlib";
 import { BAR_COLUMNS, type Bars, sharedColumns } from "./bars.js";
-import type { Roll, SkippedRow } from "./leg-format.js";
+import type { Roll, SkipKind, SkippedRow } from "./leg-format.js";
 
 const MAGIC = Buffer.from("PGBARS01", "latin1");
 const PREFIX_BYTES = 16;
@@ -19,6 +19,7 @@ export const CACHE_FORMAT = 1;
 export interface CachedStats {
   rowsRead: number;
   skipped: number;
+  skippedByKind: Partial<Record<SkipKind, number>>;
   skippedSamples: SkippedRow[];
   rolls: Roll[];
   zeroVolumeDropped: number;

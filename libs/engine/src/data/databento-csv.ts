@@ -61,7 +61,11 @@ export function databentoParser(
     if (Number.isNaN(v)) {
       const text = split.text(buf, k);
       if (text === DATABENTO_UNDEF_PRICE || text === "") {
-        builder.reject(line, `undefined price in '${names[k]}' (${text === "" ? "empty" : "UNDEF_PRICE"})`);
+        builder.reject(
+          line,
+          `undefined price in '${names[k]}' (${text === "" ? "empty" : "UNDEF_PRICE"})`,
+          "bad price",
+        );
       } else rows.rejectField(buf, k, names[k], line, "price");
     }
     return v;
@@ -69,7 +73,8 @@ export function databentoParser(
 
   return (buf, start, end, line) => {
     const n = split.split(buf, start, end, need);
-    if (n < need) return builder.reject(line, `expected at least ${need} fields, found ${n}`);
+    if (n < need)
+      return builder.reject(line, `expected at least ${need} fields, found ${n}`, "too few fields");
     if (iRtype >= 0) {
       const rtype = parseNumber(buf, starts[iRtype], ends[iRtype]);
       if (rtype !== lastRtype) {
@@ -111,8 +116,11 @@ export function databentoParser(
         line,
         `timestamp ${formatUtc(ts)} does not follow line ${builder.lastLine} and the instrument changes (${lastId} → ${id}): ` +
           "rows of several instruments are interleaved; export one (e.g. continuous) symbol per file",
+        "interleaved instruments",
       );
     }
+    // A roll's price gap is real: the jump check starts over with the new contract.
+    if (id !== lastId) builder.newContract();
     if (!builder.add(line, ts, o, h, l, c, v)) return;
     if (id !== lastId) {
       const symbol = iSym >= 0 ? split.text(buf, iSym) : undefined;

@@ -1,5 +1,6 @@
 // Configurable delimited files: a `timestamp` column (or `date` + `time`), a `close`, and
-// optional open/high/low (default: the close) and volume (default: 0). Times are local in the
+// optional open (default: the close), high/low (default: the larger/smaller of open and close)
+// and volume (default: 0). Times are local in the
 // given zone unless the text carries `Z` or an offset; `24:00` is midnight ending the day.
 import { DataFileError } from "../errors.js";
 import {
@@ -69,7 +70,8 @@ export function genericCsvParser(
   const stamp: ParsedTimestamp = { naive: 0, offsetMs: 0 };
   return (buf, start, end, line) => {
     const n = split.split(buf, start, end, need);
-    if (n < need) return builder.reject(line, `expected at least ${need} fields, found ${n}`);
+    if (n < need)
+      return builder.reject(line, `expected at least ${need} fields, found ${n}`, "too few fields");
     let naive: number;
     let offset = Number.NaN;
     if (iTs >= 0) {
@@ -88,9 +90,10 @@ export function genericCsvParser(
     if (Number.isNaN(c)) return;
     const o = iOpen >= 0 ? rows.num(buf, iOpen, names[iOpen], line) : c;
     if (Number.isNaN(o)) return;
-    const h = iHigh >= 0 ? rows.num(buf, iHigh, names[iHigh], line) : c;
+    // A missing high or low is the most the bar is known to span: its open and close.
+    const h = iHigh >= 0 ? rows.num(buf, iHigh, names[iHigh], line) : Math.max(o, c);
     if (Number.isNaN(h)) return;
-    const l = iLow >= 0 ? rows.num(buf, iLow, names[iLow], line) : c;
+    const l = iLow >= 0 ? rows.num(buf, iLow, names[iLow], line) : Math.min(o, c);
     if (Number.isNaN(l)) return;
     const v = iVol >= 0 ? rows.num(buf, iVol, names[iVol], line) : 0;
     if (Number.isNaN(v)) return;

@@ -1,6 +1,16 @@
 export { alignFast, alignSlow } from "./align.js";
 export { allocBars, type Bars, type PairBars } from "./bars.js";
 export { defaultCacheDir } from "./cache-dir.js";
-export type { CsvColumns, LegFormat, LoadLegOptions, LoadReport, Roll, SkippedRow } from "./leg-format.js";
+export {
+  type CsvColumns,
+  DEFAULT_MAX_JUMP,
+  type LegFormat,
+  type LoadLegOptions,
+  type LoadReport,
+  type Roll,
+  SKIP_KINDS,
+  type SkipKind,
+  type SkippedRow,
+} from "./leg-format.js";
 export { loadLeg } from "./load-leg.js";
 export { resampleBars } from "./resample.js";

@@ -1,9 +1,11 @@
 // Accumulates validated rows of one file into growable shared columns, and owns the row-level
-// rules every format shares: prices finite and > 0, volume finite and ≥ 0, times on the file's
-// bar grid, strictly increasing. A bad row is fatal, or skipped and reported in lenient mode.
+// rules every format shares: prices finite and > 0, low ≤ open, close ≤ high, no price further
+// than `max_jump` from the previous close of the same contract, volume finite and ≥ 0, times on
+// the file's bar grid, strictly increasing. A bad row is fatal, or skipped and counted in lenient
+// mode. Reasons quote parsed numbers and column names, never the row's text.
 import { DataFileError } from "../errors.js";
 import { type Bars, sharedColumns, sharedF64 } from "./bars.js";
-import { fmtMs, MAX_SKIPPED_SAMPLES, type SkippedRow } from "./leg-format.js";
+import { fmtMs, MAX_SKIPPED_SAMPLES, type SkipKind, type SkippedRow } from "./leg-format.js";
 import { formatUtc } from "./parse-time.js";
 
 /** Column names as the file spells them, for messages. */
@@ -15,6 +17,9 @@ export interface ColumnNames {
   volume: string;
 }
 
+/** Ends the reasons of bars that are wrong in themselves, for those who would rather skip them. */
+const SKIP_HINT = " (data.lenient: true skips such bars)";
+
 /** Keep an oversized buffer (as a shorter view) when it is at most this much too long. */
 const KEEP_SLACK = 0.1;
 
@@ -24,6 +29,7 @@ export class LegBuilder {
   lastTs = Number.NEGATIVE_INFINITY;
   lastLine = 0;
   skipped = 0;
+  readonly skippedByKind: Partial<Record<SkipKind, number>> = {};
   readonly skippedSamples: SkippedRow[] = [];
   names: ColumnNames = { open: "open", high: "high", low: "low", close: "close", volume: "volume" };
 
@@ -35,21 +41,36 @@ export class LegBuilder {
   private close = sharedF64(0);
   private volume = sharedF64(0);
 
+  /** Close of the last accepted row of the current contract (NaN: none yet), and its line. */
+  private refClose = Number.NaN;
+  private refLine = 0;
+
   constructor(
     readonly file: string,
     readonly fileBarMs: number,
     readonly lenient: boolean,
+    /** Largest move from the previous close, as a fraction; null: no limit. */
+    readonly maxJump: number | null,
   ) {}
+
+  /**
+   * The next rows belong to another contract (a roll): their prices are not compared with the
+   * closes of the one before, whose gap to the new one is real, not a bad bar.
+   */
+  newContract(): void {
+    this.refClose = Number.NaN;
+  }
 
   /** Sizes the columns for about `rows` rows (an estimate; they still grow if needed). */
   reserve(rows: number): void {
     if (rows > this.cap) this.resize(Math.ceil(rows));
   }
 
-  /** A bad row: an error, or in lenient mode a counted skip. */
-  reject(line: number, reason: string): void {
+  /** A bad row: an error, or in lenient mode a skip counted under `kind`. */
+  reject(line: number, reason: string, kind: SkipKind = "unreadable field"): void {
     if (!this.lenient) throw new DataFileError(this.file, line, reason);
     this.skipped++;
+    this.skippedByKind[kind] = (this.skippedByKind[kind] ?? 0) + 1;
     if (this.skippedSamples.length < MAX_SKIPPED_SAMPLES) this.skippedSamples.push({ line, reason });
   }
 
@@ -59,8 +80,26 @@ export class LegBuilder {
     if (!(h > 0 && h < Infinity)) return this.badPrice(line, this.names.high, h);
     if (!(l > 0 && l < Infinity)) return this.badPrice(line, this.names.low, l);
     if (!(c > 0 && c < Infinity)) return this.badPrice(line, this.names.close, c);
+    if (!(l <= h)) {
+      this.reject(line, `high ${h} is below low ${l}${SKIP_HINT}`, "high below low");
+      return false;
+    }
+    // A traded open or close outside its own bar's range is a broken bar, whichever is wrong.
+    if (!(l <= o && o <= h) || !(l <= c && c <= h)) {
+      const [name, px] = l <= o && o <= h ? ["close", c] : ["open", o];
+      this.reject(
+        line,
+        `${name} ${px} is outside the bar's range: low ${l}, high ${h}${SKIP_HINT}`,
+        "open or close outside high-low",
+      );
+      return false;
+    }
     if (!(v >= 0 && v < Infinity)) {
-      this.reject(line, `${v < 0 ? "negative" : "non-finite"} volume in '${this.names.volume}': ${v}`);
+      this.reject(
+        line,
+        `${v < 0 ? "negative" : "non-finite"} volume in '${this.names.volume}': ${v}`,
+        "bad volume",
+      );
       return false;
     }
     // ts / bar is exact when the bar divides ts, and (ts < 2^53) never rounds to a whole
@@ -70,6 +109,7 @@ export class LegBuilder {
       this.reject(
         line,
         `bar time ${formatUtc(ts)} is not on the ${fmtMs(this.fileBarMs)} grid of the file's bar length (is the bar length or label set right?)`,
+        "time off the bar grid",
       );
       return false;
     }
@@ -79,8 +119,23 @@ export class LegBuilder {
         ts === this.lastTs
           ? `duplicate timestamp ${formatUtc(ts)} (same bar as line ${this.lastLine})`
           : `timestamp goes backwards: ${formatUtc(ts)} after ${formatUtc(this.lastTs)} on line ${this.lastLine}`,
+        ts === this.lastTs ? "duplicate time" : "time going backwards",
       );
       return false;
+    }
+    if (this.maxJump !== null && !Number.isNaN(this.refClose)) {
+      const far = this.farPrice(h, l, c);
+      if (far !== null) {
+        const [name, px] = far;
+        this.reject(
+          line,
+          `${name} ${px} is ${fmtMove(px / this.refClose - 1)} from the previous close ${this.refClose} ` +
+            `(line ${this.refLine}), more than data.max_jump = ${this.maxJump} allows ` +
+            "(raise it, set it to null to turn the check off, or skip such bars with data.lenient: true)",
+          "price jump",
+        );
+        return false;
+      }
     }
     const i = this.n;
     if (i === this.cap) this.resize(Math.max(1024, Math.ceil(this.cap * 1.5)));
@@ -93,7 +148,23 @@ export class LegBuilder {
     this.n = i + 1;
     this.lastTs = ts;
     this.lastLine = line;
+    this.refClose = c;
+    this.refLine = line;
     return true;
+  }
+
+  /**
+   * The bar's price (the close, else the high, else the low: they bound the open too) that is
+   * more than `maxJump` from the previous close, to name in the message; null if none is.
+   */
+  private farPrice(h: number, l: number, c: number): [string, number] | null {
+    const ref = this.refClose;
+    const limit = this.maxJump!;
+    const beyond = (px: number) => Math.abs(px / ref - 1) > limit;
+    if (beyond(c)) return ["close", c];
+    if (beyond(h)) return ["high", h];
+    if (beyond(l)) return ["low", l];
+    return null;
   }
 
   /** Removes rows with zero volume in place; returns how many went. */
@@ -144,7 +215,11 @@ export class LegBuilder {
   }
 
   private badPrice(line: number, name: string, value: number): false {
-    this.reject(line, `${value > 0 ? "non-finite" : "non-positive"} price in '${name}': ${value}`);
+    this.reject(
+      line,
+      `${value > 0 ? "non-finite" : "non-positive"} price in '${name}': ${value}`,
+      "bad price",
+    );
     return false;
   }
 
@@ -162,4 +237,11 @@ export class LegBuilder {
     this.volume = grow(this.volume);
     this.cap = cap;
   }
+}
+
+/** A relative move as a signed percentage: `+41.3 %`, `−35.0 %`, `+2.11e+299 %`. */
+function fmtMove(fraction: number): string {
+  const pct = fraction * 100;
+  const text = Math.abs(pct) < 1e4 ? Math.abs(pct).toFixed(1) : Math.abs(pct).toPrecision(3);
+  return `${pct < 0 ? "−" : "+"}${text} %`;
 }

@@ -29,6 +29,19 @@ export interface LegFormat {
   dropZeroVolume: boolean;
   /** Skip bad rows instead of failing, and report them. */
   lenient: boolean;
+  /**
+   * Largest move of a bar's prices from the previous accepted close of the same contract, as a
+   * fraction (0.2 = 20 %); null turns the check off; undefined means DEFAULT_MAX_JUMP.
+   */
+  maxJump?: number | null;
+}
+
+/** `data.max_jump` when not set: no 1-minute or daily futures bar moves 20 % on real data. */
+export const DEFAULT_MAX_JUMP = 0.2;
+
+/** The jump limit a load uses: `maxJump`, or the default when it is not given. */
+export function maxJumpOf(fmt: LegFormat): number | null {
+  return fmt.maxJump === undefined ? DEFAULT_MAX_JUMP : fmt.maxJump;
 }
 
 export interface LoadLegOptions extends LegFormat {
@@ -41,6 +54,23 @@ export interface SkippedRow {
   line: number;
   reason: string;
 }
+
+/** Why a row was skipped (lenient mode): the report counts skipped rows per kind. */
+export const SKIP_KINDS = [
+  "unreadable field",
+  "too few fields",
+  "bad price",
+  "bad volume",
+  "high below low",
+  "open or close outside high-low",
+  "price jump",
+  "time off the bar grid",
+  "duplicate time",
+  "time going backwards",
+  "time in a DST gap",
+  "interleaved instruments",
+] as const;
+export type SkipKind = (typeof SKIP_KINDS)[number];
 
 /** A change of Databento `instrument_id` (a contract roll) at the row on `line`. */
 export interface Roll {
@@ -60,6 +90,8 @@ export interface LoadReport {
   /** Bars returned (after dropping zero-volume rows and resampling). */
   bars: number;
   skipped: number;
+  /** Skipped rows per kind (only kinds that occurred); the counts add up to `skipped`. */
+  skippedByKind: Partial<Record<SkipKind, number>>;
   /** The first few (≤ 10) skipped rows. */
   skippedSamples: SkippedRow[];
   rolls: Roll[];
@@ -93,6 +125,13 @@ export function checkLoadOptions(opts: LoadLegOptions): void {
   if (targetBarMs % fileBarMs !== 0) {
     throw new InputError(
       `bar length ${fmtMs(targetBarMs)} is not a whole number of file bars (${fmtMs(fileBarMs)}): cannot resample`,
+    );
+  }
+  const maxJump = maxJumpOf(opts);
+  if (maxJump !== null && !(typeof maxJump === "number" && maxJump > 0 && maxJump < Infinity)) {
+    throw new InputError(
+      `max_jump must be a positive fraction (0.2 = 20 %) or null, got ${String(maxJump)}`,
+      "data.max_jump",
     );
   }
   if (opts.label !== "start" && opts.label !== "end") {

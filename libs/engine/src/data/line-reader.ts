@@ -2,8 +2,15 @@
 // Lines are handed out as (buffer, start, end) so parsers read numbers straight from the bytes
 // without building a string per line: this is the hot path for multi-gigabyte 1-second files.
 import { open } from "node:fs/promises";
+import { DataFileError } from "../errors.js";
 
 export const CHUNK_BYTES = 4 << 20;
+
+/**
+ * Longest line accepted, in bytes before the newline (a bar row is under 200). A file with no
+ * newline at all would otherwise be gathered whole into memory before the first row is seen.
+ */
+export const MAX_LINE_BYTES = 64 * 1024;
 
 const LF = 10;
 const CR = 13;
@@ -23,7 +30,8 @@ export interface ReadLinesOptions {
  * Calls `onLine` for every line of `file` that holds more than spaces. A UTF-8 BOM and a
  * trailing CR (CRLF files) are removed. While one chunk is parsed the next is already being
  * read into a second buffer, so disk and CPU overlap. A line split across two chunks is copied
- * into a spill buffer that grows as needed, so there is no line-length limit.
+ * into a spill buffer of MAX_LINE_BYTES; a longer line is a DataFileError as soon as it passes
+ * the limit, without reading on to its end.
  */
 export async function readLines(
   file: string,
@@ -36,12 +44,20 @@ export async function readLines(
   try {
     let cur = Buffer.allocUnsafe(chunkBytes);
     let next = Buffer.allocUnsafe(chunkBytes);
-    let spill = Buffer.allocUnsafe(64 * 1024);
+    const spill = Buffer.allocUnsafe(MAX_LINE_BYTES);
     let spillLen = 0;
     let line = 1;
     let pos = 0;
 
+    // `seen` bytes of the line so far; `ended` when its newline was found too.
+    const tooLong = (seen: number, ended: boolean) =>
+      new DataFileError(
+        file,
+        line,
+        `line longer than ${MAX_LINE_BYTES} bytes (${ended ? `${seen} bytes` : `${seen} bytes read without a newline`}): not a bar file, or a damaged one`,
+      );
     const emit = (buf: Buffer, start: number, end: number) => {
+      if (end - start > MAX_LINE_BYTES) throw tooLong(end - start, true);
       if (end > start && buf[end - 1] === CR) end--;
       if (
         line === 1 &&
@@ -56,13 +72,9 @@ export async function readLines(
       while (s < end && (buf[s] === SPACE || buf[s] === TAB)) s++;
       if (s < end) onLine(buf, start, end, line);
     };
-    const toSpill = (buf: Buffer, start: number, end: number) => {
+    const toSpill = (buf: Buffer, start: number, end: number, ended: boolean) => {
       const need = spillLen + (end - start);
-      if (need > spill.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(need, spill.length * 2));
-        spill.copy(bigger, 0, 0, spillLen);
-        spill = bigger;
-      }
+      if (need > MAX_LINE_BYTES) throw tooLong(need, ended);
       buf.copy(spill, spillLen, start, end);
       spillLen = need;
     };
@@ -80,10 +92,10 @@ export async function readLines(
       let nl = view.indexOf(LF, start);
       if (spillLen > 0) {
         if (nl === -1) {
-          toSpill(view, start, bytesRead);
+          toSpill(view, start, bytesRead, false);
           start = bytesRead;
         } else {
-          toSpill(view, start, nl);
+          toSpill(view, start, nl, true);
           emit(spill, 0, spillLen);
           spillLen = 0;
           line++;
@@ -97,7 +109,7 @@ export async function readLines(
         start = nl + 1;
         nl = view.indexOf(LF, start);
       }
-      if (start < bytesRead) toSpill(view, start, bytesRead);
+      if (start < bytesRead) toSpill(view, start, bytesRead, false);
 
       const t = cur;
       cur = next;

@@ -47,6 +47,7 @@ export async function loadLeg(
     rowsRead: stats.rowsRead,
     bars: bars.ts.length,
     skipped: stats.skipped,
+    skippedByKind: stats.skippedByKind,
     skippedSamples: stats.skippedSamples,
     rolls: stats.rolls,
     zeroVolumeDropped: stats.zeroVolumeDropped,
@@ -65,6 +66,11 @@ export async function loadLeg(
   if (sha === null) {
     const started = Date.now();
     sha = await hashFile(file);
+    // null: a line too long to parse. The parse names it (file:line), uncached.
+    if (sha === null) {
+      const { bars, stats } = await parseLeg(file, opts, st.size);
+      return { bars, report: report(stats, bars, null, false) };
+    }
     // The memo only saves time: failing to write it (read-only cache folder) is not an error.
     await rememberHash(cacheDir, abs, st, sha, started).catch(() => undefined);
   }

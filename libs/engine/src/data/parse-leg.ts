@@ -6,7 +6,7 @@ import { databentoParser } from "./databento-csv.js";
 import { type Header, readHeader } from "./fields.js";
 import { genericCsvParser } from "./generic-csv.js";
 import { LegBuilder } from "./leg-builder.js";
-import type { LoadLegOptions, Roll } from "./leg-format.js";
+import { type LoadLegOptions, maxJumpOf, type Roll } from "./leg-format.js";
 import { readLines } from "./line-reader.js";
 import { resampleBars } from "./resample.js";
 import type { RowParser } from "./row-reader.js";
@@ -22,7 +22,9 @@ export function estimateRows(firstChunk: Uint8Array, size: number): number {
   const sample = firstChunk.subarray(0, 1 << 20);
   let lines = 0;
   for (let i = sample.indexOf(LF); i !== -1; i = sample.indexOf(LF, i + 1)) lines++;
-  const avg = lines >= 2 ? sample.length / lines : 64;
+  // Too few lines to measure: short lines if the file is small, else (lines over a megabyte) the
+  // file will fail on its line length, and a guess of 64 bytes would reserve gigabytes for it.
+  const avg = lines >= 2 ? sample.length / lines : Math.max(64, sample.length);
   return Math.ceil((size / avg) * 1.02) + 16;
 }
 
@@ -49,7 +51,7 @@ export async function parseLeg(
   opts: LoadLegOptions,
   size: number,
 ): Promise<{ bars: Bars; stats: CachedStats }> {
-  const builder = new LegBuilder(file, opts.fileBarMs, opts.lenient);
+  const builder = new LegBuilder(file, opts.fileBarMs, opts.lenient, maxJumpOf(opts));
   const rolls: Roll[] = [];
   const delimiter = opts.format === "csv" ? opts.delimiter : ",";
   let parse: RowParser | null = null;
@@ -85,6 +87,7 @@ export async function parseLeg(
     stats: {
       rowsRead,
       skipped: builder.skipped,
+      skippedByKind: builder.skippedByKind,
       skippedSamples: builder.skippedSamples,
       rolls,
       zeroVolumeDropped,

@@ -52,6 +52,7 @@ export class RowReader {
       this.builder.reject(
         line,
         `local time ${formatNaive(naive)} does not exist in ${clock.tz.name} (skipped by the spring-forward DST change)`,
+        "time in a DST gap",
       );
       return utc;
     }

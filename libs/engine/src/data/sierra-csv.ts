@@ -32,7 +32,8 @@ export function sierraParser(file: string, header: Header, fmt: LegFormat, build
   const { starts, ends } = split;
   return (buf, start, end, line) => {
     const n = split.split(buf, start, end, need);
-    if (n < need) return builder.reject(line, `expected at least ${need} fields, found ${n}`);
+    if (n < need)
+      return builder.reject(line, `expected at least ${need} fields, found ${n}`, "too few fields");
     const day = parseDate(buf, starts[iDate], ends[iDate]);
     if (Number.isNaN(day)) return rows.rejectField(buf, iDate, names[iDate], line, "date");
     const tod = parseTimeOfDay(buf, starts[iTime], ends[iTime]);

@@ -15,6 +15,7 @@ export function legLoadOptions(spec: GridSpec, which: "slow" | "fast"): LoadLegO
     columns: d.columns,
     dropZeroVolume: d.drop_zero_volume,
     lenient: d.lenient,
+    maxJump: d.max_jump,
     targetBarMs,
     cacheDir: d.cache ? undefined : null,
   };

@@ -1,6 +1,7 @@
 // The grid spec (INTERFACE.md "Grid spec"), validated with zod. Strict objects everywhere, so an
 // unknown key is an error naming its path. Cross-field rules live in `validate-spec.ts`.
 import { z } from "zod";
+import { DEFAULT_MAX_JUMP } from "../data/leg-format.js";
 import { PARAM_NAMES } from "./param-defs.js";
 
 const hhmm = z
@@ -48,6 +49,11 @@ const data = z.strictObject({
   fast_file_bar_seconds: z.number().int().positive().optional().describe("bar length in the fast files"),
   drop_zero_volume: z.boolean().default(false),
   lenient: z.boolean().default(false),
+  max_jump: finite
+    .positive()
+    .nullable()
+    .default(DEFAULT_MAX_JUMP)
+    .describe("largest move of a bar from the previous close of its contract, as a fraction; null: off"),
   cache: z.boolean().default(true),
 });
 
