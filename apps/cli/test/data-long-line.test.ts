@@ -72,8 +72,10 @@ test("200 MB without a newline: exit 2, one line naming file:1, fast, memory fla
     `200 MB: ${r.seconds.toFixed(2)} s, peak RSS ${r.rssMb.toFixed(0)} MB; ` +
       `tiny file: ${tiny.seconds.toFixed(2)} s, ${tiny.rssMb.toFixed(0)} MB`,
   );
+  // the time bound leaves room for a loaded CI machine (test files run in parallel); the memory
+  // bound is what the old code fails by far (it held the whole line: ≥ 200 MB more)
   assert.ok(
-    r.seconds < tiny.seconds + 1,
+    r.seconds < tiny.seconds + 2.5,
     `${r.seconds.toFixed(2)} s vs ${tiny.seconds.toFixed(2)} s on a tiny file`,
   );
   assert.ok(
