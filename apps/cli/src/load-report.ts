@@ -8,7 +8,9 @@ export function printLoadReports(log: (s: string) => void, reports: Record<strin
         `${r.fromCache ? " (cache)" : ""} in ${(r.ms / 1000).toFixed(2)} s`,
     );
     if (r.skipped > 0) {
-      const first = r.skippedSamples.map((s) => `line ${s.line}: ${s.reason}`).join("; ");
+      const first = r.skippedSamples
+        .map((s) => `line ${s.line}: ${s.reason}${s.excerpt === undefined ? "" : `: ${s.excerpt}`}`)
+        .join("; ");
       log(`  skipped ${r.skipped} bad rows (lenient mode); first: ${first}`);
     }
     for (const roll of r.rolls) log(`  contract roll at line ${roll.line}: ${roll.from} → ${roll.to}`);

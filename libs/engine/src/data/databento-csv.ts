@@ -109,8 +109,9 @@ export function databentoParser(
     if (id !== lastId && !Number.isNaN(lastId) && ts <= builder.lastTs) {
       return builder.reject(
         line,
-        `timestamp ${formatUtc(ts)} does not follow line ${builder.lastLine} and the instrument changes (${lastId} → ${id}): ` +
+        `timestamp does not follow line ${builder.lastLine} and the instrument changes: ` +
           "rows of several instruments are interleaved; export one (e.g. continuous) symbol per file",
+        `${formatUtc(ts)}, instrument ${lastId} → ${id}`,
       );
     }
     if (!builder.add(line, ts, o, h, l, c, v)) return;

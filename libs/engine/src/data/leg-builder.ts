@@ -47,10 +47,10 @@ export class LegBuilder {
   }
 
   /** A bad row: an error, or in lenient mode a counted skip. */
-  reject(line: number, reason: string): void {
-    if (!this.lenient) throw new DataFileError(this.file, line, reason);
+  reject(line: number, reason: string, excerpt?: string): void {
+    if (!this.lenient) throw new DataFileError(this.file, line, reason, { excerpt });
     this.skipped++;
-    if (this.skippedSamples.length < MAX_SKIPPED_SAMPLES) this.skippedSamples.push({ line, reason });
+    if (this.skippedSamples.length < MAX_SKIPPED_SAMPLES) this.skippedSamples.push({ line, reason, excerpt });
   }
 
   /** Checks and appends one row (`ts` = bar start, epoch ms UTC); false if it was rejected. */
@@ -60,7 +60,7 @@ export class LegBuilder {
     if (!(l > 0 && l < Infinity)) return this.badPrice(line, this.names.low, l);
     if (!(c > 0 && c < Infinity)) return this.badPrice(line, this.names.close, c);
     if (!(v >= 0 && v < Infinity)) {
-      this.reject(line, `${v < 0 ? "negative" : "non-finite"} volume in '${this.names.volume}': ${v}`);
+      this.reject(line, `${v < 0 ? "negative" : "non-finite"} volume in '${this.names.volume}'`, String(v));
       return false;
     }
     // ts / bar is exact when the bar divides ts, and (ts < 2^53) never rounds to a whole
@@ -69,7 +69,8 @@ export class LegBuilder {
     if (Math.floor(q) !== q) {
       this.reject(
         line,
-        `bar time ${formatUtc(ts)} is not on the ${fmtMs(this.fileBarMs)} grid of the file's bar length (is the bar length or label set right?)`,
+        `bar time is not on the ${fmtMs(this.fileBarMs)} grid of the file's bar length (is the bar length or label set right?)`,
+        formatUtc(ts),
       );
       return false;
     }
@@ -77,8 +78,9 @@ export class LegBuilder {
       this.reject(
         line,
         ts === this.lastTs
-          ? `duplicate timestamp ${formatUtc(ts)} (same bar as line ${this.lastLine})`
-          : `timestamp goes backwards: ${formatUtc(ts)} after ${formatUtc(this.lastTs)} on line ${this.lastLine}`,
+          ? `duplicate timestamp (same bar as line ${this.lastLine})`
+          : `timestamp goes backwards (earlier than line ${this.lastLine})`,
+        ts === this.lastTs ? formatUtc(ts) : `${formatUtc(ts)} after ${formatUtc(this.lastTs)}`,
       );
       return false;
     }
@@ -144,7 +146,7 @@ export class LegBuilder {
   }
 
   private badPrice(line: number, name: string, value: number): false {
-    this.reject(line, `${value > 0 ? "non-finite" : "non-positive"} price in '${name}': ${value}`);
+    this.reject(line, `${value > 0 ? "non-finite" : "non-positive"} price in '${name}'`, String(value));
     return false;
   }
 

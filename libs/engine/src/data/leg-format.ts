@@ -39,7 +39,10 @@ export interface LoadLegOptions extends LegFormat {
 
 export interface SkippedRow {
   line: number;
+  /** What is wrong (no text from the file: see DataFileError). */
   reason: string;
+  /** The offending text or value, for the CLI's report. */
+  excerpt?: string;
 }
 
 /** A change of Databento `instrument_id` (a contract roll) at the row on `line`. */
