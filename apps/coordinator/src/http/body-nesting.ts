@@ -37,9 +37,10 @@ const isIndent = (tok: string) => /^ +$/.test(tok);
  * True when YAML text may nest deeper than about `max`, by an estimate computed on the lexer's
  * tokens (linear; quotes, comments and block scalars understood): on each line, the open flow
  * collections (`[`, `{`), plus the block indicators (`-`, `?`, `:`), plus the indentation. A
- * block level is an indicator on its line or sits at least one column right of its parent,
- * except a sequence sharing its mapping key's column, so the real depth stays within one level
- * plus one per two columns of this sum: far below the ~800 levels where the parser fails.
+ * block level is an indicator on its line or sits right of its parent (but for a sequence that
+ * shares its mapping key's column: at most two levels per column), so the real depth is at most
+ * twice this sum plus one, ~130 for `max` 64: far below the ~800 levels where the parser fails.
+ * Stops at the first line over `max`.
  */
 export function yamlTooDeep(text: string, max = MAX_BODY_DEPTH): boolean {
   let flow = 0;

@@ -69,7 +69,8 @@ export function registerBodyParsers(app: FastifyInstance, bodyLimit: number): vo
       }
     },
   );
-  const json = app.getDefaultJsonParser("error", "ignore");
+  // fastify's defaults: a `__proto__` or `constructor.prototype` key is refused
+  const json = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
     if (jsonTooDeep(body as string)) {
