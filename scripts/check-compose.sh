@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI check of the deployment files without a Docker engine:
-#   - docker-compose.yml is valid (`docker-compose config -q`, Debian's docker-compose v1 is enough);
+#   - docker-compose.yml is valid (`docker-compose config -q`, Debian's docker-compose v1 is enough)
+#     with PAIRGRID_TOKEN set, and refused without it (the coordinator listens on 0.0.0.0);
 #   - deploy/prometheus.yml is well-formed YAML with the scrape jobs `coordinator` and `workers`;
 #   - the Dockerfile copies the package.json and dist of every workspace.
 # Exits 1 on any failure, including a missing docker-compose: CI must not pass silently.
@@ -12,8 +13,17 @@ if ! command -v docker-compose >/dev/null 2>&1; then
   echo "check-compose: install it (Debian: apt-get install docker-compose) and run again" >&2
   exit 1
 fi
-docker-compose -f docker-compose.yml config -q
+PAIRGRID_TOKEN=ci-dummy-token docker-compose -f docker-compose.yml config -q
 echo "docker-compose.yml: valid ($(docker-compose version --short 2>/dev/null || echo docker-compose))"
+if missing=$(env -u PAIRGRID_TOKEN docker-compose -f docker-compose.yml config -q 2>&1); then
+  echo "check-compose: docker-compose.yml is accepted without PAIRGRID_TOKEN; it must require one" >&2
+  exit 1
+fi
+if ! grep -q PAIRGRID_TOKEN <<<"$missing"; then
+  echo "check-compose: without PAIRGRID_TOKEN, docker-compose failed for another reason: $missing" >&2
+  exit 1
+fi
+echo "docker-compose.yml: refused without PAIRGRID_TOKEN"
 
 node -e '
 const fs = require("node:fs");

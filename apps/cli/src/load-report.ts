@@ -11,7 +11,9 @@ export function printLoadReports(log: (s: string) => void, reports: Record<strin
       const kinds = Object.entries(r.skippedByKind)
         .map(([kind, n]) => `${n} ${kind}`)
         .join(", ");
-      const first = r.skippedSamples.map((s) => `line ${s.line}: ${s.reason}`).join("; ");
+      const first = r.skippedSamples
+        .map((s) => `line ${s.line}: ${s.reason}${s.excerpt === undefined ? "" : `: ${s.excerpt}`}`)
+        .join("; ");
       log(`  skipped ${r.skipped} bad rows (lenient mode): ${kinds}; first: ${first}`);
     }
     for (const roll of r.rolls) log(`  contract roll at line ${roll.line}: ${roll.from} → ${roll.to}`);

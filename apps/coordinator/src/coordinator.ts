@@ -10,7 +10,6 @@ import {
   defaultChunkSize,
   type GridSpec,
   InputError,
-  loadSlowPair,
   planGrid,
   type SlowPair,
   validateSpec,
@@ -39,6 +38,7 @@ import {
 import { type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { enqueueChunks, removeQueuedChunks } from "./chunk-enqueue.js";
+import { realpath } from "node:fs/promises";
 import { errorKey } from "./coordinator-keys.js";
 import { CoordinatorMetrics } from "./coordinator-metrics.js";
 import {
@@ -50,6 +50,7 @@ import {
   type SubmitResult,
 } from "./job-service.js";
 import { manifestBlobs, shipJobData, shippedManifest } from "./job-shipping.js";
+import { clientMessage, JobData } from "./job-data.js";
 import { JobState } from "./job-state.js";
 import { lazyQuery } from "./lazy-query.js";
 import { checkEvictionPolicy } from "./redis-policy.js";
@@ -64,7 +65,10 @@ export interface CoordinatorLog {
 export interface CoordinatorOptions {
   redisUrl: string;
   dbFile: string;
-  /** Folder that relative data paths in submitted specs resolve against. */
+  /**
+   * The data root: relative data paths in submitted specs resolve against it, and no spec may
+   * make the coordinator read a file whose real path lies outside it.
+   */
   dataDir: string;
   /** Largest grid accepted (valid combinations). */
   maxCombos: number;
@@ -101,6 +105,7 @@ export class Coordinator implements JobService {
     private readonly chunkQueue: Queue,
     private readonly resultQueue: Queue,
     readonly metrics: CoordinatorMetrics,
+    private readonly data: JobData,
     private resultWorker: Worker | null = null,
   ) {
     this.reader = new ResultsDbReader(db);
@@ -121,6 +126,7 @@ export class Coordinator implements JobService {
       chunkQueue,
       resultQueue,
       new CoordinatorMetrics(chunkQueue, resultQueue),
+      new JobData(await realpath(o.dataDir)),
     );
     await checkEvictionPolicy(redis, o.log);
     await c.resumeJobs();
@@ -139,7 +145,8 @@ export class Coordinator implements JobService {
   // ---- JobService -------------------------------------------------------------------------
 
   async submit(rawSpec: unknown, opts: SubmitOptions): Promise<SubmitResult> {
-    const spec = validateSpec(rawSpec, this.o.dataDir, true);
+    // paths are checked against the data root before anything is read, existence included
+    const spec = await this.data.resolve(validateSpec(rawSpec, this.o.dataDir, false));
     if (spec.engine !== "slow") {
       throw new InputError(
         `engine: the cluster runs the slow engine; run ${spec.engine} grids with \`pairgrid run\``,
@@ -150,7 +157,7 @@ export class Coordinator implements JobService {
     const size = opts.chunkSize ?? defaultChunkSize(plan, CLUSTER_THREADS_HINT);
     const { chunks } = chunkingOf(plan, size);
     // the data is read before the job exists: a missing or malformed file is the client's 400
-    const sp = await loadSlowPair(spec);
+    const sp = await this.data.loadSlow(spec);
     const jobId = await this.db.newJobId();
     const nCombos = countValidCombinations(plan);
     await this.db.createJob({
@@ -242,7 +249,8 @@ export class Coordinator implements JobService {
     try {
       let manifest = await shippedManifest(this.redis, st.jobId);
       if (manifest === null) {
-        const pair = sp ?? (await loadSlowPair(st.spec));
+        // a resumed job's files are checked again: the root may have changed since it was submitted
+        const pair = sp ?? (await this.data.loadSlow(await this.data.resolve(st.spec)));
         manifest = await shipJobData(this.redis, st.jobId, st.spec, st.plan, pair);
       }
       st.blobs = new Set(manifestBlobs(manifest));
@@ -261,7 +269,10 @@ export class Coordinator implements JobService {
       if (st.chunksDone === st.nChunks) await this.finish(st);
     } catch (err) {
       if (this.closed) return;
-      await this.stop(st, "failed", `preparing the job: ${message(err)}`);
+      // the job's error is shown over HTTP: the client's view of it; the log keeps the rest
+      if (!(err instanceof InputError))
+        this.o.log.error(`job ${st.jobId}: preparing the job: ${message(err)}`);
+      await this.stop(st, "failed", `preparing the job: ${clientMessage(err)}`);
     }
   }
 
@@ -284,7 +295,7 @@ export class Coordinator implements JobService {
       } catch (err) {
         this.o.log.error(`job ${r.job_id}: cannot resume: ${message(err)}`);
         await this.db.setStatus(r.job_id, "failed", true);
-        await this.redis.set(errorKey(r.job_id), `cannot resume: ${message(err)}`);
+        await this.redis.set(errorKey(r.job_id), `cannot resume: ${clientMessage(err)}`);
       }
     }
   }

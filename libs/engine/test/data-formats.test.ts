@@ -240,7 +240,7 @@ test("csv: a named column must exist; dropping zero volume needs a volume column
     loadLeg(f, csvOpts({ columns: { timestamp: "ts", close: "px" } })),
     f,
     1,
-    /missing column 'ts' \(columns found: 'time_stamp', 'px'\)/,
+    /missing column 'ts': columns found: 'time_stamp', 'px'/,
   );
   await rejectsAt(loadLeg(f, csvOpts()), f, 1, /missing column 'timestamp' \(or 'date' and 'time'\)/);
   await rejectsAt(

@@ -64,7 +64,7 @@ test("ambiguous hour: a real step back that the second occurrence cannot explain
     loadLeg(f, sierraOpts({ fileBarMs: 900_000, targetBarMs: 900_000 })),
     f,
     3,
-    /goes backwards: 2024-11-03T04:45:00Z after 2024-11-03T05:30:00Z/,
+    /goes backwards .*: 2024-11-03T04:45:00Z after 2024-11-03T05:30:00Z/,
   );
 });
 

@@ -1,6 +1,8 @@
 // `pairgrid coordinator`: the HTTP API over a Coordinator (Redis queue + the DuckDB file it alone
 // writes). SIGTERM/SIGINT close it gracefully: no new requests, ingests under way finish; every
 // unfinished job is resumed by the next start.
+import { statSync } from "node:fs";
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import type { CoordinatorLog } from "@pairgrid/coordinator";
 import { InputError, maxCombosFromEnv } from "@pairgrid/engine";
@@ -17,6 +19,7 @@ interface CoordinatorFlags {
   maxCombos?: string;
   bodyLimit?: string;
   logRequests?: boolean;
+  insecureNoAuth?: boolean;
 }
 
 export function registerCoordinatorCommand(program: Command): void {
@@ -29,14 +32,35 @@ export function registerCoordinatorCommand(program: Command): void {
     .option("--host <addr>", "address to listen on", "127.0.0.1")
     .option(
       "--data-dir <dir>",
-      "folder that relative data paths in submitted specs resolve against (default: cwd)",
+      "data root: data paths in submitted specs resolve inside it, and no spec can read a file " +
+        "outside it (default: $PAIRGRID_DATA_DIR or the current folder)",
     )
     .option("--max-combos <n>", "largest grid accepted (default: $PAIRGRID_MAX_COMBOS or 50,000,000)")
     .option("--body-limit <bytes>", "largest request body", String(4 * 1024 * 1024))
     .option("--log-requests", "log every HTTP request (JSON lines on stdout)")
+    .option(
+      "--insecure-no-auth",
+      "listen on a non-loopback --host without $PAIRGRID_TOKEN (anyone who can reach the port can submit jobs)",
+    )
     .action(async (flags: CoordinatorFlags) => {
       await serve(flags);
     });
+}
+
+/** 127.0.0.0/8, ::1 and `localhost`: only this machine can connect. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  if (h === "localhost" || h === "::1") return true;
+  const v4 = h.startsWith("::ffff:") ? h.slice(7) : h;
+  return isIP(v4) === 4 && v4.startsWith("127.");
+}
+
+/** The data root: an existing folder, absolute. */
+function dataRoot(flag: string | undefined): string {
+  const dir = resolve(flag ?? process.env.PAIRGRID_DATA_DIR ?? ".");
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st?.isDirectory()) throw new InputError(`--data-dir ${dir}: not a folder`, "--data-dir");
+  return dir;
 }
 
 const logLine = (level: string) => (msg: string) =>
@@ -48,23 +72,31 @@ async function serve(flags: CoordinatorFlags): Promise<void> {
   const redisUrl = flags.redis ?? process.env.PAIRGRID_REDIS_URL ?? DEFAULT_REDIS_URL;
   if (!/^rediss?:\/\//.test(redisUrl))
     throw new InputError(`--redis ${redisUrl}: expected redis://host:port`, "--redis");
+  const token = process.env.PAIRGRID_TOKEN || null;
+  if (!token && !isLoopback(flags.host) && !flags.insecureNoAuth) {
+    throw new InputError(
+      `--host ${flags.host}: refusing to listen beyond this machine without a token; set PAIRGRID_TOKEN (or pass --insecure-no-auth)`,
+      "--host",
+    );
+  }
+  const dataDir = dataRoot(flags.dataDir);
   const log: CoordinatorLog = { info: logLine("info"), warn: logLine("WARN"), error: logLine("ERROR") };
   // loaded here, not at the top: every other command starts without fastify, BullMQ and ioredis
   const { buildServer, Coordinator } = await import("@pairgrid/coordinator");
   const coordinator = await Coordinator.start({
     redisUrl,
     dbFile: flags.db,
-    dataDir: resolve(flags.dataDir ?? "."),
+    dataDir,
     maxCombos: positiveInt("--max-combos", flags.maxCombos) ?? maxCombosFromEnv(),
     log,
   });
-  const token = process.env.PAIRGRID_TOKEN || null;
   const app = await buildServer({
     jobs: coordinator,
     metrics: coordinator.metrics.registry,
     token,
     bodyLimit,
     logger: flags.logRequests ?? false,
+    log,
     results: coordinator.reader,
     runQuery: coordinator.query,
     robustness: coordinator.robustness,
@@ -77,7 +109,7 @@ async function serve(flags: CoordinatorFlags): Promise<void> {
     throw new InputError(`--port ${port}: ${(err as Error).message}`, "--port");
   }
   log.info(
-    `coordinator on http://${flags.host}:${port} (db ${flags.db}, redis ${redisUrl}${token ? ", token required" : ""})`,
+    `coordinator on http://${flags.host}:${port} (db ${flags.db}, redis ${redisUrl}, data ${dataDir}${token ? ", token required" : ""})`,
   );
   await new Promise<void>((done) => {
     let stopping = false;

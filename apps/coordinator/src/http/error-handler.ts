@@ -3,7 +3,7 @@
 // to the client).
 import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import { HttpError, isInputError } from "./errors.js";
+import { clientText, HttpError, isInputError } from "./errors.js";
 
 export interface ErrorBody {
   error: string;
@@ -26,7 +26,7 @@ const STATUS_NAMES: Record<number, string> = {
   429: "too_many_requests",
 };
 
-/** fastify's own "the body does not parse" errors, named like a bad YAML body (yaml-body.ts). */
+/** fastify's own "the body does not parse" errors, named like a bad YAML body (body-parsers.ts). */
 const BAD_BODY_CODES = new Set(["FST_ERR_CTP_INVALID_JSON_BODY", "FST_ERR_CTP_EMPTY_JSON_BODY"]);
 
 /** Fastify names the query string `querystring`; clients know it as `query`. */
@@ -57,7 +57,7 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   // Routes translate the InputErrors they expect (with the right code and path); one from any
   // other call is still the client's fault, not a 500.
   if (isInputError(err)) {
-    const body: ErrorBody = { error: "bad_request", message: err.message };
+    const body: ErrorBody = { error: "bad_request", message: clientText(err) };
     if (err.path !== undefined) body.path = err.path;
     return { status: 400, body };
   }
@@ -72,10 +72,26 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   return { status: 500, body: { error: "internal", message: "internal server error" } };
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
+/** One-line log of the server's own (always on, unlike fastify's request log). */
+export interface ServerLog {
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+/** Bad input worth a log line: a body or spec refused (a probe shows up here), not a 401 or 404. */
+const LOGGED_4XX = new Set([400, 413, 415]);
+
+const firstLine = (err: unknown) => String((err as Error)?.message ?? err).split("\n")[0]!;
+
+export function installErrorHandling(app: FastifyInstance, log?: ServerLog): void {
   app.setErrorHandler((err, req, reply) => {
     const { status, body } = toErrorResponse(err);
-    if (status >= 500) req.log.error({ err }, "request failed");
+    // the route's pattern, not the URL: a query string may hold an access token
+    const where = `${req.method} ${req.routeOptions.url ?? "(no route)"}`;
+    if (status >= 500) {
+      req.log.error({ err }, "request failed");
+      log?.error(`${where}: ${status} ${firstLine(err)}`);
+    } else if (LOGGED_4XX.has(status)) log?.warn(`${where}: ${status} ${body.error}: ${body.message}`);
     void reply.code(status).send(body);
   });
   app.setNotFoundHandler((req, reply) => {

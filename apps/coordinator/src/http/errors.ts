@@ -1,6 +1,6 @@
 // The one error type the HTTP layer throws on purpose. Routes and hooks throw it; the error handler
 // (error-handler.ts) turns it into the JSON body `{error, message, path?}` of INTERFACE.md.
-import { InputError } from "@pairgrid/engine";
+import { DataFileError, InputError } from "@pairgrid/engine";
 
 export class HttpError extends Error {
   constructor(
@@ -30,6 +30,14 @@ export function isInputError(err: unknown): err is InputError {
 }
 
 /**
+ * What a client is told about bad input: a data file error without its excerpt (the file's text
+ * stays on the server, INTERFACE.md), anything else by its one-line message.
+ */
+export function clientText(err: InputError): string {
+  return err instanceof DataFileError ? err.plainMessage : err.message;
+}
+
+/**
  * Turns bad input reported by the job service into a 400; anything else is returned unchanged so
  * the caller rethrows it and it surfaces as a 500. `mapPath` places the service's field path in
  * the request (a results option `limit` is the query field `query.limit`).
@@ -40,5 +48,5 @@ export function asBadInput(
   mapPath: (path: string) => string = (p) => p,
 ): unknown {
   if (!isInputError(err)) return err;
-  return new HttpError(400, errorCode, err.message, err.path ? mapPath(err.path) : undefined);
+  return new HttpError(400, errorCode, clientText(err), err.path ? mapPath(err.path) : undefined);
 }

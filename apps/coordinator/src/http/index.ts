@@ -1,2 +1,3 @@
 export { buildServer, DEFAULT_BODY_LIMIT, type ServerOptions } from "./server.js";
+export type { ServerLog } from "./error-handler.js";
 export { HttpError } from "./errors.js";

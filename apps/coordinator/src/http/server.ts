@@ -7,7 +7,7 @@ import type { JobService } from "../job-service.js";
 import type { ResultsReader } from "../results-reader.js";
 import { bearerAuthHook } from "./auth.js";
 import { registerDocs } from "./docs.js";
-import { installErrorHandling, toErrorResponse } from "./error-handler.js";
+import { installErrorHandling, type ServerLog, toErrorResponse } from "./error-handler.js";
 import { readOnlyHook } from "./read-only.js";
 import { DASHBOARD_ROUTES, dashboardRoutes } from "./routes/dashboard.js";
 import { jobComboRoutes } from "./routes/job-combo.js";
@@ -19,7 +19,7 @@ import { jobRoutes } from "./routes/jobs.js";
 import { HEALTH_PATH, METRICS_PATH, opsRoutes } from "./routes/ops.js";
 import { queryRoutes, type QueryRoutesOptions } from "./routes/query.js";
 import { robustnessRoutes, type RobustnessRoutesOptions } from "./routes/robustness.js";
-import { registerYamlParser } from "./yaml-body.js";
+import { registerBodyParsers } from "./body-parsers.js";
 
 export interface ServerOptions {
   jobs: JobService;
@@ -34,6 +34,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** fastify's `logger` option (true, or pino options); default false. */
   logger?: boolean | object;
+  /** One line per refused body or spec (warn) and per failed request (error), whatever `logger` is. */
+  log?: ServerLog;
   /** Least time between two SSE progress events, ms (default 250); tests shorten it. */
   sseMinIntervalMs?: number;
   /** Time between SSE keepalive comments, ms (default 15 000). */
@@ -57,9 +59,10 @@ const JOB_EVENTS_ROUTE = "/jobs/:id/events";
 
 /** The server, not yet listening; plugins load on `ready()`, `listen()` or the first `inject()`. */
 export function buildServer(opts: ServerOptions): FastifyInstance {
+  const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
     logger: (opts.logger ?? false) as FastifyServerOptions["logger"],
-    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    bodyLimit,
     // errors raised before routing (a malformed %-escape in the URL) skip setErrorHandler
     frameworkErrors: (err, _req, reply) => {
       const { status, body } = toErrorResponse(err);
@@ -70,8 +73,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   app.setSerializerCompiler(serializerCompiler);
   // Error handling and auth go on the root before any plugin, so every route and the 404
   // handler inherit them.
-  installErrorHandling(app);
-  registerYamlParser(app);
+  installErrorHandling(app, opts.log);
+  registerBodyParsers(app, bodyLimit);
   if (opts.token) {
     const open = new Set([HEALTH_PATH, METRICS_PATH, ...(opts.dashboard ? DASHBOARD_ROUTES : [])]);
     app.addHook("onRequest", bearerAuthHook(opts.token, { open, queryToken: new Set([JOB_EVENTS_ROUTE]) }));

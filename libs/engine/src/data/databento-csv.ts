@@ -114,9 +114,10 @@ export function databentoParser(
     if (id !== lastId && !Number.isNaN(lastId) && ts <= builder.lastTs) {
       return builder.reject(
         line,
-        `timestamp ${formatUtc(ts)} does not follow line ${builder.lastLine} and the instrument changes (${lastId} → ${id}): ` +
+        `timestamp does not follow line ${builder.lastLine} and the instrument changes: ` +
           "rows of several instruments are interleaved; export one (e.g. continuous) symbol per file",
         "interleaved instruments",
+        `${formatUtc(ts)}, instrument ${lastId} → ${id}`,
       );
     }
     // A roll's price gap is real: the jump check starts over with the new contract.

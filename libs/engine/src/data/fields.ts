@@ -117,7 +117,8 @@ export function checkDelimiter(file: string, header: Header, expected: string): 
       throw new DataFileError(
         file,
         header.line,
-        `wrong delimiter: expected ${showDelimiter(expected)} but the header looks ${showDelimiter(d)}-delimited ("${header.text}")`,
+        `wrong delimiter: expected ${showDelimiter(expected)} but the header looks ${showDelimiter(d)}-delimited`,
+        { excerpt: `"${header.text}"` },
       );
     }
   }
@@ -146,5 +147,7 @@ export function requireColumn(
 /** The header error for a missing column: names what was wanted and lists what was found. */
 export function missingColumn(file: string, header: Header, wanted: string): DataFileError {
   const found = header.names.map((n) => `'${n}'`).join(", ");
-  return new DataFileError(file, header.line, `missing column ${wanted} (columns found: ${found})`);
+  return new DataFileError(file, header.line, `missing column ${wanted}`, {
+    excerpt: `columns found: ${found}`,
+  });
 }

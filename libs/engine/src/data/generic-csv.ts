@@ -50,7 +50,8 @@ export function genericCsvParser(
     throw new DataFileError(
       file,
       header.line,
-      `dropping zero-volume rows needs a volume column, and there is none (columns found: ${header.names.join(", ")})`,
+      "dropping zero-volume rows needs a volume column, and there is none",
+      { excerpt: `columns found: ${header.names.join(", ")}` },
     );
   }
   const names = header.names.map((n) => n.trim());

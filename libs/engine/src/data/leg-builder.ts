@@ -66,12 +66,13 @@ export class LegBuilder {
     if (rows > this.cap) this.resize(Math.ceil(rows));
   }
 
-  /** A bad row: an error, or in lenient mode a skip counted under `kind`. */
-  reject(line: number, reason: string, kind: SkipKind = "unreadable field"): void {
-    if (!this.lenient) throw new DataFileError(this.file, line, reason);
+  /** A bad row: an error, or in lenient mode a skip counted under `kind`. `excerpt` holds any text
+   * quoted from the file (never part of `reason`, so HTTP errors can leave it out). */
+  reject(line: number, reason: string, kind: SkipKind = "unreadable field", excerpt?: string): void {
+    if (!this.lenient) throw new DataFileError(this.file, line, reason, { excerpt });
     this.skipped++;
     this.skippedByKind[kind] = (this.skippedByKind[kind] ?? 0) + 1;
-    if (this.skippedSamples.length < MAX_SKIPPED_SAMPLES) this.skippedSamples.push({ line, reason });
+    if (this.skippedSamples.length < MAX_SKIPPED_SAMPLES) this.skippedSamples.push({ line, reason, excerpt });
   }
 
   /** Checks and appends one row (`ts` = bar start, epoch ms UTC); false if it was rejected. */
@@ -81,7 +82,7 @@ export class LegBuilder {
     if (!(l > 0 && l < Infinity)) return this.badPrice(line, this.names.low, l);
     if (!(c > 0 && c < Infinity)) return this.badPrice(line, this.names.close, c);
     if (!(l <= h)) {
-      this.reject(line, `high ${h} is below low ${l}${SKIP_HINT}`, "high below low");
+      this.reject(line, `high is below low${SKIP_HINT}`, "high below low", `high ${h}, low ${l}`);
       return false;
     }
     // A traded open or close outside its own bar's range is a broken bar, whichever is wrong.
@@ -89,17 +90,15 @@ export class LegBuilder {
       const [name, px] = l <= o && o <= h ? ["close", c] : ["open", o];
       this.reject(
         line,
-        `${name} ${px} is outside the bar's range: low ${l}, high ${h}${SKIP_HINT}`,
+        `${name} is outside the bar's range${SKIP_HINT}`,
         "open or close outside high-low",
+        `${name} ${px}, low ${l}, high ${h}`,
       );
       return false;
     }
     if (!(v >= 0 && v < Infinity)) {
-      this.reject(
-        line,
-        `${v < 0 ? "negative" : "non-finite"} volume in '${this.names.volume}': ${v}`,
-        "bad volume",
-      );
+      const reason = `${v < 0 ? "negative" : "non-finite"} volume in '${this.names.volume}'`;
+      this.reject(line, reason, "bad volume", String(v));
       return false;
     }
     // ts / bar is exact when the bar divides ts, and (ts < 2^53) never rounds to a whole
@@ -108,8 +107,9 @@ export class LegBuilder {
     if (Math.floor(q) !== q) {
       this.reject(
         line,
-        `bar time ${formatUtc(ts)} is not on the ${fmtMs(this.fileBarMs)} grid of the file's bar length (is the bar length or label set right?)`,
+        `bar time is not on the ${fmtMs(this.fileBarMs)} grid of the file's bar length (is the bar length or label set right?)`,
         "time off the bar grid",
+        formatUtc(ts),
       );
       return false;
     }
@@ -117,9 +117,10 @@ export class LegBuilder {
       this.reject(
         line,
         ts === this.lastTs
-          ? `duplicate timestamp ${formatUtc(ts)} (same bar as line ${this.lastLine})`
-          : `timestamp goes backwards: ${formatUtc(ts)} after ${formatUtc(this.lastTs)} on line ${this.lastLine}`,
+          ? `duplicate timestamp (same bar as line ${this.lastLine})`
+          : `timestamp goes backwards (earlier than line ${this.lastLine})`,
         ts === this.lastTs ? "duplicate time" : "time going backwards",
+        ts === this.lastTs ? formatUtc(ts) : `${formatUtc(ts)} after ${formatUtc(this.lastTs)}`,
       );
       return false;
     }
@@ -129,10 +130,11 @@ export class LegBuilder {
         const [name, px] = far;
         this.reject(
           line,
-          `${name} ${px} is ${fmtMove(px / this.refClose - 1)} from the previous close ${this.refClose} ` +
-            `(line ${this.refLine}), more than data.max_jump = ${this.maxJump} allows ` +
+          `${name} moves ${fmtMove(px / this.refClose - 1)} from the previous close (line ${this.refLine}), ` +
+            `more than data.max_jump = ${this.maxJump} allows ` +
             "(raise it, set it to null to turn the check off, or skip such bars with data.lenient: true)",
           "price jump",
+          `${name} ${px}, previous close ${this.refClose}`,
         );
         return false;
       }
@@ -215,11 +217,8 @@ export class LegBuilder {
   }
 
   private badPrice(line: number, name: string, value: number): false {
-    this.reject(
-      line,
-      `${value > 0 ? "non-finite" : "non-positive"} price in '${name}': ${value}`,
-      "bad price",
-    );
+    const reason = `${value > 0 ? "non-finite" : "non-positive"} price in '${name}'`;
+    this.reject(line, reason, "bad price", String(value));
     return false;
   }
 

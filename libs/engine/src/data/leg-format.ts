@@ -52,7 +52,10 @@ export interface LoadLegOptions extends LegFormat {
 
 export interface SkippedRow {
   line: number;
+  /** What is wrong (no text from the file: see DataFileError). */
   reason: string;
+  /** The offending text or value, for the CLI's report. */
+  excerpt?: string;
 }
 
 /** Why a row was skipped (lenient mode): the report counts skipped rows per kind. */

@@ -4,7 +4,7 @@
 import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { InputError } from "../errors.js";
+import { DataFileError } from "../errors.js";
 import type { Bars } from "./bars.js";
 import { defaultCacheDir } from "./cache-dir.js";
 import { cacheKey } from "./cache-key.js";
@@ -14,16 +14,36 @@ import { checkLoadOptions, type LoadLegOptions, type LoadReport } from "./leg-fo
 import { parseLeg } from "./parse-leg.js";
 import { recallHash, rememberHash } from "./stat-memo.js";
 
+/** A file-system error (ENOENT, EACCES, EISDIR…) while reading `file`, as bad input about it. */
+function unreadable(file: string, e: unknown): DataFileError {
+  const code = (e as NodeJS.ErrnoException).code ?? "error";
+  return new DataFileError(file, 0, `cannot read data file (${code === "ENOENT" ? "no such file" : code})`);
+}
+
+const isFsError = (e: unknown) =>
+  e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === "string";
+
 async function statData(file: string): Promise<Stats> {
   let st: Stats;
   try {
     st = await stat(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? "error";
-    throw new InputError(`${file}: cannot read data file (${code === "ENOENT" ? "no such file" : code})`);
+    throw unreadable(file, e);
   }
-  if (!st.isFile()) throw new InputError(`${file}: not a regular file`);
+  if (!st.isFile()) throw new DataFileError(file, 0, "not a regular file");
   return st;
+}
+
+/**
+ * `loadLeg` with file-system failures (no read permission, file removed meanwhile) reported as a
+ * DataFileError naming the file, not Node's message (which quotes the absolute path) nor a crash.
+ */
+async function readingFile<T>(file: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    throw isFsError(e) ? unreadable(file, e) : e;
+  }
 }
 
 function unchanged(a: Stats, b: Stats): boolean {
@@ -38,6 +58,10 @@ export async function loadLeg(
   file: string,
   opts: LoadLegOptions,
 ): Promise<{ bars: Bars; report: LoadReport }> {
+  return readingFile(file, loadLegFrom(file, opts));
+}
+
+async function loadLegFrom(file: string, opts: LoadLegOptions): Promise<{ bars: Bars; report: LoadReport }> {
   const t0 = performance.now();
   checkLoadOptions(opts);
   const st = await statData(file);

@@ -76,6 +76,7 @@ export async function parseLeg(
       file,
       first.line,
       `no valid rows: all ${rowsRead} data rows were skipped (first: ${first.reason})`,
+      { excerpt: first.excerpt },
     );
   }
   const zeroVolumeDropped = opts.dropZeroVolume ? builder.dropZeroVolume() : 0;

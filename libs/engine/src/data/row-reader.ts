@@ -37,8 +37,9 @@ export class RowReader {
   rejectField(buf: Buffer, k: number, name: string, line: number, what: string): void {
     const text = this.split.text(buf, k);
     if (text === "") this.builder.reject(line, `empty field '${name}'`);
-    else if (isNanText(text)) this.builder.reject(line, `non-finite value in '${name}': ${text}`);
-    else this.builder.reject(line, `unparsable ${what} in '${name}': '${text}'`);
+    else if (isNanText(text))
+      this.builder.reject(line, `non-finite value in '${name}'`, "unreadable field", text);
+    else this.builder.reject(line, `unparsable ${what} in '${name}'`, "unreadable field", `'${text}'`);
   }
 
   /**
@@ -51,8 +52,9 @@ export class RowReader {
     if (Number.isNaN(utc)) {
       this.builder.reject(
         line,
-        `local time ${formatNaive(naive)} does not exist in ${clock.tz.name} (skipped by the spring-forward DST change)`,
+        `local time does not exist in ${clock.tz.name} (skipped by the spring-forward DST change)`,
         "time in a DST gap",
+        formatNaive(naive),
       );
       return utc;
     }

@@ -1,6 +1,7 @@
 export * from "./axis.js";
 export * from "./combination.js";
 export * from "./constraints.js";
+export * from "./data-root.js";
 export * from "./grid-spec-schema.js";
 export * from "./load-spec.js";
 export * from "./param-defs.js";

@@ -13,7 +13,7 @@ import {
   submitQuery,
   submitResult,
 } from "../schemas.js";
-import { YAML_MEDIA_TYPES } from "../yaml-body.js";
+import { YAML_MEDIA_TYPES } from "../body-parsers.js";
 
 export interface JobRoutesOptions {
   jobs: JobService;
