@@ -34,6 +34,7 @@ export async function createRunJob(
     spec: storedForm(spec),
     n_combos: nCombos,
     n_chunks: chunking.chunks.length,
+    runner: "local",
   });
   return { jobId, chunking, toRun: chunking.chunks, resumed: false };
 }

@@ -15,11 +15,12 @@ import {
   packGridData,
   planGrid,
 } from "@pairgrid/engine";
-import { ResultsDb } from "@pairgrid/resultsdb";
+import { ResultsDb, resumeCommand } from "@pairgrid/resultsdb";
 import { formatTopTable } from "./commands/top.js";
 import { printLoadReports } from "./load-report.js";
 import { type ExecuteOutcome, executeChunks } from "./run-execute.js";
 import type { RunSettings } from "./run-flags.js";
+import { startHeartbeat } from "./run-heartbeat.js";
 import { createRunJob, resumeRunJob, type RunJob } from "./run-job.js";
 import { grouped } from "./run-progress.js";
 import { StopRequest, watchStopSignals } from "./run-stop.js";
@@ -31,6 +32,7 @@ export async function runLocalGrid(specPath: string, s: RunSettings): Promise<nu
   const { spec } = loadSpecFile(specPath);
   const plan = planGrid(spec, s.maxCombos);
   const db = await ResultsDb.open(s.db);
+  let stopHeartbeat = () => {};
   try {
     // a resume is checked (spec, chunk size) before the data is loaded
     let job: RunJob | null = s.resume ? await resumeRunJob(db, s.resume, spec, plan, s.chunkSize) : null;
@@ -52,6 +54,8 @@ export async function runLocalGrid(specPath: string, s: RunSettings): Promise<nu
       const size = s.chunkSize ?? defaultChunkSize(plan, s.threads);
       job = await createRunJob(db, spec, plan, size, countValidCombinations(plan));
     }
+    // from here until the job is marked, a reader can tell whether this process still runs it
+    stopHeartbeat = await startHeartbeat(db, job.jobId, specPath);
     process.stdout.write(`job ${job.jobId}\n`);
     const events = eventSettingsFor(spec, plan, data.base, s.kernel);
     logPlan(log, spec, plan, job, s, sp.pair.ts.length, events);
@@ -98,6 +102,7 @@ export async function runLocalGrid(specPath: string, s: RunSettings): Promise<nu
     await printTop(db, spec, plan, job.jobId, specPath);
     return 0;
   } finally {
+    stopHeartbeat();
     await db.close();
   }
 }
@@ -142,7 +147,7 @@ function printResumeHint(specPath: string, s: RunSettings, job: RunJob, out: Exe
   const midWay = out.abandoned > 0 ? ` (${out.abandoned} stopped mid-way)` : "";
   process.stderr.write(
     `job ${job.jobId} cancelled: ${out.stored} chunks stored this run, ${left} left${midWay}. ` +
-      `Resume with:\n  pairgrid run ${specPath} --db ${s.db} --resume ${job.jobId}\n`,
+      `Resume with:\n  ${resumeCommand(specPath, s.db, job.jobId)}\n`,
   );
 }
 

@@ -5,6 +5,7 @@
 // needs /usr/bin/chromium (or PAIRGRID_CHROMIUM) and takes ~40 s.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -107,6 +108,26 @@ function runHybridJob(db: string): string {
   };
   const file = writeSpec(rd, "hybrid.json", spec);
   return runToEnd(rd, [file, "--db", db, "--threads", "1", "--quiet"]).jobId;
+}
+
+/**
+ * A `pairgrid run` into `db` SIGKILLed once it has stored chunks: its job stays `running` in the
+ * file, and readers show it interrupted with the command that resumes it.
+ */
+async function runKilledJob(db: string): Promise<{ jobId: string; resume: string }> {
+  const spec = writeSpec(rd, "killed.json", specObject(PARAMS, { name: "dashboard-killed" }));
+  const child = spawnPairgrid(["run", spec, "--db", db, "--threads", "1", "--chunk-size", "50"], rd.env);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    if (/^progress: /m.test(stderr)) child.kill("SIGKILL");
+  });
+  const [, signal] = (await once(child, "close")) as [number | null, NodeJS.Signals | null];
+  assert.equal(signal, "SIGKILL", `killed mid-run: ${stderr}`);
+  const jobId = /^job ([0-9a-f]{8})$/m.exec(stdout)![1]!;
+  return { jobId, resume: `pairgrid run ${spec} --db ${db} --resume ${jobId}` };
 }
 
 before(async () => {
@@ -374,6 +395,8 @@ test(
     // a hybrid job in the same file (`pairgrid run`: the cluster refuses hybrid grids), so that a
     // combination page has fast data and shows the slow-vs-hybrid comparison
     const hybridJob = runHybridJob(join(rd.dir, "cluster.duckdb"));
+    // and a local run killed mid-way (SIGKILL: it could not mark its job)
+    const killed = await runKilledJob(join(rd.dir, "cluster.duckdb"));
 
     const port = await freePort();
     serve = spawnPairgrid(["serve", "--db", join(rd.dir, "cluster.duckdb"), "--port", String(port)], rd.env);
@@ -396,6 +419,11 @@ test(
     await bar.waitFor();
     assert.equal(await bar.getAttribute("data-status"), "done");
     assert.equal(Number(await bar.getAttribute("data-progress")), 1);
+    // the killed run's job: interrupted, with the command that finishes it
+    const killedRow = page.locator(`tr[data-job="${killed.jobId}"]`);
+    assert.equal(await killedRow.locator(".badge").getAttribute("data-status"), "interrupted");
+    assert.equal(await killedRow.locator(".progress").getAttribute("data-status"), "interrupted");
+    assert.equal(await killedRow.locator(".resume-command").textContent(), killed.resume);
     await shot("serve-jobs");
     await page.click(`tr[data-job="${jobId}"] a >> nth=0`);
     await checkTopCombo("serve-combo");

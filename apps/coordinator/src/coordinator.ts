@@ -17,6 +17,7 @@ import {
 import {
   buildRobustnessReport,
   type JobRecord,
+  localProbe,
   type QueryAnswer,
   ResultsDb,
   type RobustnessQuery,
@@ -166,6 +167,7 @@ export class Coordinator implements JobService {
       spec: JSON.parse(JSON.stringify(spec)),
       n_combos: nCombos,
       n_chunks: chunks.length,
+      runner: "coordinator",
     });
     const record = (await this.db.getJob(jobId))!;
     const st = new JobState(jobId, spec.name, spec, plan, chunks, nCombos, record.created_at);
@@ -276,10 +278,14 @@ export class Coordinator implements JobService {
     }
   }
 
-  /** Rebuilds the state of every job left running by a previous coordinator and relaunches it. */
+  /**
+   * Rebuilds the state of every job left running by a previous coordinator and relaunches it. A
+   * job a `pairgrid run` left running (killed) is not the coordinator's: it shows as interrupted
+   * with its own resume command (which may need the fast data the cluster does not run).
+   */
   private async resumeJobs(): Promise<void> {
     for (const r of await this.db.listJobs()) {
-      if (r.status !== "running") continue;
+      if (r.status !== "running" || r.runner === "local") continue;
       try {
         const spec: GridSpec = validateSpec(r.spec, "/", false);
         const plan = planGrid(spec, Number.MAX_SAFE_INTEGER);
@@ -406,6 +412,6 @@ export class Coordinator implements JobService {
     if (st) return st.view();
     const chunksDone = r.status === "done" ? r.n_chunks : (await this.db.doneChunks(r.job_id)).size;
     const error = r.status === "failed" ? await this.redis.get(errorKey(r.job_id)).catch(() => null) : null;
-    return storedJobView(r, chunksDone, error);
+    return storedJobView(r, chunksDone, error, this.db.file, localProbe());
   }
 }

@@ -1,12 +1,19 @@
 // What the HTTP routes need from the coordinator, as one interface: the routes (http/) stay thin
 // wiring, and the job lifecycle (submit, progress, cancel, results) lives behind it.
-import type { JobRecord, JobStatus } from "@pairgrid/resultsdb";
+import {
+  interruption,
+  type JobRecord,
+  type JobRunner,
+  type LivenessProbe,
+  type ShownStatus,
+} from "@pairgrid/resultsdb";
 
 /** A job as `GET /jobs` and `GET /jobs/:id` show it (INTERFACE.md: status, done/total, rate, ETA). */
 export interface JobView {
   job_id: string;
   name: string;
-  status: JobStatus;
+  /** The stored status, or `interrupted`: a `pairgrid run` that stopped without marking its job. */
+  status: ShownStatus;
   /** Valid combinations of the grid (rows the finished job holds). */
   n_combos: number;
   n_chunks: number;
@@ -23,17 +30,33 @@ export interface JobView {
   finished_at: string | null;
   /** Why a job failed, when it did. */
   error: string | null;
+  /** Who runs the job (null: a file older than runners). */
+  runner: JobRunner | null;
+  /** Where a `pairgrid run` runs (or ran) the job, and when it last showed it was alive. */
+  host: string | null;
+  pid: number | null;
+  heartbeat_at: string | null;
+  /** For an interrupted job, the `pairgrid run … --resume` command that finishes it. */
+  resume_command: string | null;
 }
 
 /**
  * The view of a job known only from its DuckDB record (no live progress: rate 0, no ETA), as the
- * coordinator shows a job it is not running and `pairgrid serve` shows every job.
+ * coordinator shows a job it is not running and `pairgrid serve` shows every job. A job stored as
+ * running whose `pairgrid run` is gone shows as interrupted (job-liveness.ts in resultsdb).
  */
-export function storedJobView(r: JobRecord, chunksDone: number, error: string | null): JobView {
+export function storedJobView(
+  r: JobRecord,
+  chunksDone: number,
+  error: string | null,
+  dbFile: string,
+  probe: LivenessProbe,
+): JobView {
+  const gone = interruption(r, dbFile, probe);
   return {
     job_id: r.job_id,
     name: r.name,
-    status: r.status,
+    status: gone ? "interrupted" : r.status,
     n_combos: r.n_combos,
     n_chunks: r.n_chunks,
     n_done: r.n_done,
@@ -44,6 +67,11 @@ export function storedJobView(r: JobRecord, chunksDone: number, error: string | 
     created_at: r.created_at.toISOString(),
     finished_at: r.finished_at?.toISOString() ?? null,
     error,
+    runner: r.runner,
+    host: r.host,
+    pid: r.pid,
+    heartbeat_at: r.heartbeat_at?.toISOString() ?? null,
+    resume_command: gone?.resume ?? null,
   };
 }
 

@@ -52,6 +52,11 @@ export class JobState {
       created_at: this.createdAt.toISOString(),
       finished_at: this.finishedAt?.toISOString() ?? null,
       error: this.error,
+      runner: "coordinator",
+      host: null,
+      pid: null,
+      heartbeat_at: null,
+      resume_command: null,
     };
   }
 

@@ -3,7 +3,7 @@
 // before they get here). The file is opened read-only, so while it is served no other process can
 // write it (DuckDB's lock): a job's figures cannot change, and `watch` has nothing to report.
 import { InputError } from "@pairgrid/engine";
-import type { JobRecord, ResultsDb } from "@pairgrid/resultsdb";
+import { type JobRecord, localProbe, type ResultsDb } from "@pairgrid/resultsdb";
 import {
   type JobService,
   type JobView,
@@ -55,6 +55,6 @@ export class ReadOnlyJobs implements JobService {
 
   private async viewOf(r: JobRecord): Promise<JobView> {
     const chunksDone = r.status === "done" ? r.n_chunks : (await this.db.doneChunks(r.job_id)).size;
-    return storedJobView(r, chunksDone, null);
+    return storedJobView(r, chunksDone, null, this.db.file, localProbe());
   }
 }

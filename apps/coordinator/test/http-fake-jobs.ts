@@ -41,6 +41,11 @@ export class FakeJobs implements JobService {
       created_at: "2024-01-02T03:04:05.000Z",
       finished_at: null,
       error: null,
+      runner: "coordinator",
+      host: null,
+      pid: null,
+      heartbeat_at: null,
+      resume_command: null,
     };
     this.views.set(view.job_id, view);
     return view;

@@ -1,5 +1,19 @@
 export type { ChunkBatch } from "./chunk-batch.js";
-export type { JobRecord, NewJob } from "./job-records.js";
+export type { JobRecord, NewJob, RunClaim } from "./job-records.js";
+export {
+  describeInterruption,
+  HEARTBEAT_MS,
+  type Interruption,
+  interruption,
+  type LivenessProbe,
+  localProbe,
+  pidAlive,
+  resumeCommand,
+  SHOWN_STATUSES,
+  type ShownStatus,
+  shownStatus,
+  STALE_AFTER_MS,
+} from "./job-liveness.js";
 export { ResultsDb, type OpenOptions } from "./results-db.js";
 export type { JsonValue } from "./query-json.js";
 export {
@@ -11,7 +25,15 @@ export {
   type SandboxOptions,
   SandboxedQuery,
 } from "./sandboxed-query.js";
-export { FOLD_COLUMNS, isCountStat, JOB_STATUSES, type JobStatus, RESULT_COLUMNS } from "./schema.js";
+export {
+  FOLD_COLUMNS,
+  isCountStat,
+  JOB_RUNNERS,
+  JOB_STATUSES,
+  type JobRunner,
+  type JobStatus,
+  RESULT_COLUMNS,
+} from "./schema.js";
 export { checkRankable, TOP_COLUMNS, type TopOptions } from "./top-query.js";
 export {
   checkCombo,

@@ -16,12 +16,16 @@ import {
 import { finalizeJobDsr } from "./dsr-finalize.js";
 import { type FoldStats, readFoldStats } from "./fold-stats.js";
 import {
+  claimJob,
   insertJob,
+  jobSelectList,
   type JobRecord,
   latestJobId,
   type NewJob,
+  type RunClaim,
   selectJob,
   selectJobs,
+  touchHeartbeat,
   updateJobStatus,
 } from "./job-records.js";
 import { GroupCommitter } from "./group-commit.js";
@@ -66,6 +70,8 @@ export class ResultsDb {
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     private readonly layouts: TableLayouts,
+    /** SELECT list of job rows for this file's `jobs` columns (jobSelectList). */
+    private readonly jobColumns: string,
   ) {}
 
   /** Opens (read-write: creating if needed, with its schema) a results file. */
@@ -90,7 +96,8 @@ export class ResultsDb {
         results: await tableColumnNames(conn, "results"),
         results_folds: await tableColumnNames(conn, "results_folds"),
       };
-      return new ResultsDb(file, readOnly, instance, conn, layouts);
+      const jobColumns = jobSelectList(new Set(await tableColumnNames(conn, "jobs")));
+      return new ResultsDb(file, readOnly, instance, conn, layouts, jobColumns);
     } catch (err) {
       conn.closeSync();
       instance.closeSync();
@@ -119,12 +126,22 @@ export class ResultsDb {
   }
 
   getJob(jobId: string): Promise<JobRecord | null> {
-    return this.serial(() => selectJob(this.conn, jobId));
+    return this.serial(() => selectJob(this.conn, jobId, this.jobColumns));
   }
 
   /** Every job, newest first. */
   listJobs(): Promise<JobRecord[]> {
-    return this.serial(() => selectJobs(this.conn));
+    return this.serial(() => selectJobs(this.conn, this.jobColumns));
+  }
+
+  /** A `pairgrid run` takes the job on: its runner, spec file, host and pid, and a first heartbeat. */
+  claimJob(jobId: string, claim: RunClaim): Promise<void> {
+    return this.serial(() => claimJob(this.conn, jobId, claim));
+  }
+
+  /** Refreshes the job's heartbeat (job-liveness.ts); queued between ingests like every call. */
+  heartbeat(jobId: string): Promise<void> {
+    return this.serial(() => touchHeartbeat(this.conn, jobId));
   }
 
   /**
@@ -182,7 +199,8 @@ export class ResultsDb {
   /** The job id a query means: the one named (which must exist) or the latest. */
   private async resolveJob(jobId: string | undefined): Promise<string> {
     if (jobId !== undefined) {
-      if (!(await selectJob(this.conn, jobId))) throw new InputError(`${this.file}: unknown job '${jobId}'`);
+      if (!(await selectJob(this.conn, jobId, this.jobColumns)))
+        throw new InputError(`${this.file}: unknown job '${jobId}'`);
       return jobId;
     }
     const latest = await latestJobId(this.conn);

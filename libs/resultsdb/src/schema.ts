@@ -1,6 +1,14 @@
 // The results file's tables (INTERFACE.md "DuckDB"). Column names are the contract shared with
 // `--json` and CSV output, so they come straight from the engine's PARAM_NAMES and STAT_NAMES.
-import { BIGINT, DOUBLE, type DuckDBConnection, type DuckDBType, INTEGER, VARCHAR } from "@duckdb/node-api";
+import {
+  BIGINT,
+  DOUBLE,
+  type DuckDBConnection,
+  type DuckDBType,
+  INTEGER,
+  TIMESTAMPTZ,
+  VARCHAR,
+} from "@duckdb/node-api";
 import { PARAM_NAMES, STAT_NAMES } from "@pairgrid/engine";
 
 export interface ColumnDef {
@@ -38,8 +46,26 @@ export const FOLD_COLUMNS: readonly ColumnDef[] = [
   col("n_days", "INTEGER", INTEGER),
 ];
 
+/**
+ * `jobs` columns added after the first files were written: who runs the job and whether it is
+ * still alive (job-liveness.ts). A `pairgrid run` records its host, pid and spec file and
+ * refreshes heartbeat_at every few seconds; the coordinator records only the runner. Older files
+ * get them on their next read-write open; readers of files that lack them see NULL.
+ */
+export const JOB_RUN_COLUMNS: readonly ColumnDef[] = [
+  col("runner", "VARCHAR", VARCHAR),
+  col("host", "VARCHAR", VARCHAR),
+  col("pid", "INTEGER", INTEGER),
+  col("heartbeat_at", "TIMESTAMPTZ", TIMESTAMPTZ),
+  col("spec_path", "VARCHAR", VARCHAR),
+];
+
+/** Statuses stored in `jobs.status`. */
 export const JOB_STATUSES = ["running", "done", "cancelled", "failed"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
+/** Who runs a job: `pairgrid run` on one machine, or the coordinator with its workers. */
+export const JOB_RUNNERS = ["local", "coordinator"] as const;
+export type JobRunner = (typeof JOB_RUNNERS)[number];
 
 /** Double-quoted SQL identifier; every name here is a plain identifier, quoting is for safety. */
 export function ident(name: string): string {
@@ -58,7 +84,8 @@ const CREATE_TABLES = [
   n_chunks INTEGER NOT NULL,
   n_done BIGINT NOT NULL DEFAULT 0,
   created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
-  finished_at TIMESTAMPTZ
+  finished_at TIMESTAMPTZ,
+  ${columnList(JOB_RUN_COLUMNS)}
 )`,
   `CREATE TABLE IF NOT EXISTS results (
   ${columnList(RESULT_COLUMNS)},
@@ -94,11 +121,13 @@ export async function tableColumnNames(conn: DuckDBConnection, table: string): P
 
 /**
  * Creates missing tables, and adds columns that a newer engine knows but an older file lacks (a
- * parameter or statistic added later), so an old results file keeps taking new jobs.
+ * parameter or statistic added later, the jobs' runner and heartbeat), so an old results file
+ * keeps taking new jobs.
  */
 export async function ensureSchema(conn: DuckDBConnection): Promise<void> {
   for (const sql of CREATE_TABLES) await conn.run(sql);
   for (const [table, cols] of [
+    ["jobs", JOB_RUN_COLUMNS],
     ["results", RESULT_COLUMNS],
     ["results_folds", FOLD_COLUMNS],
   ] as const) {

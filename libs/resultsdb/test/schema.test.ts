@@ -38,7 +38,23 @@ test("open creates jobs, results, results_folds and chunks with the contract's c
   );
   assert.deepEqual(
     of("jobs").map((c) => c.column_name),
-    ["job_id", "name", "spec", "status", "n_combos", "n_chunks", "n_done", "created_at", "finished_at"],
+    [
+      "job_id",
+      "name",
+      "spec",
+      "status",
+      "n_combos",
+      "n_chunks",
+      "n_done",
+      "created_at",
+      "finished_at",
+      // who runs the job and whether it is alive (job-liveness.ts)
+      "runner",
+      "host",
+      "pid",
+      "heartbeat_at",
+      "spec_path",
+    ],
   );
   assert.deepEqual(
     of("chunks").map((c) => c.column_name),

@@ -16,7 +16,10 @@ export function registerRunCommand(program: Command): void {
       `combinations per task (default: at least 4 chunks per thread, at most ${MAX_DEFAULT_CHUNK})`,
     )
     .option("--max-combos <n>", "refuse larger grids (default: $PAIRGRID_MAX_COMBOS or 50,000,000)")
-    .option("--resume <job>", "finish a cancelled job: run only its missing chunks (same spec file)")
+    .option(
+      "--resume <job>",
+      "finish a cancelled or interrupted job: run only its missing chunks (same spec file)",
+    )
     .option("--quiet", "no load reports or progress on stderr")
     .option(
       "--kernel <kind>",

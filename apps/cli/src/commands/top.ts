@@ -2,7 +2,15 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "@pairgrid/engine";
-import { checkRankable, type JobRecord, ResultsDb } from "@pairgrid/resultsdb";
+import {
+  checkRankable,
+  describeInterruption,
+  interruption,
+  type JobRecord,
+  localProbe,
+  ResultsDb,
+  resumeCommand,
+} from "@pairgrid/resultsdb";
 import type { Command } from "commander";
 import { resolveJob } from "../resolve-job.js";
 
@@ -101,13 +109,23 @@ export function registerTopCommand(program: Command): void {
         // a drawdown ranks best when smallest; every other statistic when largest
         const ascending = opts.order ? opts.order === "asc" : by === "max_dd";
         const rows = await db.top({ jobId: job.job_id, by, minTrades, limit, ascending });
+        // a run that died without marking its job (killed, crashed): say so, and how to finish it
+        const gone = interruption(job, file, localProbe());
+        const notice = gone
+          ? `job ${job.job_id}: interrupted (${describeInterruption(gone)}); ` +
+            // SPEC: the spec file is not recorded (cannot happen for a run that beat)
+            `resume with: ${gone.resume ?? resumeCommand("SPEC", file, job.job_id)}`
+          : null;
         if (opts.json) {
+          // stdout stays the rows array scripts parse
+          if (notice) process.stderr.write(`${notice}\n`);
           process.stdout.write(`${JSON.stringify(rows)}\n`);
           return;
         }
+        if (notice) process.stdout.write(`${notice}\n`);
         const params = await db.varyingParams(job.job_id);
         process.stdout.write(
-          `job ${job.job_id} (${job.name}, ${job.status}, ${job.n_done}/${job.n_combos} rows): ` +
+          `job ${job.job_id} (${job.name}, ${gone ? "interrupted" : job.status}, ${job.n_done}/${job.n_combos} rows): ` +
             `top ${rows.length} by ${by}${ascending ? " ascending" : ""}, n_trades ≥ ${minTrades}\n`,
         );
         if (rows.length > 0) process.stdout.write(`${formatTopTable(rows, params, by)}\n`);

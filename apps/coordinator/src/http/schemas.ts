@@ -1,7 +1,7 @@
 // Zod schemas of the HTTP API: they validate params and query strings, shape the responses, and
 // are what /docs shows (converted by fastify-type-provider-zod's jsonSchemaTransform).
 import { RANKABLE } from "@pairgrid/engine";
-import { JOB_STATUSES } from "@pairgrid/resultsdb";
+import { JOB_RUNNERS, SHOWN_STATUSES } from "@pairgrid/resultsdb";
 import { z } from "zod";
 import type { JobView, SubmitResult } from "../job-service.js";
 
@@ -36,7 +36,9 @@ export const submitResult = z.object({
 export const jobView = z.object({
   job_id: z.string(),
   name: z.string(),
-  status: z.enum(JOB_STATUSES),
+  status: z
+    .enum(SHOWN_STATUSES)
+    .describe("stored status, or interrupted: a `pairgrid run` that stopped without marking its job"),
   n_combos: z.number().int(),
   n_chunks: z.number().int(),
   n_done: z.number().int(),
@@ -47,6 +49,11 @@ export const jobView = z.object({
   created_at: z.string(),
   finished_at: z.string().nullable(),
   error: z.string().nullable().describe("why the job failed, when it did"),
+  runner: z.enum(JOB_RUNNERS).nullable().describe("who runs the job: local (`pairgrid run`) or coordinator"),
+  host: z.string().nullable().describe("machine of the `pairgrid run` that runs or ran the job"),
+  pid: z.number().int().nullable().describe("process id of that run"),
+  heartbeat_at: z.string().nullable().describe("when that run last showed it was alive"),
+  resume_command: z.string().nullable().describe("for an interrupted job: the command that finishes it"),
 });
 
 export const resultsQuery = z.object({

@@ -1,6 +1,7 @@
 // Shapes of the API answers the pages read (apps/coordinator/src/http/schemas.ts and the dashboard
 // routes). Only the fields the pages use are listed.
-export type JobStatus = "running" | "done" | "cancelled" | "failed";
+/** `interrupted`: a `pairgrid run` that stopped without marking its job (killed, crashed). */
+export type JobStatus = "running" | "done" | "cancelled" | "failed" | "interrupted";
 
 export interface JobView {
   job_id: string;
@@ -16,6 +17,8 @@ export interface JobView {
   created_at: string;
   finished_at: string | null;
   error: string | null;
+  /** For an interrupted job, the `pairgrid run … --resume` command that finishes it. */
+  resume_command: string | null;
 }
 
 export type ParamValue = number | null;

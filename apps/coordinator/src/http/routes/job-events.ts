@@ -3,7 +3,7 @@
 // client; `end` carries the terminal view and closes the stream.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ServerResponse } from "node:http";
-import type { JobStatus } from "@pairgrid/resultsdb";
+import type { ShownStatus } from "@pairgrid/resultsdb";
 import type { JobService, JobView } from "../../job-service.js";
 import { notFound } from "../errors.js";
 import { errorBody, jobIdParams } from "../schemas.js";
@@ -17,7 +17,13 @@ export interface JobEventsOptions {
   keepaliveMs?: number;
 }
 
-const TERMINAL: ReadonlySet<JobStatus> = new Set<JobStatus>(["done", "cancelled", "failed"]);
+/** Interrupted too: nothing changes it until a `pairgrid run --resume`, which no stream sees. */
+const TERMINAL: ReadonlySet<ShownStatus> = new Set<ShownStatus>([
+  "done",
+  "cancelled",
+  "failed",
+  "interrupted",
+]);
 
 /**
  * Follows one job for one client until the job ends or the client leaves. `close()` is safe to

@@ -9,7 +9,7 @@ import { followJob } from "./live-job.js";
 import { rankedView } from "./ranked.js";
 import { robustnessView } from "./robustness.js";
 import { sqlView } from "./sql-box.js";
-import { errorBox, progressBar, rateText, statusBadge } from "./status.js";
+import { errorBox, progressBar, rateOrResume, statusBadge } from "./status.js";
 
 export interface JobContext {
   jobId: string;
@@ -55,7 +55,7 @@ export function jobPageView(root: HTMLElement, jobId: string, tab: string): () =
         "div",
         { class: "job-meta" },
         progressBar(v),
-        h("span", { class: "muted" }, rateText(v)),
+        h("span", { class: "muted" }, rateOrResume(v)),
         h("span", {}, `${fmtInt(v.n_combos)} combinations in ${fmtInt(v.n_chunks)} chunks`),
         h("span", { class: "muted" }, `created ${fmtTime(v.created_at)}`),
         v.finished_at ? h("span", { class: "muted" }, `finished ${fmtTime(v.finished_at)}`) : null,

@@ -5,7 +5,7 @@ import { fill, h } from "../dom.js";
 import { fmtInt, fmtTime } from "../format.js";
 import type { JobView } from "../types.js";
 import { followJob } from "./live-job.js";
-import { errorBox, progressBar, rateText, statusBadge } from "./status.js";
+import { errorBox, progressBar, rateOrResume, statusBadge } from "./status.js";
 
 const REFRESH_MS = 5000;
 /**
@@ -46,7 +46,7 @@ export function jobsListView(root: HTMLElement): () => void {
       h("td", {}, h("a", { href: `#/job/${v.job_id}` }, v.name)),
       h("td", {}, statusBadge(v.status)),
       h("td", { class: "wide" }, progressBar(v)),
-      h("td", { class: "muted" }, rateText(v)),
+      h("td", { class: "muted" }, rateOrResume(v)),
       h("td", { class: "num" }, fmtInt(v.n_combos)),
       h("td", {}, fmtTime(v.created_at)),
       h("td", {}, fmtTime(v.finished_at)),

@@ -36,6 +36,22 @@ export function rateText(v: JobView): string {
   return Number.isFinite(took) ? `took ${fmtDuration(took)}` : "";
 }
 
+/**
+ * The rate and ETA of a running job, how another ended, and for an interrupted one (its `pairgrid
+ * run` was killed) the command that finishes it, ready to copy.
+ */
+export function rateOrResume(v: JobView): HTMLSpanElement | string {
+  if (v.status !== "interrupted") return rateText(v);
+  return h(
+    "span",
+    { class: "resume" },
+    "stopped without finishing; resume with ",
+    v.resume_command
+      ? h("code", { class: "resume-command" }, v.resume_command)
+      : "`pairgrid run SPEC --db FILE --resume JOB`",
+  );
+}
+
 /** An error as the page shows it: the server's message, and the field when it named one. */
 export function errorBox(err: unknown): HTMLDivElement {
   const msg = err instanceof Error ? err.message : String(err);
