@@ -3,13 +3,13 @@
 // clean exit on SIGTERM; the file's lock against a concurrent `pairgrid run` (both ways); and the
 // one-line exit 2 for a missing, foreign or locked file.
 import assert from "node:assert/strict";
-import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { pairgrid } from "./cli-helpers.js";
 import { makeRunDir, runToEnd, spawnPairgrid, specObject, writeSpec } from "./run-fixtures.js";
+import { startServe } from "./serve-helpers.js";
 
 const TOKEN = "serve-token";
 const rd = makeRunDir("serve", 20, 3);
@@ -21,30 +21,7 @@ const spec = writeSpec(
 const db = join(rd.dir, "results.duckdb");
 const { jobId } = runToEnd(rd, [spec, "--db", db, "--quiet"]);
 
-/** Starts `pairgrid serve` on a free port; resolves with the URL it prints. */
-async function startServe(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string; err: () => string }> {
-  const child = spawnPairgrid(["serve", "--db", db, "--port", "0"], env);
-  let out = "";
-  let err = "";
-  child.stderr!.on("data", (d) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL printed in 20 s: ${err}`)), 20_000);
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
-  return { child, url, err: () => err };
-}
-
-const serve = await startServe({ ...rd.env, PAIRGRID_TOKEN: TOKEN });
+const serve = await startServe(db, { ...rd.env, PAIRGRID_TOKEN: TOKEN });
 after(() => {
   if (serve.child.exitCode === null) serve.child.kill("SIGKILL");
 });

@@ -2,8 +2,11 @@ export type { ChunkBatch } from "./chunk-batch.js";
 export type { JobRecord, NewJob } from "./job-records.js";
 export { ResultsDb, type OpenOptions } from "./results-db.js";
 export type { JsonValue } from "./query-json.js";
+export { formatBytes, formatMs } from "./query-limits.js";
 export {
+  MIN_QUERY_MEMORY,
   QueryBusyError,
+  QueryMemoryError,
   QueryTimeoutError,
   SANDBOX_DEFAULTS,
   type QueryAnswer,
