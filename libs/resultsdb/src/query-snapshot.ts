@@ -6,8 +6,10 @@
 //     meanwhile), remade on the first query after a write. A copy costs time and disk in
 //     proportion to the file, paid once per query that follows new writes.
 // Snapshots live in a hidden folder beside the results file (not /tmp, which may be memory) and are
-// deleted once replaced and no query reads them, and with the folder when the file is closed.
-import { mkdtempSync, rmSync } from "node:fs";
+// deleted once replaced and no query reads them, and with the folder when the file is closed. A
+// folder a killed writer left is deleted by the next writer's first snapshot (the file's lock
+// says no other process writes it).
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SerialQueue } from "./serial-queue.js";
 
@@ -74,7 +76,7 @@ export class WriterSnapshots implements QuerySource {
   }
 
   private async remake(generation: number): Promise<void> {
-    this.dir ??= mkdtempSync(join(dirname(this.host.file), `.${basename(this.host.file)}.query-`));
+    this.dir ??= freshFolder(this.host.file);
     const path = join(this.dir, `snapshot-${++this.count}.duckdb`);
     try {
       await this.host.copyTo(path);
@@ -106,6 +108,16 @@ export class WriterSnapshots implements QuerySource {
       this.current = null;
     });
   }
+}
+
+/** A new snapshot folder beside `file`, after deleting those an earlier writer left. */
+function freshFolder(file: string): string {
+  const parent = dirname(file);
+  const prefix = `.${basename(file)}.query-`;
+  for (const name of readdirSync(parent)) {
+    if (name.startsWith(prefix)) rmSync(join(parent, name), { recursive: true, force: true });
+  }
+  return mkdtempSync(join(parent, prefix));
 }
 
 /** A DuckDB file and the write-ahead log a failed copy may have left. */
