@@ -10,9 +10,13 @@ export interface ServeProcess {
   err: () => string;
 }
 
-/** Starts `pairgrid serve --db FILE` on a free port; resolves with the URL it prints. */
-export async function startServe(db: string, env: Record<string, string>): Promise<ServeProcess> {
-  const child = spawnPairgrid(["serve", "--db", db, "--port", "0"], env);
+/** Starts `pairgrid serve --db FILE --port 0 …args`; resolves with the URL it prints. */
+export async function startServe(
+  db: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<ServeProcess> {
+  const child = spawnPairgrid(["serve", "--db", db, "--port", "0", ...args], env);
   let out = "";
   let err = "";
   child.stderr!.on("data", (d) => (err += d));

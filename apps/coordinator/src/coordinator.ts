@@ -22,6 +22,7 @@ import {
   ResultsDb,
   type RobustnessQuery,
   type RobustnessReport,
+  type SandboxOptions,
 } from "@pairgrid/resultsdb";
 import {
   CANCEL_CHANNEL,
@@ -76,6 +77,8 @@ export interface CoordinatorOptions {
   log: CoordinatorLog;
   /** Results ingested concurrently (committed together by the group commit of @pairgrid/resultsdb). */
   ingestConcurrency?: number;
+  /** POST /query's limits (memory cap, time limit); unset ones take the sandbox's defaults. */
+  query?: SandboxOptions;
 }
 
 /** Chunking hint: enough chunks for 16 threads at 4 chunks each, at most 2000 combinations. */
@@ -110,7 +113,7 @@ export class Coordinator implements JobService {
     private resultWorker: Worker | null = null,
   ) {
     this.reader = new ResultsDbReader(db);
-    this.query = lazyQuery(db);
+    this.query = lazyQuery(db, o.query);
     this.robustness = (jobId, q) => buildRobustnessReport(db, jobId, q);
   }
 

@@ -1,12 +1,16 @@
 // POST /query's runner over a results file: the sandbox (ResultsDb.sandbox, sandboxed-query.ts) is
 // opened on the first query, not at start, because opening it locks the DuckDB instance's settings
 // down for good; a server nobody queries keeps its instance as it was.
-import type { QueryAnswer, ResultsDb, SandboxedQuery } from "@pairgrid/resultsdb";
+import type { QueryAnswer, ResultsDb, SandboxedQuery, SandboxOptions } from "@pairgrid/resultsdb";
 
-export function lazyQuery(db: Pick<ResultsDb, "sandbox">): (sql: string) => Promise<QueryAnswer> {
+/** `opts`: the limits (--query-memory, --query-timeout); unset ones take the sandbox's defaults. */
+export function lazyQuery(
+  db: Pick<ResultsDb, "sandbox">,
+  opts?: SandboxOptions,
+): (sql: string) => Promise<QueryAnswer> {
   let sandbox: Promise<SandboxedQuery> | null = null;
   return async (sql) => {
-    sandbox ??= db.sandbox();
+    sandbox ??= db.sandbox(opts);
     const opened = await sandbox.catch((err: unknown) => {
       sandbox = null; // a failed open is tried again on the next query
       throw err;

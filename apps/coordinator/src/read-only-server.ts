@@ -1,7 +1,7 @@
 // The server of `pairgrid serve`: the coordinator's pages and read-only routes over one results
 // file, without Redis or a queue. Same buildServer, with a JobService that only reads (jobs as the
 // file holds them), the same analysis reader, and POST /jobs, POST /jobs/:id/cancel answered 405.
-import { buildRobustnessReport, type ResultsDb } from "@pairgrid/resultsdb";
+import { buildRobustnessReport, type ResultsDb, type SandboxOptions } from "@pairgrid/resultsdb";
 import type { FastifyInstance } from "fastify";
 import { Registry } from "prom-client";
 import { buildServer } from "./http/server.js";
@@ -14,6 +14,8 @@ export interface ReadOnlyServerOptions {
   db: ResultsDb;
   token?: string | null;
   logger?: boolean | object;
+  /** POST /query's limits (memory cap, time limit); unset ones take the sandbox's defaults. */
+  query?: SandboxOptions;
 }
 
 export function buildReadOnlyServer(o: ReadOnlyServerOptions): FastifyInstance {
@@ -23,7 +25,7 @@ export function buildReadOnlyServer(o: ReadOnlyServerOptions): FastifyInstance {
     token: o.token,
     logger: o.logger,
     results: new ResultsDbReader(o.db),
-    runQuery: lazyQuery(o.db),
+    runQuery: lazyQuery(o.db, o.query),
     robustness: (jobId, q) => buildRobustnessReport(o.db, jobId, q),
     dashboard: true,
     readOnly: true,

@@ -1,6 +1,7 @@
 // POST /query over a real results file: 200 {columns, rows, truncated, elapsed_ms}; refused SQL and
-// malformed bodies are 400 with path `sql`; a timeout is 400 query_timeout and the next query
-// works; a full queue is 429; anything unexpected is a 500 without details. buildServer does not
+// malformed bodies are 400 with path `sql`; a timeout is 400 query_timeout, a query past the memory
+// cap 400 query_memory, and the next query works; a full queue is 429; anything unexpected is a 500
+// without details. buildServer does not
 // register the plugin yet, so the app here is assembled the way buildServer assembles its own.
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
@@ -140,12 +141,29 @@ test("a query past the time limit is a 400 query_timeout, and the next query is 
   assert.equal(res.statusCode, 400);
   assert.deepEqual(res.json(), {
     error: "query_timeout",
-    message: "query interrupted after 150 ms (the time limit)",
+    message: "query stopped at the time limit (150 ms)",
     path: "sql",
   });
+  await sandbox.ready(); // a new query process, after the stopped one
   const next = await post(app, { sql: "SELECT 'still here' AS s" });
   assert.equal(next.statusCode, 200);
   assert.deepEqual(next.json().rows, [["still here"]]);
+});
+
+test("a query past the memory cap is a 400 query_memory naming the cap, and the next is answered", async () => {
+  const sandbox = await db.sandbox({ memoryBytes: 200_000_000, timeoutMs: 20_000 });
+  const app = makeApp((sql) => sandbox.run(sql));
+  const res = await post(app, { sql: "SELECT count(*) FROM (SELECT unnest(range(100000000)))" });
+  assert.equal(res.statusCode, 400);
+  assert.deepEqual(res.json(), {
+    error: "query_memory",
+    message: "query stopped at the memory cap (200 MB)",
+    path: "sql",
+  });
+  await sandbox.ready();
+  const next = await post(app, { sql: "SELECT count(*) FROM jobs" });
+  assert.equal(next.statusCode, 200);
+  assert.deepEqual(next.json().rows, [[2]]);
 });
 
 test("more queries than the sandbox holds are a 429 query_busy", async () => {

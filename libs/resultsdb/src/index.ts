@@ -16,8 +16,11 @@ export {
 } from "./job-liveness.js";
 export { ResultsDb, type OpenOptions } from "./results-db.js";
 export type { JsonValue } from "./query-json.js";
+export { formatBytes, formatMs } from "./query-limits.js";
 export {
+  MIN_QUERY_MEMORY,
   QueryBusyError,
+  QueryMemoryError,
   QueryTimeoutError,
   SANDBOX_DEFAULTS,
   type QueryAnswer,

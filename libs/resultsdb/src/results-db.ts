@@ -29,6 +29,7 @@ import {
   updateJobStatus,
 } from "./job-records.js";
 import { GroupCommitter } from "./group-commit.js";
+import { fileInPlace, type QuerySource, WriterSnapshots } from "./query-snapshot.js";
 import { type SandboxOptions, SandboxedQuery } from "./sandboxed-query.js";
 import { ensureSchema, hasSchema, type JobStatus, tableColumnNames } from "./schema.js";
 import { SerialQueue } from "./serial-queue.js";
@@ -50,6 +51,8 @@ const firstLine = (err: unknown) => String((err as Error)?.message ?? err).split
  */
 const WRITE_OPTIONS = { checkpoint_threshold: "256MB" };
 
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
 export class ResultsDb {
   /** Test seam for the atomicity tests; never set in production code. */
   ingestHooks: IngestHooks = {};
@@ -59,8 +62,12 @@ export class ResultsDb {
   private ledger: LedgerStatements | null = null;
   /** Query sandboxes opened on this file, closed with it. */
   private readonly sandboxes = new Set<SandboxedQuery>();
+  /** What the sandboxes' query processes read: the file, or snapshots while this one writes it. */
+  private querySource: QuerySource | null = null;
+  /** Raised after each write (query-snapshot.ts: a snapshot is remade when it moved). */
+  private writes = 0;
   private readonly ingestQueue = new GroupCommitter(
-    (task) => this.serial(task),
+    (task) => this.write(task),
     (chunks) => this.writeChunks(chunks),
   );
 
@@ -112,9 +119,18 @@ export class ResultsDb {
     });
   }
 
+  /** A queued call that writes: counted once it settled, so a query after it sees it. */
+  private async write<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await this.serial(task);
+    } finally {
+      this.writes++;
+    }
+  }
+
   /** Registers a job with status `running` and n_done 0. */
   createJob(job: NewJob): Promise<void> {
-    return this.serial(() => insertJob(this.conn, job));
+    return this.write(() => insertJob(this.conn, job));
   }
 
   /** A new job id: 8 hex digits, short enough to type, unique within this results file. */
@@ -173,12 +189,12 @@ export class ResultsDb {
 
   /** Sets a job's status; `finished` true stamps finished_at now, false clears it. */
   setStatus(jobId: string, status: JobStatus, finished?: boolean): Promise<void> {
-    return this.serial(() => updateJobStatus(this.conn, jobId, status, finished));
+    return this.write(() => updateJobStatus(this.conn, jobId, status, finished));
   }
 
   /** Fills results.dsr for every row of the job (ENGINE.md §7: N = all the job's rows). */
   async finalizeDsr(jobId: string): Promise<void> {
-    await this.serial(() => finalizeJobDsr(this.conn, jobId));
+    await this.write(() => finalizeJobDsr(this.conn, jobId));
   }
 
   /** The best rows of a job (default: the latest job) by a RANKABLE statistic. */
@@ -209,15 +225,43 @@ export class ResultsDb {
   }
 
   /**
-   * Read-only user SQL (`POST /query`) on a connection of its own (sandboxed-query.ts). The first
-   * call disables external access and locks the configuration of this file's DuckDB instance for
-   * good; nothing in this class changes a setting afterwards, so writing goes on as before.
+   * Read-only user SQL (`POST /query`) in query processes of its own (sandboxed-query.ts), which
+   * read this file when it is open read-only and a snapshot of it otherwise (query-snapshot.ts).
+   * This file's DuckDB instance never runs user SQL.
    */
   async sandbox(opts?: SandboxOptions): Promise<SandboxedQuery> {
     if (this.closed) throw new Error(`${this.file}: results database is closed`);
-    const sandbox = await SandboxedQuery.open(this.instance, opts);
+    this.querySource ??= this.readOnly ? fileInPlace(this.file) : new WriterSnapshots(this.snapshotHost());
+    const sandbox = SandboxedQuery.open(this.querySource, opts);
     this.sandboxes.add(sandbox);
     return sandbox;
+  }
+
+  /**
+   * Copies what is committed into a new DuckDB file at `path`, in one transaction on a connection
+   * of its own: ingest goes on meanwhile, and the copy leaves the file closed for a query process.
+   */
+  private snapshotHost() {
+    return {
+      file: this.file,
+      generation: () => this.writes,
+      copyTo: async (path: string) => {
+        if (this.closed) throw new Error(`${this.file}: results database is closed`);
+        const conn = await this.instance.connect();
+        try {
+          const reader = await conn.runAndReadAll("SELECT current_database()");
+          const source = quoteIdent(String(reader.getRows()[0]![0]));
+          await conn.run(`ATTACH '${path.replaceAll("'", "''")}' AS __pairgrid_snapshot`);
+          try {
+            await conn.run(`COPY FROM DATABASE ${source} TO __pairgrid_snapshot`);
+          } finally {
+            await conn.run("DETACH __pairgrid_snapshot");
+          }
+        } finally {
+          conn.closeSync();
+        }
+      },
+    };
   }
 
   /**
@@ -234,6 +278,7 @@ export class ResultsDb {
       if (this.closed) return;
       this.closed = true;
       for (const sandbox of this.sandboxes) await sandbox.close();
+      await this.querySource?.close();
       this.ledger?.destroy();
       this.conn.closeSync();
       this.instance.closeSync();

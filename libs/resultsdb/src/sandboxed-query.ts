@@ -1,18 +1,25 @@
-// Read-only user SQL (`POST /query`) on its own connection of the results database's DuckDB
-// instance: it sees committed rows and never waits in the writer's serial queue. Sandboxed by
-// DuckDB settings (no file or network access, configuration locked), by sql-screen.ts (one
-// SELECT, no instance-changing function), by a READ ONLY transaction, a row cap and a timeout.
-import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from "@duckdb/node-api";
-import { InputError } from "@pairgrid/engine";
-import { JSON_CELLS, type JsonValue } from "./query-json.js";
+// Read-only user SQL (`POST /query`). Each query runs in a child process with a DuckDB instance of
+// its own (query-process.ts, query-child.ts), over the results file itself when it is open
+// read-only or over a snapshot of it when this process writes it (query-snapshot.ts). So a query
+// can neither take the server's memory nor hold up its writer: past the memory cap or the time
+// limit the child is killed, and the server's DuckDB instance never runs user SQL. In the child the
+// query is also screened (sql-screen.ts: one SELECT, no instance-changing function), its instance
+// has no file or network access and locked settings, and its answer stops at a row cap.
+import { QueryMemoryError, QueryTimeoutError } from "./query-limits.js";
+import type { JsonValue } from "./query-json.js";
+import { beforeDeadline, QueryProcess } from "./query-process.js";
+import type { QuerySource } from "./query-snapshot.js";
 import { SerialQueue } from "./serial-queue.js";
-import { firstLine, prepareSelect, SQL_PATH } from "./sql-screen.js";
+
+export { QueryMemoryError, QueryTimeoutError };
 
 export interface SandboxOptions {
   /** Most rows an answer holds (default 10 000); a longer result is cut and marked `truncated`. */
   maxRows?: number;
-  /** Longest a query may run, in ms (default 10 000); it is then interrupted. */
+  /** Longest a query may run, in ms (default 10 000); it is then stopped. */
   timeoutMs?: number;
+  /** Most memory a query may take, in bytes (default 1 GB); it is then stopped. */
+  memoryBytes?: number;
   /** Queries held at once, the running one included (default 8); one more is refused as busy. */
   maxPending?: number;
 }
@@ -23,28 +30,28 @@ export interface QueryColumn {
   type: string;
 }
 
-export interface QueryAnswer {
+/** What the query process answers. */
+export interface QueryJsonAnswer {
   columns: QueryColumn[];
   /** One array per row, in column order. */
   rows: JsonValue[][];
   /** True when the result had more rows than `maxRows`. */
   truncated: boolean;
+}
+
+export interface QueryAnswer extends QueryJsonAnswer {
   elapsed_ms: number;
 }
 
 export const SANDBOX_DEFAULTS: Required<SandboxOptions> = {
   maxRows: 10_000,
   timeoutMs: 10_000,
+  memoryBytes: 1_000_000_000,
   maxPending: 8,
 };
 
-/** The query ran past its time and was interrupted. An InputError: the query is what to change. */
-export class QueryTimeoutError extends InputError {
-  constructor(readonly timeoutMs: number) {
-    super(`query interrupted after ${timeoutMs} ms (the time limit)`, SQL_PATH);
-    this.name = "QueryTimeoutError";
-  }
-}
+/** Below this DuckDB cannot open a file at all. */
+export const MIN_QUERY_MEMORY = 16_000_000;
 
 /** Too many queries already waiting: the caller should retry later. */
 export class QueryBusyError extends Error {
@@ -54,45 +61,35 @@ export class QueryBusyError extends Error {
   }
 }
 
-/** DuckDB's own failures, not the query's: they stay errors (HTTP 500), never a 400. */
-const ENGINE_FAILURE = /^(INTERNAL|FATAL) Error/;
-
 export class SandboxedQuery {
-  /** One connection runs one query at a time; queries wait here, never in the writer's queue. */
+  /** One query process runs one query at a time; queries wait here, never in the writer's queue. */
   private readonly queue = new SerialQueue();
+  private readonly process: QueryProcess;
   private pending = 0;
   private closed = false;
 
   private constructor(
-    private readonly conn: DuckDBConnection,
+    private readonly source: QuerySource,
     private readonly opts: Required<SandboxOptions>,
-  ) {}
+  ) {
+    this.process = new QueryProcess(opts);
+  }
 
-  /**
-   * Opens a connection on `instance` and locks the instance down. enable_external_access and
-   * lock_configuration are instance-wide in DuckDB (scope GLOBAL, and lock_configuration cannot be
-   * undone), so from here on no connection of the instance, the writer's included, can read or
-   * write files other than the database itself or change a setting; the writer needs neither.
-   */
-  static async open(instance: DuckDBInstance, opts: SandboxOptions = {}): Promise<SandboxedQuery> {
+  /** A sandbox reading `source`; its query process starts with the first query. */
+  static open(source: QuerySource, opts: SandboxOptions = {}): SandboxedQuery {
     const o = { ...SANDBOX_DEFAULTS, ...opts };
     for (const [name, value] of Object.entries(o)) {
       if (!Number.isSafeInteger(value) || value < 1)
         throw new Error(`sandbox ${name} must be a positive integer`);
     }
-    const conn = await instance.connect();
-    try {
-      await lockDown(conn);
-    } catch (err) {
-      conn.closeSync();
-      throw err;
-    }
-    return new SandboxedQuery(conn, o);
+    if (o.memoryBytes < MIN_QUERY_MEMORY)
+      throw new Error(`sandbox memoryBytes must be ≥ ${MIN_QUERY_MEMORY}`);
+    return new SandboxedQuery(source, o);
   }
 
   /**
    * Runs one SELECT and answers at most `maxRows` rows. Bad SQL is an InputError (path `sql`),
-   * running past `timeoutMs` a QueryTimeoutError; either way the next call works.
+   * a query stopped at a limit a QueryTimeoutError or QueryMemoryError; the next call works.
    */
   run(sql: string): Promise<QueryAnswer> {
     if (this.closed) return Promise.reject(new Error("query sandbox is closed"));
@@ -106,81 +103,37 @@ export class SandboxedQuery {
       .finally(() => this.pending--);
   }
 
+  /** The time limit counts from here: a snapshot to remake and a process to start are in it. */
   private async runNow(sql: string): Promise<QueryAnswer> {
     const started = performance.now();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      this.conn.interrupt();
-    }, this.opts.timeoutMs);
+    const deadline = started + this.opts.timeoutMs;
+    this.process.warm();
+    // a snapshot that comes too late is released unread (and is there for the next query)
+    const file = await beforeDeadline(this.source.acquire(), deadline, this.opts.timeoutMs, (f) =>
+      f.release(),
+    );
     try {
-      // READ ONLY: even a SELECT that reaches a writing function (nextval…) cannot change a row
-      await this.conn.run("BEGIN TRANSACTION READ ONLY");
-      const prepared = await prepareSelect(this.conn, sql);
-      try {
-        const { columns, rows, truncated } = await readCapped(prepared, this.opts.maxRows);
-        return { columns, rows, truncated, elapsed_ms: Math.round(performance.now() - started) };
-      } finally {
-        prepared.destroySync();
-      }
-    } catch (err) {
-      if (timedOut) throw new QueryTimeoutError(this.opts.timeoutMs);
-      if (err instanceof InputError || ENGINE_FAILURE.test(firstLine(err))) throw err;
-      // a failure while running (a bad cast, division error, out of memory) is the query's
-      throw new InputError(firstLine(err), SQL_PATH);
+      const answer = await this.process.run({ file: file.path, sql, maxRows: this.opts.maxRows }, deadline);
+      return { ...answer, elapsed_ms: Math.round(performance.now() - started) };
     } finally {
-      // before the rollback: an interrupt landing on it would leave the transaction open
-      clearTimeout(timer);
-      // also discards a result left unread past the row cap
-      await this.conn.run("ROLLBACK").catch(() => undefined);
+      file.release();
     }
   }
 
-  /** Interrupts a running query, waits for the queue to drain, and closes the connection. */
+  /**
+   * Resolves once the query process is up. A query's time limit includes waiting for it: the
+   * first query, and one right after a query was stopped, wait for a new process (DuckDB loads
+   * in a fraction of a second, or a second or two on a busy machine).
+   */
+  ready(): Promise<void> {
+    return this.process.ready();
+  }
+
+  /** Stops a running query (its process), then lets queued ones fail as closed. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.conn.interrupt();
-    await this.queue.run(async () => this.conn.closeSync());
+    await this.process.close();
+    await this.queue.run(async () => undefined);
   }
-}
-
-/** Instance-wide settings: see SandboxedQuery.open. A second sandbox finds them already set. */
-async function lockDown(conn: DuckDBConnection): Promise<void> {
-  const reader = await conn.runAndReadAll(
-    "SELECT current_setting('lock_configuration'), current_setting('enable_external_access')",
-  );
-  const [locked, externalAccess] = reader.getRows()[0]!;
-  if (locked === true) {
-    if (externalAccess !== false) throw new Error("configuration locked with external access enabled");
-    return;
-  }
-  await conn.run("SET enable_external_access = false");
-  // no extension may come in behind a query's back (those it needs are built in)
-  await conn.run("SET autoinstall_known_extensions = false");
-  await conn.run("SET autoload_known_extensions = false");
-  await conn.run("SET lock_configuration = true");
-}
-
-/** Streams the result chunk by chunk and stops reading once `maxRows` are in hand. */
-async function readCapped(prepared: DuckDBPreparedStatement, maxRows: number) {
-  const result = await prepared.stream();
-  const columns: QueryColumn[] = result
-    .columnNames()
-    .map((name, i) => ({ name, type: result.columnType(i).toString() }));
-  const rows: JsonValue[][] = [];
-  let truncated = false;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const room = maxRows - rows.length;
-    const cells = chunk.convertRows(JSON_CELLS) as JsonValue[][];
-    if (cells.length > room) {
-      rows.push(...cells.slice(0, room));
-      truncated = true;
-      break;
-    }
-    rows.push(...cells);
-  }
-  return { columns, rows, truncated };
 }

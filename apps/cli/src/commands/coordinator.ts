@@ -8,6 +8,13 @@ import type { CoordinatorLog } from "@pairgrid/coordinator";
 import { InputError, maxCombosFromEnv } from "@pairgrid/engine";
 import { DEFAULT_REDIS_URL } from "@pairgrid/worker/local";
 import type { Command } from "commander";
+import {
+  QUERY_MEMORY_DEFAULT,
+  QUERY_MEMORY_HELP,
+  QUERY_TIMEOUT_DEFAULT,
+  QUERY_TIMEOUT_HELP,
+  queryLimits,
+} from "../query-flags.js";
 import { positiveInt } from "../run-flags.js";
 
 interface CoordinatorFlags {
@@ -18,6 +25,8 @@ interface CoordinatorFlags {
   dataDir?: string;
   maxCombos?: string;
   bodyLimit?: string;
+  queryMemory: string;
+  queryTimeout: string;
   logRequests?: boolean;
   insecureNoAuth?: boolean;
 }
@@ -37,6 +46,8 @@ export function registerCoordinatorCommand(program: Command): void {
     )
     .option("--max-combos <n>", "largest grid accepted (default: $PAIRGRID_MAX_COMBOS or 50,000,000)")
     .option("--body-limit <bytes>", "largest request body", String(4 * 1024 * 1024))
+    .option("--query-memory <size>", QUERY_MEMORY_HELP, QUERY_MEMORY_DEFAULT)
+    .option("--query-timeout <duration>", QUERY_TIMEOUT_HELP, QUERY_TIMEOUT_DEFAULT)
     .option("--log-requests", "log every HTTP request (JSON lines on stdout)")
     .option(
       "--insecure-no-auth",
@@ -69,6 +80,7 @@ const logLine = (level: string) => (msg: string) =>
 async function serve(flags: CoordinatorFlags): Promise<void> {
   const port = positiveInt("--port", flags.port, 65535)!;
   const bodyLimit = positiveInt("--body-limit", flags.bodyLimit)!;
+  const query = queryLimits(flags);
   const redisUrl = flags.redis ?? process.env.PAIRGRID_REDIS_URL ?? DEFAULT_REDIS_URL;
   if (!/^rediss?:\/\//.test(redisUrl))
     throw new InputError(`--redis ${redisUrl}: expected redis://host:port`, "--redis");
@@ -89,6 +101,7 @@ async function serve(flags: CoordinatorFlags): Promise<void> {
     dataDir,
     maxCombos: positiveInt("--max-combos", flags.maxCombos) ?? maxCombosFromEnv(),
     log,
+    query,
   });
   const app = await buildServer({
     jobs: coordinator,

@@ -7,11 +7,20 @@ import { resolve } from "node:path";
 import { InputError } from "@pairgrid/engine";
 import { ResultsDb } from "@pairgrid/resultsdb";
 import type { Command } from "commander";
+import {
+  QUERY_MEMORY_DEFAULT,
+  QUERY_MEMORY_HELP,
+  QUERY_TIMEOUT_DEFAULT,
+  QUERY_TIMEOUT_HELP,
+  queryLimits,
+} from "../query-flags.js";
 
 interface ServeFlags {
   db: string;
   port: string;
   host: string;
+  queryMemory: string;
+  queryTimeout: string;
   logRequests?: boolean;
 }
 
@@ -34,6 +43,8 @@ export function registerServeCommand(program: Command): void {
     .option("--db <file.duckdb>", "results file (opened read-only)", "pairgrid.duckdb")
     .option("--port <p>", "HTTP port (0: any free port)", "8080")
     .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .option("--query-memory <size>", QUERY_MEMORY_HELP, QUERY_MEMORY_DEFAULT)
+    .option("--query-timeout <duration>", QUERY_TIMEOUT_HELP, QUERY_TIMEOUT_DEFAULT)
     .option("--log-requests", "log every HTTP request (JSON lines on stdout)")
     .addHelpText(
       "after",
@@ -47,6 +58,7 @@ export function registerServeCommand(program: Command): void {
 
 async function serve(flags: ServeFlags): Promise<void> {
   const port = portFlag(flags.port);
+  const query = queryLimits(flags);
   const file = resolve(flags.db);
   if (!existsSync(file)) throw new InputError(`--db ${flags.db}: no such file`, "--db");
   // an InputError naming the file when another process holds its write lock
@@ -54,7 +66,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   const token = process.env.PAIRGRID_TOKEN || null;
   // loaded here, not at the top: every other command starts without fastify
   const { buildReadOnlyServer } = await import("@pairgrid/coordinator");
-  const app = buildReadOnlyServer({ db, token, logger: flags.logRequests ?? false });
+  const app = buildReadOnlyServer({ db, token, logger: flags.logRequests ?? false, query });
   let address: string;
   try {
     address = await app.listen({ port, host: flags.host });

@@ -2,8 +2,9 @@
 // sandbox (ResultsDb.sandbox, libs/resultsdb) does the checking and the running; this file maps its
 // refusals to status codes:
 //   400 bad_query      the SQL is refused (not one SELECT, unknown table, file access…), path `sql`
-//   400 query_timeout  the query ran past the time limit and was interrupted, path `sql`. Not 408:
+//   400 query_timeout  the query ran past the time limit and was stopped, path `sql`. Not 408:
 //                      clients and proxies may resend a request answered 408, running it again.
+//   400 query_memory   the query needed more than the memory cap and was stopped, path `sql`
 //   429 query_busy     too many queries already running or waiting
 import type { QueryAnswer } from "@pairgrid/resultsdb";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -48,7 +49,8 @@ export const queryRoutes: FastifyPluginAsyncZod<QueryRoutesOptions> = async (app
         summary: "Run one read-only SELECT over the results database",
         description:
           "Sandboxed: no file or network access, no settings, no writes; a row cap (`truncated` " +
-          "says when it cut) and a time limit (400 `query_timeout`). Tables: jobs, results, " +
+          "says when it cut), a time limit (400 `query_timeout`) and a memory cap (400 " +
+          "`query_memory`). Tables: jobs, results, " +
           "results_folds, chunks.",
         tags: ["query"],
         body: queryBody,
@@ -67,6 +69,9 @@ export const queryRoutes: FastifyPluginAsyncZod<QueryRoutesOptions> = async (app
       } catch (err) {
         if (isNamed(err, "QueryTimeoutError")) {
           throw new HttpError(400, "query_timeout", (err as Error).message, SQL_FIELD);
+        }
+        if (isNamed(err, "QueryMemoryError")) {
+          throw new HttpError(400, "query_memory", (err as Error).message, SQL_FIELD);
         }
         if (isNamed(err, "QueryBusyError")) throw new HttpError(429, "query_busy", (err as Error).message);
         throw asBadInput(err, "bad_query");
