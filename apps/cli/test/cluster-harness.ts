@@ -1,11 +1,12 @@
 // A whole cluster on this machine for tests: a private redis-server (TestRedis: own port and
-// folder, AOF on), the real `pairgrid coordinator` and `pairgrid worker` processes, and helpers to
-// kill and restart any of them. Every process's stderr is kept for the failure message.
+// folder, AOF on unless asked otherwise), the real `pairgrid coordinator` and `pairgrid worker`
+// processes, and helpers to kill and restart any of them. Every process's stderr is kept for the
+// failure message.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { CHUNK_QUEUE, connectRedis, KEY_PREFIX } from "@pairgrid/worker";
-import { freePort, TestRedis } from "@pairgrid/worker/testing";
+import { freePort, TestRedis, type TestRedisOptions } from "@pairgrid/worker/testing";
 import { type RunDir, spawnPairgrid } from "./run-fixtures.js";
 
 export interface JobViewLike {
@@ -19,7 +20,19 @@ export interface JobViewLike {
   error: string | null;
 }
 
-interface Proc {
+export interface ClusterOptions {
+  workers?: number;
+  threads?: number;
+  token?: string;
+  coordinatorArgs?: string[];
+  redis?: TestRedisOptions;
+  /** PAIRGRID_LOCK_MS of every process (default 1500); null: the real defaults. */
+  lockMs?: number | null;
+  /** Extra environment of the workers (test hooks). */
+  workerEnv?: Record<string, string>;
+}
+
+export interface Proc {
   name: string;
   child: ChildProcess;
   log: string[];
@@ -33,6 +46,8 @@ export class TestCluster {
   workers: Proc[] = [];
   private readonly finished: Proc[] = [];
   private coordinatorArgs: string[] = [];
+  private lockMs: number | null = 1500;
+  private workerEnv: Record<string, string> = {};
 
   private constructor(
     readonly rd: RunDir,
@@ -42,18 +57,17 @@ export class TestCluster {
     readonly token: string | null,
   ) {}
 
-  static async start(
-    rd: RunDir,
-    o: { workers?: number; threads?: number; token?: string; coordinatorArgs?: string[] } = {},
-  ): Promise<TestCluster> {
+  static async start(rd: RunDir, o: ClusterOptions = {}): Promise<TestCluster> {
     const c = new TestCluster(
       rd,
-      await TestRedis.start(),
+      await TestRedis.start(o.redis),
       await freePort(),
       join(rd.dir, "cluster.duckdb"),
       o.token ?? null,
     );
     c.coordinatorArgs = o.coordinatorArgs ?? [];
+    if (o.lockMs !== undefined) c.lockMs = o.lockMs;
+    c.workerEnv = o.workerEnv ?? {};
     await c.startCoordinator();
     for (let i = 0; i < (o.workers ?? 2); i++) c.startWorker(o.threads ?? 1);
     return c;
@@ -67,13 +81,13 @@ export class TestCluster {
     // short locks: a killed worker's chunk goes back to the queue within a few seconds
     return {
       ...this.rd.env,
-      PAIRGRID_LOCK_MS: "1500",
+      ...(this.lockMs !== null ? { PAIRGRID_LOCK_MS: String(this.lockMs) } : {}),
       ...(this.token ? { PAIRGRID_TOKEN: this.token } : {}),
     };
   }
 
-  private spawn(name: string, args: string[]): Proc {
-    const child = spawnPairgrid(args, this.env());
+  private spawn(name: string, args: string[], extraEnv: Record<string, string> = {}): Proc {
+    const child = spawnPairgrid(args, { ...this.env(), ...extraEnv });
     const log: string[] = [];
     child.stderr!.on("data", (d: Buffer) => log.push(d.toString()));
     child.stdout!.on("data", (d: Buffer) => log.push(d.toString()));
@@ -122,15 +136,42 @@ export class TestCluster {
   }
 
   startWorker(threads = 1): Proc {
-    const p = this.spawn(`worker${this.workers.length}`, [
-      "worker",
-      "--redis",
-      this.redis.url,
-      "--threads",
-      String(threads),
-    ]);
+    const p = this.spawn(
+      `worker${this.workers.length + this.finished.length}`,
+      ["worker", "--redis", this.redis.url, "--threads", String(threads)],
+      this.workerEnv,
+    );
     this.workers.push(p);
     return p;
+  }
+
+  /** Sets aside the workers that died (their logs are kept); returns how many. */
+  dropDeadWorkers(): number {
+    const dead = this.workers.filter((p) => p.child.exitCode !== null || p.child.signalCode !== null);
+    this.workers = this.workers.filter((p) => !dead.includes(p));
+    this.finished.push(...dead);
+    return dead.length;
+  }
+
+  /** Starts a new worker for each one that died (returns how many were replaced). */
+  replaceDeadWorkers(threads = 1): number {
+    const n = this.dropDeadWorkers();
+    for (let i = 0; i < n; i++) this.startWorker(threads);
+    return n;
+  }
+
+  /** Waits until every worker has said it started (a signal before that would kill it uncleanly). */
+  async waitForWorkersStarted(timeoutMs = 20_000): Promise<void> {
+    const t0 = Date.now();
+    while (!this.workers.every((p) => /started —/.test(p.log.join("")))) {
+      if (Date.now() - t0 > timeoutMs) assert.fail(`workers did not start\n${this.logs()}`);
+      await sleep(50);
+    }
+  }
+
+  /** What a process wrote so far (stdout and stderr). */
+  logOf(p: Proc): string {
+    return p.log.join("");
   }
 
   /** Kills worker i (default SIGKILL) and waits for it to be gone. */
@@ -166,8 +207,11 @@ export class TestCluster {
     return { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...extra };
   }
 
-  async submit(spec: object): Promise<{ job_id: string; n_combos: number; n_chunks: number }> {
-    const res = await fetch(`${this.url}/jobs`, {
+  async submit(
+    spec: object,
+    chunkSize?: number,
+  ): Promise<{ job_id: string; n_combos: number; n_chunks: number }> {
+    const res = await fetch(`${this.url}/jobs${chunkSize ? `?chunk_size=${chunkSize}` : ""}`, {
       method: "POST",
       headers: this.headers({ "content-type": "application/json" }),
       body: JSON.stringify(spec),

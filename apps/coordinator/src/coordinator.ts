@@ -31,9 +31,12 @@ import {
   chunkJobSchema,
   connectRedis,
   deleteBlobs,
+  firstLine,
+  isConnectionError,
   KEY_PREFIX,
   lockSettings,
   manifestKey,
+  RedisLink,
   RESULT_QUEUE,
   resultJobSchema,
 } from "@pairgrid/worker";
@@ -41,6 +44,7 @@ import { type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { enqueueChunks, removeQueuedChunks } from "./chunk-enqueue.js";
 import { realpath } from "node:fs/promises";
+import { chunkFailure, resultFailure } from "./chunk-failure.js";
 import { errorKey } from "./coordinator-keys.js";
 import { CoordinatorMetrics } from "./coordinator-metrics.js";
 import {
@@ -55,7 +59,8 @@ import { manifestBlobs, shipJobData, shippedManifest } from "./job-shipping.js";
 import { clientMessage, JobData } from "./job-data.js";
 import { JobState } from "./job-state.js";
 import { lazyQuery } from "./lazy-query.js";
-import { checkEvictionPolicy } from "./redis-policy.js";
+import { lostChunks } from "./lost-chunks.js";
+import { checkRedisSettings } from "./redis-policy.js";
 import { type ResultsReader, ResultsDbReader } from "./results-reader.js";
 
 export interface CoordinatorLog {
@@ -85,12 +90,21 @@ export interface CoordinatorOptions {
 const CLUSTER_THREADS_HINT = 16;
 /** How often failed chunk and result jobs are looked for. */
 const MONITOR_MS = 1000;
+/**
+ * How often running jobs are checked for chunks Redis lost (lost-chunks.ts): a Redis restarted
+ * empty has its lost chunks queued again within this, without a coordinator restart.
+ */
+const RECONCILE_MS = 10_000;
+/** /healthz waits this long for Redis's PONG. */
+const PING_TIMEOUT_MS = 1000;
 
-const message = (err: unknown) => String((err as Error)?.message ?? err).split("\n")[0]!;
+const message = firstLine;
 
 export class Coordinator implements JobService {
   private readonly states = new Map<string, JobState>();
   private monitorTimer: NodeJS.Timeout | null = null;
+  private reconcileTimer: NodeJS.Timeout | null = null;
+  private reconciling = false;
   /** The result worker's connection: BullMQ does not close a connection it was given. */
   private resultConnection: Redis | null = null;
   private monitoring = false;
@@ -110,6 +124,8 @@ export class Coordinator implements JobService {
     private readonly resultQueue: Queue,
     readonly metrics: CoordinatorMetrics,
     private readonly data: JobData,
+    /** Redis's reachability, logged once per change (not once per retry per connection). */
+    private readonly link: RedisLink,
     private resultWorker: Worker | null = null,
   ) {
     this.reader = new ResultsDbReader(db);
@@ -118,11 +134,16 @@ export class Coordinator implements JobService {
   }
 
   static async start(o: CoordinatorOptions): Promise<Coordinator> {
+    const link = new RedisLink(o.log);
     const redis = connectRedis(o.redisUrl, "pairgrid-coordinator");
+    link.watch(redis);
     const db = await ResultsDb.open(o.dbFile);
     const queueOpts = { connection: redis, prefix: KEY_PREFIX };
     const chunkQueue = new Queue(CHUNK_QUEUE, queueOpts);
     const resultQueue = new Queue(RESULT_QUEUE, queueOpts);
+    // unlistened, a Queue prints a stack trace for each of its connection's errors
+    chunkQueue.on("error", link.onError("chunk queue"));
+    resultQueue.on("error", link.onError("result queue"));
     const c = new Coordinator(
       o,
       redis,
@@ -131,18 +152,21 @@ export class Coordinator implements JobService {
       resultQueue,
       new CoordinatorMetrics(chunkQueue, resultQueue),
       new JobData(await realpath(o.dataDir)),
+      link,
     );
-    await checkEvictionPolicy(redis, o.log);
+    await checkRedisSettings(redis, o.log);
     await c.resumeJobs();
     c.resultConnection = connectRedis(o.redisUrl, "pairgrid-coordinator-results");
+    link.watch(c.resultConnection);
     c.resultWorker = new Worker(RESULT_QUEUE, (job) => c.ingest(job), {
       connection: c.resultConnection,
       prefix: KEY_PREFIX,
       concurrency: o.ingestConcurrency ?? 8,
       ...lockSettings(),
     });
-    c.resultWorker.on("error", (err) => o.log.warn(`result worker: ${message(err)}`));
+    c.resultWorker.on("error", link.onError("result worker"));
     c.monitorTimer = setInterval(() => void c.monitor(), MONITOR_MS);
+    c.reconcileTimer = setInterval(() => void c.reconcile(), RECONCILE_MS);
     return c;
   }
 
@@ -176,7 +200,7 @@ export class Coordinator implements JobService {
     const st = new JobState(jobId, spec.name, spec, plan, chunks, nCombos, record.created_at);
     this.track(st);
     this.o.log.info(`job ${jobId} (${spec.name}): ${nCombos} combinations in ${chunks.length} chunks`);
-    void this.launch(st, new Set(), sp);
+    void this.launch(st, sp);
     return { job_id: jobId, n_combos: nCombos, n_chunks: chunks.length };
   }
 
@@ -217,15 +241,22 @@ export class Coordinator implements JobService {
     return () => st.listeners.delete(listener);
   }
 
-  async health(): Promise<{ redis: string; db: string }> {
+  async health(): Promise<{ ok: boolean; redis: string; db: string }> {
+    // a PING sent while disconnected would wait in ioredis's offline queue, one per probe
+    if (this.redis.status !== "ready") {
+      return { ok: false, redis: `unreachable (${this.redis.status})`, db: this.db.file };
+    }
+    let timer: NodeJS.Timeout | undefined;
     const redis = await Promise.race([
       this.redis.ping().then(
         () => "ok",
         (err: unknown) => message(err),
       ),
-      new Promise<string>((r) => setTimeout(() => r(`unreachable (${this.redis.status})`), 1000)),
-    ]);
-    return { redis, db: this.db.file };
+      new Promise<string>((r) => {
+        timer = setTimeout(() => r(`no answer within ${PING_TIMEOUT_MS} ms`), PING_TIMEOUT_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    return { ok: redis === "ok", redis, db: this.db.file };
   }
 
   // ---- lifecycle --------------------------------------------------------------------------
@@ -235,7 +266,9 @@ export class Coordinator implements JobService {
     if (this.closed) return;
     this.closed = true;
     if (this.monitorTimer) clearInterval(this.monitorTimer);
+    if (this.reconcileTimer) clearInterval(this.reconcileTimer);
     await this.resultWorker?.close();
+    this.link.stop();
     await this.chunkQueue.close();
     await this.resultQueue.close();
     this.resultConnection?.disconnect();
@@ -250,7 +283,7 @@ export class Coordinator implements JobService {
   }
 
   /** Ships the job's data (unless already in Redis) and enqueues its chunks not yet stored. */
-  private async launch(st: JobState, done: ReadonlySet<number>, sp: SlowPair | null): Promise<void> {
+  private async launch(st: JobState, sp: SlowPair | null): Promise<void> {
     try {
       let manifest = await shippedManifest(this.redis, st.jobId);
       if (manifest === null) {
@@ -266,9 +299,10 @@ export class Coordinator implements JobService {
         resultQueue: this.resultQueue,
         jobId: st.jobId,
         chunks: st.chunks,
-        done,
+        done: st.done,
         stopped: () => st.status !== "running" || this.closed,
       });
+      st.launched = true;
       this.o.log.info(`job ${st.jobId}: ${added} chunks enqueued`);
       // a job with nothing left to run (all chunks stored before a restart) finishes here
       if (st.chunksDone === st.nChunks) await this.finish(st);
@@ -295,12 +329,12 @@ export class Coordinator implements JobService {
         const { chunks } = chunkingOfJob(plan, r.n_chunks, r.job_id);
         const done = await this.db.doneChunks(r.job_id);
         const st = new JobState(r.job_id, r.name, spec, plan, chunks, r.n_combos, r.created_at);
-        st.chunksDone = done.size;
+        for (const id of done) st.done.add(id);
         st.rowsDone = r.n_done;
         st.idsDone = chunks.reduce((s: number, c: Chunk) => s + (done.has(c.chunkId) ? c.t1 - c.t0 : 0), 0);
         this.track(st);
         this.o.log.info(`job ${r.job_id}: resuming, ${done.size} of ${chunks.length} chunks stored`);
-        void this.launch(st, done, null);
+        void this.launch(st, null);
       } catch (err) {
         this.o.log.error(`job ${r.job_id}: cannot resume: ${message(err)}`);
         await this.db.setStatus(r.job_id, "failed", true);
@@ -325,7 +359,7 @@ export class Coordinator implements JobService {
     this.metrics.workerCombos.inc({ worker: d.worker }, d.combos);
     if (!stored) return "duplicate";
     this.metrics.ingested(batch.k, (performance.now() - t0) / 1000);
-    st.chunksDone++;
+    st.done.add(d.chunkId);
     st.rowsDone += batch.k;
     st.idsDone += d.combos;
     st.rate.add(d.combos);
@@ -389,25 +423,86 @@ export class Coordinator implements JobService {
         for (const j of await queue.getFailed(0, 99)) {
           const d = (what === "chunk" ? chunkJobSchema : resultJobSchema).safeParse(j.data);
           if (d.success) {
-            const jobId = d.data.jobId;
-            const chunkId = "chunk" in d.data ? d.data.chunk.chunkId : d.data.chunkId;
-            const st = this.states.get(jobId);
+            const st = this.states.get(d.data.jobId);
             if (st)
               await this.stop(
                 st,
                 "failed",
-                `${what} ${chunkId}: ${j.failedReason} (${j.attemptsMade} attempts)`,
+                "chunk" in d.data ? chunkFailure(d.data.chunk, j) : resultFailure(d.data.chunkId, j),
               );
           }
           await j.remove().catch(() => undefined);
         }
       }
     } catch (err) {
-      // Redis down: the next tick tries again
-      if (!this.closed) this.o.log.warn(`monitor: ${message(err)}`);
+      // Redis down (the link logs that once): the next tick tries again
+      if (!this.closed && !isConnectionError(err)) this.o.log.warn(`monitor: ${message(err)}`);
     } finally {
       this.monitoring = false;
     }
+  }
+
+  /**
+   * Finds the chunks of running jobs that Redis lost (restarted without AOF, flushed): in neither
+   * the ledger, the chunk queue nor the result queue (lost-chunks.ts). Their job's data is shipped
+   * again when it went too, then they are enqueued again; the ledger keeps rows unique if one of
+   * them was in fact still running somewhere.
+   */
+  private async reconcile(): Promise<void> {
+    if (this.reconciling || this.closed || !this.link.up) return;
+    this.reconciling = true;
+    try {
+      for (const st of [...this.states.values()]) {
+        if (st.launched && st.status === "running" && !st.finishing && !this.closed)
+          await this.reconcileJob(st);
+      }
+    } catch (err) {
+      if (!this.closed && !isConnectionError(err)) this.o.log.warn(`reconcile: ${message(err)}`);
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  private async reconcileJob(st: JobState): Promise<void> {
+    const lost = await lostChunks({
+      redis: this.redis,
+      chunkQueue: this.chunkQueue,
+      resultQueue: this.resultQueue,
+      jobId: st.jobId,
+      chunks: st.chunks,
+      done: st.done,
+    });
+    if (lost.length === 0) return;
+    // the manifest and blobs first: a worker must find them for any chunk it takes
+    if ((await shippedManifest(this.redis, st.jobId)) === null) {
+      let sp: SlowPair;
+      try {
+        // checked against the data root again, as when a job is resumed
+        sp = await this.data.loadSlow(await this.data.resolve(st.spec));
+      } catch (err) {
+        return this.stop(
+          st,
+          "failed",
+          `its data went with Redis and cannot be read again: ${clientMessage(err)}`,
+        );
+      }
+      const manifest = await shipJobData(this.redis, st.jobId, st.spec, st.plan, sp);
+      st.blobs = new Set(manifestBlobs(manifest));
+      this.o.log.warn(`job ${st.jobId}: its data was gone from Redis; shipped again`);
+    }
+    const added = await enqueueChunks({
+      redis: this.redis,
+      chunkQueue: this.chunkQueue,
+      resultQueue: this.resultQueue,
+      jobId: st.jobId,
+      chunks: lost,
+      done: st.done,
+      stopped: () => st.status !== "running" || this.closed,
+    });
+    this.o.log.warn(
+      `job ${st.jobId}: ${lost.length} chunks were neither stored, queued nor running (lost by Redis); ` +
+        `${added} enqueued again`,
+    );
   }
 
   private async viewOf(r: JobRecord): Promise<JobView> {

@@ -107,6 +107,6 @@ export interface JobService {
   cancel(jobId: string): Promise<JobView | null>;
   /** Calls `listener` on every progress change of the job until the returned function is called. */
   watch(jobId: string, listener: (view: JobView) => void): () => void;
-  /** Redis and DuckDB reachability, for /healthz. */
-  health(): Promise<{ redis: string; db: string }>;
+  /** Redis and DuckDB reachability, for /healthz (`ok` false: answered with 503). */
+  health(): Promise<{ ok: boolean; redis: string; db: string }>;
 }

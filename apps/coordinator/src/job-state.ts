@@ -10,7 +10,8 @@ export class JobState {
   status: JobStatus = "running";
   finishedAt: Date | null = null;
   error: string | null = null;
-  chunksDone = 0;
+  /** Chunk ids in the ledger (this process is its only writer, so this copy stays exact). */
+  readonly done = new Set<number>();
   rowsDone = 0;
   /** Combination ids processed (valid or not): what progress and rate count. */
   idsDone = 0;
@@ -20,6 +21,8 @@ export class JobState {
   readonly listeners = new Set<(v: JobView) => void>();
   /** Set once the final steps (DSR, status) have started, so they run once. */
   finishing = false;
+  /** Set once the data is shipped and every chunk enqueued: from then on the reconcile watches it. */
+  launched = false;
 
   constructor(
     readonly jobId: string,
@@ -30,6 +33,10 @@ export class JobState {
     readonly nCombos: number,
     readonly createdAt: Date,
   ) {}
+
+  get chunksDone(): number {
+    return this.done.size;
+  }
 
   get nChunks(): number {
     return this.chunks.length;

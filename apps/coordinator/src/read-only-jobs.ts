@@ -49,8 +49,8 @@ export class ReadOnlyJobs implements JobService {
     return () => {};
   }
 
-  async health(): Promise<{ redis: string; db: string }> {
-    return { redis: "not used (read-only results file)", db: this.db.file };
+  async health(): Promise<{ ok: boolean; redis: string; db: string }> {
+    return { ok: true, redis: "not used (read-only results file)", db: this.db.file };
   }
 
   private async viewOf(r: JobRecord): Promise<JobView> {

@@ -89,8 +89,13 @@ export class FakeJobs implements JobService {
     return () => set.delete(listener);
   }
 
+  /** Set false to play a coordinator whose Redis is down. */
+  redisUp = true;
+
   async health() {
-    return { redis: "ok", db: "ok" };
+    return this.redisUp
+      ? { ok: true, redis: "ok", db: "ok" }
+      : { ok: false, redis: "unreachable (reconnecting)", db: "ok" };
   }
 }
 

@@ -4,13 +4,25 @@ import { after, test } from "node:test";
 import { Counter } from "prom-client";
 import { hasStackTrace, makeServer } from "./http-fake-jobs.js";
 
-const { app, metrics } = makeServer();
+const { app, metrics, jobs } = makeServer();
 after(() => app.close());
 
 test("/healthz answers ok with the service's reachability report", async () => {
   const res = await app.inject({ method: "GET", url: "/healthz" });
   assert.equal(res.statusCode, 200);
   assert.deepEqual(res.json(), { ok: true, redis: "ok", db: "ok" });
+});
+
+test("/healthz answers 503 with the same report while Redis is unreachable, 200 when it is back", async () => {
+  jobs.redisUp = false;
+  try {
+    const res = await app.inject({ method: "GET", url: "/healthz" });
+    assert.equal(res.statusCode, 503);
+    assert.deepEqual(res.json(), { ok: false, redis: "unreachable (reconnecting)", db: "ok" });
+  } finally {
+    jobs.redisUp = true;
+  }
+  assert.equal((await app.inject({ method: "GET", url: "/healthz" })).statusCode, 200);
 });
 
 test("/metrics serves the registry in its own content type", async () => {

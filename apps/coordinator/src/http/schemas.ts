@@ -65,7 +65,7 @@ export const resultsQuery = z.object({
 /** Ranked rows: combo_id, one column per parameter, the statistics and dsr (as `pairgrid top`). */
 export const resultRows = z.array(z.record(z.string(), z.unknown()));
 
-export const healthBody = z.object({ ok: z.literal(true), redis: z.string(), db: z.string() });
+export const healthBody = z.object({ ok: z.boolean(), redis: z.string(), db: z.string() });
 
 // Responses are serialized through these schemas, which drop keys they do not list; these checks
 // fail the build when JobService's types and the schemas drift apart instead of losing fields.

@@ -9,6 +9,7 @@ import type { ResultJobData } from "../queue/result-job.js";
 import type { JobContextCache } from "./job-context-cache.js";
 import { publishResult } from "./publish-result.js";
 import type { RunningChunks } from "./running-chunks.js";
+import { crashIfTestChunk } from "./test-crash-hook.js";
 import type { WorkerMetrics } from "./worker-metrics.js";
 
 export interface ChunkProcessorDeps {
@@ -35,6 +36,7 @@ export class ChunkProcessor {
       throw new UnrecoverableError(`bad chunk job data: ${parsed.error.message}`);
     }
     const { jobId, chunk } = parsed.data;
+    crashIfTestChunk(chunk.chunkId);
     const run = this.d.running.track(jobId);
     try {
       if ((await this.d.redis.exists(cancelledKey(jobId))) === 1) return this.cancelled();

@@ -8,6 +8,7 @@ import type { Redis } from "ioredis";
 import { type ChunkJobReturn } from "../queue/chunk-job.js";
 import { CHUNK_QUEUE, KEY_PREFIX, RESULT_QUEUE } from "../queue/queue-names.js";
 import { connectRedis, lockSettings, MAX_STALLED_COUNT } from "../queue/redis-connection.js";
+import { RedisLink } from "../queue/redis-link.js";
 import type { ResultJobData } from "../queue/result-job.js";
 import { BlobCache, DEFAULT_BLOB_CACHE_BYTES } from "./blob-cache.js";
 import { CancelListener } from "./cancel-listener.js";
@@ -50,6 +51,7 @@ export class ChunkQueueWorker {
     private readonly cancels: CancelListener,
     private readonly contexts: JobContextCache,
     private readonly redis: Redis,
+    private readonly link: RedisLink,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -61,8 +63,10 @@ export class ChunkQueueWorker {
     const log = o.log;
     const redis = connectRedis(o.redisUrl, `pairgrid-worker:${id}`);
     const sub = connectRedis(o.redisUrl, `pairgrid-worker-cancel:${id}`);
-    reportConnectionErrors(redis, "redis", log);
-    reportConnectionErrors(sub, "redis (cancel channel)", log);
+    // one line per change of Redis's reachability, not one per retry per connection
+    const link = new RedisLink({ warn: log, info: log });
+    link.watch(redis);
+    link.watch(sub);
 
     const blobs = new BlobCache(redis, o.blobCacheBytes ?? DEFAULT_BLOB_CACHE_BYTES);
     const metrics = new WorkerMetrics(id, () => blobs.bytes);
@@ -85,24 +89,26 @@ export class ChunkQueueWorker {
     });
 
     const results = new Queue<ResultJobData>(RESULT_QUEUE, { connection: redis, prefix: KEY_PREFIX });
-    results.on("error", (err) => log(`result queue: ${err.message}`));
+    results.on("error", link.onError("result queue"));
     const processor = new ChunkProcessor({ redis, contexts, results, running, metrics, workerId: id, log });
     const worker = new Worker<unknown, ChunkJobReturn>(CHUNK_QUEUE, (job) => processor.process(job), {
       connection: redis,
       prefix: KEY_PREFIX,
       concurrency: o.concurrency ?? o.threads,
+      // recorded on each chunk job it takes (BullMQ's processedBy): who ran, or died running, it
+      name: id,
       maxStalledCount: MAX_STALLED_COUNT,
       ...lockSettings(),
     });
-    // BullMQ emits 'error' (lost locks, connection trouble); unlistened, it would crash the process
-    worker.on("error", (err) => log(`chunk queue: ${err.message}`));
+    // BullMQ emits 'error' (lost locks, connection trouble); unlistened, it prints stack traces
+    worker.on("error", link.onError("chunk queue"));
     await worker.waitUntilReady();
     log(
       `worker ${id}: started — ${plural(o.threads, "thread")}, ` +
         `${plural(o.concurrency ?? o.threads, "chunk")} at once, ` +
         `redis ${redactUrl(o.redisUrl)}`,
     );
-    return new ChunkQueueWorker(id, metrics, worker, results, cancels, contexts, redis, log);
+    return new ChunkQueueWorker(id, metrics, worker, results, cancels, contexts, redis, link, log);
   }
 
   /** Chunks processed, cancelled and failed so far, and the combinations covered. */
@@ -119,6 +125,7 @@ export class ChunkQueueWorker {
       this.log(`worker ${this.id}: shutting down — waiting for running chunks`);
       await this.worker.close();
       await this.contexts.close();
+      this.link.stop();
       await this.results.close();
       await this.cancels.close();
       await this.redis.quit().catch(() => {});
@@ -126,19 +133,6 @@ export class ChunkQueueWorker {
     })();
     return this.closing;
   }
-}
-
-/**
- * Logs a connection's errors once per distinct message: while Redis is down ioredis retries
- * every couple of seconds, and one line per retry would drown the log.
- */
-function reportConnectionErrors(redis: Redis, what: string, log: (line: string) => void): void {
-  let last = "";
-  redis.on("error", (err: Error) => {
-    if (err.message !== last) log(`${what}: ${err.message} (retrying)`);
-    last = err.message;
-  });
-  redis.on("ready", () => (last = ""));
 }
 
 /** The URL without its password, for the log. */

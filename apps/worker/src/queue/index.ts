@@ -3,4 +3,5 @@ export * from "./chunk-job.js";
 export * from "./job-manifest.js";
 export * from "./queue-names.js";
 export * from "./redis-connection.js";
+export * from "./redis-link.js";
 export * from "./result-job.js";

@@ -1,5 +1,6 @@
 // A private redis-server for tests: its own port and folder, AOF on (fsync always) so a test can
-// kill it — even with SIGKILL — and start it again on the same port with its data. Tests never
+// kill it — even with SIGKILL — and start it again on the same port with its data; or AOF off
+// (`appendonly: false`), so that it comes back empty. Tests never
 // touch a Redis they did not start (the machine's own on 6379 is someone else's).
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -34,6 +35,12 @@ async function waitForPort(port: number, up: boolean, timeoutMs = 10_000): Promi
   }
 }
 
+export interface TestRedisOptions {
+  maxmemoryPolicy?: string;
+  /** Default true; false: no AOF and no snapshots, so a restarted server is empty. */
+  appendonly?: boolean;
+}
+
 export class TestRedis {
   private proc: ChildProcess | null = null;
 
@@ -43,20 +50,22 @@ export class TestRedis {
   ) {}
 
   /** Starts a fresh server on a free port in a new temp folder. */
-  static async start(opts: { maxmemoryPolicy?: string } = {}): Promise<TestRedis> {
+  static async start(opts: TestRedisOptions = {}): Promise<TestRedis> {
     const r = new TestRedis(await freePort(), mkdtempSync(join(tmpdir(), "pairgrid-redis-")));
     r.policy = opts.maxmemoryPolicy ?? "noeviction";
+    r.appendonly = opts.appendonly ?? true;
     await r.up();
     return r;
   }
 
   private policy = "noeviction";
+  private appendonly = true;
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** (Re)starts the server on the same port and folder; AOF brings the data back. */
+  /** (Re)starts the server on the same port and folder; AOF (when on) brings the data back. */
   async up(): Promise<void> {
     if (this.proc) return;
     const args = [
@@ -69,7 +78,7 @@ export class TestRedis {
       "--save",
       "",
       "--appendonly",
-      "yes",
+      this.appendonly ? "yes" : "no",
       "--appendfsync",
       "always",
       "--maxmemory-policy",

@@ -1,5 +1,6 @@
 // Probes for orchestration and monitoring. Both stay open when a token is set (server.ts exempts
-// them): a load balancer or Prometheus scraper should not need the API token.
+// them): a load balancer or Prometheus scraper should not need the API token. /healthz answers
+// 503 while Redis is unreachable: a coordinator that cannot queue work is not healthy.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Registry } from "prom-client";
 import type { JobService } from "../../job-service.js";
@@ -18,12 +19,15 @@ export const opsRoutes: FastifyPluginAsyncZod<OpsRoutesOptions> = async (app, { 
     HEALTH_PATH,
     {
       schema: {
-        summary: "Liveness, with Redis and DuckDB reachability",
+        summary: "Liveness, with Redis and DuckDB reachability (503 while Redis is unreachable)",
         tags: ["ops"],
-        response: { 200: healthBody },
+        response: { 200: healthBody, 503: healthBody },
       },
     },
-    async () => ({ ok: true as const, ...(await jobs.health()) }),
+    async (_req, reply) => {
+      const health = await jobs.health();
+      return reply.code(health.ok ? 200 : 503).send(health);
+    },
   );
 
   app.get(

@@ -1,0 +1,165 @@
+// Issue 16 §3–4: Redis faults the cluster must ride out without a restart by hand.
+//   - A Redis without AOF restarted empty mid-job: the coordinator's reconcile finds the chunks
+//     that are neither stored, queued nor running, ships the job's data again and requeues them;
+//     the job ends with exactly one row per valid combination.
+//   - Redis down: /healthz answers 503, and the coordinator and the worker each log one line when
+//     it goes and one when it is back — no stack traces, no line per retry.
+//   - A chunk that kills every worker that takes it fails its job with a message naming the chunk
+//     and how many workers died.
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { LONG_PARAMS, SMALL_PARAMS } from "./cluster-fixtures.js";
+import { TestCluster } from "./cluster-harness.js";
+import { makeRunDir, type RunDir, specObject, withResultsFiles } from "./run-fixtures.js";
+
+let rd: RunDir;
+
+before(() => {
+  rd = makeRunDir("cluster-redis-faults", 250, 13);
+});
+
+/** LONG_PARAMS without the dollar exits: the same 64 chunks, each a ninth as long. */
+const { dollar_tp: _tp, dollar_sl: _sl, ...QUICK_PARAMS } = LONG_PARAMS;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(
+  what: string,
+  cond: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  logs: () => string,
+) {
+  const t0 = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - t0 > timeoutMs) assert.fail(`${what}: not within ${timeoutMs} ms\n${logs()}`);
+    await sleep(100);
+  }
+}
+
+const healthStatus = (cluster: TestCluster) =>
+  fetch(`${cluster.url}/healthz`).then(
+    (r) => r.status,
+    () => 0,
+  );
+
+test("a Redis without AOF restarted empty mid-job: lost chunks run again, exactly one row per combination", async () => {
+  const cluster = await TestCluster.start(rd, { workers: 2, threads: 1, redis: { appendonly: false } });
+  try {
+    const job = await cluster.submit(specObject(QUICK_PARAMS, { name: "no-aof" }));
+    await cluster.waitFor(job.job_id, (v) => v.chunks_done >= 8);
+    await cluster.waitForActive(2);
+    await cluster.redis.down("SIGKILL");
+    await cluster.redis.up(); // empty: no AOF, no snapshot
+    const t0 = Date.now();
+    // the reconcile runs every 10 s; the rest is the chunks' own time
+    const end = await cluster.waitFor(job.job_id, (v) => v.status === "done", 45_000);
+    const coordinatorLog = cluster.logOf(cluster.coordinator!);
+    assert.match(coordinatorLog, /job \w+: its data was gone from Redis; shipped again/);
+    assert.match(
+      coordinatorLog,
+      /chunks were neither stored, queued nor running \(lost by Redis\); \d+ enqueued again/,
+    );
+    assert.match(coordinatorLog, /WARNING: Redis runs without AOF/);
+    assert.equal(end.n_done, job.n_combos);
+    assert.equal(end.chunks_done, job.n_chunks);
+    await cluster.stop();
+    const [[rows, ids]] = (await withResultsFiles([cluster.db], (q) =>
+      q(
+        `SELECT count(*)::INTEGER, count(DISTINCT combo_id)::INTEGER FROM db0.results WHERE job_id = '${job.job_id}'`,
+      ),
+    )) as [[number, number]];
+    assert.deepEqual({ rows, ids }, { rows: job.n_combos, ids: job.n_combos });
+    process.stderr.write(
+      `# redis restarted empty: the job finished ${((Date.now() - t0) / 1000).toFixed(1)} s later\n`,
+    );
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test("Redis down: /healthz 503 until it is back, one log line per change of state on each process", async () => {
+  const cluster = await TestCluster.start(rd, { workers: 1, threads: 1 });
+  try {
+    assert.equal(await healthStatus(cluster), 200);
+    const coordinator = cluster.coordinator!;
+    const worker = cluster.workers[0]!;
+    await cluster.waitForWorkersStarted();
+    const before = { c: cluster.logOf(coordinator).length, w: cluster.logOf(worker).length };
+    await cluster.redis.down("SIGKILL");
+    await until(
+      "503 while Redis is down",
+      async () => (await healthStatus(cluster)) === 503,
+      5000,
+      () => cluster.logs(),
+    );
+    // long enough for several reconnect attempts (every ≤ 2 s) and monitor ticks (every 1 s)
+    await sleep(6000);
+    assert.equal(await healthStatus(cluster), 503);
+    await cluster.redis.up();
+    await until(
+      "200 once Redis is back",
+      async () => (await healthStatus(cluster)) === 200,
+      10_000,
+      () => cluster.logs(),
+    );
+    const back = /redis reachable again after [\d.]+ s/;
+    await until(
+      "both processes log that Redis is back",
+      () => back.test(cluster.logOf(coordinator)) && back.test(cluster.logOf(worker)),
+      10_000,
+      () => cluster.logs(),
+    );
+    await sleep(1000); // anything else they would say about the outage
+    for (const [name, text] of [
+      ["coordinator", cluster.logOf(coordinator).slice(before.c)],
+      ["worker", cluster.logOf(worker).slice(before.w)],
+    ] as const) {
+      const lines = text.split("\n").filter((l) => l.trim() !== "");
+      assert.equal(lines.length, 2, `${name} logged:\n${text}`);
+      assert.match(lines[0]!, /redis unreachable \(.+\): retrying until it is back/);
+      assert.match(lines[1]!, back);
+      assert.doesNotMatch(text, /^\s+at |\[ioredis\]/m);
+    }
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test("a chunk that kills its worker every time fails the job, naming the chunk and the deaths", async () => {
+  const crashing = 3;
+  const cluster = await TestCluster.start(rd, {
+    workers: 2,
+    threads: 1,
+    workerEnv: { PAIRGRID_TEST_CRASH_CHUNK: String(crashing) },
+  });
+  try {
+    const job = await cluster.submit(specObject(SMALL_PARAMS, { name: "crashing-chunk" }), 200);
+    assert.ok(job.n_chunks > crashing, `${job.n_chunks} chunks`);
+    let replaced = 0;
+    const t0 = Date.now();
+    for (;;) {
+      replaced += cluster.replaceDeadWorkers();
+      const v = await cluster.job(job.job_id);
+      if (v && v.status !== "running") break;
+      if (Date.now() - t0 > 50_000)
+        assert.fail(`job still running after ${replaced} dead workers\n${cluster.logs()}`);
+      await sleep(100);
+    }
+    const end = (await cluster.job(job.job_id))!;
+    assert.equal(end.status, "failed");
+    // MAX_STALLED_COUNT is 3: the fourth death fails it; BullMQ alone would say "(1 attempts)"
+    assert.match(
+      end.error ?? "",
+      new RegExp(
+        `^chunk ${crashing} \\(group \\d+, thresholds \\d+–\\d+\\) failed: its worker died 4 times \\(stalled\\)$`,
+      ),
+    );
+    assert.ok(replaced >= 4, `${replaced} workers replaced`);
+    // the last replacements must be up before the graceful stop (they exit 0 on SIGTERM once up)
+    cluster.dropDeadWorkers();
+    await cluster.waitForWorkersStarted();
+  } finally {
+    cluster.dropDeadWorkers();
+    await cluster.stop();
+  }
+});
