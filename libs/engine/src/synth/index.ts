@@ -9,7 +9,12 @@ export {
 } from "./generate-pair.js";
 export { type InstrumentSpec, LEG_A, LEG_B } from "./instruments.js";
 export { COARSE_STEP_SECONDS, type LegIntrabar } from "./intrabar-path.js";
-export { MARKET_MODEL, type MarketCloses, simulateMarketCloses } from "./market-model.js";
+export {
+  MARKET_MODEL,
+  type MarketCloses,
+  type MarketModelParams,
+  simulateMarketCloses,
+} from "./market-model.js";
 export { intradayVolatility } from "./market/intraday-profile.js";
 export { REGIME_MEAN_REVERTING, REGIME_RANDOM_WALK } from "./market/regime-spread.js";
 export { PAIR_MODEL } from "./pair-model.js";

@@ -59,7 +59,8 @@ export const MARKET_MODEL = Object.freeze({
   session_minutes: 23 * 60,
 });
 
-export type MarketModelParams = typeof MARKET_MODEL;
+/** The model's parameters (MARKET_MODEL, or variations of it in tests). */
+export type MarketModelParams = { readonly [K in keyof typeof MARKET_MODEL]: number };
 
 /** The closes plus what the model did, per slot, for tests and diagnostics. */
 export interface MarketCloses extends PairCloses {

@@ -19,8 +19,9 @@ export class Garch {
 
   constructor(p: GarchParams, barMinutes: number) {
     // keep α + β per unit time: a bar of k × 5 minutes has persistence (α + β)^k
-    const persistence = (p.alpha + p.beta) ** (barMinutes / 5);
-    this.alpha = (p.alpha / (p.alpha + p.beta)) * persistence;
+    const sum = p.alpha + p.beta;
+    const persistence = sum ** (barMinutes / 5);
+    this.alpha = sum > 0 ? (p.alpha / sum) * persistence : 0; // α = β = 0: constant volatility
     this.beta = persistence - this.alpha;
     this.omega = 1 - persistence;
   }
