@@ -30,3 +30,4 @@ export {
 } from "./synth-options.js";
 export { type SynthLegBars, type SynthPair, synthesizePair } from "./synthesize-pair.js";
 export { SYNTH_META_FILE, writeSynthFiles } from "./write-synth-files.js";
+export { SYNTH_ORIGIN_FILE, type SynthOrigin, synthOrigin } from "./synth-origin.js";
