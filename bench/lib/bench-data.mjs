@@ -9,16 +9,35 @@ import { fileURLToPath } from "node:url";
 export const root = fileURLToPath(new URL("../..", import.meta.url));
 const cli = join(root, "apps", "cli", "bin", "pairgrid.js");
 
-/** Folder holding synthetic data for `days` and `seed` (and `fastSeconds`, when given). */
-export function ensureSynthData(name, { days, seed, fastSeconds = null }) {
+/**
+ * Folder holding synthetic data for `days` and `seed` (and `fastSeconds`, when given) of `model`
+ * (the generator's default, "market"; files from before `--model` existed are "simple").
+ */
+export function ensureSynthData(name, { days, seed, fastSeconds = null, model = "market" }) {
   const dir = join(root, "bench", ".data", name);
   const metaFile = join(dir, "synth.json");
   if (existsSync(metaFile)) {
     const s = JSON.parse(readFileSync(metaFile, "utf8")).settings ?? {};
-    if (s.days === days && s.seed === seed && (s.fast_seconds ?? null) === fastSeconds) return dir;
+    const same =
+      s.days === days &&
+      s.seed === seed &&
+      (s.fast_seconds ?? null) === fastSeconds &&
+      (s.model ?? "simple") === model;
+    if (same) return dir;
   }
   mkdirSync(dir, { recursive: true });
-  const args = ["data", "synth", "--out", dir, "--days", String(days), "--seed", String(seed)];
+  const args = [
+    "data",
+    "synth",
+    "--out",
+    dir,
+    "--days",
+    String(days),
+    "--seed",
+    String(seed),
+    "--model",
+    model,
+  ];
   if (fastSeconds !== null) args.push("--fast-seconds", String(fastSeconds));
   process.stderr.write(`bench: making data (first run only): pairgrid ${args.join(" ")}\n`);
   const r = spawnSync(process.execPath, [cli, ...args], {

@@ -14,6 +14,7 @@ import {
   loadSpecFile,
   packGridData,
   planGrid,
+  synthOrigin,
 } from "@pairgrid/engine";
 import { ResultsDb, resumeCommand } from "@pairgrid/resultsdb";
 import { formatTopTable } from "./commands/top.js";
@@ -162,7 +163,10 @@ async function printTop(
   // a drawdown ranks best when smallest; every other statistic when largest (as `pairgrid top`)
   const rows = await db.top({ jobId, by, minTrades, limit: 10, ascending: by === "max_dd" });
   const params = await db.varyingParams(jobId);
-  process.stdout.write(`top ${rows.length} by ${by} (n_trades ≥ ${minTrades}):\n`);
+  // figures from a synthetic market must not pass for a real one's
+  const origin = synthOrigin(spec);
+  const on = origin ? ` on ${origin.label}` : "";
+  process.stdout.write(`top ${rows.length} by ${by} (n_trades ≥ ${minTrades})${on}:\n`);
   if (rows.length === 0) return;
   process.stdout.write(`${formatTopTable(rows, params, by)}\n`);
   // every axis with several values, so the command replays exactly this row

@@ -354,14 +354,21 @@ test(
   },
 );
 
-test("robustness tab: PBO and walk-forward shown", { timeout: 90_000 }, async () => {
-  await page.goto(`${cluster!.url}/#/job/${jobId}/robustness`);
-  await waitForView("[data-figure=pbo]", 60_000);
-  await page.locator(".lambda-chart canvas").first().waitFor();
-  assert.ok((await page.locator("table.walk-forward tbody tr").count()) > 0, "walk-forward rows");
-  await shot("robustness");
-  assertNoPageProblems();
-});
+test(
+  "robustness tab: PBO and walk-forward shown, on data said to be synthetic",
+  { timeout: 90_000 },
+  async () => {
+    await page.goto(`${cluster!.url}/#/job/${jobId}/robustness`);
+    await waitForView("[data-figure=pbo]", 60_000);
+    await page.locator(".lambda-chart canvas").first().waitFor();
+    assert.ok((await page.locator("table.walk-forward tbody tr").count()) > 0, "walk-forward rows");
+    const badge = page.locator(".job-header .badge.synthetic");
+    await badge.waitFor();
+    assert.equal(await badge.textContent(), "synthetic data (model market, seed 17)"); // makeRunDir(…, 17)
+    await shot("robustness");
+    assertNoPageProblems();
+  },
+);
 
 test("an API error is shown with the server's message", async () => {
   await page.goto(`${cluster!.url}/#/job/nosuchjob`);

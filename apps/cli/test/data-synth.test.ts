@@ -18,7 +18,7 @@ test("data synth --days 3 --seed 5 writes both legs and synth.json, exit 0", () 
   const out = join(root, "a");
   const r = pairgrid(["data", "synth", "--out", out, "--days", "3", "--seed", "5"]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /3 trading days 2024-01-02 … 2024-01-04/);
+  assert.match(r.stdout, /synthetic data \(model market, seed 5\), 3 trading days 2024-01-02 … 2024-01-04/);
   const meta = JSON.parse(readFileSync(join(out, "synth.json"), "utf8"));
   assert.deepEqual(meta.settings, {
     days: 3,
@@ -26,6 +26,7 @@ test("data synth --days 3 --seed 5 writes both legs and synth.json, exit 0", () 
     bar_minutes: 5,
     fast_seconds: null,
     start: "2024-01-02",
+    model: "market",
   });
   for (const leg of [meta.legs.a, meta.legs.b]) {
     const rows = lines(join(out, leg.file));
@@ -34,6 +35,18 @@ test("data synth --days 3 --seed 5 writes both legs and synth.json, exit 0", () 
     assert.ok(leg.bars > 3 * 276 * 0.98 && leg.bars <= 3 * 276);
   }
   assert.ok(!existsSync(join(out, "NQ_fast.csv")));
+});
+
+test("--model simple: the old OU pair, recorded in synth.json; other closes than the market model", () => {
+  const out = join(root, "simple");
+  const r = pairgrid(["data", "synth", "--out", out, "--days", "3", "--seed", "5", "--model", "simple"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /synthetic data \(model simple, seed 5\)/);
+  const meta = JSON.parse(readFileSync(join(out, "synth.json"), "utf8"));
+  assert.equal(meta.settings.model, "simple");
+  assert.equal(meta.model.name, "simple");
+  assert.equal(meta.model.spread_half_life_minutes, 180);
+  assert.ok(!readFileSync(join(out, "NQ.csv")).equals(readFileSync(join(root, "a", "NQ.csv"))));
 });
 
 test("same arguments, identical files; --fast-seconds adds fast files", () => {
@@ -56,6 +69,7 @@ test("bad options: exit 2 and one line on stderr", () => {
     ["--fast-seconds", "7"],
     ["--start", "2024-13-01"],
     ["--seed", "1.5"],
+    ["--model", "textbook"],
   ];
   for (const args of cases) {
     const r = pairgrid(["data", "synth", "--out", join(root, "bad"), ...args]);

@@ -1,4 +1,4 @@
-// The real ES/NQ Q1 2015 data (../shared/data/es-nq-2015-1min) through `pairgrid indicators`
+// The real ES/NQ Q1 2015 data (data/es-nq-2015-1min, in the repository) through `pairgrid indicators`
 // with grids/es-nq-2015.yaml: semicolon CSV, bar-end labels with 24:00, US Central time and
 // zero-volume filler rows, resampled to 5-minute bars.
 import assert from "node:assert/strict";

@@ -2,7 +2,7 @@
 // its implementation over a results file: SQL in @pairgrid/resultsdb, on-demand engine runs of one
 // combination with the job's data kept for the last two jobs looked at. The coordinator and
 // `pairgrid serve` share it.
-import type { GridPlan, GridSpec } from "@pairgrid/engine";
+import { type GridPlan, type GridSpec, synthOrigin } from "@pairgrid/engine";
 import {
   type AxisValues,
   checkCombo,
@@ -38,6 +38,8 @@ export interface GridView {
   stats: string[];
   /** Rows stored so far. */
   n_rows: number;
+  /** "synthetic data (model market, seed 7)" when a synth.json lies next to the job's data, else null. */
+  data_origin: string | null;
 }
 
 /**
@@ -58,6 +60,8 @@ export type ResultsSource = Pick<ResultsDb, "getJob" | "read">;
 interface JobEntry {
   spec: GridSpec;
   grid: JobGrid;
+  /** GridView.data_origin, looked up once per job. */
+  origin: string | null;
   /** Built on the first combination page (ids → parameter values). */
   plan: GridPlan | null;
 }
@@ -77,7 +81,7 @@ export class ResultsDbReader implements ResultsReader {
     const job = await this.job(jobId);
     if (!job) return null;
     const n = await this.source.read((conn) => countRows(conn, jobId));
-    return { job_id: jobId, ...job.grid, stats: [...GRID_STATS], n_rows: n };
+    return { job_id: jobId, ...job.grid, stats: [...GRID_STATS], n_rows: n, data_origin: job.origin };
   }
 
   async heatmap(jobId: string, q: HeatmapQuery): Promise<Heatmap | null> {
@@ -108,7 +112,12 @@ export class ResultsDbReader implements ResultsReader {
     const record = await this.source.getJob(jobId);
     if (!record) return null;
     const spec = jobSpec(record.spec, jobId);
-    const entry: JobEntry = { spec, grid: jobGrid(spec), plan: null };
+    const entry: JobEntry = {
+      spec,
+      grid: jobGrid(spec),
+      origin: synthOrigin(spec)?.label ?? null,
+      plan: null,
+    };
     this.specs.set(jobId, entry);
     return entry;
   }

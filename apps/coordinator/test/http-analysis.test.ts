@@ -62,7 +62,21 @@ function writeSpec(file: string, params: object, fast: boolean): string {
 
 const jobIdOf = (stdout: string) => /^job ([0-9a-f]{8})$/m.exec(stdout)![1]!;
 
-cli(["data", "synth", "--out", "data", "--days", "25", "--seed", "5", "--fast-seconds", "60"]);
+// the simple model: the paging and filter checks need rows with a positive Sharpe in 25 days
+cli([
+  "data",
+  "synth",
+  "--out",
+  "data",
+  "--days",
+  "25",
+  "--seed",
+  "5",
+  "--fast-seconds",
+  "60",
+  "--model",
+  "simple",
+]);
 // 48 combinations, every one valid; dollar_tp gives a null-valued axis and moves hybrid exits
 const FAST_SPEC = writeSpec(
   "fast.json",
@@ -130,6 +144,8 @@ test("GET /jobs/:id/grid lists the varying axes in spec order, the fixed ones an
   assert.deepEqual(g.params[4].values, [null, 400]);
   assert.deepEqual(g.fixed, {});
   assert.equal(g.n_rows, 48);
+  // the data came from `pairgrid data synth`: the dashboard says so
+  assert.equal(g.data_origin, "synthetic data (model simple, seed 5)");
   assert.ok(g.stats.includes("sharpe") && g.stats.includes("dsr") && g.stats.includes("n_tp_zscore"));
 
   const s = await get(`/jobs/${slowJob}/grid`);

@@ -1,4 +1,4 @@
-// The real ES/NQ 2015 1-minute files (shared/data/es-nq-2015-1min): `;`-delimited, bar-END
+// The real ES/NQ 2015 1-minute files (data/es-nq-2015-1min, in the repository): `;`-delimited, bar-END
 // labels, `24:00`, US Central time, zero-volume filler rows. Counts are checked against an
 // independent reading of the file with luxon.
 import assert from "node:assert/strict";
@@ -11,15 +11,7 @@ import { alignSlow, type LoadLegOptions, loadLeg } from "../src/data/index.js";
 
 // compiled to libs/engine/dist/test/: the repo root is four folders up
 const root = process.env.PAIRGRID_ROOT || fileURLToPath(new URL("../../../../", import.meta.url));
-const DATA = join(root, "..", "shared", "data", "es-nq-2015-1min");
-const existsData = (() => {
-  try {
-    readFileSync(join(DATA, "SOURCE.md"));
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const DATA = join(root, "data", "es-nq-2015-1min");
 
 const opts = (targetBarMs: number, dropZeroVolume: boolean): LoadLegOptions => ({
   format: "csv",
@@ -59,7 +51,7 @@ function independentStarts(file: string, nonZeroOnly: boolean): { rows: number; 
   return { rows: lines.length - 1, starts };
 }
 
-test("ES and NQ load as 5-minute bars matching an independent count", { skip: !existsData }, async () => {
+test("ES and NQ load as 5-minute bars matching an independent count", async () => {
   const legs = [];
   for (const sym of ["ES", "NQ"]) {
     const file = join(DATA, `${sym}.csv`);
@@ -108,7 +100,7 @@ test("ES and NQ load as 5-minute bars matching an independent count", { skip: !e
   assert.ok(sab / Math.sqrt(saa * sbb) > 0.8, `correlation ${sab / Math.sqrt(saa * sbb)}`);
 });
 
-test("ES: 2015-01-01 24:00 is the bar starting 2015-01-02T05:59Z", { skip: !existsData }, async () => {
+test("ES: 2015-01-01 24:00 is the bar starting 2015-01-02T05:59Z", async () => {
   const file = join(DATA, "ES.csv");
   const { bars } = await loadLeg(file, opts(60_000, false));
   assert.equal(bars.ts.length, 92_160);

@@ -19,7 +19,9 @@ import { type SynthHybrid, synthHybrid } from "./hybrid-synth.js";
 
 let data: SynthHybrid;
 before(async () => {
-  data = await synthHybrid(4, 21, { engine: "hybrid_dollar" });
+  // the simple model: its 4 days (seed 21) hold both kinds of cell the first test needs, exact
+  // cells with moved exits and cells at risk
+  data = await synthHybrid(4, 21, { engine: "hybrid_dollar" }, "simple");
 });
 after(() => rmSync(data.dir, { recursive: true, force: true }));
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { loadSlowPair, type SlowPair } from "../src/pipeline/load-slow-pair.js";
 import type { GridSpec } from "../src/spec/grid-spec-schema.js";
 import { validateSpec } from "../src/spec/validate-spec.js";
-import { writeSynthFiles } from "../src/synth/index.js";
+import { type SynthModel, writeSynthFiles } from "../src/synth/index.js";
 import { type FastLoad, loadFastCloses } from "../src/hybrid/load-fast-closes.js";
 
 export interface SynthHybrid {
@@ -42,9 +42,9 @@ export function synthSpec(
   return validateSpec(raw, dir);
 }
 
-export function writeSynth(days: number, seed: number): string {
+export function writeSynth(days: number, seed: number, model: SynthModel = "market"): string {
   const dir = mkdtempSync(join(tmpdir(), "pairgrid-hybrid-"));
-  writeSynthFiles(dir, { days, seed, bar_minutes: 5, fast_seconds: 1 });
+  writeSynthFiles(dir, { days, seed, bar_minutes: 5, fast_seconds: 1, model });
   return dir;
 }
 
@@ -52,8 +52,9 @@ export async function synthHybrid(
   days: number,
   seed: number,
   over: Record<string, unknown> = {},
+  model: SynthModel = "market",
 ): Promise<SynthHybrid> {
-  const dir = writeSynth(days, seed);
+  const dir = writeSynth(days, seed, model);
   const spec = synthSpec(dir, over);
   const sp = await loadSlowPair(spec);
   const fl = await loadFastCloses(spec, sp);

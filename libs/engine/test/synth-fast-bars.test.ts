@@ -23,6 +23,7 @@ before(() => {
       seed: 4,
       bar_minutes: r.barMinutes,
       fast_seconds: r.fastSeconds,
+      model: "market", // the default; named so this stays the market model's 1-second check
     });
   }
 });

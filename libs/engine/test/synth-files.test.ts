@@ -88,6 +88,7 @@ test("synth.json: settings, contract terms, file names and bar counts", () => {
     bar_minutes: 5,
     fast_seconds: 1,
     start: "2024-01-02",
+    model: "market",
   });
   assert.equal(meta.tz, "America/New_York");
   assert.equal(meta.first_trading_day, "2024-01-02");

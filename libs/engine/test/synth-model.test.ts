@@ -1,5 +1,7 @@
-// The statistical shape the benchmarks and strategies rely on: volatility, return correlation,
-// independent missing bars, and a z-score rule that trades a few times a day — checked, not claimed.
+// The statistical shape of the simple model (`model: "simple"`, one OU spread, kept for tests
+// that need a textbook pair): volatility, return correlation, independent missing bars, and a
+// z-score rule that trades a few times a day — checked, not claimed. The default market model's
+// features are measured in synth-market-model.test.ts.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
@@ -43,7 +45,7 @@ function correlation(u: number[], v: number[]): number {
 const diff = (xs: number[]) => xs.slice(1).map((x, i) => x - xs[i]);
 
 test("B moves ≈ 1 %/day; one-bar log returns of A and B correlate at 0.8–0.9", () => {
-  const { a, b } = synthesizePair({ days: 120, seed: 2 });
+  const { a, b } = synthesizePair({ days: 120, seed: 2, model: "simple" });
   const { y, x } = joinLogs(a, b);
   const ra = diff(y);
   const rb = diff(x);
@@ -55,7 +57,7 @@ test("B moves ≈ 1 %/day; one-bar log returns of A and B correlate at 0.8–0.9
 });
 
 test("≈ 0.3 % of slow bars missing in each leg, independently of the other leg", () => {
-  const { a, b, meta } = synthesizePair({ days: 240, seed: 9 });
+  const { a, b, meta } = synthesizePair({ days: 240, seed: 9, model: "simple" });
   const slots = meta.slots;
   for (const leg of [meta.legs.a, meta.legs.b]) {
     const share = leg.missing_bars / slots;
@@ -80,7 +82,7 @@ test("a z-score rule (OLS 500, z 100, entry |z| ≥ 2, exit at z crossing 0) tra
   const Z = 100;
   const days = 20;
   for (const seed of [1, 7]) {
-    const { a, b } = synthesizePair({ days, seed });
+    const { a, b } = synthesizePair({ days, seed, model: "simple" });
     const { y, x } = joinLogs(a, b);
     const n = y.length;
     // rolling OLS of y on x over the last W bars, written the slow obvious way
@@ -120,7 +122,7 @@ test("a z-score rule (OLS 500, z 100, entry |z| ≥ 2, exit at z crossing 0) tra
 });
 
 test("beta drifts between regimes inside [beta_min, beta_max]", () => {
-  const opts = resolveSynthOptions({ days: 240, seed: 5 });
+  const opts = resolveSynthOptions({ days: 240, seed: 5, model: "simple" });
   const { closes } = generatePair(opts, { begin() {}, bar() {} });
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;

@@ -11,6 +11,7 @@ test("defaults: 60 days, seed 1, 5-minute bars, no fast bars, from 2024-01-02", 
     bar_minutes: 5,
     fast_seconds: null,
     start: "2024-01-02",
+    model: "market",
   });
   assert.deepEqual(resolveSynthOptions({ days: 3, fast_seconds: undefined }), {
     ...DEFAULT_SYNTH_OPTIONS,
@@ -33,6 +34,7 @@ test("bad values name their field", () => {
     [{ fast_seconds: 600 }, "fast_seconds"],
     [{ start: "2024-02-30" }, "start"],
     [{ start: "yesterday" }, "start"],
+    [{ model: "textbook" as SynthOptions["model"] }, "model"],
   ];
   for (const [opts, path] of bad) {
     assert.throws(

@@ -1,4 +1,10 @@
-import { DEFAULT_SYNTH_OPTIONS, InputError, writeSynthFiles } from "@pairgrid/engine";
+import {
+  DEFAULT_SYNTH_OPTIONS,
+  InputError,
+  SYNTH_MODELS,
+  type SynthModel,
+  writeSynthFiles,
+} from "@pairgrid/engine";
 import type { Command } from "commander";
 import { registerDataCheck } from "./data-check.js";
 
@@ -16,9 +22,10 @@ interface SynthFlags {
   fastSeconds?: string;
   barMinutes: string;
   start: string;
+  model: string;
 }
 
-/** `pairgrid data synth --out DIR [--days N] [--seed S] [--fast-seconds F] [--bar-minutes M] [--start D]` */
+/** `pairgrid data synth --out DIR [--days N] [--seed S] [--fast-seconds F] [--bar-minutes M] [--start D] [--model M]` */
 function registerDataSynth(data: Command): void {
   const d = DEFAULT_SYNTH_OPTIONS;
   data
@@ -41,6 +48,11 @@ function registerDataSynth(data: Command): void {
       "first trading day YYYY-MM-DD (its session opens 18:00 the evening before)",
       d.start,
     )
+    .option(
+      "--model <m>",
+      `price model: ${SYNTH_MODELS.join(" | ")} (market: regimes, GARCH, jumps; simple: one OU spread)`,
+      d.model,
+    )
     // runCli overrides exits only on top-level commands: a usage error here must throw, not exit
     .exitOverride()
     .action((flags: SynthFlags) => {
@@ -53,13 +65,14 @@ function registerDataSynth(data: Command): void {
             flags.fastSeconds === undefined ? null : integerFlag("--fast-seconds", flags.fastSeconds),
           bar_minutes: integerFlag("--bar-minutes", flags.barMinutes),
           start: flags.start,
+          model: flags.model as SynthModel,
         }),
       );
       const { a, b } = meta.legs;
       const fast =
         meta.fast_bars === null ? "" : `, fast ${a.fast_file} ${a.fast_bars} / ${b.fast_file} ${b.fast_bars}`;
       process.stdout.write(
-        `${flags.out}: ${meta.trading_days} trading days ${meta.first_trading_day} … ${meta.last_trading_day}; ` +
+        `${flags.out}: synthetic data (model ${meta.settings.model}, seed ${meta.settings.seed}), ${meta.trading_days} trading days ${meta.first_trading_day} … ${meta.last_trading_day}; ` +
           `${a.file} ${a.bars} bars, ${b.file} ${b.bars} bars${fast}; synth.json ` +
           `(${((performance.now() - t0) / 1000).toFixed(2)} s)\n`,
       );

@@ -4,7 +4,7 @@
 // libs/resultsdb (robustness-report.ts), shared with the coordinator and `pairgrid serve`.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { InputError } from "@pairgrid/engine";
+import { InputError, synthOrigin } from "@pairgrid/engine";
 import {
   buildRobustnessReport,
   type JobRecord,
@@ -115,9 +115,16 @@ function topText(rows: RankedRow[], params: string[], by: string): string {
   );
 }
 
+/** "; on synthetic data (model market, seed 7)" when the job's data came from `data synth`. */
+function originText(spec: unknown): string {
+  const origin = synthOrigin(spec);
+  return origin ? `; on ${origin.label}` : "";
+}
+
 export function formatRobustness(job: JobRecord, r: RobustnessReport): string {
   const parts = [
-    `job ${job.job_id} (${job.name}, ${job.status}): ${r.n_combos} combinations, ${r.n_folds} folds, by ${r.by}`,
+    `job ${job.job_id} (${job.name}, ${job.status}): ${r.n_combos} combinations, ${r.n_folds} folds, by ${r.by}` +
+      originText(job.spec),
     pboText(r),
   ];
   const wf = r.walk_forward;

@@ -17,6 +17,12 @@ export const gridView = z
     fixed: z.record(z.string(), paramValue).describe("single-valued parameters"),
     stats: z.array(z.string()).describe("statistic columns: the §7 statistics and dsr"),
     n_rows: z.number().int().describe("rows stored so far"),
+    data_origin: z
+      .string()
+      .nullable()
+      .describe(
+        "'synthetic data (model market, seed 7)' when a synth.json lies next to the job's data, else null",
+      ),
   })
   .describe("GridView");
 

@@ -31,6 +31,8 @@ export interface GridInfo {
   fixed: Record<string, unknown>;
   stats: string[];
   n_rows: number;
+  /** "synthetic data (model market, seed 7)" when the job ran on `pairgrid data synth` output. */
+  data_origin: string | null;
 }
 
 export type Agg = "max" | "median" | "mean" | "min" | "fixed";

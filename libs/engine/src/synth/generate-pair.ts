@@ -4,6 +4,7 @@
 import { isoToDayNumber } from "../calendar/day-number.js";
 import { LEG_A, LEG_B } from "./instruments.js";
 import { COARSE_STEP_SECONDS, IntrabarGenerator, type LegIntrabar, type LegSlot } from "./intrabar-path.js";
+import { MARKET_MODEL, simulateMarketCloses } from "./market-model.js";
 import { PAIR_MODEL, type PairCloses, STREAM_INTRABAR, simulatePairCloses } from "./pair-model.js";
 import { buildSessionSchedule, type SessionSchedule } from "./session-schedule.js";
 import type { SynthOptions } from "./synth-options.js";
@@ -36,7 +37,8 @@ export interface GeneratedPair {
 export function generatePair(opts: SynthOptions, sink: PairSink): GeneratedPair {
   const schedule = buildSessionSchedule(isoToDayNumber(opts.start, "start"), opts.days, opts.bar_minutes);
   sink.begin(schedule);
-  const closes = simulatePairCloses(schedule, opts.seed);
+  const market = opts.model === "market";
+  const closes = market ? simulateMarketCloses(schedule, opts.seed) : simulatePairCloses(schedule, opts.seed);
   const emitFast = opts.fast_seconds !== null;
   const stepSeconds = opts.fast_seconds ?? COARSE_STEP_SECONDS;
   const steps = Math.max(1, (opts.bar_minutes * 60) / stepSeconds);
@@ -47,7 +49,7 @@ export function generatePair(opts: SynthOptions, sink: PairSink): GeneratedPair 
     emitFast,
     LEG_A.tick_size,
     LEG_B.tick_size,
-    PAIR_MODEL.return_correlation,
+    market ? MARKET_MODEL.return_correlation : PAIR_MODEL.return_correlation,
   );
   const counts = {
     a: { bars: 0, missing_bars: 0, fast_bars: 0 },

@@ -5,6 +5,7 @@ import { dayNumberToIso } from "../calendar/day-number.js";
 import type { GeneratedPair, LegCounts } from "./generate-pair.js";
 import { type InstrumentSpec, LEG_A, LEG_B } from "./instruments.js";
 import { COARSE_STEP_SECONDS } from "./intrabar-path.js";
+import { MARKET_MODEL } from "./market-model.js";
 import { PAIR_MODEL } from "./pair-model.js";
 import { SESSION_TZ } from "./session-schedule.js";
 import type { SynthOptions } from "./synth-options.js";
@@ -74,15 +75,7 @@ export function describeSynth(opts: SynthOptions, gen: GeneratedPair, files: Syn
     holidays: { closed: schedule.closedDays, early_close: schedule.earlyCloseDays },
     slots: schedule.utc.length,
     legs: { a: leg(LEG_A, counts.a, files?.a ?? null), b: leg(LEG_B, counts.b, files?.b ?? null) },
-    model: {
-      description:
-        "log B random walk; spread s an AR(1)/OU process; dlog A = beta_t dlog B + ds (alpha absorbs beta changes); " +
-        "beta_t drifts to a target redrawn about every beta_regime_days trading days; closes rounded to the tick; " +
-        "each leg misses a slow bar independently with missing_bar_probability",
-      start_price_a: LEG_A.start_price,
-      start_price_b: LEG_B.start_price,
-      ...PAIR_MODEL,
-    },
+    model: opts.model === "market" ? marketModelMeta() : simpleModelMeta(),
     fast_bars:
       opts.fast_seconds === null
         ? null
@@ -109,5 +102,33 @@ export function describeSynth(opts: SynthOptions, gen: GeneratedPair, files: Syn
           ? `slow open/high/low from a ${COARSE_STEP_SECONDS}-second bridge path to the slow close`
           : "slow open/high/low from the fast bars",
     },
+  };
+}
+
+function simpleModelMeta(): Record<string, unknown> {
+  return {
+    name: "simple",
+    description:
+      "log B random walk; spread s an AR(1)/OU process; dlog A = beta_t dlog B + ds (alpha absorbs beta changes); " +
+      "beta_t drifts to a target redrawn about every beta_regime_days trading days; closes rounded to the tick; " +
+      "each leg misses a slow bar independently with missing_bar_probability",
+    start_price_a: LEG_A.start_price,
+    start_price_b: LEG_B.start_price,
+    ...PAIR_MODEL,
+  };
+}
+
+function marketModelMeta(): Record<string, unknown> {
+  return {
+    name: "market",
+    description:
+      "libs/engine/src/synth/MARKET-MODEL.md: log B with GARCH(1,1) volatility, an intraday U-shaped profile and " +
+      "gaps across closures; spread s in regimes of days to weeks, mean-reverting (half-life drawn per regime) " +
+      "or a random walk, with its own GARCH; dlog A = beta_t dlog B + ds, beta_t a slow random walk whose " +
+      "target sometimes shifts; jumps of one leg alone; volumes follow the profile and the volatility; closes " +
+      "rounded to the tick; each leg misses a slow bar independently with missing_bar_probability",
+    start_price_a: LEG_A.start_price,
+    start_price_b: LEG_B.start_price,
+    ...MARKET_MODEL,
   };
 }

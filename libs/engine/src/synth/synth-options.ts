@@ -13,7 +13,12 @@ export interface SynthOptions {
   fast_seconds: number | null;
   /** First trading day `YYYY-MM-DD` (moved forward to a trading day); its session opens 18:00 the evening before. */
   start: string;
+  /** Price model: "market" (regimes, GARCH, jumps: MARKET-MODEL.md) or "simple" (one OU spread). */
+  model: SynthModel;
 }
+
+export const SYNTH_MODELS = ["market", "simple"] as const;
+export type SynthModel = (typeof SYNTH_MODELS)[number];
 
 export const DEFAULT_SYNTH_OPTIONS: Readonly<SynthOptions> = Object.freeze({
   days: 60,
@@ -21,6 +26,7 @@ export const DEFAULT_SYNTH_OPTIONS: Readonly<SynthOptions> = Object.freeze({
   bar_minutes: 5,
   fast_seconds: null,
   start: "2024-01-02",
+  model: "market",
 });
 
 /** Enough for 80 years of sessions; beyond that the request is a typo. */
@@ -51,6 +57,9 @@ export function resolveSynthOptions(partial: Partial<SynthOptions> = {}): SynthO
     }
   }
   isoToDayNumber(o.start, "start");
+  if (!(SYNTH_MODELS as readonly unknown[]).includes(o.model)) {
+    throw new InputError(`model must be one of ${SYNTH_MODELS.join(", ")}, got ${String(o.model)}`, "model");
+  }
   return o;
 }
 

@@ -50,7 +50,15 @@ export function jobPageView(root: HTMLElement, jobId: string, tab: string): () =
     const fixed = grid ? Object.entries(grid.fixed) : [];
     fill(
       header,
-      h("h1", {}, v.name, " ", statusBadge(v.status)),
+      h(
+        "h1",
+        {},
+        v.name,
+        " ",
+        statusBadge(v.status),
+        // figures from a synthetic market must not pass for a real one's: said on every tab
+        grid?.data_origin ? h("span", { class: "badge synthetic" }, grid.data_origin) : null,
+      ),
       h(
         "div",
         { class: "job-meta" },
