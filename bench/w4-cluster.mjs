@@ -7,7 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, TestRedis } from "@pairgrid/worker/testing";
+import { freePort, TestRedis } from "@pairgrid/cluster/testing";
 import { ensureSynthData, root, synthPairData, writeSpec } from "./lib/bench-data.mjs";
 import { median, sig } from "./lib/measure.mjs";
 

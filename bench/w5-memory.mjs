@@ -29,7 +29,7 @@ import {
   packGridData,
   planGrid,
 } from "@pairgrid/engine";
-import { freePort, TestRedis } from "@pairgrid/worker/testing";
+import { freePort, TestRedis } from "@pairgrid/cluster/testing";
 import { ensureSynthData, root, synthPairData, writeSpec } from "./lib/bench-data.mjs";
 import { median, sig } from "./lib/measure.mjs";
 import { W2_SPEC } from "./w4-cluster.mjs";

@@ -10,6 +10,8 @@ const workspaces = [
   "libs/stats",
   "libs/engine",
   "libs/resultsdb",
+  "libs/cluster",
+  "libs/threads",
   "apps/worker",
   "apps/cli",
   "apps/coordinator",

@@ -3,7 +3,7 @@
 // when storage is slower than the threads. On a stop request nothing new is dispatched and the
 // running chunks get `drainMs` to finish; results that arrive later are dropped (not stored).
 import type { Chunk, ChunkResult, PackedArrays } from "@pairgrid/engine";
-import type { ChunkPool } from "@pairgrid/worker/local";
+import type { ChunkPool } from "@pairgrid/threads";
 import type { StopRequest } from "./run-stop.js";
 
 export interface DispatchOptions {

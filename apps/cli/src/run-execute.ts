@@ -10,7 +10,7 @@ import type {
   PairBars,
 } from "@pairgrid/engine";
 import type { ResultsDb } from "@pairgrid/resultsdb";
-import { createChunkPool } from "@pairgrid/worker/local";
+import { createChunkPool } from "@pairgrid/threads";
 import { type DispatchOutcome, dispatchChunks } from "./run-dispatch.js";
 import { GroupArrays } from "./run-group-arrays.js";
 import { type ProgressOptions, startProgress } from "./run-progress.js";

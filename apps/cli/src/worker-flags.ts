@@ -1,7 +1,7 @@
 // `pairgrid worker` flags, checked before anything connects (bad values exit 2 naming the flag).
 import { availableParallelism } from "node:os";
 import { InputError, type KernelChoice } from "@pairgrid/engine";
-import { DEFAULT_REDIS_URL } from "@pairgrid/worker/local";
+import { DEFAULT_REDIS_URL } from "@pairgrid/cluster";
 import { z } from "zod";
 import { kernelChoice } from "./run-flags.js";
 

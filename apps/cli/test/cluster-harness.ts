@@ -5,8 +5,9 @@
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { CHUNK_QUEUE, connectRedis, KEY_PREFIX } from "@pairgrid/worker";
-import { freePort, TestRedis, type TestRedisOptions } from "@pairgrid/worker/testing";
+import { CHUNK_QUEUE, KEY_PREFIX } from "@pairgrid/cluster";
+import { freePort, TestRedis, type TestRedisOptions } from "@pairgrid/cluster/testing";
+import { connectRedis } from "@pairgrid/worker";
 import { type RunDir, spawnPairgrid } from "./run-fixtures.js";
 
 export interface JobViewLike {

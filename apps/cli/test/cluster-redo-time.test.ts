@@ -4,7 +4,8 @@
 // is measured is the queue's redo time alone.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CHUNK_QUEUE, chunkJobId, connectRedis, KEY_PREFIX } from "@pairgrid/worker";
+import { CHUNK_QUEUE, chunkJobId, KEY_PREFIX } from "@pairgrid/cluster";
+import { connectRedis } from "@pairgrid/worker";
 import { TestCluster } from "./cluster-harness.js";
 import { makeRunDir, specObject } from "./run-fixtures.js";
 

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, test } from "node:test";
-import { freePort } from "@pairgrid/worker/testing";
+import { freePort } from "@pairgrid/cluster/testing";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { pairgrid, repoRoot } from "./cli-helpers.js";
 import { TestCluster } from "./cluster-harness.js";

@@ -8,7 +8,7 @@ import {
   type ChunkJobData,
   chunkJobId,
   resultJobId,
-} from "@pairgrid/worker";
+} from "@pairgrid/cluster";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 

@@ -29,7 +29,6 @@ import {
   CHUNK_QUEUE,
   cancelledKey,
   chunkJobSchema,
-  connectRedis,
   deleteBlobs,
   firstLine,
   isConnectionError,
@@ -39,12 +38,14 @@ import {
   RedisLink,
   RESULT_QUEUE,
   resultJobSchema,
-} from "@pairgrid/worker";
+} from "@pairgrid/cluster";
 import { type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { enqueueChunks, removeQueuedChunks } from "./chunk-enqueue.js";
 import { realpath } from "node:fs/promises";
 import { chunkFailure, resultFailure } from "./chunk-failure.js";
+import { connectRedis } from "./connect-redis.js";
+import type { CoordinatorLog } from "./coordinator-log.js";
 import { errorKey } from "./coordinator-keys.js";
 import { CoordinatorMetrics } from "./coordinator-metrics.js";
 import {
@@ -62,12 +63,6 @@ import { lazyQuery } from "./lazy-query.js";
 import { lostChunks } from "./lost-chunks.js";
 import { checkRedisSettings } from "./redis-policy.js";
 import { type ResultsReader, ResultsDbReader } from "./results-reader.js";
-
-export interface CoordinatorLog {
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-}
 
 export interface CoordinatorOptions {
   redisUrl: string;

@@ -1,4 +1,5 @@
 export * from "./coordinator.js";
+export * from "./coordinator-log.js";
 export * from "./coordinator-metrics.js";
 export * from "./job-service.js";
 export * from "./http/index.js";

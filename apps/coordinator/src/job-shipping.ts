@@ -12,7 +12,7 @@ import {
   packGridData,
   type SlowPair,
 } from "@pairgrid/engine";
-import { blobKey, type JobManifest, jobManifestSchema, manifestKey, putBlob } from "@pairgrid/worker";
+import { blobKey, type JobManifest, jobManifestSchema, manifestKey, putBlob } from "@pairgrid/cluster";
 import type { Redis } from "ioredis";
 
 export async function shipJobData(

@@ -5,7 +5,7 @@
 // removed), and the coordinator stores the rows before the result job completes. A chunk in none
 // of them was lost with Redis (restarted without AOF, or a flushed database) and must run again.
 import type { Chunk } from "@pairgrid/engine";
-import { chunkJobId, resultJobId } from "@pairgrid/worker";
+import { chunkJobId, resultJobId } from "@pairgrid/cluster";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 

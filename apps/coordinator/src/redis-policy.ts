@@ -6,7 +6,7 @@
 //     the lost chunks and runs them again (its reconcile), but every chunk under way is redone.
 // A Redis that refuses CONFIG (managed services often do) gets one softer line instead.
 import type { Redis } from "ioredis";
-import type { CoordinatorLog } from "./coordinator.js";
+import type { CoordinatorLog } from "./coordinator-log.js";
 
 export interface RedisSettings {
   /** "unknown" when CONFIG is refused. */

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { connectRedis } from "@pairgrid/worker";
-import { TestRedis } from "@pairgrid/worker/testing";
+import { TestRedis } from "@pairgrid/cluster/testing";
+import { connectRedis } from "../src/connect-redis.js";
 import { Coordinator } from "../src/coordinator.js";
 
 async function warningsWith(policy: string, appendonly = true): Promise<string[]> {

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { TestRedis } from "@pairgrid/worker/testing";
+import { TestRedis } from "@pairgrid/cluster/testing";
 import { Registry } from "prom-client";
 import { Coordinator } from "../src/coordinator.js";
 import { buildServer } from "../src/http/index.js";

@@ -1,4 +1,2 @@
-export * from "./chunk-task.js";
-export * from "./local-pool.js";
-export * from "./queue/index.js";
+export * from "./connect-redis.js";
 export * from "./queue-worker/index.js";

@@ -37,8 +37,6 @@ import {
   chunkJobId,
   type ChunkJobData,
   type ChunkJobReturn,
-  ChunkQueueWorker,
-  connectRedis,
   type JobManifest,
   KEY_PREFIX,
   manifestKey,
@@ -48,8 +46,9 @@ import {
   type ResultJobData,
   resultJobId,
   resultJobSchema,
-} from "../src/index.js";
-import { TestRedis } from "../src/testing/redis-server.js";
+} from "@pairgrid/cluster";
+import { TestRedis } from "@pairgrid/cluster/testing";
+import { ChunkQueueWorker, connectRedis } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pairgrid-qworker-"));
 writeSynthFiles(join(dir, "data"), { days: 12, seed: 11 });

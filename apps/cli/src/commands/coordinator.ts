@@ -6,7 +6,7 @@ import { isIP } from "node:net";
 import { resolve } from "node:path";
 import type { CoordinatorLog } from "@pairgrid/coordinator";
 import { InputError, maxCombosFromEnv } from "@pairgrid/engine";
-import { DEFAULT_REDIS_URL } from "@pairgrid/worker/local";
+import { DEFAULT_REDIS_URL } from "@pairgrid/cluster";
 import type { Command } from "commander";
 import {
   QUERY_MEMORY_DEFAULT,

@@ -5,7 +5,7 @@
 import type { PackedArrays } from "@pairgrid/engine";
 import { decodePacked } from "@pairgrid/engine";
 import type { Redis } from "ioredis";
-import { getBlob } from "../queue/blob-store.js";
+import { getBlob } from "@pairgrid/cluster";
 
 /** 1 GiB: a few jobs' base and hedge arrays on large grids, far below a worker machine's memory. */
 export const DEFAULT_BLOB_CACHE_BYTES = 1024 ** 3;

@@ -4,7 +4,7 @@
 // a reconnect. A message missed while disconnected is covered by the cancelled key, which every
 // chunk checks before it starts.
 import type { Redis } from "ioredis";
-import { CANCEL_CHANNEL } from "../queue/queue-names.js";
+import { CANCEL_CHANNEL } from "@pairgrid/cluster";
 
 export class CancelListener {
   private constructor(private readonly sub: Redis) {}

@@ -3,9 +3,7 @@
 // then return, so a chunk job is complete only when its rows are safely in Redis.
 import { type Job, type Queue, UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
-import { type ChunkJobReturn, chunkJobSchema } from "../queue/chunk-job.js";
-import { cancelledKey } from "../queue/queue-names.js";
-import type { ResultJobData } from "../queue/result-job.js";
+import { cancelledKey, type ChunkJobReturn, chunkJobSchema, type ResultJobData } from "@pairgrid/cluster";
 import type { JobContextCache } from "./job-context-cache.js";
 import { publishResult } from "./publish-result.js";
 import type { RunningChunks } from "./running-chunks.js";

@@ -5,11 +5,17 @@
 import { hostname } from "node:os";
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { type ChunkJobReturn } from "../queue/chunk-job.js";
-import { CHUNK_QUEUE, KEY_PREFIX, RESULT_QUEUE } from "../queue/queue-names.js";
-import { connectRedis, lockSettings, MAX_STALLED_COUNT } from "../queue/redis-connection.js";
-import { RedisLink } from "../queue/redis-link.js";
-import type { ResultJobData } from "../queue/result-job.js";
+import {
+  CHUNK_QUEUE,
+  type ChunkJobReturn,
+  KEY_PREFIX,
+  lockSettings,
+  MAX_STALLED_COUNT,
+  RedisLink,
+  RESULT_QUEUE,
+  type ResultJobData,
+} from "@pairgrid/cluster";
+import { connectRedis } from "../connect-redis.js";
 import { BlobCache, DEFAULT_BLOB_CACHE_BYTES } from "./blob-cache.js";
 import { CancelListener } from "./cancel-listener.js";
 import { ChunkProcessor } from "./chunk-processor.js";

@@ -16,9 +16,8 @@ import {
 } from "@pairgrid/engine";
 import { UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
-import { type ChunkPool, createChunkPool } from "../local-pool.js";
-import { type JobManifest, jobManifestSchema } from "../queue/job-manifest.js";
-import { manifestKey } from "../queue/queue-names.js";
+import { type ChunkPool, createChunkPool } from "@pairgrid/threads";
+import { type JobManifest, jobManifestSchema, manifestKey } from "@pairgrid/cluster";
 import type { BlobCache } from "./blob-cache.js";
 import { JobGroupArrays } from "./job-group-arrays.js";
 

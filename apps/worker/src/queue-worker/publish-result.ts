@@ -3,7 +3,7 @@
 // ledger catches the rest).
 import { type ChunkResult, encodeChunkResult } from "@pairgrid/engine";
 import type { Queue } from "bullmq";
-import { RESULT_JOB_NAME, RESULT_JOB_OPTIONS, type ResultJobData, resultJobId } from "../queue/result-job.js";
+import { RESULT_JOB_NAME, RESULT_JOB_OPTIONS, type ResultJobData, resultJobId } from "@pairgrid/cluster";
 
 export interface ChunkOutcome {
   jobId: string;

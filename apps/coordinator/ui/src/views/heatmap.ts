@@ -6,7 +6,7 @@ import { chart, type Chart } from "../charts.js";
 import { esc, field, fill, h, select } from "../dom.js";
 import { DASH, fmtInt, fmtParam, fmtStat } from "../format.js";
 import type { Agg, Heatmap, ParamValue } from "../types.js";
-import type { JobContext } from "./job-page.js";
+import type { JobContext } from "./job-context.js";
 import { errorBox } from "./status.js";
 
 const AGGS: readonly (readonly [Agg, string])[] = [

@@ -5,17 +5,12 @@ import { fill, h } from "../dom.js";
 import { fmtInt, fmtTime } from "../format.js";
 import type { GridInfo, JobView } from "../types.js";
 import { heatmapView } from "./heatmap.js";
+import type { JobContext } from "./job-context.js";
 import { followJob } from "./live-job.js";
 import { rankedView } from "./ranked.js";
 import { robustnessView } from "./robustness.js";
 import { sqlView } from "./sql-box.js";
 import { errorBox, progressBar, rateOrResume, statusBadge } from "./status.js";
-
-export interface JobContext {
-  jobId: string;
-  job: JobView;
-  grid: GridInfo;
-}
 
 type TabView = (root: HTMLElement, ctx: JobContext) => (() => void) | void;
 

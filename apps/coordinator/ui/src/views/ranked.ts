@@ -5,7 +5,7 @@ import { getJson, jobPath } from "../api.js";
 import { field, fill, h, select } from "../dom.js";
 import { fmtInt, fmtParam, fmtStat } from "../format.js";
 import type { ParamValue, RowsPage } from "../types.js";
-import type { JobContext } from "./job-page.js";
+import type { JobContext } from "./job-context.js";
 import { errorBox } from "./status.js";
 
 const PAGE = 50;

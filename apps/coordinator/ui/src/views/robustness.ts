@@ -6,7 +6,7 @@ import { chart, COLORS } from "../charts.js";
 import { field, fill, h, select } from "../dom.js";
 import { fmtInt, fmtParam, fmtStat } from "../format.js";
 import type { RobustnessReport, WalkForwardReport } from "../types.js";
-import type { JobContext } from "./job-page.js";
+import type { JobContext } from "./job-context.js";
 import { errorBox } from "./status.js";
 
 type Report = RobustnessReport;

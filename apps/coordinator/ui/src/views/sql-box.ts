@@ -4,7 +4,7 @@ import { postJson } from "../api.js";
 import { fill, h } from "../dom.js";
 import { fmtInt, fmtNumber } from "../format.js";
 import type { QueryResult } from "../types.js";
-import type { JobContext } from "./job-page.js";
+import type { JobContext } from "./job-context.js";
 import { errorBox } from "./status.js";
 
 const STORE_KEY = "pairgrid.sql";

@@ -1,9 +1,17 @@
 // Whether this process can reach Redis, logged once per change of state. While Redis is down
-// ioredis retries every couple of seconds and every retry fails with an 'error' event, on every
+// the Redis client retries every couple of seconds and every retry fails with an 'error' event, on every
 // connection, and BullMQ repeats it on each Queue and Worker; a client or Queue with no 'error'
 // listener prints a stack trace per retry. A RedisLink listens to all of them: connection errors
 // only move the state (one line when it is lost, one when it is back), anything else is one line.
-import type { Redis } from "ioredis";
+
+/**
+ * What a RedisLink watches of a client, declared here so this library needs no Redis client
+ * package: the apps' Redis client satisfies it as it is.
+ */
+export interface LinkedRedis {
+  on(event: "error" | "close" | "ready" | "end", listener: (err: Error) => void): unknown;
+  readonly status: string;
+}
 
 const CONNECTION_CODES = new Set([
   "ECONNREFUSED",
@@ -43,7 +51,7 @@ export interface RedisLinkLog {
 
 export class RedisLink {
   /** Watched clients not connected right now. */
-  private readonly down = new Set<Redis>();
+  private readonly down = new Set<LinkedRedis>();
   private lostAt: number | null = null;
   private stopped = false;
 
@@ -55,7 +63,7 @@ export class RedisLink {
   }
 
   /** Follows a client: its connection errors move the state; other errors are logged (one line). */
-  watch(client: Redis): void {
+  watch(client: LinkedRedis): void {
     client.on("error", (err: Error) => {
       if (isConnectionError(err)) this.lost(client, err);
       else if (!this.stopped) this.log.warn(`redis: ${firstLine(err)}`);
@@ -87,7 +95,7 @@ export class RedisLink {
     this.stopped = true;
   }
 
-  private lost(client: Redis, err: Error | null): void {
+  private lost(client: LinkedRedis, err: Error | null): void {
     if (this.stopped) return;
     this.down.add(client);
     if (this.lostAt !== null) return;
@@ -97,7 +105,7 @@ export class RedisLink {
     );
   }
 
-  private back(client: Redis): void {
+  private back(client: LinkedRedis): void {
     this.down.delete(client);
     if (this.stopped || this.lostAt === null || this.down.size > 0) return;
     const s = ((Date.now() - this.lostAt) / 1000).toFixed(1);

@@ -1,20 +1,21 @@
-// Redis connections and queue timings shared by the coordinator and the workers.
-import { Redis } from "ioredis";
+// Redis connection options and queue timings shared by the coordinator and the workers. The
+// connection itself is opened by each app (its connect-redis.ts): this library loads no Redis client.
 
-export { DEFAULT_REDIS_URL } from "../redis-url.js";
+export { DEFAULT_REDIS_URL } from "./redis-url.js";
 
 /**
- * A connection that waits out a Redis restart instead of failing: BullMQ workers require
+ * Options of a connection that waits out a Redis restart instead of failing: BullMQ workers require
  * `maxRetriesPerRequest: null`, and the coordinator wants the same (a restarted Redis with AOF is
- * part of normal operation, issue 5). Reconnects back off to at most 2 s.
+ * part of normal operation, issue 5). Reconnects back off to at most 2 s. Shaped as the Redis client's
+ * RedisOptions.
  */
-export function connectRedis(url: string, name: string): Redis {
-  return new Redis(url, {
+export function redisOptions(name: string) {
+  return {
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     connectionName: name,
-    retryStrategy: (times) => Math.min(100 * times, 2000),
-  });
+    retryStrategy: (times: number) => Math.min(100 * times, 2000),
+  };
 }
 
 /** Lock of a chunk job (ms): BullMQ renews it every 5–10 s (a quarter to half of it) while it runs. */

@@ -1,0 +1,2 @@
+export * from "./chunk-task.js";
+export * from "./local-pool.js";
