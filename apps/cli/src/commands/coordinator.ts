@@ -2,7 +2,6 @@
 // writes). SIGTERM/SIGINT close it gracefully: no new requests, ingests under way finish; every
 // unfinished job is resumed by the next start.
 import { statSync } from "node:fs";
-import { isIP } from "node:net";
 import { resolve } from "node:path";
 import type { CoordinatorLog } from "@pairgrid/coordinator";
 import { InputError, maxCombosFromEnv } from "@pairgrid/engine";
@@ -15,6 +14,7 @@ import {
   QUERY_TIMEOUT_HELP,
   queryLimits,
 } from "../query-flags.js";
+import { checkListen, INSECURE_NO_AUTH_HELP } from "../listen-guard.js";
 import { positiveInt } from "../run-flags.js";
 
 interface CoordinatorFlags {
@@ -49,21 +49,10 @@ export function registerCoordinatorCommand(program: Command): void {
     .option("--query-memory <size>", QUERY_MEMORY_HELP, QUERY_MEMORY_DEFAULT)
     .option("--query-timeout <duration>", QUERY_TIMEOUT_HELP, QUERY_TIMEOUT_DEFAULT)
     .option("--log-requests", "log every HTTP request (JSON lines on stdout)")
-    .option(
-      "--insecure-no-auth",
-      "listen on a non-loopback --host without $PAIRGRID_TOKEN (anyone who can reach the port can submit jobs)",
-    )
+    .option("--insecure-no-auth", INSECURE_NO_AUTH_HELP)
     .action(async (flags: CoordinatorFlags) => {
       await serve(flags);
     });
-}
-
-/** 127.0.0.0/8, ::1 and `localhost`: only this machine can connect. */
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  if (h === "localhost" || h === "::1") return true;
-  const v4 = h.startsWith("::ffff:") ? h.slice(7) : h;
-  return isIP(v4) === 4 && v4.startsWith("127.");
 }
 
 /** The data root: an existing folder, absolute. */
@@ -85,12 +74,7 @@ async function serve(flags: CoordinatorFlags): Promise<void> {
   if (!/^rediss?:\/\//.test(redisUrl))
     throw new InputError(`--redis ${redisUrl}: expected redis://host:port`, "--redis");
   const token = process.env.PAIRGRID_TOKEN || null;
-  if (!token && !isLoopback(flags.host) && !flags.insecureNoAuth) {
-    throw new InputError(
-      `--host ${flags.host}: refusing to listen beyond this machine without a token; set PAIRGRID_TOKEN (or pass --insecure-no-auth)`,
-      "--host",
-    );
-  }
+  checkListen(flags.host, token, flags.insecureNoAuth);
   const dataDir = dataRoot(flags.dataDir);
   const log: CoordinatorLog = { info: logLine("info"), warn: logLine("WARN"), error: logLine("ERROR") };
   // loaded here, not at the top: every other command starts without fastify, BullMQ and ioredis

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "@pairgrid/engine";
 import { ResultsDb } from "@pairgrid/resultsdb";
+import { checkListen, INSECURE_NO_AUTH_HELP } from "../listen-guard.js";
 import type { Command } from "commander";
 import {
   QUERY_MEMORY_DEFAULT,
@@ -22,6 +23,7 @@ interface ServeFlags {
   queryMemory: string;
   queryTimeout: string;
   logRequests?: boolean;
+  insecureNoAuth?: boolean;
 }
 
 /** 0 asks the system for a free port (the URL printed says which). */
@@ -35,7 +37,7 @@ function portFlag(text: string): number {
 
 const logLine = (msg: string) => process.stderr.write(`${new Date().toISOString()} info ${msg}\n`);
 
-/** `pairgrid serve [--db FILE] [--port P] [--host H] [--log-requests]` */
+/** `pairgrid serve [--db FILE] [--port P] [--host H] [--log-requests] [--insecure-no-auth]` */
 export function registerServeCommand(program: Command): void {
   program
     .command("serve")
@@ -46,6 +48,7 @@ export function registerServeCommand(program: Command): void {
     .option("--query-memory <size>", QUERY_MEMORY_HELP, QUERY_MEMORY_DEFAULT)
     .option("--query-timeout <duration>", QUERY_TIMEOUT_HELP, QUERY_TIMEOUT_DEFAULT)
     .option("--log-requests", "log every HTTP request (JSON lines on stdout)")
+    .option("--insecure-no-auth", INSECURE_NO_AUTH_HELP)
     .addHelpText(
       "after",
       "\nThe file stays locked while it is served: stop serve before a `pairgrid run` writes to it.\n" +
@@ -59,6 +62,7 @@ export function registerServeCommand(program: Command): void {
 async function serve(flags: ServeFlags): Promise<void> {
   const port = portFlag(flags.port);
   const query = queryLimits(flags);
+  checkListen(flags.host, process.env.PAIRGRID_TOKEN || null, flags.insecureNoAuth);
   const file = resolve(flags.db);
   if (!existsSync(file)) throw new InputError(`--db ${flags.db}: no such file`, "--db");
   // an InputError naming the file when another process holds its write lock
