@@ -12,7 +12,8 @@ import { type QueryAnswer, ResultsDb } from "@pairgrid/resultsdb";
 import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { installErrorHandling } from "../src/http/error-handler.js";
-import { MAX_SQL_LENGTH, queryRoutes } from "../src/http/routes/query.js";
+import { MAX_SQL_LENGTH } from "../src/http/query-schemas.js";
+import { queryRoutes } from "../src/http/routes/query.js";
 import { hasStackTrace } from "./http-fake-jobs.js";
 
 const SLOW_SQL = "SELECT count(*) FROM range(1000000000) a, range(1000000) b WHERE a.range + b.range < 0";

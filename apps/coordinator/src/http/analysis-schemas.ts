@@ -54,7 +54,9 @@ export const heatmapBody = z
     best: z
       .object({ combo_id: z.number().int().nullable(), x: paramValue, y: paramValue, value: z.number() })
       .nullable()
-      .describe("the best cell (largest value; smallest for max_dd)"),
+      .describe(
+        "the best cell (largest value; smallest for max_dd); combo_id null when the cell is a median or a mean",
+      ),
     combo_ids: cellGrid(z.number().int().nullable()).describe(
       "combination of each cell with agg=fixed, or the one reaching the max / min; null otherwise",
     ),
@@ -92,10 +94,11 @@ export const comboParams = z.object({
 
 const stats = z.record(z.string(), z.number().nullable());
 
+const side = z.literal([1, -1]).describe("1 long, −1 short");
 const exitOf = { exit_ts: z.number(), reason: z.string(), pnl_net: z.number() };
-const tradeBrief = z.object({ side: z.number().int(), entry_ts: z.number(), ...exitOf });
+const tradeBrief = z.object({ side, entry_ts: z.number(), ...exitOf });
 const movedExit = z.object({
-  side: z.number().int(),
+  side,
   entry_ts: z.number(),
   slow: z.object(exitOf),
   hybrid: z.object(exitOf),

@@ -8,36 +8,17 @@
 //   429 query_busy     too many queries already running or waiting
 import type { QueryAnswer } from "@pairgrid/resultsdb";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import { toErrorResponse } from "../error-handler.js";
 import { asBadInput, HttpError } from "../errors.js";
+import { queryAnswer, queryBody } from "../query-schemas.js";
 import { errorBody } from "../schemas.js";
 
 export interface QueryRoutesOptions {
   runQuery: (sql: string) => Promise<QueryAnswer>;
 }
 
-export const MAX_SQL_LENGTH = 100_000;
-
 /** The request field every 400 of this route names (the sandbox's InputErrors say `sql` too). */
 const SQL_FIELD = "sql";
-
-const queryBody = z.object({
-  sql: z
-    .string()
-    .min(1)
-    .max(MAX_SQL_LENGTH)
-    .describe("exactly one SELECT statement (WITH … SELECT, VALUES and DESCRIBE count as one)"),
-});
-
-const queryAnswer = z.object({
-  columns: z.array(z.object({ name: z.string(), type: z.string().describe("DuckDB type, e.g. BIGINT") })),
-  rows: z
-    .array(z.array(z.unknown()))
-    .describe("one array per row in column order; big integers as strings, times as ISO strings"),
-  truncated: z.boolean().describe("true when the result had more rows than the cap"),
-  elapsed_ms: z.number(),
-});
 
 const isNamed = (err: unknown, name: string) => err instanceof Error && err.name === name;
 

@@ -2,11 +2,10 @@
 // and grid stability for one job. The report is built in @pairgrid/resultsdb
 // (robustness-report.ts), the same one `pairgrid robustness --json` prints; here the query string
 // is parsed and the answer shaped (null → 404, a bad option → 400 on its query field).
-import { FOLD_STATISTICS } from "@pairgrid/engine";
 import type { RobustnessQuery, RobustnessReport } from "@pairgrid/resultsdb";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import { asBadInput, notFound } from "../errors.js";
+import { robustnessQuery, robustnessReport } from "../robustness-schemas.js";
 import { errorBody, jobIdParams } from "../schemas.js";
 
 export type { RobustnessQuery, RobustnessReport } from "@pairgrid/resultsdb";
@@ -15,119 +14,6 @@ export interface RobustnessRoutesOptions {
   /** The report of a job, or null when there is no such job. */
   robustness: (jobId: string, q: RobustnessQuery) => Promise<RobustnessReport | null>;
 }
-
-export const robustnessQuery = z.object({
-  by: z.enum(FOLD_STATISTICS).default("sharpe").describe("statistic to select and rank by"),
-  splits: z.coerce
-    .number()
-    .int()
-    .optional()
-    .describe("CSCV groups S: even, 2 … min(folds, 32) (default: the largest even number ≤ min(folds, 16))"),
-  window: z.coerce
-    .number()
-    .int()
-    .optional()
-    .describe(
-      "walk-forward window: rolling training folds and first test fold, 1 … folds − 1 (default folds / 4)",
-    ),
-  limit: z.coerce.number().int().min(1).max(10_000).default(20).describe("top rows to list"),
-});
-
-const stat = z.number().nullable();
-const params = z.record(z.string(), z.number().nullable()).describe("the varying parameters (null = off)");
-
-const pboReport = z
-  .object({
-    groups: z.number().int(),
-    n_splits: z.number().int(),
-    n_splits_total: z.number().int().describe("C(S, S/2)"),
-    sampled: z.boolean().describe("a fixed, seeded sample of the splits was evaluated"),
-    pbo: stat.describe("share of splits whose in-sample best ranks at or below the out-of-sample median"),
-    logits: z.array(z.number()).describe("λ = ln(ω̄/(1−ω̄)) per split"),
-    logit_histogram: z
-      .object({ edges: z.array(z.number()), counts: z.array(z.number().int()) })
-      .describe("counts[k]: λ in (edges[k], edges[k+1]]; the left half sums to PBO × n_splits"),
-    degradation: z
-      .object({
-        is: z.array(z.number()),
-        oos: z.array(stat),
-        slope: stat,
-        intercept: stat,
-        prob_oos_loss: stat,
-      })
-      .describe("in-sample best vs its out-of-sample statistic, per split, and their regression"),
-  })
-  .describe("PboReport");
-
-const walkForwardReport = z
-  .object({
-    mode: z.enum(["anchored", "rolling"]),
-    steps: z.array(
-      z.object({
-        train_from: z.number().int(),
-        train_to: z.number().int(),
-        test_fold: z.number().int(),
-        combo_id: z.number().int().nullable(),
-        params: params.nullable(),
-        is_sharpe: stat,
-        is_pnl: stat,
-        oos_sharpe: stat,
-        oos_pnl: stat,
-        oos_n_trades: z.number().int(),
-        oos_n_days: z.number().int(),
-      }),
-    ),
-    stitched: z.object({
-      sharpe: stat,
-      pnl: z.number(),
-      n_days: z.number().int(),
-      n_trades: z.number().int(),
-    }),
-    in_sample_best: z.object({
-      combo_id: z.number().int().nullable(),
-      params: params.nullable(),
-      sharpe: stat,
-      pnl: stat,
-      oos_period_sharpe: stat,
-      oos_period_pnl: stat,
-    }),
-  })
-  .describe("WalkForwardReport");
-
-export const robustnessReport = z
-  .object({
-    job_id: z.string(),
-    by: z.enum(FOLD_STATISTICS),
-    n_combos: z.number().int(),
-    n_folds: z.number().int(),
-    params: z.array(z.string()).describe("parameters that vary over the job's rows"),
-    pbo: pboReport.nullable().describe("null with fewer than 2 folds or 2 combinations"),
-    walk_forward: z
-      .object({ window: z.number().int(), anchored: walkForwardReport, rolling: walkForwardReport })
-      .nullable()
-      .describe("null with fewer than 2 folds"),
-    top: z.array(
-      z.object({
-        rank: z.number().int(),
-        combo_id: z.number().int(),
-        params,
-        sharpe: stat,
-        dsr: stat,
-        stability: stat.describe(
-          "median of the grid neighbours' statistic − own: ≈ 0 plateau, ≪ 0 lone spike",
-        ),
-        n_neighbours: z.number().int(),
-        total_pnl: stat,
-        n_trades: stat,
-      }),
-    ),
-  })
-  .describe("RobustnessReport");
-
-// The response is serialized through the schema, which drops keys it does not list: fail the
-// build, not the client, when the report's type and the schema drift apart.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const _reportInSync: Same<z.output<typeof robustnessReport>, RobustnessReport> = true;
 
 export const robustnessRoutes: FastifyPluginAsyncZod<RobustnessRoutesOptions> = async (
   app,
