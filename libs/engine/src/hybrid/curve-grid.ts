@@ -23,13 +23,13 @@ import {
 } from "../backtest/config-vector.js";
 import { EXIT_REASON_NAMES, SL_DOLLAR, TP_DOLLAR } from "../backtest/enums.js";
 import { makeKernelScratch } from "../backtest/grid-kernel-scratch.js";
+import { GateSet } from "../backtest/kernel-gates.js";
+import { KernelTally } from "../backtest/kernel-tally.js";
 import { runReference } from "../backtest/reference-engine.js";
 import { FOLD_WIDTH, N_STATS, statRowToObject } from "../backtest/stat-row.js";
 import type { ReferenceResult, Trade } from "../backtest/trade.js";
 import { dayNumberToIso } from "../calendar/index.js";
 import type { FastCloses } from "./fast-closes.js";
-import { GateSet } from "./kernel-gates.js";
-import { KernelTally } from "./kernel-tally.js";
 import { buildTradeCurves, firstAtOrAbove, firstAtOrBelow, type TradeCurves } from "./trade-curves.js";
 
 export interface CurveGridCell {

@@ -1,7 +1,8 @@
 // The chunk function of hybrid grids: the slow chunk loop (grid/run-chunk.ts — combination ids,
 // validity, config vector, result rows) with a hybrid kernel per combination. `pairgrid run`'s
-// threads and the cluster's queue workers call it alike, each with the shared HybridGridData and
-// one group's context (built once per group and thread, see hybridGroupContext).
+// threads (libs/threads chunk-thread.ts) call it, each with the shared HybridGridData and one
+// group's context (built once per group and thread, see hybridGroupContext). The cluster runs only
+// slow grids: the coordinator refuses a hybrid spec at submit.
 import type { BacktestInputs } from "../backtest/backtest-inputs.js";
 import { type KernelScratch, makeKernelScratch } from "../backtest/grid-kernel-scratch.js";
 import type { Chunk, GridPlan } from "../grid/grid-plan.js";

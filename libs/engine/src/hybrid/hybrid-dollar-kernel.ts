@@ -62,10 +62,10 @@ import {
   TP_ZSCORE,
 } from "../backtest/enums.js";
 import type { KernelScratch } from "../backtest/grid-kernel-scratch.js";
+import { GateSet } from "../backtest/kernel-gates.js";
+import { KernelTally } from "../backtest/kernel-tally.js";
 import { hedgeRatio, legSizes, roundTripCosts } from "../backtest/sizing.js";
 import type { FastCloses } from "./fast-closes.js";
-import { GateSet } from "./kernel-gates.js";
-import { KernelTally } from "./kernel-tally.js";
 import type { SlowFastIndex } from "./slow-fast-index.js";
 
 /** What the dollar kernel reads: the slow inputs of one indicator group, the fast data and its index. */

@@ -40,10 +40,10 @@ import {
   TP_ZSCORE,
 } from "../backtest/enums.js";
 import type { KernelScratch } from "../backtest/grid-kernel-scratch.js";
+import { GateSet } from "../backtest/kernel-gates.js";
+import { KernelTally } from "../backtest/kernel-tally.js";
 import { hedgeRatio, legSizes, roundTripCosts } from "../backtest/sizing.js";
 import type { FastCloses } from "./fast-closes.js";
-import { GateSet } from "./kernel-gates.js";
-import { KernelTally } from "./kernel-tally.js";
 import type { ZLiveRows } from "./zlive-rows.js";
 
 /** What the z-live kernel reads: one group's slow inputs and z_live series, the fast data and rows. */
