@@ -6,20 +6,12 @@
 // of them was lost with Redis (restarted without AOF, or a flushed database) and must run again.
 import type { Chunk } from "@pairgrid/engine";
 import { chunkJobId, resultJobId } from "@pairgrid/cluster";
-import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { EnqueueOptions } from "./chunk-enqueue.js";
 
 const BATCH = 500;
 
-export interface LostChunksQuery {
-  redis: Redis;
-  chunkQueue: Queue;
-  resultQueue: Queue;
-  jobId: string;
-  chunks: readonly Chunk[];
-  /** The job's chunk ids in the ledger, read AFTER Redis answered (see below). */
-  done: ReadonlySet<number>;
-}
+/** What enqueueChunks takes, but for `stopped`; `done` must be read AFTER Redis answered (below). */
+export type LostChunksQuery = Omit<EnqueueOptions, "stopped">;
 
 /** The chunks found in none of the three places (one pipelined EXISTS pair per chunk). */
 export async function lostChunks(q: LostChunksQuery): Promise<Chunk[]> {
