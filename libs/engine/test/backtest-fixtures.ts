@@ -1,6 +1,6 @@
 // Hand-built inputs and configs for engine scenario tests.
-import { type BacktestInputs, dayIndexOf } from "../src/backtest/backtest-inputs.js";
-import * as C from "../src/backtest/config-vector.js";
+import { type BacktestInputs, dayIndexOf } from "../src/kernels/backtest-inputs.js";
+import * as C from "../src/rules/config-vector.js";
 
 export interface InputsSpec {
   z: number[];

@@ -3,7 +3,7 @@
 // and the setting to change; lenient mode skips and counts them; a contract roll is no jump.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadLeg } from "../src/data/index.js";
+import { loadLeg } from "../src/loaders/index.js";
 import { InputError } from "../src/errors.js";
 import {
   csvOpts,

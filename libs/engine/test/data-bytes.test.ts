@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { readLines } from "../src/data/line-reader.js";
-import { parseDatabentoPrice, parseNanosToMs, parseNumber } from "../src/data/parse-number.js";
+import { readLines } from "../src/loaders/line-reader.js";
+import { parseDatabentoPrice, parseNanosToMs, parseNumber } from "../src/loaders/parse-number.js";
 import { tempDir, writeData } from "./fixtures/data/helpers.js";
 
 const dir = tempDir();

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { type Bars, defaultCacheDir, loadLeg } from "../src/data/index.js";
-import { recallHash, rememberHash } from "../src/data/stat-memo.js";
+import { type Bars, defaultCacheDir, loadLeg } from "../src/loaders/index.js";
+import { recallHash, rememberHash } from "../src/loaders/stat-memo.js";
 import { SIERRA_HEADER, sierraOpts, tempDir, writeData } from "./fixtures/data/helpers.js";
 
 const dir = tempDir();

@@ -2,7 +2,7 @@
 // lenient mode skips bad rows and reports them.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadLeg } from "../src/data/index.js";
+import { loadLeg } from "../src/loaders/index.js";
 import { DataFileError, InputError } from "../src/errors.js";
 import {
   csvOpts,

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { DateTime } from "luxon";
-import { alignSlow, type LoadLegOptions, loadLeg } from "../src/data/index.js";
+import { alignSlow, type LoadLegOptions, loadLeg } from "../src/loaders/index.js";
 
 // compiled to libs/engine/dist/test/: the repo root is four folders up
 const root = process.env.PAIRGRID_ROOT || fileURLToPath(new URL("../../../../", import.meta.url));

@@ -1,7 +1,7 @@
 // Each file format loads into the right bar-start timestamps and values.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadLeg } from "../src/data/index.js";
+import { loadLeg } from "../src/loaders/index.js";
 import {
   csvOpts,
   databentoOpts,

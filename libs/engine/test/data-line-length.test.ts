@@ -6,9 +6,9 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:f
 import { join } from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
-import { hashFile } from "../src/data/file-hash.js";
-import { loadLeg } from "../src/data/index.js";
-import { MAX_LINE_BYTES, readLines } from "../src/data/line-reader.js";
+import { hashFile } from "../src/loaders/file-hash.js";
+import { loadLeg } from "../src/loaders/index.js";
+import { MAX_LINE_BYTES, readLines } from "../src/loaders/line-reader.js";
 import {
   rejectsAt,
   SIERRA_HEADER,

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { alignFast, alignSlow, type Bars, resampleBars } from "../src/data/index.js";
+import { alignFast, alignSlow, type Bars, resampleBars } from "../src/loaders/index.js";
 
 const MIN = 60_000;
 

@@ -2,10 +2,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { loadLeg } from "../src/data/index.js";
-import { LocalClock } from "../src/data/local-clock.js";
-import { type ParsedTimestamp, parseDate, parseTimeOfDay, parseTimestamp } from "../src/data/parse-time.js";
-import { naiveMs, TimeZone } from "../src/time/tz.js";
+import { loadLeg } from "../src/loaders/index.js";
+import { LocalClock } from "../src/loaders/local-clock.js";
+import {
+  type ParsedTimestamp,
+  parseDate,
+  parseTimeOfDay,
+  parseTimestamp,
+} from "../src/loaders/parse-time.js";
+import { naiveMs, TimeZone } from "../src/calendar/tz.js";
 import {
   rejectsAt,
   SIERRA_HEADER,

@@ -8,7 +8,7 @@ import {
   deflatedSharpeColumns,
   type DsrInputRow,
   expectedMaxSharpe,
-} from "../src/backtest/deflated-sharpe.js";
+} from "../src/statistics/deflated-sharpe.js";
 
 /** erf by its Maclaurin series; accurate to ~1e-13 for |x| ≤ 3, which is all these tests need. */
 function erfSeries(x: number): number {

@@ -7,13 +7,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { CFG_LENGTH, CFG_Z_ENTRY } from "../src/backtest/config-vector.js";
-import { BatchScratch } from "../src/backtest/event-batch-kernel.js";
-import { FamilyScratch } from "../src/backtest/event-family-kernel.js";
-import { gateKeyOf, GroupEvents } from "../src/backtest/event-index.js";
-import { GateSet } from "../src/backtest/kernel-gates.js";
-import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/backtest/stat-row.js";
-import { runEventDistinct } from "../src/grid/run-event-distinct.js";
+import { CFG_LENGTH, CFG_Z_ENTRY } from "../src/rules/config-vector.js";
+import { BatchScratch } from "../src/kernels/event-batch-kernel.js";
+import { FamilyScratch } from "../src/kernels/event-family-kernel.js";
+import { gateKeyOf, GroupEvents } from "../src/kernels/event-index.js";
+import { GateSet } from "../src/rules/kernel-gates.js";
+import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/statistics/stat-row.js";
+import { runEventDistinct } from "../src/chunks/run-event-distinct.js";
 import { combination, dataShape, makeData } from "./grid-kernel-arbitraries.js";
 import { type ConfigValues, makeConfig, NO_GATES, runKernel } from "./grid-kernel-helpers.js";
 

@@ -7,16 +7,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { CFG_LENGTH } from "../src/backtest/config-vector.js";
-import { BatchScratch } from "../src/backtest/event-batch-kernel.js";
+import { CFG_LENGTH } from "../src/rules/config-vector.js";
+import { BatchScratch } from "../src/kernels/event-batch-kernel.js";
 import {
   BLOCK_TRADES,
   FAMILY_BATCH,
   FamilyScratch,
   runEventFamilies,
-} from "../src/backtest/event-family-kernel.js";
-import { GroupEvents } from "../src/backtest/event-index.js";
-import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/backtest/stat-row.js";
+} from "../src/kernels/event-family-kernel.js";
+import { GroupEvents } from "../src/kernels/event-index.js";
+import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/statistics/stat-row.js";
 import { combination, dataShape, makeData } from "./grid-kernel-arbitraries.js";
 import { makeConfig, NO_GATES, runKernel } from "./grid-kernel-helpers.js";
 

@@ -5,14 +5,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { buildEventArrays, GroupEvents, zLevelsOf } from "../src/backtest/event-index.js";
-import { packArrays, unpackArrays } from "../src/grid/shared-arrays.js";
-import { BatchScratch, runEventBatch } from "../src/backtest/event-batch-kernel.js";
-import { runEventKernel } from "../src/backtest/event-kernel.js";
-import { CFG_LENGTH } from "../src/backtest/config-vector.js";
-import { makeKernelScratch } from "../src/backtest/grid-kernel.js";
-import { TRADE_RECORD_WIDTH } from "../src/backtest/grid-kernel-trade-record.js";
-import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/backtest/stat-row.js";
+import { buildEventArrays, GroupEvents, zLevelsOf } from "../src/kernels/event-index.js";
+import { packArrays, unpackArrays } from "../src/chunks/shared-arrays.js";
+import { BatchScratch, runEventBatch } from "../src/kernels/event-batch-kernel.js";
+import { runEventKernel } from "../src/kernels/event-kernel.js";
+import { CFG_LENGTH } from "../src/rules/config-vector.js";
+import { makeKernelScratch } from "../src/kernels/grid-kernel.js";
+import { TRADE_RECORD_WIDTH } from "../src/kernels/grid-kernel-trade-record.js";
+import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/statistics/stat-row.js";
 import { combination, dataShape, makeData } from "./grid-kernel-arbitraries.js";
 import { makeConfig, NO_GATES, runKernel } from "./grid-kernel-helpers.js";
 

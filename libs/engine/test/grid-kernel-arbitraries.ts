@@ -2,7 +2,7 @@
 // property): the shape of random data (lengths, day boundaries, which features exist), the data a
 // seeded generator fills from it (so a failure replays exactly), and §10-valid combinations.
 import fc from "fast-check";
-import type { BacktestInputs } from "../src/backtest/backtest-inputs.js";
+import type { BacktestInputs } from "../src/kernels/backtest-inputs.js";
 import { type ConfigValues, type InputArrays, makeInputs } from "./grid-kernel-helpers.js";
 
 /** mulberry32: small, seedable, good enough to make test data. */

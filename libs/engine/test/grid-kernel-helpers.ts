@@ -1,12 +1,12 @@
 // Shared by the grid kernel tests: BacktestInputs from small plain arrays, a config vector with
 // named overrides, and one kernel run decoded into trade objects and a named statistics row.
-import type { BacktestInputs } from "../src/backtest/backtest-inputs.js";
-import * as C from "../src/backtest/config-vector.js";
-import { EXIT_REASON_NAMES } from "../src/backtest/enums.js";
-import { GroupEvents } from "../src/backtest/event-index.js";
-import { makeKernelScratch, runGridKernel } from "../src/backtest/grid-kernel.js";
-import { runSlowKernel } from "../src/backtest/slow-kernel.js";
-import * as TR from "../src/backtest/grid-kernel-trade-record.js";
+import type { BacktestInputs } from "../src/kernels/backtest-inputs.js";
+import * as C from "../src/rules/config-vector.js";
+import { EXIT_REASON_NAMES } from "../src/rules/enums.js";
+import { GroupEvents } from "../src/kernels/event-index.js";
+import { makeKernelScratch, runGridKernel } from "../src/kernels/grid-kernel.js";
+import { runSlowKernel } from "../src/kernels/slow-kernel.js";
+import * as TR from "../src/kernels/grid-kernel-trade-record.js";
 import {
   FOLD_N_DAYS,
   FOLD_N_TRADES,
@@ -15,8 +15,8 @@ import {
   FOLD_WIDTH,
   N_STATS,
   statRowToObject,
-} from "../src/backtest/stat-row.js";
-import type { FoldStats } from "../src/backtest/trade.js";
+} from "../src/statistics/stat-row.js";
+import type { FoldStats } from "../src/reference/trade.js";
 import { type CfgSpec, type InputsSpec, makeCfg, makeInputs } from "./backtest-fixtures.js";
 
 export type InputArrays = InputsSpec;

@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import type { BacktestInputs } from "../src/backtest/backtest-inputs.js";
-import { runReference } from "../src/backtest/reference-engine.js";
-import { STAT_NAMES } from "../src/spec/stat-names.js";
+import type { BacktestInputs } from "../src/kernels/backtest-inputs.js";
+import { runReference } from "../src/reference/reference-engine.js";
+import { STAT_NAMES } from "../src/grid-spec/stat-names.js";
 import { makeData, scenario } from "./grid-kernel-arbitraries.js";
 import { type ConfigValues, type KernelKind, makeConfig, runKernel } from "./grid-kernel-helpers.js";
 

@@ -4,10 +4,10 @@
 // and u = d·((a − a_e) − (b − b_e)).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { CFG_LENGTH } from "../src/backtest/config-vector.js";
-import { makeKernelScratch, runGridKernel } from "../src/backtest/grid-kernel.js";
-import { TR_EXIT_I, TRADE_RECORD_WIDTH } from "../src/backtest/grid-kernel-trade-record.js";
-import { FOLD_WIDTH, N_STATS, S_N_TRADES, S_TOTAL_PNL } from "../src/backtest/stat-row.js";
+import { CFG_LENGTH } from "../src/rules/config-vector.js";
+import { makeKernelScratch, runGridKernel } from "../src/kernels/grid-kernel.js";
+import { TR_EXIT_I, TRADE_RECORD_WIDTH } from "../src/kernels/grid-kernel-trade-record.js";
+import { FOLD_WIDTH, N_STATS, S_N_TRADES, S_TOTAL_PNL } from "../src/statistics/stat-row.js";
 import { makeConfig, makeInputs, runKernel, shape } from "./grid-kernel-helpers.js";
 
 const NaN_ = Number.NaN;

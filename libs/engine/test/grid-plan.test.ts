@@ -11,8 +11,8 @@ import {
   groupCombination,
   planChunks,
   planGrid,
-} from "../src/grid/grid-plan.js";
-import { validateSpec } from "../src/spec/validate-spec.js";
+} from "../src/chunks/grid-plan.js";
+import { validateSpec } from "../src/grid-spec/validate-spec.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pairgrid-plan-"));
 writeFileSync(join(dir, "A.csv"), "x");

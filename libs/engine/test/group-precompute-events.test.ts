@@ -7,15 +7,15 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { buildEventArrays, EVENT_PREFIX, gateKeyOf, GroupEvents } from "../src/backtest/event-index.js";
-import { GateSet } from "../src/backtest/kernel-gates.js";
-import { packGridData } from "../src/grid/grid-data.js";
-import { groupCombination, planGrid } from "../src/grid/grid-plan.js";
-import { GroupPrecompute } from "../src/grid/group-precompute.js";
-import { eventSettingsFor } from "../src/grid/kernel-choice.js";
-import { unpackArrays } from "../src/grid/shared-arrays.js";
-import { loadSlowPair } from "../src/pipeline/load-slow-pair.js";
-import { validateSpec } from "../src/spec/validate-spec.js";
+import { buildEventArrays, EVENT_PREFIX, gateKeyOf, GroupEvents } from "../src/kernels/event-index.js";
+import { GateSet } from "../src/rules/kernel-gates.js";
+import { packGridData } from "../src/chunks/grid-data.js";
+import { groupCombination, planGrid } from "../src/chunks/grid-plan.js";
+import { GroupPrecompute } from "../src/chunks/group-precompute.js";
+import { eventSettingsFor } from "../src/kernels/kernel-choice.js";
+import { unpackArrays } from "../src/chunks/shared-arrays.js";
+import { loadSlowPair } from "../src/loaders/load-slow-pair.js";
+import { validateSpec } from "../src/grid-spec/validate-spec.js";
 import { writeSynthFiles } from "../src/synth/index.js";
 
 test("event arrays computed in the shared buffer = built alone; gated arrays only where gates refuse", async () => {

@@ -1,19 +1,19 @@
 // Hybrid inputs for tests: hand-built fast bars under hand-built slow bars (makeHybrid), random
 // consistent data for property tests (randomHybrid), and the kernels run into decoded trades and
 // named statistics, so every test compares plain objects.
-import { makeKernelScratch } from "../src/backtest/grid-kernel.js";
-import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/backtest/stat-row.js";
-import { allocFastCloses, type FastCloses } from "../src/hybrid/fast-closes.js";
-import { runHybridDollarKernel } from "../src/hybrid/hybrid-dollar-kernel.js";
-import type { HybridInputs } from "../src/hybrid/hybrid-inputs.js";
+import { makeKernelScratch } from "../src/kernels/grid-kernel.js";
+import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/statistics/stat-row.js";
+import { allocFastCloses, type FastCloses } from "../src/loaders/fast-closes.js";
+import { runHybridDollarKernel } from "../src/kernels/hybrid-dollar-kernel.js";
+import type { HybridInputs } from "../src/kernels/hybrid-inputs.js";
 import {
   decodeHybridTrades,
   HYBRID_TRADE_RECORD_WIDTH,
   type HybridKernelTrade,
-} from "../src/hybrid/hybrid-trade-record.js";
-import { runHybridZLiveKernel } from "../src/hybrid/hybrid-zlive-kernel.js";
-import { slowFastIndex } from "../src/hybrid/slow-fast-index.js";
-import { zLiveRows, zLiveSeries } from "../src/hybrid/zlive-rows.js";
+} from "../src/kernels/hybrid-trade-record.js";
+import { runHybridZLiveKernel } from "../src/kernels/hybrid-zlive-kernel.js";
+import { slowFastIndex } from "../src/kernels/slow-fast-index.js";
+import { zLiveRows, zLiveSeries } from "../src/kernels/zlive-rows.js";
 import { type InputsSpec, makeInputs } from "./backtest-fixtures.js";
 
 export const FAST_MS = 1000;

@@ -16,18 +16,18 @@ import {
   CFG_MULT_A,
   CFG_MULT_B,
   configFor,
-} from "../src/backtest/config-vector.js";
-import { makeKernelScratch } from "../src/backtest/grid-kernel-scratch.js";
-import { FOLD_WIDTH, N_STATS } from "../src/backtest/stat-row.js";
-import { type FastScanCount, runHybridDollarKernel } from "../src/hybrid/hybrid-dollar-kernel.js";
-import { type HybridInputs, hybridInputsFor } from "../src/hybrid/hybrid-inputs.js";
+} from "../src/rules/config-vector.js";
+import { makeKernelScratch } from "../src/kernels/grid-kernel-scratch.js";
+import { FOLD_WIDTH, N_STATS } from "../src/statistics/stat-row.js";
+import { type FastScanCount, runHybridDollarKernel } from "../src/kernels/hybrid-dollar-kernel.js";
+import { type HybridInputs, hybridInputsFor } from "../src/kernels/hybrid-inputs.js";
 import {
   decodeHybridTrades,
   HYBRID_TRADE_RECORD_WIDTH,
   type HybridKernelTrade,
-} from "../src/hybrid/hybrid-trade-record.js";
-import { type SlowFastIndex, slowFastIndex } from "../src/hybrid/slow-fast-index.js";
-import { resolveCombination } from "../src/spec/combination.js";
+} from "../src/kernels/hybrid-trade-record.js";
+import { type SlowFastIndex, slowFastIndex } from "../src/kernels/slow-fast-index.js";
+import { resolveCombination } from "../src/grid-spec/combination.js";
 import { makeCfg } from "./backtest-fixtures.js";
 import { randomHybrid } from "./hybrid-fixtures.js";
 import { hybridCombination, randomShape } from "./hybrid-property-arbitraries.js";

@@ -4,11 +4,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadSlowPair, type SlowPair } from "../src/pipeline/load-slow-pair.js";
-import type { GridSpec } from "../src/spec/grid-spec-schema.js";
-import { validateSpec } from "../src/spec/validate-spec.js";
+import { loadSlowPair, type SlowPair } from "../src/loaders/load-slow-pair.js";
+import type { GridSpec } from "../src/grid-spec/grid-spec-schema.js";
+import { validateSpec } from "../src/grid-spec/validate-spec.js";
 import { type SynthModel, writeSynthFiles } from "../src/synth/index.js";
-import { type FastLoad, loadFastCloses } from "../src/hybrid/load-fast-closes.js";
+import { type FastLoad, loadFastCloses } from "../src/loaders/load-fast-closes.js";
 
 export interface SynthHybrid {
   dir: string;

@@ -6,13 +6,13 @@
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { after, before, test } from "node:test";
-import type { Trade } from "../src/backtest/trade.js";
-import { configFor } from "../src/backtest/config-vector.js";
-import type { SlowPair } from "../src/pipeline/load-slow-pair.js";
-import { resolveCombination } from "../src/spec/combination.js";
-import { hybridInputsFor } from "../src/hybrid/hybrid-inputs.js";
-import { runHybridZLiveReference, zLiveAt } from "../src/hybrid/hybrid-zlive-reference.js";
-import { slowFastIndex } from "../src/hybrid/slow-fast-index.js";
+import type { Trade } from "../src/reference/trade.js";
+import { configFor } from "../src/rules/config-vector.js";
+import type { SlowPair } from "../src/loaders/load-slow-pair.js";
+import { resolveCombination } from "../src/grid-spec/combination.js";
+import { hybridInputsFor } from "../src/kernels/hybrid-inputs.js";
+import { runHybridZLiveReference, zLiveAt } from "../src/reference/hybrid-zlive-reference.js";
+import { slowFastIndex } from "../src/kernels/slow-fast-index.js";
 import { type SynthHybrid, synthHybrid } from "./hybrid-synth.js";
 
 let data: SynthHybrid;

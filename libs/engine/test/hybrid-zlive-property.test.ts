@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { runHybridZLiveReference } from "../src/hybrid/hybrid-zlive-reference.js";
-import { STAT_NAMES } from "../src/spec/stat-names.js";
+import { runHybridZLiveReference } from "../src/reference/hybrid-zlive-reference.js";
+import { STAT_NAMES } from "../src/grid-spec/stat-names.js";
 import { makeCfg } from "./backtest-fixtures.js";
 import { randomHybrid, zLiveKernel } from "./hybrid-fixtures.js";
 import { hybridCombination, near, randomShape } from "./hybrid-property-arbitraries.js";

@@ -4,9 +4,9 @@
 // seconds of the bar; ze 2, zx 0, multipliers 1, no costs.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { ReferenceResult } from "../src/backtest/trade.js";
-import type { HybridInputs } from "../src/hybrid/hybrid-inputs.js";
-import { runHybridZLiveReference } from "../src/hybrid/hybrid-zlive-reference.js";
+import type { ReferenceResult } from "../src/reference/trade.js";
+import type { HybridInputs } from "../src/kernels/hybrid-inputs.js";
+import { runHybridZLiveReference } from "../src/reference/hybrid-zlive-reference.js";
 import { type CfgSpec, makeCfg } from "./backtest-fixtures.js";
 import { type HybridSpec, makeHybrid, zLiveKernel } from "./hybrid-fixtures.js";
 

@@ -2,8 +2,8 @@
 // configuration vectors only, so −0 and 0 stay apart, and every twin points to the first.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CFG_LENGTH, CFG_MAX_HOLD, CFG_Z_EXIT, CFG_Z_STOP } from "../src/backtest/config-vector.js";
-import { firstIdentical } from "../src/backtest/identical-configs.js";
+import { CFG_LENGTH, CFG_MAX_HOLD, CFG_Z_EXIT, CFG_Z_STOP } from "../src/rules/config-vector.js";
+import { firstIdentical } from "../src/kernels/identical-configs.js";
 import { makeConfig } from "./grid-kernel-helpers.js";
 
 test("twins point to the first bit-equal configuration; −0 and 0 are different", () => {

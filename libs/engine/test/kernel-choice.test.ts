@@ -6,12 +6,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { CFG_MIN_CORR, CFG_MIN_GATES } from "../src/backtest/config-vector.js";
-import { planGrid } from "../src/grid/grid-plan.js";
-import { eventSettingsFor } from "../src/grid/kernel-choice.js";
-import { packArrays } from "../src/grid/shared-arrays.js";
-import type { GridSpec } from "../src/spec/grid-spec-schema.js";
-import { validateSpec } from "../src/spec/validate-spec.js";
+import { CFG_MIN_CORR, CFG_MIN_GATES } from "../src/rules/config-vector.js";
+import { planGrid } from "../src/chunks/grid-plan.js";
+import { eventSettingsFor } from "../src/kernels/kernel-choice.js";
+import { packArrays } from "../src/chunks/shared-arrays.js";
+import type { GridSpec } from "../src/grid-spec/grid-spec-schema.js";
+import { validateSpec } from "../src/grid-spec/validate-spec.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pairgrid-choice-"));
 writeFileSync(join(dir, "a.csv"), "");

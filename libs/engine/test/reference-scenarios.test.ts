@@ -1,7 +1,7 @@
 // The reference engine on hand-built z sequences: every transition of ENGINE.md §5.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { runReference } from "../src/backtest/reference-engine.js";
+import { runReference } from "../src/reference/reference-engine.js";
 import { type CfgSpec, type InputsSpec, makeCfg, makeInputs } from "./backtest-fixtures.js";
 
 const N = Number.NaN;

@@ -3,10 +3,10 @@
 // input equal (the state machine itself), and the scale-aware z tolerance at small sigma.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { compareTraces, DEFAULT_PARITY_THRESHOLDS, ulp, zTolerance } from "../src/replay/parity-compare.js";
-import { diagnose, type DiagnosisContext } from "../src/replay/parity-diagnosis.js";
-import { runParity } from "../src/replay/run-parity.js";
-import type { SignalTrace } from "../src/replay/signal-trace.js";
+import { compareTraces, DEFAULT_PARITY_THRESHOLDS, ulp, zTolerance } from "../src/parity/parity-compare.js";
+import { diagnose, type DiagnosisContext } from "../src/parity/parity-diagnosis.js";
+import { runParity } from "../src/parity/run-parity.js";
+import type { SignalTrace } from "../src/parity/signal-trace.js";
 import { makeSpec, parityOptions, synthData } from "./replay-fixtures.js";
 
 const CTX: DiagnosisContext = {

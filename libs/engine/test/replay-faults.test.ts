@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { IndicatorSeries } from "../src/indicators/compute-indicators.js";
-import type { FindingCode } from "../src/replay/parity-diagnosis.js";
-import { type ParityOutcome, runParity } from "../src/replay/run-parity.js";
+import type { FindingCode } from "../src/parity/parity-diagnosis.js";
+import { type ParityOutcome, runParity } from "../src/parity/run-parity.js";
 import { day, makeSpec, parityOptions, synthData } from "./replay-fixtures.js";
 
 const spec = makeSpec({

@@ -1,13 +1,13 @@
 // Shared by the replay-*.test.ts files: synthetic pairs as the parity gate sees them (aligned
 // slow bars, session calendar), specs built in memory, and the parity options of a combination.
-import { configFor } from "../src/backtest/config-vector.js";
+import { configFor } from "../src/rules/config-vector.js";
 import { SessionCalendar, type SessionSettings } from "../src/calendar/index.js";
-import { alignSlow } from "../src/data/index.js";
-import type { ParityData } from "../src/replay/batch-trace.js";
-import type { ParityOptions } from "../src/replay/run-parity.js";
-import { resolveCombination } from "../src/spec/combination.js";
-import type { GridSpec } from "../src/spec/grid-spec-schema.js";
-import { validateSpec } from "../src/spec/validate-spec.js";
+import { alignSlow } from "../src/loaders/index.js";
+import type { ParityData } from "../src/parity/batch-trace.js";
+import type { ParityOptions } from "../src/parity/run-parity.js";
+import { resolveCombination } from "../src/grid-spec/combination.js";
+import type { GridSpec } from "../src/grid-spec/grid-spec-schema.js";
+import { validateSpec } from "../src/grid-spec/validate-spec.js";
 import { synthesizePair } from "../src/synth/index.js";
 
 export const BAR_MS = 300_000;

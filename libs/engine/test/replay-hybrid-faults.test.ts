@@ -5,11 +5,11 @@
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { after, test } from "node:test";
-import { configFor } from "../src/backtest/config-vector.js";
+import { configFor } from "../src/rules/config-vector.js";
 import type { IndicatorSeries } from "../src/indicators/compute-indicators.js";
-import type { BatchFaultHooks } from "../src/replay/batch-trace.js";
-import { type HybridParityOutcome, runHybridParity } from "../src/replay/run-hybrid-parity.js";
-import { resolveCombination } from "../src/spec/combination.js";
+import type { BatchFaultHooks } from "../src/parity/batch-trace.js";
+import { type HybridParityOutcome, runHybridParity } from "../src/parity/run-hybrid-parity.js";
+import { resolveCombination } from "../src/grid-spec/combination.js";
 import { synthHybrid } from "./hybrid-synth.js";
 
 const s = await synthHybrid(2, 31, {

@@ -6,10 +6,10 @@
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { after, test } from "node:test";
-import { configFor } from "../src/backtest/config-vector.js";
-import type { HybridEngineName } from "../src/hybrid/hybrid-grid-data.js";
-import { type HybridParityOutcome, runHybridParity } from "../src/replay/run-hybrid-parity.js";
-import { resolveCombination } from "../src/spec/combination.js";
+import { configFor } from "../src/rules/config-vector.js";
+import type { HybridEngineName } from "../src/chunks/hybrid-grid-data.js";
+import { type HybridParityOutcome, runHybridParity } from "../src/parity/run-hybrid-parity.js";
+import { resolveCombination } from "../src/grid-spec/combination.js";
 import { type SynthHybrid, synthHybrid } from "./hybrid-synth.js";
 
 const SEEDS = [2, 9, 23];

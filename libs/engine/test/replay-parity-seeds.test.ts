@@ -4,7 +4,7 @@
 // gated, Kalman, micro-sized and windowed combinations, over whole series and microscope windows.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { runParity } from "../src/replay/run-parity.js";
+import { runParity } from "../src/parity/run-parity.js";
 import { day, makeSpec, parityOptions, synthData } from "./replay-fixtures.js";
 
 const SEEDS = [3, 11, 29];

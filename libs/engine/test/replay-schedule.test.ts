@@ -5,12 +5,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { SessionCalendar } from "../src/calendar/index.js";
-import type { Bars } from "../src/data/index.js";
-import type { ReplayBar } from "../src/replay/bar-feed.js";
-import type { ParityData } from "../src/replay/batch-trace.js";
-import { CME_GLOBEX_HOURS, ExchangeSchedule } from "../src/replay/exchange-schedule.js";
-import { LookaheadFeed } from "../src/replay/next-bar-schedule.js";
-import { runParity } from "../src/replay/run-parity.js";
+import type { Bars } from "../src/loaders/index.js";
+import type { ReplayBar } from "../src/live/bar-feed.js";
+import type { ParityData } from "../src/parity/batch-trace.js";
+import { CME_GLOBEX_HOURS, ExchangeSchedule } from "../src/live/exchange-schedule.js";
+import { LookaheadFeed } from "../src/live/next-bar-schedule.js";
+import { runParity } from "../src/parity/run-parity.js";
 import { buildSessionSchedule } from "../src/synth/index.js";
 import { BAR_MS, CME_SESSION, day, makeSpec, parityOptions, synthData } from "./replay-fixtures.js";
 

@@ -4,10 +4,10 @@
 // This pins the third implementation down directly, not only through indicators on market data.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { BacktestInputs } from "../src/backtest/backtest-inputs.js";
-import { runReference } from "../src/backtest/reference-engine.js";
-import { gatesAllow, gateThresholds } from "../src/replay/gate-filter.js";
-import { SignalStateMachine, signalParams } from "../src/replay/signal-state-machine.js";
+import type { BacktestInputs } from "../src/kernels/backtest-inputs.js";
+import { runReference } from "../src/reference/reference-engine.js";
+import { gatesAllow, gateThresholds } from "../src/live/gate-filter.js";
+import { SignalStateMachine, signalParams } from "../src/live/signal-state-machine.js";
 import { type CfgSpec, makeCfg, makeInputs } from "./backtest-fixtures.js";
 
 /** mulberry32: small and seedable, so a failing case replays from its seed. */

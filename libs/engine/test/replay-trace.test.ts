@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { CME_GLOBEX_HOURS, ExchangeSchedule } from "../src/replay/exchange-schedule.js";
-import { indicatorPlan } from "../src/replay/incremental-indicators.js";
-import { ReplayEngine } from "../src/replay/replay-engine.js";
-import { runParity } from "../src/replay/run-parity.js";
+import { CME_GLOBEX_HOURS, ExchangeSchedule } from "../src/live/exchange-schedule.js";
+import { indicatorPlan } from "../src/live/incremental-indicators.js";
+import { ReplayEngine } from "../src/live/replay-engine.js";
+import { runParity } from "../src/parity/run-parity.js";
 import {
   decisionName,
   runConfigHash,
@@ -17,7 +17,7 @@ import {
   traceDigest,
   traceJson,
   writeTraceJsonl,
-} from "../src/replay/signal-trace.js";
+} from "../src/parity/signal-trace.js";
 import { BAR_MS, CME_SESSION, makeSpec, parityOptions, synthData } from "./replay-fixtures.js";
 
 const spec = makeSpec({ ols_window: 200, zscore_window: 50, z_entry: 1.5, z_exit: 0, hl_window: 100 });

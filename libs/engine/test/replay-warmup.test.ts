@@ -4,9 +4,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { computeIndicators } from "../src/indicators/compute-indicators.js";
-import { IncrementalIndicators, indicatorPlan } from "../src/replay/incremental-indicators.js";
-import { convergenceBar, fixedWarmup, planWarmup } from "../src/replay/warmup-plan.js";
-import { resolveCombination } from "../src/spec/combination.js";
+import { IncrementalIndicators, indicatorPlan } from "../src/live/incremental-indicators.js";
+import { convergenceBar, fixedWarmup, planWarmup } from "../src/live/warmup-plan.js";
+import { resolveCombination } from "../src/grid-spec/combination.js";
 import { makeSpec, synthData } from "./replay-fixtures.js";
 
 const spec = makeSpec({

@@ -1,7 +1,7 @@
 // Fold matrices built the long way for the robustness tests: a daily PnL series per combination,
 // cut into folds exactly as §7 says (fold f holds days ⌊f·D/F⌋ … ⌊(f+1)·D/F⌋ − 1), so the tests
 // can recompute every figure from the days themselves and compare.
-import { foldStart } from "../src/backtest/daily-statistics.js";
+import { foldStart } from "../src/statistics/daily-statistics.js";
 import { type FoldMatrix, makeFoldMatrix } from "../src/robustness/fold-matrix.js";
 import { Rng } from "../src/synth/prng.js";
 

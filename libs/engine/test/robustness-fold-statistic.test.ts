@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { sharpeOf } from "../src/backtest/daily-statistics.js";
+import { sharpeOf } from "../src/statistics/daily-statistics.js";
 import { foldRange } from "../src/robustness/fold-matrix.js";
 import {
   checkFoldStatistic,

@@ -4,7 +4,7 @@
 // the histogram agreeing with PBO; bad options named.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { sharpeOf } from "../src/backtest/daily-statistics.js";
+import { sharpeOf } from "../src/statistics/daily-statistics.js";
 import { binomial, cscvHalves, defaultCscvGroups, foldGroups } from "../src/robustness/cscv-splits.js";
 import { cscvPbo, defaultMaxSplits } from "../src/robustness/pbo.js";
 import { daysOf, foldsOf, noiseSeries } from "./robustness-fixtures.js";

@@ -3,7 +3,7 @@
 // combination; the stitched series is the chosen folds' days end to end; bad windows are named.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { sharpeOf } from "../src/backtest/daily-statistics.js";
+import { sharpeOf } from "../src/statistics/daily-statistics.js";
 import {
   defaultWalkForwardWindow,
   walkForward,

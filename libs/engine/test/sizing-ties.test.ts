@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { hedgeRatio, legSizes, roundHalfEven } from "../src/backtest/sizing.js";
+import { hedgeRatio, legSizes, roundHalfEven } from "../src/rules/sizing.js";
 
 function sizes(ratio: number, maxMult: number, baseQty = 1): [number, number] {
   const out = new Float64Array(2);

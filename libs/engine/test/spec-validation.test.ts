@@ -10,7 +10,7 @@ import {
   resolveCombination,
   satisfies,
   validateSpec,
-} from "../src/spec/index.js";
+} from "../src/grid-spec/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pairgrid-spec-"));
 writeFileSync(join(dir, "A.csv"), "x");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { InputError } from "../src/errors.js";
-import { naiveMs, TimeZone } from "../src/time/tz.js";
+import { naiveMs, TimeZone } from "../src/calendar/tz.js";
 
 const ny = TimeZone.of("America/New_York");
 

@@ -5,7 +5,7 @@
 // That is sound as long as no zone changes its offset twice within 6 hours (the tz database has
 // no such pair of transitions; TimeZone itself assumes the same of 15 minutes). A 15-minute bucket
 // that holds a change is looked up exactly, instant by instant.
-import type { TimeZone } from "../time/tz.js";
+import type { TimeZone } from "./tz.js";
 
 const BUCKET_MS = 15 * 60_000;
 const STEP_MS = 6 * 3_600_000;

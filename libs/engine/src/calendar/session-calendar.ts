@@ -20,7 +20,7 @@
 // exception pinned by §10: entry_start is a window START, so entry_start = day_roll maps to 0, the
 // session open. Windows are then start ≤ m < end, a missing bound open on its side, and
 // m(entry_start) ≥ m(entry_end) an empty window.
-import { TimeZone } from "../time/tz.js";
+import { TimeZone } from "./tz.js";
 import { DAY_MS, parseClockTime } from "./clock-time.js";
 import { OffsetCursor } from "./offset-cursor.js";
 

@@ -10,8 +10,8 @@ import {
   rollingZScore,
   spread as spreadOf,
 } from "@pairgrid/stats";
-import type { PairBars } from "../data/index.js";
-import type { Combination } from "../spec/param-defs.js";
+import type { PairBars } from "../loaders/index.js";
+import type { Combination } from "../grid-spec/param-defs.js";
 
 export interface IndicatorSeries {
   /** Log prices: y = ln A, x = ln B. */

@@ -2,7 +2,7 @@
 // form (so a reader gets the exact doubles back), NaN as an empty field, +∞ as `inf`.
 import { closeSync, openSync, writeSync } from "node:fs";
 import { dayNumberToIso } from "../calendar/index.js";
-import type { SlowPair } from "../pipeline/load-slow-pair.js";
+import type { SlowPair } from "../loaders/load-slow-pair.js";
 import type { IndicatorSeries } from "./compute-indicators.js";
 
 export const INDICATOR_COLUMNS = [

@@ -6,7 +6,7 @@
 // time and converted to UTC through the tz database.
 import { DAY_MS } from "../calendar/clock-time.js";
 import { dayNumberToIso } from "../calendar/day-number.js";
-import { TimeZone } from "../time/tz.js";
+import { TimeZone } from "../calendar/tz.js";
 import { dayKind, EARLY_CLOSE_MINUTES, REGULAR_CLOSE_MINUTES } from "./cme-holidays.js";
 
 export const SESSION_TZ = "America/New_York";

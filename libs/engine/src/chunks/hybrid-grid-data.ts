@@ -1,0 +1,46 @@
+// The fast side of a hybrid grid run, prepared once in the main thread and shared by every chunk
+// thread: the aligned fast closes, the slow→fast index and, for z-live, the processed rows. Every
+// array lives in a SharedArrayBuffer, so handing this object to a thread (workerData) shares the
+// memory instead of copying it: threads add only a small per-group z_live series.
+import type { SlowPair } from "../loaders/load-slow-pair.js";
+import type { GridSpec } from "../grid-spec/grid-spec-schema.js";
+import type { FastCloses } from "../loaders/fast-closes.js";
+import { fastCalendarColumns } from "../kernels/hybrid-inputs.js";
+import { type FastLoad, loadFastCloses } from "../loaders/load-fast-closes.js";
+import { type SlowFastIndex, slowFastIndex } from "../kernels/slow-fast-index.js";
+import { type ZLiveRows, zLiveRows } from "../kernels/zlive-rows.js";
+
+export type HybridEngineName = "hybrid_dollar" | "hybrid_zlive";
+
+export interface HybridGridData {
+  engine: HybridEngineName;
+  fast: FastCloses;
+  index: SlowFastIndex;
+  /** z-live only: the fast rows the state machine runs on. */
+  rows: ZLiveRows | null;
+}
+
+export function isHybridEngine(engine: string): engine is HybridEngineName {
+  return engine === "hybrid_dollar" || engine === "hybrid_zlive";
+}
+
+export function hybridGridData(engine: HybridEngineName, sp: SlowPair, fast: FastCloses): HybridGridData {
+  const index = slowFastIndex(sp.pair.ts, sp.barMs, fast);
+  let rows: ZLiveRows | null = null;
+  if (engine === "hybrid_zlive") {
+    const cal = fastCalendarColumns(fast, sp.calendar);
+    rows = zLiveRows(index, fast, cal.fastEod, cal.fastWindowOk);
+  }
+  return { engine, fast, index, rows };
+}
+
+/** Loads the spec's fast files (checked against the slow bars) and prepares them for the grid. */
+export async function loadHybridGridData(
+  spec: GridSpec,
+  sp: SlowPair,
+): Promise<{ data: HybridGridData; load: FastLoad }> {
+  if (!isHybridEngine(spec.engine))
+    throw new Error(`loadHybridGridData: engine ${spec.engine} is not hybrid`);
+  const load = await loadFastCloses(spec, sp);
+  return { data: hybridGridData(spec.engine, sp, load.fast), load };
+}

@@ -1,0 +1,200 @@
+// The chunk function: one group's shared arrays, a range of threshold indices, the grid kernel
+// per valid combination. `pairgrid run`'s threads and the cluster's queue workers both call this.
+import type { BacktestInputs } from "../kernels/backtest-inputs.js";
+import { CFG_LENGTH, fillConfig } from "../rules/config-vector.js";
+import type { GroupEvents } from "../kernels/event-index.js";
+import { BatchScratch } from "../kernels/event-batch-kernel.js";
+import { FamilyScratch } from "../kernels/event-family-kernel.js";
+import { eventKernelApplies } from "../kernels/event-kernel.js";
+import { type KernelScratch, makeKernelScratch, runGridKernel } from "../kernels/grid-kernel.js";
+import { FOLD_WIDTH, N_STATS } from "../statistics/stat-row.js";
+import type { GridSpec } from "../grid-spec/grid-spec-schema.js";
+import type { Combination } from "../grid-spec/param-defs.js";
+import { PARAM_NAMES } from "../grid-spec/param-defs.js";
+import {
+  type Chunk,
+  combinationAt,
+  type GridPlan,
+  groupBase,
+  isValidCombination,
+  paramVector,
+} from "./grid-plan.js";
+import { runEventDistinct } from "./run-event-distinct.js";
+import { type PackedArrays, unpackArrays } from "./shared-arrays.js";
+
+/** Bar arrays common to every group: closes and calendar (ENGINE.md §1–2). */
+export const BASE_ARRAYS = ["ts", "closeA", "closeB", "eod", "windowOk", "tradingDay", "dayIndex"] as const;
+
+export interface ChunkResult {
+  chunkId: number;
+  /** Number of rows (valid combinations) in this chunk. */
+  k: number;
+  /** Combinations of the chunk skipped as invalid. */
+  skipped: number;
+  comboIds: Float64Array;
+  params: Float64Array;
+  stats: Float64Array;
+  folds: Float64Array;
+  nFolds: number;
+  /** Thread time the kernels took (ms), for a run's time split; not part of the stored result. */
+  kernelMs?: number;
+  /** Rows copied from an identical combination instead of run (identical-configs.ts); not stored. */
+  copies?: number;
+}
+
+/** BacktestInputs over packed base and group buffers (views, no copy). */
+export function inputsFromPacked(
+  base: PackedArrays,
+  group: PackedArrays,
+  barMs: number,
+  nDays: number,
+): BacktestInputs {
+  const b = unpackArrays(base);
+  const g = unpackArrays(group) as Record<string, Float64Array>;
+  return {
+    n: base.n,
+    ts: b.ts as Float64Array,
+    barMs,
+    closeA: b.closeA as Float64Array,
+    closeB: b.closeB as Float64Array,
+    beta: g.beta!,
+    z: g.z!,
+    corr: g.corr ?? null,
+    hurst: g.hurst ?? null,
+    halfLife: g.halfLife ?? null,
+    adfStat: g.adfStat ?? null,
+    adfPvalue: g.adfPvalue ?? null,
+    eod: b.eod as Uint8Array,
+    windowOk: b.windowOk as Uint8Array,
+    tradingDay: b.tradingDay as Int32Array,
+    dayIndex: b.dayIndex as Int32Array,
+    nDays,
+  };
+}
+
+/**
+ * One combination's backtest inside a chunk, for engines other than the slow grid kernel (the
+ * hybrid kernels): writes the §7 row at `row[rowOffset …]` and the folds at `folds[foldOffset …]`.
+ */
+export type ComboKernel = (
+  cfg: Float64Array,
+  row: Float64Array,
+  rowOffset: number,
+  folds: Float64Array,
+  foldOffset: number,
+  nFolds: number,
+  scratch: KernelScratch,
+) => void;
+
+/** The event kernels' scratch of this thread (one per thread: chunks run one at a time in it). */
+let batchScratch: BatchScratch | null = null;
+let familyScratch: FamilyScratch | null = null;
+function batchScratchFor(nDays: number): BatchScratch {
+  if (batchScratch === null || batchScratch.nDays < nDays) batchScratch = new BatchScratch(nDays);
+  return batchScratch;
+}
+function familyScratchFor(nDays: number): FamilyScratch {
+  if (familyScratch === null || familyScratch.nDays < nDays) familyScratch = new FamilyScratch(nDays);
+  return familyScratch;
+}
+
+export function runChunk(
+  spec: GridSpec,
+  plan: GridPlan,
+  inputs: BacktestInputs,
+  chunk: Chunk,
+  scratch: KernelScratch = makeKernelScratch(inputs.nDays),
+  kernel: ComboKernel | null = null,
+  /** The group's event index (slow engine): its dollar-free combinations run event-driven. */
+  events: GroupEvents | null = null,
+): ChunkResult {
+  // a hybrid grid run by the slow kernel would store slow results under a hybrid spec
+  if (kernel === null && spec.engine !== "slow") {
+    throw new Error(`runChunk: engine ${spec.engine} needs its kernel (chunks/hybrid-chunk.ts)`);
+  }
+  const t0 = performance.now();
+  const nFolds = spec.rank.folds;
+  const size = chunk.t1 - chunk.t0;
+  const base = groupBase(plan, chunk.group);
+  // the chunk's valid combinations, in id order: row k is the k-th of them. Counted first, so the
+  // result's arrays have their final size (they are transferred as they are, no trimming copy).
+  const valid: Combination[] = [];
+  const ids: number[] = [];
+  for (let t = chunk.t0; t < chunk.t1; t++) {
+    const id = base + plan.thresholdOffset[t]!;
+    const c = combinationAt(plan, id);
+    if (!isValidCombination(plan, c)) continue;
+    valid.push(c);
+    ids.push(id);
+  }
+  const k = valid.length;
+  const comboIds = Float64Array.from(ids);
+  const params = new Float64Array(k * PARAM_NAMES.length);
+  const stats = new Float64Array(k * N_STATS);
+  const folds = new Float64Array(k * nFolds * FOLD_WIDTH);
+  const cfgs = new Float64Array(k * CFG_LENGTH);
+  valid.forEach((c, r) => {
+    fillConfig(cfgs, spec, c, r * CFG_LENGTH);
+    paramVector(c, params, r * PARAM_NAMES.length);
+  });
+  const foldWidth = nFolds * FOLD_WIDTH;
+  let copies = 0;
+  if (kernel !== null) {
+    for (let r = 0; r < k; r++) {
+      kernel(
+        cfgs.subarray(r * CFG_LENGTH, (r + 1) * CFG_LENGTH),
+        stats,
+        r * N_STATS,
+        folds,
+        r * foldWidth,
+        nFolds,
+        scratch,
+      );
+    }
+  } else {
+    // dollar-free combinations of a group with an event index run event-driven; the others (all of
+    // them without an index) on the bar scan
+    const batch: number[] = [];
+    for (let r = 0; r < k; r++) {
+      if (events !== null && eventKernelApplies(cfgs, r * CFG_LENGTH)) batch.push(r);
+      else
+        runGridKernel(
+          inputs,
+          cfgs,
+          r * CFG_LENGTH,
+          stats,
+          r * N_STATS,
+          folds,
+          r * foldWidth,
+          nFolds,
+          scratch,
+          null,
+        );
+    }
+    if (batch.length > 0) {
+      copies = runEventDistinct(
+        inputs,
+        events!,
+        cfgs,
+        batch,
+        stats,
+        folds,
+        nFolds,
+        batchScratchFor(inputs.nDays),
+        familyScratchFor(inputs.nDays),
+      );
+    }
+  }
+  return {
+    chunkId: chunk.chunkId,
+    k,
+    skipped: size - k,
+    comboIds,
+    params,
+    stats,
+    folds,
+    nFolds,
+    kernelMs: performance.now() - t0,
+    copies,
+  };
+}

@@ -1,0 +1,131 @@
+// Which slow kernel a grid runs: the event-driven kernel (kernels/event-kernel.ts), which needs
+// each group's event index, or the bar-scan kernel (kernels/grid-kernel.ts), which needs nothing.
+// Chosen once per grid, in the thread that builds the groups; chunk threads follow the groups they
+// get (a group packed with event arrays runs its dollar-free combinations on them).
+import {
+  CFG_ADF_MAX_PVALUE,
+  CFG_ADF_MAX_STAT,
+  CFG_HL_MAX,
+  CFG_HL_MIN,
+  CFG_LENGTH,
+  CFG_MAX_HURST,
+  CFG_MIN_CORR,
+  CFG_MIN_GATES,
+} from "../rules/config-vector.js";
+import { levelCount, type ZLevels, zLevelsOf } from "./event-index.js";
+import type { GridSpec } from "../grid-spec/grid-spec-schema.js";
+import type { GridPlan } from "../chunks/grid-plan.js";
+import { type PackedArrays, unpackArrays } from "../chunks/shared-arrays.js";
+
+export const KERNEL_CHOICES = ["auto", "events", "scan"] as const;
+export type KernelChoice = (typeof KERNEL_CHOICES)[number];
+
+/** What GroupPrecompute needs to add the event index to a group's arrays. */
+export interface EventSettings {
+  levels: ZLevels;
+  eod: Uint8Array;
+  windowOk: Uint8Array;
+  dayIndex: Int32Array;
+  /**
+   * The grid's gate configurations that refuse some entries, as config vectors (gate fields only):
+   * each gets gated entry arrays in every group. Empty when there are none, or too many to build
+   * (then threads build the ones their combinations use).
+   */
+  gateConfigs: Float64Array[];
+}
+
+/** Gate configurations built into every group at most (each costs one array per entry level). */
+const MAX_GATE_CONFIGS = 8;
+
+const GATE_PARAMS: [string, number][] = [
+  ["min_corr", CFG_MIN_CORR],
+  ["max_hurst", CFG_MAX_HURST],
+  ["hl_min", CFG_HL_MIN],
+  ["hl_max", CFG_HL_MAX],
+  ["adf_max_stat", CFG_ADF_MAX_STAT],
+  ["adf_max_pvalue", CFG_ADF_MAX_PVALUE],
+];
+
+/** Every gate configuration of the grid with at least one gate that must pass. */
+function gateConfigsOf(plan: GridPlan): Float64Array[] | null {
+  let configs: Float64Array[] = [new Float64Array(CFG_LENGTH)];
+  const axes: [number, (number | null)[]][] = [
+    ...GATE_PARAMS.map(([name, f]): [number, (number | null)[]] => [f, valuesOf(plan, name)]),
+    [CFG_MIN_GATES, valuesOf(plan, "min_gates")],
+  ];
+  for (const [f, values] of axes) {
+    const next: Float64Array[] = [];
+    for (const c of configs) {
+      for (const v of values) {
+        const copy = c.slice();
+        copy[f] = v === null ? (f === CFG_MIN_GATES ? -1 : Number.NaN) : v;
+        next.push(copy);
+      }
+    }
+    if (next.length > MAX_GATE_CONFIGS * 4) return null;
+    configs = next;
+  }
+  // as GateSet counts them: hl_min and hl_max are one gate (ENGINE.md §10)
+  const on = (c: Float64Array, f: number) => (Number.isNaN(c[f]!) ? 0 : 1);
+  const gated = configs.filter((c) => {
+    const nOn =
+      on(c, CFG_MIN_CORR) +
+      on(c, CFG_MAX_HURST) +
+      Math.max(on(c, CFG_HL_MIN), on(c, CFG_HL_MAX)) +
+      on(c, CFG_ADF_MAX_STAT) +
+      on(c, CFG_ADF_MAX_PVALUE);
+    const minGates = c[CFG_MIN_GATES]!;
+    return (minGates < 0 ? nOn : minGates) > 0;
+  });
+  return gated.length <= MAX_GATE_CONFIGS ? gated : null;
+}
+
+/** Event arrays of one group may take at most this many bytes (beyond it: bar scan). */
+const MAX_EVENT_BYTES = 512 * 1024 * 1024;
+
+/** Every value parameter `name` takes in the grid (its axis, or its one fixed value). */
+function valuesOf(plan: GridPlan, name: string): (number | null)[] {
+  const axis = plan.axes.find((a) => a.name === name);
+  return axis ? axis.values : [plan.fixed[name] ?? null];
+}
+
+const numbers = (xs: (number | null)[]) => xs.filter((v): v is number => v !== null && v !== undefined);
+
+/**
+ * The event settings for a grid, or null for the bar-scan kernel. `auto` takes the event kernel for
+ * a slow-engine grid when some combination has no dollar exit (those are the ones it runs), when a
+ * group holds enough combinations to repay building its arrays (one pass over the bars per level,
+ * against one pass per combination for the scan), and when the arrays fit the memory bound.
+ * `events` forces it whenever it can run at all; `scan` never takes it.
+ */
+export function eventSettingsFor(
+  spec: GridSpec,
+  plan: GridPlan,
+  base: PackedArrays,
+  choice: KernelChoice,
+): EventSettings | null {
+  if (choice === "scan" || spec.engine !== "slow") return null;
+  // a combination runs on events only when both dollar levels are off (null)
+  const dollarFree = valuesOf(plan, "dollar_tp").includes(null) && valuesOf(plan, "dollar_sl").includes(null);
+  if (!dollarFree) return null;
+  const levels = zLevelsOf(
+    numbers(valuesOf(plan, "z_entry")),
+    numbers(valuesOf(plan, "z_exit")),
+    numbers(valuesOf(plan, "z_stop")),
+  );
+  const gateConfigs = gateConfigsOf(plan) ?? [];
+  if (choice === "auto") {
+    const count = levelCount(levels) + gateConfigs.length * levels.entry.length;
+    // level arrays are 4 bytes per bar, the bar records 32
+    if (plan.perGroup < 2 * count || (count * 4 + 32) * base.n > MAX_EVENT_BYTES) return null;
+  }
+  const { eod, windowOk, dayIndex } = unpackArrays(base);
+  if (
+    !(eod instanceof Uint8Array) ||
+    !(windowOk instanceof Uint8Array) ||
+    !(dayIndex instanceof Int32Array)
+  ) {
+    throw new Error("eventSettingsFor: the base arrays lack eod / windowOk / dayIndex");
+  }
+  return { levels, eod, windowOk, dayIndex, gateConfigs };
+}

@@ -1,0 +1,23 @@
+// Fast bars of both legs (hybrid engines): load and union-align with forward fill (ENGINE.md §1).
+import { alignFast, type LoadReport, loadLeg, type PairBars } from "./index.js";
+import { InputError } from "../errors.js";
+import type { GridSpec } from "../grid-spec/grid-spec-schema.js";
+import { legLoadOptions } from "./leg-load-options.js";
+
+export interface FastPair {
+  pair: PairBars;
+  barMs: number;
+  reports: { a: LoadReport; b: LoadReport };
+}
+
+export async function loadFastPair(spec: GridSpec): Promise<FastPair> {
+  const { a: legA, b: legB } = spec.data;
+  if (!legA.fast || !legB.fast) {
+    throw new InputError("data.a.fast/data.b.fast: fast files are not set in this spec", "data.a.fast");
+  }
+  const opts = legLoadOptions(spec, "fast");
+  // one leg at a time: fast files are large, and parsing both at once doubles peak memory
+  const a = await loadLeg(legA.fast, opts);
+  const b = await loadLeg(legB.fast, opts);
+  return { pair: alignFast(a.bars, b.bars), barMs: opts.targetBarMs, reports: { a: a.report, b: b.report } };
+}

@@ -1,0 +1,380 @@
+// The batch side of hybrid parity: the readable hybrid reference (hybrid-dollar-reference.ts or
+// hybrid-zlive-reference.ts) on the decision window — indicators over the whole loaded slow series,
+// sliced to the window, the window's fast rows and their calendar — turned into one `SignalTrace`
+// per event of the merged stream the replay sees (each processed fast bar, then each slow bar's
+// completion). Decisions, sizes and PnL come from the reference's trade list (matched on fill
+// times) and its equity at slow closes; the cooldown states follow from its exits and z by §5
+// step 2 (slow z at slow closes in dollar mode, z_live at fast bars in z-live mode).
+import type { BacktestInputs } from "../kernels/backtest-inputs.js";
+import * as C from "../rules/config-vector.js";
+import { CD_LONG, CD_SHORT, FLAT, LONG, SHORT, STATE_NAMES } from "../rules/enums.js";
+import { type OpenPosition, readParams, unrealized } from "../rules/reference-rules.js";
+import type { ReferenceResult, Trade } from "../reference/trade.js";
+import type { FastCloses } from "../loaders/fast-closes.js";
+import { runHybridDollarReference } from "../reference/hybrid-dollar-reference.js";
+import { type HybridInputs, hybridInputs } from "../kernels/hybrid-inputs.js";
+import { runHybridZLiveReference, zLiveAt } from "../reference/hybrid-zlive-reference.js";
+import {
+  computeIndicators,
+  type IndicatorSeries,
+  type IndicatorSettings,
+} from "../indicators/compute-indicators.js";
+import type { Combination } from "../grid-spec/param-defs.js";
+import {
+  type BatchFaultHooks,
+  type BatchRun,
+  type DecisionWindow,
+  type ParityData,
+  windowInputs,
+} from "./batch-trace.js";
+import { gatesAllow, gateThresholds } from "../live/gate-filter.js";
+import { fastRowRange } from "../live/hybrid-feed.js";
+import type { HybridEngineName } from "../live/hybrid-replay-engine.js";
+import { indicatorPlan } from "../live/incremental-indicators.js";
+import { decisionName, hybridConfigHash, inputsHash, type SignalTrace } from "./signal-trace.js";
+
+export interface HybridBatchRun extends BatchRun {
+  hybrid: HybridInputs;
+}
+
+/** The window's hybrid inputs: slow inputs sliced, fast rows of the window's span, their calendar. */
+function windowHybridInputs(
+  data: ParityData,
+  ind: IndicatorSeries,
+  fast: FastCloses,
+  w: DecisionWindow,
+): HybridInputs {
+  const slow = windowInputs(data, ind, w);
+  const { lo, hi } = fastRowRange(data.pair, fast, data.barMs, w.from, w.to);
+  const wf: FastCloses = {
+    n: hi - lo,
+    ts: fast.ts.subarray(lo, hi),
+    closeA: fast.closeA.subarray(lo, hi),
+    closeB: fast.closeB.subarray(lo, hi),
+    barMs: fast.barMs,
+  };
+  const cut = (a: Float64Array) => a.subarray(w.from, w.to);
+  return hybridInputs(
+    slow,
+    { alpha: cut(ind.alpha), mu: cut(ind.mu), sigma: cut(ind.sigma) },
+    wf,
+    data.calendar,
+  );
+}
+
+export function runHybridBatchPath(
+  engine: HybridEngineName,
+  data: ParityData,
+  fast: FastCloses,
+  combo: Combination,
+  settings: IndicatorSettings,
+  cfg: Float64Array,
+  window: DecisionWindow,
+  hooks: BatchFaultHooks = {},
+): HybridBatchRun {
+  const plan = indicatorPlan(combo, settings);
+  const configHash = hybridConfigHash(plan, cfg, data.calendar.settings, data.barMs, engine, fast.barMs);
+  let ind = computeIndicators(data.pair, combo, settings);
+  if (hooks.indicators) ind = hooks.indicators(ind);
+  const h = windowHybridInputs(data, ind, fast, window);
+  const result =
+    engine === "hybrid_dollar" ? runHybridDollarReference(h, cfg) : runHybridZLiveReference(h, cfg);
+  const traces = hybridBatchTraces(engine, h, ind, window.from, cfg, result, configHash);
+  return { traces, result, inputs: h.slow, hybrid: h };
+}
+
+const nanOr = (arr: Float64Array | null, i: number) => (arr === null ? Number.NaN : arr[i]!);
+
+function metricsAt(inp: BacktestInputs, k: number) {
+  return {
+    corr: nanOr(inp.corr, k),
+    hurst: nanOr(inp.hurst, k),
+    halfLife: nanOr(inp.halfLife, k),
+    adfStat: nanOr(inp.adfStat, k),
+    adfPvalue: nanOr(inp.adfPvalue, k),
+  };
+}
+
+/** The reference's open position as a trade describes it (for unrealized PnL at other prices). */
+function positionOf(t: Trade): OpenPosition {
+  return {
+    side: t.side,
+    entryI: t.entry_i,
+    entryTs: t.entry_ts,
+    entryA: t.entry_a,
+    entryB: t.entry_b,
+    beta: t.beta_entry,
+    na: t.n_a,
+    nb: t.n_b,
+    mfe: 0,
+    mae: 0,
+  };
+}
+
+function hybridBatchTraces(
+  engine: HybridEngineName,
+  h: HybridInputs,
+  ind: IndicatorSeries,
+  from: number,
+  cfg: Float64Array,
+  result: ReferenceResult,
+  configHash: string,
+): SignalTrace[] {
+  const inp = h.slow;
+  const fast = h.fast;
+  const p = readParams(cfg);
+  const zlive = engine === "hybrid_zlive";
+  const dollarOn = !Number.isNaN(p.dollarTp) || !Number.isNaN(p.dollarSl);
+  const thresholds = gateThresholds(cfg);
+  const zExit = cfg[C.CFG_Z_EXIT]!;
+  // fill times are unique per side: one position at a time, an entry after the exit it follows
+  const entryAt = new Map<number, Trade>();
+  const exitAt = new Map<number, Trade>();
+  for (const t of result.trades) {
+    entryAt.set(t.entry_ts, t);
+    exitAt.set(t.exit_ts, t);
+  }
+  const traces: SignalTrace[] = [];
+  let state = FLAT;
+  let open: Trade | null = null;
+  let realized = 0;
+
+  const closeTrade = (t: Trade) => {
+    realized += t.pnl_net;
+    open = null;
+    const cooldown = t.reason === "SL_ZSCORE" || t.reason === "MAX_HOLD";
+    state = cooldown ? (t.side === 1 ? CD_LONG : CD_SHORT) : FLAT;
+  };
+  const endCooldown = (z: number) => {
+    if (state === CD_LONG && z >= -zExit) state = FLAT;
+    else if (state === CD_SHORT && z <= zExit) state = FLAT;
+  };
+  const openTrade = (t: Trade) => {
+    open = t;
+    state = t.side === 1 ? LONG : SHORT;
+  };
+  const u = (t: Trade | null, a: number, b: number) => (t === null ? 0 : unrealized(positionOf(t), p, a, b));
+  /** A dollar-mode exit the fast scan took at this fast bar (the level reached at its close). */
+  const fastDollarExit = (t: Trade, k: number, closeTs: number, a: number, b: number) => {
+    if (!dollarOn || t.exit_i !== k || t.exit_ts !== closeTs) return false;
+    const x = u(t, a, b);
+    if (t.reason === "SL_DOLLAR") return x <= -p.dollarSl && t.pnl_gross === -p.dollarSl;
+    if (t.reason === "TP_DOLLAR") return x >= p.dollarTp && t.pnl_gross === p.dollarTp && !(x <= -p.dollarSl);
+    return false;
+  };
+  const row = (
+    ts: number,
+    closeTs: number,
+    event: "slow" | "fast",
+    i: number,
+    a: number,
+    b: number,
+    facts: Omit<
+      SignalTrace,
+      | "path"
+      | "ts"
+      | "i"
+      | "inputs_hash"
+      | "a"
+      | "b"
+      | "state"
+      | "decision"
+      | "position"
+      | "beta_entry"
+      | "n_a"
+      | "n_b"
+      | "trade_pnl"
+      | "realized"
+      | "equity"
+      | "config_hash"
+    >,
+    exit: Trade | null,
+    entry: Trade | null,
+    equity: number,
+  ): SignalTrace => {
+    const pos = open as Trade | null;
+    return {
+      path: "batch",
+      ts,
+      i,
+      inputs_hash: inputsHash(ts, a, b),
+      a,
+      b,
+      ...facts,
+      state: STATE_NAMES[state]!,
+      decision: decisionName(exit?.reason ?? null, entry === null ? 0 : entry.side),
+      position: pos === null ? 0 : pos.side,
+      beta_entry: pos === null ? Number.NaN : pos.beta_entry,
+      n_a: pos === null ? 0 : pos.n_a,
+      n_b: pos === null ? 0 : pos.n_b,
+      trade_pnl: exit === null ? Number.NaN : exit.pnl_net,
+      realized,
+      equity,
+      config_hash: configHash,
+      event,
+      close_ts: closeTs,
+    };
+  };
+
+  // z-live's "last bar": the last fast row inside a slow bar k ≥ 1
+  let lastJ = -1;
+  for (let k = 1, j = 0; k < inp.n; k++) {
+    while (j < fast.n && fast.ts[j]! < inp.ts[k]!) j++;
+    while (j < fast.n && fast.ts[j]! < inp.ts[k]! + inp.barMs) lastJ = j++;
+  }
+
+  let cursor = 0;
+  for (let k = 0; k < inp.n; k++) {
+    const barStart = inp.ts[k]!;
+    const barEnd = barStart + inp.barMs;
+    while (cursor < fast.n && fast.ts[cursor]! < barStart) cursor++;
+    const first = cursor;
+    while (cursor < fast.n && fast.ts[cursor]! < barEnd) cursor++;
+
+    for (let j = first; (!zlive || k > 0) && j < cursor; j++) {
+      const a = fast.closeA[j]!;
+      const b = fast.closeB[j]!;
+      const closeTs = fast.ts[j]! + fast.barMs;
+      let exit: Trade | null = null;
+      let entry: Trade | null = null;
+      if (!zlive) {
+        const o = open as Trade | null;
+        if (o !== null && fastDollarExit(o, k, closeTs, a, b)) {
+          exit = o;
+          closeTrade(o);
+        }
+        traces.push(
+          row(
+            fast.ts[j]!,
+            closeTs,
+            "fast",
+            from + k,
+            a,
+            b,
+            {
+              beta: Number.NaN,
+              alpha: Number.NaN,
+              spread: Number.NaN,
+              mu: Number.NaN,
+              sigma: Number.NaN,
+              z: Number.NaN,
+              corr: Number.NaN,
+              hurst: Number.NaN,
+              half_life: Number.NaN,
+              adf_stat: Number.NaN,
+              adf_pvalue: Number.NaN,
+              gates_ok: false,
+              window_ok: false,
+              eod: false,
+              last: false,
+            },
+            exit,
+            null,
+            realized + u(open, a, b),
+          ),
+        );
+        continue;
+      }
+      const prev = k - 1;
+      const z = zLiveAt(h, prev, a, b);
+      const x = exitAt.get(closeTs) ?? null;
+      if (x !== null && x === open) {
+        exit = x;
+        closeTrade(x);
+      }
+      endCooldown(z);
+      const e = entryAt.get(closeTs) ?? null;
+      if (e !== null) {
+        entry = e;
+        openTrade(e);
+      }
+      const metrics = metricsAt(inp, prev);
+      const beta = inp.beta[prev]!;
+      const alpha = h.alpha[prev]!;
+      traces.push(
+        row(
+          fast.ts[j]!,
+          closeTs,
+          "fast",
+          from + k,
+          a,
+          b,
+          {
+            beta,
+            alpha,
+            spread: Math.log(a) - beta * Math.log(b) - alpha,
+            mu: h.mu[prev]!,
+            sigma: h.sigma[prev]!,
+            z,
+            corr: metrics.corr,
+            hurst: metrics.hurst,
+            half_life: metrics.halfLife,
+            adf_stat: metrics.adfStat,
+            adf_pvalue: metrics.adfPvalue,
+            gates_ok: gatesAllow(metrics, thresholds),
+            window_ok: h.fastWindowOk[j] === 1,
+            eod: h.fastEod[j] === 1,
+            last: j === lastJ,
+          },
+          exit,
+          entry,
+          realized + u(open, a, b),
+        ),
+      );
+    }
+
+    // the slow bar's completion
+    const g = from + k;
+    const a = inp.closeA[k]!;
+    const b = inp.closeB[k]!;
+    const closeTs = barEnd;
+    const z = inp.z[k]!;
+    let exit: Trade | null = null;
+    let entry: Trade | null = null;
+    if (!zlive) {
+      const o = open as Trade | null;
+      if (o !== null && o.exit_i === k && o.exit_ts === closeTs) {
+        exit = o;
+        closeTrade(o);
+      }
+      endCooldown(z);
+      const e = entryAt.get(closeTs) ?? null;
+      if (e !== null && e.entry_i === k) {
+        entry = e;
+        openTrade(e);
+      }
+    }
+    const metrics = metricsAt(inp, k);
+    traces.push(
+      row(
+        barStart,
+        closeTs,
+        "slow",
+        g,
+        a,
+        b,
+        {
+          beta: ind.beta[g]!,
+          alpha: ind.alpha[g]!,
+          spread: ind.spread[g]!,
+          mu: ind.mu[g]!,
+          sigma: ind.sigma[g]!,
+          z,
+          corr: metrics.corr,
+          hurst: metrics.hurst,
+          half_life: metrics.halfLife,
+          adf_stat: metrics.adfStat,
+          adf_pvalue: metrics.adfPvalue,
+          gates_ok: gatesAllow(metrics, thresholds),
+          window_ok: inp.windowOk[k] === 1,
+          eod: inp.eod[k] === 1,
+          last: k === inp.n - 1,
+        },
+        exit,
+        entry,
+        result.equity[k]!,
+      ),
+    );
+  }
+  return traces;
+}

@@ -1,0 +1,5 @@
+export * from "./config-vector.js";
+export * from "./enums.js";
+export * from "./sizing.js";
+export * from "./kernel-tally.js";
+export * from "./kernel-gates.js";

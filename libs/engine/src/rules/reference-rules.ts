@@ -1,0 +1,151 @@
+// The §4–6 rules every readable engine shares (the slow reference engine, the readable hybrid
+// engines): the config vector as named fields, the gate filter, the unrealized PnL of an open
+// position, and the closing of a trade. Written for a reader; the kernels have their own inlined forms.
+import { dayNumberToIso } from "../calendar/index.js";
+import type { BacktestInputs } from "../kernels/backtest-inputs.js";
+import * as C from "./config-vector.js";
+import { EXIT_REASON_NAMES } from "./enums.js";
+import { roundTripCosts } from "./sizing.js";
+import type { Trade } from "../reference/trade.js";
+
+/** The config vector as named fields; NaN means "off". */
+export interface Params {
+  zEntry: number;
+  zExit: number;
+  zStop: number;
+  maxHold: number;
+  dollarTp: number;
+  dollarSl: number;
+  minCorr: number;
+  maxHurst: number;
+  hlMin: number;
+  hlMax: number;
+  adfMaxStat: number;
+  adfMaxPvalue: number;
+  minGates: number;
+  multA: number;
+  multB: number;
+  tickA: number;
+  tickB: number;
+  commission: number;
+  slippageTicks: number;
+  baseQty: number;
+  maxMult: number;
+}
+
+export function readParams(cfg: Float64Array): Params {
+  return {
+    zEntry: cfg[C.CFG_Z_ENTRY],
+    zExit: cfg[C.CFG_Z_EXIT],
+    zStop: cfg[C.CFG_Z_STOP],
+    maxHold: cfg[C.CFG_MAX_HOLD],
+    dollarTp: cfg[C.CFG_DOLLAR_TP],
+    dollarSl: cfg[C.CFG_DOLLAR_SL],
+    minCorr: cfg[C.CFG_MIN_CORR],
+    maxHurst: cfg[C.CFG_MAX_HURST],
+    hlMin: cfg[C.CFG_HL_MIN],
+    hlMax: cfg[C.CFG_HL_MAX],
+    adfMaxStat: cfg[C.CFG_ADF_MAX_STAT],
+    adfMaxPvalue: cfg[C.CFG_ADF_MAX_PVALUE],
+    minGates: cfg[C.CFG_MIN_GATES],
+    multA: cfg[C.CFG_MULT_A],
+    multB: cfg[C.CFG_MULT_B],
+    tickA: cfg[C.CFG_TICK_A],
+    tickB: cfg[C.CFG_TICK_B],
+    commission: cfg[C.CFG_COMMISSION],
+    slippageTicks: cfg[C.CFG_SLIPPAGE_TICKS],
+    baseQty: cfg[C.CFG_BASE_QTY],
+    maxMult: cfg[C.CFG_MAX_MULT],
+  };
+}
+
+export const on = (threshold: number) => !Number.isNaN(threshold);
+
+function metric(arr: Float64Array | null, name: string, i: number): number {
+  if (arr === null) throw new Error(`gate ${name} is on but its metric was not computed`);
+  return arr[i];
+}
+
+/** §4 gate filter / confidence filter with the metrics of slow bar i. A NaN metric fails its gate. */
+export function gatesAllow(inp: BacktestInputs, p: Params, i: number): boolean {
+  const results: boolean[] = [];
+  if (on(p.minCorr)) results.push(metric(inp.corr, "corr", i) >= p.minCorr);
+  if (on(p.maxHurst)) results.push(metric(inp.hurst, "hurst", i) <= p.maxHurst);
+  if (on(p.hlMin) || on(p.hlMax)) {
+    const hl = metric(inp.halfLife, "half_life", i);
+    const aboveMin = !on(p.hlMin) || hl >= p.hlMin;
+    const belowMax = !on(p.hlMax) || hl <= p.hlMax;
+    results.push(!Number.isNaN(hl) && aboveMin && belowMax);
+  }
+  if (on(p.adfMaxStat)) results.push(metric(inp.adfStat, "adf_stat", i) <= p.adfMaxStat);
+  if (on(p.adfMaxPvalue)) results.push(metric(inp.adfPvalue, "adf_pvalue", i) <= p.adfMaxPvalue);
+  const passed = results.filter(Boolean).length;
+  if (p.minGates < 0) return passed === results.length;
+  return passed >= p.minGates;
+}
+
+export interface OpenPosition {
+  side: 1 | -1;
+  /** Slow bar of the entry (the bar holding the fast bar, for a fast entry). */
+  entryI: number;
+  /** Entry fill time, epoch ms UTC. */
+  entryTs: number;
+  entryA: number;
+  entryB: number;
+  beta: number;
+  na: number;
+  nb: number;
+  mfe: number;
+  mae: number;
+}
+
+/** §6: u = d·(N_a·M_A·(a − a_entry) − sb·N_b·M_B·(b − b_entry)), sb = sign(beta) with 0 → +1. */
+export function unrealized(pos: OpenPosition, p: Params, a: number, b: number): number {
+  const sb = pos.beta < 0 ? -1 : 1;
+  return pos.side * (pos.na * p.multA * (a - pos.entryA) - sb * pos.nb * p.multB * (b - pos.entryB));
+}
+
+/** Where and how a position closes; `pnlGross` is the level for a fast dollar exit (§10). */
+export interface Exit {
+  reason: number;
+  exitI: number;
+  exitTs: number;
+  a: number;
+  b: number;
+  pnlGross: number;
+}
+
+export function closedTrade(inp: BacktestInputs, p: Params, pos: OpenPosition, x: Exit): Trade {
+  const costs = roundTripCosts(
+    pos.na,
+    pos.nb,
+    p.commission,
+    p.slippageTicks,
+    p.tickA,
+    p.multA,
+    p.tickB,
+    p.multB,
+  );
+  return {
+    side: pos.side,
+    entry_i: pos.entryI,
+    exit_i: x.exitI,
+    entry_ts: pos.entryTs,
+    exit_ts: x.exitTs,
+    entry_a: pos.entryA,
+    entry_b: pos.entryB,
+    exit_a: x.a,
+    exit_b: x.b,
+    beta_entry: pos.beta,
+    n_a: pos.na,
+    n_b: pos.nb,
+    pnl_gross: x.pnlGross,
+    costs,
+    pnl_net: x.pnlGross - costs,
+    reason: EXIT_REASON_NAMES[x.reason],
+    bars_held: x.exitI - pos.entryI,
+    mfe: pos.mfe,
+    mae: pos.mae,
+    exit_day: dayNumberToIso(inp.tradingDay[x.exitI]),
+  };
+}
