@@ -13,7 +13,7 @@ import { setPriority } from "node:os";
 import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement } from "@duckdb/node-api";
 import { InputError } from "@pairgrid/engine";
 import { JSON_CELLS, type JsonValue } from "./query-json.js";
-import type { QueryColumn } from "./sandboxed-query.js";
+import type { QueryColumn } from "./query-answer.js";
 import { firstLine, prepareSelect } from "./sql-screen.js";
 
 export interface ChildRequest {

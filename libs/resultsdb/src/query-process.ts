@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { InputError } from "@pairgrid/engine";
 import type { ChildReply, ChildRequest } from "./query-child.js";
-import type { QueryJsonAnswer } from "./sandboxed-query.js";
+import type { QueryJsonAnswer } from "./query-answer.js";
 import { QueryMemoryError, QueryTimeoutError } from "./query-limits.js";
 import { SQL_PATH } from "./sql-screen.js";
 

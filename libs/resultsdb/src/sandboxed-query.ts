@@ -6,12 +6,13 @@
 // query is also screened (sql-screen.ts: one SELECT, no instance-changing function), its instance
 // has no file or network access and locked settings, and its answer stops at a row cap.
 import { QueryMemoryError, QueryTimeoutError } from "./query-limits.js";
-import type { JsonValue } from "./query-json.js";
+import type { QueryJsonAnswer } from "./query-answer.js";
 import { beforeDeadline, QueryProcess } from "./query-process.js";
 import type { QuerySource } from "./query-snapshot.js";
 import { SerialQueue } from "./serial-queue.js";
 
 export { QueryMemoryError, QueryTimeoutError };
+export type { QueryColumn, QueryJsonAnswer } from "./query-answer.js";
 
 export interface SandboxOptions {
   /** Most rows an answer holds (default 10 000); a longer result is cut and marked `truncated`. */
@@ -22,21 +23,6 @@ export interface SandboxOptions {
   memoryBytes?: number;
   /** Queries held at once, the running one included (default 8); one more is refused as busy. */
   maxPending?: number;
-}
-
-export interface QueryColumn {
-  name: string;
-  /** DuckDB's type name: `BIGINT`, `DOUBLE`, `DECIMAL(18,3)`, `VARCHAR[]`… */
-  type: string;
-}
-
-/** What the query process answers. */
-export interface QueryJsonAnswer {
-  columns: QueryColumn[];
-  /** One array per row, in column order. */
-  rows: JsonValue[][];
-  /** True when the result had more rows than `maxRows`. */
-  truncated: boolean;
 }
 
 export interface QueryAnswer extends QueryJsonAnswer {

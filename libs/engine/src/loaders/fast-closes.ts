@@ -2,7 +2,7 @@
 // (ENGINE.md §1), restricted to the slow run's span. Only `ts` and the two closes are kept — the
 // kernels use close prices only — in ONE SharedArrayBuffer, so months of 1-second bars cost 24
 // bytes a row and every thread of a grid run reads the same memory.
-import type { Bars } from "./index.js";
+import type { Bars } from "./bars.js";
 
 export interface FastCloses {
   n: number;

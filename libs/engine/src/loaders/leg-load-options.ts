@@ -1,5 +1,5 @@
 // Translates a grid spec's `data` section into loader options for one leg's slow or fast file.
-import type { LoadLegOptions } from "./index.js";
+import type { LoadLegOptions } from "./leg-format.js";
 import type { GridSpec } from "../grid-spec/grid-spec-schema.js";
 
 export function legLoadOptions(spec: GridSpec, which: "slow" | "fast"): LoadLegOptions {

@@ -1,8 +1,8 @@
 // Loading the fast bars of a hybrid run: both legs' fast files through the content-addressed
 // columnar cache (loaders/load-leg.ts), each checked for coverage of the slow bars, then aligned
 // (union, forward fill) into closes over the slow span only (fast-closes.ts).
-import type { LoadReport } from "./index.js";
-import { loadLeg } from "./index.js";
+import type { LoadReport } from "./leg-format.js";
+import { loadLeg } from "./load-leg.js";
 import { InputError } from "../errors.js";
 import { legLoadOptions } from "./leg-load-options.js";
 import type { SlowPair } from "./load-slow-pair.js";

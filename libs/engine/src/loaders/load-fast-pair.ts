@@ -1,5 +1,8 @@
 // Fast bars of both legs (hybrid engines): load and union-align with forward fill (ENGINE.md §1).
-import { alignFast, type LoadReport, loadLeg, type PairBars } from "./index.js";
+import { alignFast } from "./align.js";
+import { type LoadReport } from "./leg-format.js";
+import { loadLeg } from "./load-leg.js";
+import { type PairBars } from "./bars.js";
 import { InputError } from "../errors.js";
 import type { GridSpec } from "../grid-spec/grid-spec-schema.js";
 import { legLoadOptions } from "./leg-load-options.js";

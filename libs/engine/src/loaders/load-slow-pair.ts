@@ -2,7 +2,10 @@
 // [data.start, data.end], and compute the session calendar on what is kept.
 
 import { isoToDayNumber, SessionCalendar } from "../calendar/index.js";
-import { alignSlow, type Bars, type LoadReport, loadLeg, type PairBars } from "./index.js";
+import { alignSlow } from "./align.js";
+import { type Bars, type PairBars } from "./bars.js";
+import { type LoadReport } from "./leg-format.js";
+import { loadLeg } from "./load-leg.js";
 import { InputError } from "../errors.js";
 import type { GridSpec } from "../grid-spec/grid-spec-schema.js";
 import { legLoadOptions } from "./leg-load-options.js";
