@@ -11,9 +11,9 @@ import { CD_LONG, CD_SHORT, FLAT, LONG, SHORT, STATE_NAMES } from "../rules/enum
 import { type OpenPosition, readParams, unrealized } from "../rules/reference-rules.js";
 import type { ReferenceResult, Trade } from "../reference/trade.js";
 import type { FastCloses } from "../loaders/fast-closes.js";
-import { runHybridDollarReference } from "../reference/hybrid-dollar-reference.js";
+import { runHybridDollarReference, runHybridZLiveReference } from "../reference/reference-engine.js";
 import { type HybridInputs, hybridInputs } from "../kernels/hybrid-inputs.js";
-import { runHybridZLiveReference, zLiveAt } from "../reference/hybrid-zlive-reference.js";
+import { zLiveAt } from "../reference/decision-rows.js";
 import {
   computeIndicators,
   type IndicatorSeries,
