@@ -34,11 +34,12 @@ import {
   type IndicatorSettings,
 } from "../indicators/compute-indicators.js";
 import type { Combination } from "../grid-spec/param-defs.js";
-import { gatesAllow, gateThresholds } from "../live/gate-filter.js";
+import { gatesAllow, type GateThresholds, gateThresholds } from "../live/gate-filter.js";
 import { fastRowRange } from "../live/hybrid-feed.js";
 import type { HybridEngineName } from "../live/hybrid-replay-engine.js";
 import { indicatorPlan } from "../live/incremental-indicators.js";
 import {
+  type BarFacts,
   decisionName,
   hybridConfigHash,
   inputsHash,
@@ -170,26 +171,6 @@ export function runHybridBatchPath(
   return { traces, result, inputs: h.slow, hybrid: h };
 }
 
-/** What a trace row says about its bar, before any decision: prices' indicators, gates, calendar. */
-type BarFacts = Pick<
-  SignalTrace,
-  | "beta"
-  | "alpha"
-  | "spread"
-  | "mu"
-  | "sigma"
-  | "z"
-  | "corr"
-  | "hurst"
-  | "half_life"
-  | "adf_stat"
-  | "adf_pvalue"
-  | "gates_ok"
-  | "window_ok"
-  | "eod"
-  | "last"
->;
-
 /** A dollar-mode fast row: prices only, no indicators (they are only ever computed on slow bars). */
 const PRICES_ONLY: BarFacts = {
   beta: Number.NaN,
@@ -211,13 +192,22 @@ const PRICES_ONLY: BarFacts = {
 
 const nanOr = (arr: Float64Array | null, i: number) => (arr === null ? Number.NaN : arr[i]);
 
-function metricsAt(inp: BacktestInputs, k: number) {
-  return {
+/** The gate metrics of slow bar k as a trace row shows them, and whether the gates allow an entry. */
+function gateFacts(inp: BacktestInputs, k: number, thresholds: GateThresholds) {
+  const metrics = {
     corr: nanOr(inp.corr, k),
     hurst: nanOr(inp.hurst, k),
     halfLife: nanOr(inp.halfLife, k),
     adfStat: nanOr(inp.adfStat, k),
     adfPvalue: nanOr(inp.adfPvalue, k),
+  };
+  return {
+    corr: metrics.corr,
+    hurst: metrics.hurst,
+    half_life: metrics.halfLife,
+    adf_stat: metrics.adfStat,
+    adf_pvalue: metrics.adfPvalue,
+    gates_ok: gatesAllow(metrics, thresholds),
   };
 }
 
@@ -377,7 +367,6 @@ function batchTraces(
           entry = e;
           openTrade(e);
         }
-        const metrics = metricsAt(inp, prev);
         const beta = inp.beta[prev];
         const alpha = h.alpha[prev];
         const facts: BarFacts = {
@@ -387,12 +376,8 @@ function batchTraces(
           mu: h.mu[prev],
           sigma: h.sigma[prev],
           z,
-          corr: metrics.corr,
-          hurst: metrics.hurst,
-          half_life: metrics.halfLife,
-          adf_stat: metrics.adfStat,
-          adf_pvalue: metrics.adfPvalue,
-          gates_ok: gatesAllow(metrics, thresholds),
+          // gates of the last completed slow bar, calendar of the fast bar's close
+          ...gateFacts(inp, prev, thresholds),
           window_ok: h.fastWindowOk[j] === 1,
           eod: h.fastEod[j] === 1,
           last: j === lastJ,
@@ -422,7 +407,6 @@ function batchTraces(
         openTrade(e);
       }
     }
-    const metrics = metricsAt(inp, k);
     const facts: BarFacts = {
       beta: ind.beta[g],
       alpha: ind.alpha[g],
@@ -430,12 +414,7 @@ function batchTraces(
       mu: ind.mu[g],
       sigma: ind.sigma[g],
       z,
-      corr: metrics.corr,
-      hurst: metrics.hurst,
-      half_life: metrics.halfLife,
-      adf_stat: metrics.adfStat,
-      adf_pvalue: metrics.adfPvalue,
-      gates_ok: gatesAllow(metrics, thresholds),
+      ...gateFacts(inp, k, thresholds),
       window_ok: inp.windowOk[k] === 1,
       eod: inp.eod[k] === 1,
       last: k === inp.n - 1,
