@@ -10,7 +10,7 @@ import { configFor, CFG_DOLLAR_SL, CFG_DOLLAR_TP } from "../src/rules/config-vec
 import type { Trade } from "../src/reference/trade.js";
 import { resolveCombination } from "../src/grid-spec/combination.js";
 import { runCurveGrid } from "../src/kernels/curve-grid.js";
-import { runHybridDollarReference } from "../src/reference/hybrid-dollar-reference.js";
+import { runHybridDollarReference } from "../src/reference/reference-engine.js";
 import { type HybridInputs, hybridInputsFor } from "../src/kernels/hybrid-inputs.js";
 import { STAT_NAMES } from "../src/grid-spec/stat-names.js";
 import { makeCfg } from "./backtest-fixtures.js";

@@ -7,8 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { runReference } from "../src/reference/reference-engine.js";
-import { runHybridDollarReference } from "../src/reference/hybrid-dollar-reference.js";
+import { runHybridDollarReference, runReference } from "../src/reference/reference-engine.js";
 import { STAT_NAMES } from "../src/grid-spec/stat-names.js";
 import { makeCfg } from "./backtest-fixtures.js";
 import { dollarKernel, randomHybrid } from "./hybrid-fixtures.js";

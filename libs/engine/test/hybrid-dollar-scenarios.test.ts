@@ -4,9 +4,8 @@
 // Slow bars are 5 minutes; bar k's m fast rows are its last m seconds (fastUnder).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { runReference } from "../src/reference/reference-engine.js";
+import { runHybridDollarReference, runReference } from "../src/reference/reference-engine.js";
 import type { ReferenceResult } from "../src/reference/trade.js";
-import { runHybridDollarReference } from "../src/reference/hybrid-dollar-reference.js";
 import type { HybridInputs } from "../src/kernels/hybrid-inputs.js";
 import { type CfgSpec, makeCfg } from "./backtest-fixtures.js";
 import { dollarKernel, makeHybrid } from "./hybrid-fixtures.js";

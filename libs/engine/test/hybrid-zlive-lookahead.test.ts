@@ -11,7 +11,8 @@ import { configFor } from "../src/rules/config-vector.js";
 import type { SlowPair } from "../src/loaders/load-slow-pair.js";
 import { resolveCombination } from "../src/grid-spec/combination.js";
 import { hybridInputsFor } from "../src/kernels/hybrid-inputs.js";
-import { runHybridZLiveReference, zLiveAt } from "../src/reference/hybrid-zlive-reference.js";
+import { zLiveAt } from "../src/reference/decision-rows.js";
+import { runHybridZLiveReference } from "../src/reference/reference-engine.js";
 import { slowFastIndex } from "../src/kernels/slow-fast-index.js";
 import { type SynthHybrid, synthHybrid } from "./hybrid-synth.js";
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { runHybridZLiveReference } from "../src/reference/hybrid-zlive-reference.js";
+import { runHybridZLiveReference } from "../src/reference/reference-engine.js";
 import { STAT_NAMES } from "../src/grid-spec/stat-names.js";
 import { makeCfg } from "./backtest-fixtures.js";
 import { randomHybrid, zLiveKernel } from "./hybrid-fixtures.js";

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ReferenceResult } from "../src/reference/trade.js";
 import type { HybridInputs } from "../src/kernels/hybrid-inputs.js";
-import { runHybridZLiveReference } from "../src/reference/hybrid-zlive-reference.js";
+import { runHybridZLiveReference } from "../src/reference/reference-engine.js";
 import { type CfgSpec, makeCfg } from "./backtest-fixtures.js";
 import { type HybridSpec, makeHybrid, zLiveKernel } from "./hybrid-fixtures.js";
 

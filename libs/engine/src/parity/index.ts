@@ -2,10 +2,11 @@ export {
   type BatchFaultHooks,
   type BatchRun,
   type DecisionWindow,
+  type HybridBatchRun,
   type ParityData,
   runBatchPath,
+  runHybridBatchPath,
 } from "./batch-trace.js";
-export { type HybridBatchRun, runHybridBatchPath } from "./hybrid-batch-trace.js";
 export { diagnoseHybrid, zLiveLookahead } from "./hybrid-diagnosis.js";
 export { type HybridParityOptions, type HybridParityOutcome, runHybridParity } from "./run-hybrid-parity.js";
 export {

@@ -3,8 +3,7 @@
 // bars of one combination, compared event by event, and diagnosed. Same decision window and
 // warm-up plan as the slow parity (run-parity.ts): indicators only ever read slow bars.
 import type { FastCloses } from "../loaders/fast-closes.js";
-import { type BatchFaultHooks, type ParityData } from "./batch-trace.js";
-import { runHybridBatchPath } from "./hybrid-batch-trace.js";
+import { type BatchFaultHooks, type ParityData, runHybridBatchPath } from "./batch-trace.js";
 import { diagnoseHybrid } from "./hybrid-diagnosis.js";
 import { fastRowRange, hybridEventFeed } from "../live/hybrid-feed.js";
 import { type HybridEngineName, HybridReplayEngine, replayHybridFeed } from "../live/hybrid-replay-engine.js";

@@ -66,6 +66,26 @@ export interface SignalTrace {
   close_ts?: number;
 }
 
+/** What a trace row says about its bar, before any decision: its indicators, gates and calendar. */
+export type BarFacts = Pick<
+  SignalTrace,
+  | "beta"
+  | "alpha"
+  | "spread"
+  | "mu"
+  | "sigma"
+  | "z"
+  | "corr"
+  | "hurst"
+  | "half_life"
+  | "adf_stat"
+  | "adf_pvalue"
+  | "gates_ok"
+  | "window_ok"
+  | "eod"
+  | "last"
+>;
+
 /** The decision string of a bar from its exit reason (or null) and entry side. */
 export function decisionName(exitReason: string | null, entry: -1 | 0 | 1): string {
   const enter = entry === 1 ? "ENTER_LONG" : entry === -1 ? "ENTER_SHORT" : "";
