@@ -17,8 +17,12 @@ import {
   type JobGrid,
   jobGrid,
   jobPlan,
+  jobRanking,
   jobSpec,
   loadJobData,
+  type Ranking,
+  type RankingAsk,
+  rankingExampleSql,
   type RowsPage,
   type RowsQuery,
   type ResultsDb,
@@ -40,7 +44,16 @@ export interface GridView {
   n_rows: number;
   /** "synthetic data (model market, seed 7)" when a synth.json lies next to the job's data, else null. */
   data_origin: string | null;
+  /** The job's ranking (its spec's rank.by and rank.min_trades): the dashboard's defaults. */
+  rank: { by: string; min_trades: number; order: "asc" | "desc"; example_sql: string };
+  /** The job's hedge (ols | kalman) and engine: which parameters and charts apply to it. */
+  hedge: string;
+  engine: string;
 }
+
+/** A ranked-rows or heatmap query whose ranking fields default to the job's (ranking.ts). */
+export type RowsAsk = Omit<RowsQuery, "by" | "minTrades"> & { by?: string; minTrades?: number };
+export type HeatmapAsk = Omit<HeatmapQuery, "minTrades"> & { minTrades?: number };
 
 /**
  * Every method answers null when there is no such job. Bad names or values throw InputError (with
@@ -48,8 +61,10 @@ export interface GridView {
  */
 export interface ResultsReader {
   grid(jobId: string): Promise<GridView | null>;
-  heatmap(jobId: string, q: HeatmapQuery): Promise<Heatmap | null>;
-  rows(jobId: string, q: RowsQuery): Promise<RowsPage | null>;
+  /** The job's ranking with the caller's overrides (GET /jobs/:id/results). */
+  ranking(jobId: string, ask: RankingAsk): Promise<Ranking | null>;
+  heatmap(jobId: string, q: HeatmapAsk): Promise<Heatmap | null>;
+  rows(jobId: string, q: RowsAsk): Promise<RowsPage | null>;
   /** Runs the reference engine (and the hybrid comparison, with fast data) on one combination. */
   combo(jobId: string, comboId: number): Promise<ComboReport | null>;
 }
@@ -59,12 +74,17 @@ export type ResultsSource = Pick<ResultsDb, "getJob" | "read">;
 
 interface JobEntry {
   spec: GridSpec;
+  /** The job's own ranking (no overrides). */
+  rank: Ranking;
   grid: JobGrid;
   /** GridView.data_origin, looked up once per job. */
   origin: string | null;
   /** Built on the first combination page (ids → parameter values). */
   plan: GridPlan | null;
 }
+
+/** Columns of the SQL box's first query: the ranked table's leading ones. */
+const EXAMPLE_COLUMNS = ["combo_id", "n_trades", "total_pnl", "sharpe", "dsr"];
 
 /** Jobs whose validated spec is kept (a few KB each; validating a big grid's spec takes a while). */
 const SPEC_CACHE = 32;
@@ -81,18 +101,47 @@ export class ResultsDbReader implements ResultsReader {
     const job = await this.job(jobId);
     if (!job) return null;
     const n = await this.source.read((conn) => countRows(conn, jobId));
-    return { job_id: jobId, ...job.grid, stats: [...GRID_STATS], n_rows: n, data_origin: job.origin };
+    const { rank } = job;
+    return {
+      job_id: jobId,
+      ...job.grid,
+      stats: [...GRID_STATS],
+      n_rows: n,
+      data_origin: job.origin,
+      rank: {
+        by: rank.by,
+        min_trades: rank.minTrades,
+        order: rank.ascending ? "asc" : "desc",
+        example_sql: rankingExampleSql(jobId, rank, EXAMPLE_COLUMNS),
+      },
+      hedge: job.spec.hedge,
+      engine: job.spec.engine,
+    };
   }
 
-  async heatmap(jobId: string, q: HeatmapQuery): Promise<Heatmap | null> {
+  async ranking(jobId: string, ask: RankingAsk): Promise<Ranking | null> {
+    const job = await this.job(jobId);
+    return job ? jobRanking(job.spec, ask) : null;
+  }
+
+  async heatmap(jobId: string, q: HeatmapAsk): Promise<Heatmap | null> {
     const job = await this.job(jobId);
     if (!job) return null;
-    return this.source.read((conn) => heatmap(conn, jobId, job.grid, q));
+    const query: HeatmapQuery = { ...q, minTrades: q.minTrades ?? job.rank.minTrades };
+    return this.source.read((conn) => heatmap(conn, jobId, job.grid, query));
   }
 
-  async rows(jobId: string, q: RowsQuery): Promise<RowsPage | null> {
-    if (!(await this.source.getJob(jobId))) return null;
-    return this.source.read((conn) => rowsPage(conn, jobId, q));
+  async rows(jobId: string, q: RowsAsk): Promise<RowsPage | null> {
+    const job = await this.job(jobId);
+    if (!job) return null;
+    const rank = jobRanking(job.spec, { by: q.by, minTrades: q.minTrades, order: q.order });
+    const query: RowsQuery = {
+      ...q,
+      by: rank.by,
+      minTrades: rank.minTrades,
+      order: rank.ascending ? "asc" : "desc",
+    };
+    return this.source.read((conn) => rowsPage(conn, jobId, query));
   }
 
   async combo(jobId: string, comboId: number): Promise<ComboReport | null> {
@@ -114,6 +163,7 @@ export class ResultsDbReader implements ResultsReader {
     const spec = jobSpec(record.spec, jobId);
     const entry: JobEntry = {
       spec,
+      rank: jobRanking(spec),
       grid: jobGrid(spec),
       origin: synthOrigin(spec)?.label ?? null,
       plan: null,

@@ -12,6 +12,7 @@ import {
 } from "@duckdb/node-api";
 import { InputError } from "@pairgrid/engine";
 import { type AxisValues, GRID_STATS, type JobGrid } from "./grid-axes.js";
+import { bestAscending, rankedRowsWhere } from "./ranking.js";
 import { ident } from "./schema.js";
 
 export const HEATMAP_AGGS = ["max", "median", "mean", "min", "fixed"] as const;
@@ -53,9 +54,6 @@ export interface Heatmap {
   /** combo_ids[yi][xi]: the row shown (fixed) or reaching the max / min; null otherwise. */
   combo_ids: (number | null)[][];
 }
-
-/** Statistics where smaller is better; the rest rank largest first. */
-const SMALLER_IS_BETTER = new Set(["max_dd"]);
 
 const SQL_AGG: Record<HeatmapAgg, string> = {
   max: "max",
@@ -146,7 +144,7 @@ export async function heatmap(
   const { x, y, fixes } = checkHeatmapQuery(grid, q);
   const values: DuckDBValue[] = [jobId, BigInt(q.minTrades)];
   const types: DuckDBType[] = [VARCHAR, BIGINT];
-  const where = ["job_id = $1", "n_trades >= $2"];
+  const where = [rankedRowsWhere("$1", "$2")];
   for (const [name, value] of fixes) {
     if (value === null) where.push(`${ident(name)} IS NULL`);
     else {
@@ -194,7 +192,7 @@ export async function heatmap(
     agg: q.agg,
     cells,
     counts,
-    best: bestCell(x, y, cells, comboIds, SMALLER_IS_BETTER.has(q.stat)),
+    best: bestCell(x, y, cells, comboIds, bestAscending(q.stat)),
     combo_ids: comboIds,
   };
 }

@@ -37,7 +37,18 @@ export {
   type JobStatus,
   RESULT_COLUMNS,
 } from "./schema.js";
-export { checkRankable, TOP_COLUMNS, type TopOptions } from "./top-query.js";
+export { TOP_COLUMNS, type TopOptions } from "./top-query.js";
+export { replayCommand, SPEC_PLACEHOLDER } from "./replay-command.js";
+export {
+  bestAscending,
+  checkRankable,
+  jobRanking,
+  type Ranking,
+  type RankingAsk,
+  rankedRowsWhere,
+  rankingExampleSql,
+  rankOrderSql,
+} from "./ranking.js";
 export {
   checkCombo,
   type ComboReport,

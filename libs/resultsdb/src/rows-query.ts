@@ -12,6 +12,7 @@ import {
 } from "@duckdb/node-api";
 import { InputError, PARAM_NAMES } from "@pairgrid/engine";
 import { GRID_STATS } from "./grid-axes.js";
+import { bestAscending, rankedRowsWhere, rankOrderSql } from "./ranking.js";
 import { ident } from "./schema.js";
 import { TOP_COLUMNS } from "./top-query.js";
 
@@ -58,7 +59,7 @@ function checkCount(name: string, v: number, min: number, max = Number.MAX_SAFE_
 function whereOf(jobId: string, q: RowsQuery): { sql: string; values: DuckDBValue[]; types: DuckDBType[] } {
   const values: DuckDBValue[] = [jobId, BigInt(q.minTrades)];
   const types: DuckDBType[] = [VARCHAR, BIGINT];
-  const where = ["job_id = $1", "n_trades >= $2"];
+  const where = [rankedRowsWhere("$1", "$2")];
   const bind = (v: number) => {
     if (!Number.isFinite(v)) throw new InputError(`filter: ${v} is not a finite number`, "filter");
     values.push(v);
@@ -83,11 +84,11 @@ function whereOf(jobId: string, q: RowsQuery): { sql: string; values: DuckDBValu
 const plain = (v: unknown) => (typeof v === "bigint" ? Number(v) : (v ?? null));
 
 export async function rowsPage(conn: DuckDBConnection, jobId: string, q: RowsQuery): Promise<RowsPage> {
-  const by = checkColumn(q.by, "by");
+  checkColumn(q.by, "by");
   checkCount("limit", q.limit, 1, MAX_ROWS_LIMIT);
   checkCount("offset", q.offset, 0);
   checkCount("min_trades", q.minTrades, 0);
-  const order = q.order ?? (q.by === "max_dd" ? "asc" : "desc");
+  const ascending = q.order ? q.order === "asc" : bestAscending(q.by);
   const where = whereOf(jobId, q);
 
   const total = await conn.runAndReadAll(
@@ -98,7 +99,7 @@ export async function rowsPage(conn: DuckDBConnection, jobId: string, q: RowsQue
   const n = where.values.length;
   const page = await conn.runAndReadAll(
     `SELECT ${TOP_COLUMNS.map(ident).join(", ")} FROM results WHERE ${where.sql} ` +
-      `ORDER BY ${by} ${order === "asc" ? "ASC" : "DESC"} NULLS LAST, combo_id ASC ` +
+      `ORDER BY ${rankOrderSql(q.by, ascending)} ` +
       `LIMIT $${n + 1} OFFSET $${n + 2}`,
     [...where.values, BigInt(q.limit), BigInt(q.offset)],
     [...where.types, BIGINT, BIGINT],

@@ -23,6 +23,16 @@ export const gridView = z
       .describe(
         "'synthetic data (model market, seed 7)' when a synth.json lies next to the job's data, else null",
       ),
+    rank: z
+      .object({
+        by: z.string(),
+        min_trades: z.number().int(),
+        order: z.enum(["asc", "desc"]),
+        example_sql: z.string().describe("a SELECT of the job's rows ranked by the same rule"),
+      })
+      .describe("the job's ranking (rank.by, rank.min_trades): the defaults of every ranked view"),
+    hedge: z.string().describe("ols | kalman"),
+    engine: z.string().describe("slow | hybrid_dollar | hybrid_zlive"),
   })
   .describe("GridView");
 
@@ -34,7 +44,12 @@ export const heatmapQuery = z.object({
     .enum(HEATMAP_AGGS)
     .default("max")
     .describe("how the other varying parameters are combined; fixed: each must be given in `fix`"),
-  min_trades: z.coerce.number().int().min(0).default(0).describe("leave out rows with fewer trades"),
+  min_trades: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("leave out rows with fewer trades (default: the job's rank.min_trades)"),
   fix: z
     .string()
     .optional()
@@ -64,11 +79,20 @@ export const heatmapBody = z
   .describe("Heatmap");
 
 export const rowsQuery = z.object({
-  by: z.string().min(1).default("sharpe").describe("column to sort by: combo_id, a parameter or a statistic"),
+  by: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("column to sort by: combo_id, a parameter or a statistic (default: the job's rank.by)"),
   order: z.enum(["asc", "desc"]).optional().describe("default: asc for max_dd, desc otherwise"),
   limit: z.coerce.number().int().min(1).max(MAX_ROWS_LIMIT).default(50),
   offset: z.coerce.number().int().min(0).default(0),
-  min_trades: z.coerce.number().int().min(0).default(0).describe("leave out rows with fewer trades"),
+  min_trades: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("leave out rows with fewer trades (default: the job's rank.min_trades)"),
   filter: z
     .string()
     .optional()

@@ -83,7 +83,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
 
   registerDocs(app);
   void app.register(opsRoutes, { jobs: opts.jobs, metrics: opts.metrics });
-  void app.register(jobRoutes, { jobs: opts.jobs });
+  void app.register(jobRoutes, { jobs: opts.jobs, results: opts.results });
   void app.register(jobEventsRoutes, {
     jobs: opts.jobs,
     minIntervalMs: opts.sseMinIntervalMs,

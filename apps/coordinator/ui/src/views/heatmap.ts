@@ -45,9 +45,9 @@ export function heatmapView(root: HTMLElement, ctx: JobContext): void {
   const state: State = {
     x: xAxis.name,
     y: yAxis.name,
-    stat: grid.stats.includes("sharpe") ? "sharpe" : grid.stats[0],
+    stat: grid.rank.by,
     agg: "max",
-    minTrades: 0,
+    minTrades: ctx.grid.rank.min_trades, // the job's rank.min_trades, as every ranking
     fix: {},
   };
 

@@ -10,7 +10,7 @@ import { errorBox } from "./status.js";
 
 const PAGE = 50;
 
-/** Best first: smaller is better for max_dd only (as the server ranks). */
+/** Best first when the user picks another column: smaller is better for max_dd only (as ranking.ts). */
 const defaultOrder = (stat: string): "asc" | "desc" => (stat === "max_dd" ? "asc" : "desc");
 /** The statistics the table shows, in this order (DSR right after Sharpe), when the job has them. */
 const SHOWN = [
@@ -39,10 +39,11 @@ interface State {
 export function rankedView(root: HTMLElement, ctx: JobContext): void {
   const { grid } = ctx;
   const statNames = [...grid.stats];
+  // the job's own ranking (rank.by, rank.min_trades), the same rule as `pairgrid top`
   const state: State = {
-    by: statNames.includes("sharpe") ? "sharpe" : statNames[0],
-    order: "desc",
-    minTrades: 0,
+    by: grid.rank.by,
+    order: grid.rank.order,
+    minTrades: grid.rank.min_trades,
     minDsr: null,
     filter: {},
     offset: 0,

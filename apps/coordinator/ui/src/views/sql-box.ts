@@ -9,13 +9,6 @@ import { errorBox } from "./status.js";
 
 const STORE_KEY = "pairgrid.sql";
 
-function example(jobId: string): string {
-  return (
-    `SELECT combo_id, n_trades, total_pnl, sharpe, dsr\n` +
-    `FROM results\nWHERE job_id = '${jobId}' AND n_trades >= 10\nORDER BY sharpe DESC\nLIMIT 20`
-  );
-}
-
 /** A value as SQL returned it: full integers, up to 6 decimals, no grouping (ids stay copyable). */
 function cell(v: unknown): string {
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(+v.toFixed(6));
@@ -25,7 +18,8 @@ function cell(v: unknown): string {
 export function sqlView(root: HTMLElement, ctx: JobContext): void {
   const saved = sessionStorage.getItem(`${STORE_KEY}.${ctx.jobId}`);
   const box = h("textarea", { class: "sql", rows: 8, spellcheck: "false", name: "sql" });
-  box.value = saved ?? example(ctx.jobId);
+  // the server writes the example with the ranking rule itself: same filter, same tie order
+  box.value = saved ?? ctx.grid.rank.example_sql;
   const run = h("button", { class: "primary", type: "submit" }, "Run");
   const status = h("span", { class: "muted" });
   const out = h("div", { class: "table-scroll sql-result" });
