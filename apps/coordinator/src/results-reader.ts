@@ -2,12 +2,15 @@
 // its implementation over a results file: SQL in @pairgrid/resultsdb, on-demand engine runs of one
 // combination with the job's data kept for the last two jobs looked at. The coordinator and
 // `pairgrid serve` share it.
-import { type GridPlan, type GridSpec, synthOrigin } from "@pairgrid/engine";
+import { type GridPlan, type GridSpec, synthOrigin, TRADE_CSV_COLUMNS } from "@pairgrid/engine";
 import {
   type AxisValues,
   checkCombo,
   type ComboReport,
   comboReport,
+  type ExportTable,
+  rowsForExport,
+  TOP_COLUMNS,
   countRows,
   GRID_STATS,
   type Heatmap,
@@ -23,6 +26,7 @@ import {
   type Ranking,
   type RankingAsk,
   rankingExampleSql,
+  replayCommand,
   type RowsPage,
   type RowsQuery,
   type ResultsDb,
@@ -51,6 +55,11 @@ export interface GridView {
   engine: string;
 }
 
+export type ComboTable = "trades" | "equity";
+
+/** A combination's report and the command that replays it. */
+export type ComboView = ComboReport & { command: string };
+
 /** A ranked-rows or heatmap query whose ranking fields default to the job's (ranking.ts). */
 export type RowsAsk = Omit<RowsQuery, "by" | "minTrades"> & { by?: string; minTrades?: number };
 export type HeatmapAsk = Omit<HeatmapQuery, "minTrades"> & { minTrades?: number };
@@ -65,8 +74,12 @@ export interface ResultsReader {
   ranking(jobId: string, ask: RankingAsk): Promise<Ranking | null>;
   heatmap(jobId: string, q: HeatmapAsk): Promise<Heatmap | null>;
   rows(jobId: string, q: RowsAsk): Promise<RowsPage | null>;
+  /** Every ranked row passing the filters, as a table to download. */
+  rowsExport(jobId: string, q: Omit<RowsAsk, "limit" | "offset">): Promise<ExportTable | null>;
+  /** A combination's trades, or its equity at every bar, as a table to download. */
+  comboExport(jobId: string, comboId: number, table: ComboTable): Promise<ExportTable | null>;
   /** Runs the reference engine (and the hybrid comparison, with fast data) on one combination. */
-  combo(jobId: string, comboId: number): Promise<ComboReport | null>;
+  combo(jobId: string, comboId: number): Promise<ComboView | null>;
 }
 
 /** What the reader uses of a results file: job records, and its connection for the queries. */
@@ -82,6 +95,36 @@ interface JobEntry {
   /** Built on the first combination page (ids → parameter values). */
   plan: GridPlan | null;
 }
+
+/** Parquet types of the trade columns (TRADE_COLUMNS, then entry_time and exit_time). */
+const TRADE_TYPES: Record<string, string> = {
+  side: "INTEGER",
+  entry_i: "BIGINT",
+  exit_i: "BIGINT",
+  entry_ts: "BIGINT",
+  exit_ts: "BIGINT",
+  reason: "VARCHAR",
+  bars_held: "BIGINT",
+  exit_day: "VARCHAR",
+  entry_time: "VARCHAR",
+  exit_time: "VARCHAR",
+  ...Object.fromEntries(
+    [
+      "entry_a",
+      "entry_b",
+      "exit_a",
+      "exit_b",
+      "beta_entry",
+      "n_a",
+      "n_b",
+      "pnl_gross",
+      "costs",
+      "pnl_net",
+      "mfe",
+      "mae",
+    ].map((c) => [c, "DOUBLE"]),
+  ),
+};
 
 /** Columns of the SQL box's first query: the ranked table's leading ones. */
 const EXAMPLE_COLUMNS = ["combo_id", "n_trades", "total_pnl", "sharpe", "dsr"];
@@ -144,15 +187,61 @@ export class ResultsDbReader implements ResultsReader {
     return this.source.read((conn) => rowsPage(conn, jobId, query));
   }
 
-  async combo(jobId: string, comboId: number): Promise<ComboReport | null> {
+  async rowsExport(jobId: string, q: Omit<RowsAsk, "limit" | "offset">): Promise<ExportTable | null> {
     const job = await this.job(jobId);
     if (!job) return null;
+    const rank = jobRanking(job.spec, { by: q.by, minTrades: q.minTrades, order: q.order });
+    const query = {
+      ...q,
+      by: rank.by,
+      minTrades: rank.minTrades,
+      order: rank.ascending ? "asc" : "desc",
+    } as const;
+    const page = await this.source.read((conn) => rowsForExport(conn, jobId, query));
+    return {
+      // combo_id first; every other column is a DOUBLE in the results table
+      columns: TOP_COLUMNS.map((name) => ({ name, type: name === "combo_id" ? "BIGINT" : "DOUBLE" })),
+      rows: page.rows.map((r) => TOP_COLUMNS.map((c) => r[c])),
+    };
+  }
+
+  async comboExport(jobId: string, comboId: number, table: ComboTable): Promise<ExportTable | null> {
+    const job = await this.job(jobId);
+    if (!job) return null;
+    job.plan ??= jobPlan(job.spec);
+    checkCombo({ plan: job.plan }, comboId);
+    const data = await this.jobData(jobId, job.spec, job.plan);
+    const report = comboReport(data, comboId, null, Number.POSITIVE_INFINITY);
+    if (table === "trades") {
+      const names: readonly string[] = TRADE_CSV_COLUMNS; // as `pairgrid backtest --trades`
+      return {
+        columns: names.map((name) => ({ name, type: TRADE_TYPES[name] ?? "VARCHAR" })),
+        rows: report.trades.map((t) => names.map((n) => (t as Record<string, unknown>)[n])),
+      };
+    }
+    const { ts, equity, drawdown } = report.equity;
+    return {
+      columns: [
+        { name: "ts", type: "BIGINT" },
+        { name: "time", type: "VARCHAR" },
+        { name: "equity", type: "DOUBLE" },
+        { name: "drawdown", type: "DOUBLE" },
+      ],
+      rows: ts.map((t, i) => [t, new Date(t).toISOString(), equity[i], drawdown[i]]),
+    };
+  }
+
+  async combo(jobId: string, comboId: number): Promise<ComboView | null> {
+    const job = await this.job(jobId);
+    const record = await this.source.getJob(jobId);
+    if (!job || !record) return null;
     job.plan ??= jobPlan(job.spec);
     // an id the grid never runs is refused before any data is loaded
     checkCombo({ plan: job.plan }, comboId);
     const stored = await this.source.read((conn) => storedRow(conn, jobId, comboId));
     const data = await this.jobData(jobId, job.spec, job.plan);
-    return comboReport(data, comboId, stored);
+    const report = comboReport(data, comboId, stored);
+    return { ...report, command: replayCommand(record.spec_path, job.grid, report.params) };
   }
 
   private async job(jobId: string): Promise<JobEntry | null> {

@@ -81,6 +81,7 @@ export {
   type RowFilter,
   type RowsPage,
   type RowsQuery,
+  rowsForExport,
   rowsPage,
   storedRow,
 } from "./rows-query.js";
@@ -96,3 +97,14 @@ export {
   type WalkForwardReport,
   type WalkForwardStepRow,
 } from "./robustness-report.js";
+export {
+  checkExportFormat,
+  EXPORT_FORMATS,
+  type ExportColumn,
+  type ExportFile,
+  type ExportFormat,
+  type ExportTable,
+  exportTable,
+  MAX_EXPORT_ROWS,
+} from "./table-export.js";
+export { type SignalCurve, signalCurve } from "./signal-downsample.js";

@@ -14,6 +14,7 @@ import { InputError, PARAM_NAMES } from "@pairgrid/engine";
 import { GRID_STATS } from "./grid-axes.js";
 import { bestAscending, rankedRowsWhere, rankOrderSql } from "./ranking.js";
 import { ident } from "./schema.js";
+import { MAX_EXPORT_ROWS } from "./table-export.js";
 import { TOP_COLUMNS } from "./top-query.js";
 
 /** Largest page. */
@@ -83,9 +84,30 @@ function whereOf(jobId: string, q: RowsQuery): { sql: string; values: DuckDBValu
 
 const plain = (v: unknown) => (typeof v === "bigint" ? Number(v) : (v ?? null));
 
-export async function rowsPage(conn: DuckDBConnection, jobId: string, q: RowsQuery): Promise<RowsPage> {
+export function rowsPage(conn: DuckDBConnection, jobId: string, q: RowsQuery): Promise<RowsPage> {
+  return rankedRows(conn, jobId, q, MAX_ROWS_LIMIT);
+}
+
+/**
+ * Every row passing the filters, ranked (a download of the ranked table): at most
+ * MAX_EXPORT_ROWS; `total` says how many passed.
+ */
+export function rowsForExport(
+  conn: DuckDBConnection,
+  jobId: string,
+  q: Omit<RowsQuery, "limit" | "offset">,
+): Promise<RowsPage> {
+  return rankedRows(conn, jobId, { ...q, limit: MAX_EXPORT_ROWS, offset: 0 }, MAX_EXPORT_ROWS);
+}
+
+async function rankedRows(
+  conn: DuckDBConnection,
+  jobId: string,
+  q: RowsQuery,
+  maxLimit: number,
+): Promise<RowsPage> {
   checkColumn(q.by, "by");
-  checkCount("limit", q.limit, 1, MAX_ROWS_LIMIT);
+  checkCount("limit", q.limit, 1, maxLimit);
   checkCount("offset", q.offset, 0);
   checkCount("min_trades", q.minTrades, 0);
   const ascending = q.order ? q.order === "asc" : bestAscending(q.by);

@@ -155,6 +155,21 @@ export const comboBody = z
           ),
       })
       .describe("EquityCurve"),
+    signal: z
+      .object({
+        ts: z.array(z.number()).describe("bar close, epoch ms UTC (as equity.ts)"),
+        z: z.array(z.number().nullable()).describe("z-score of the spread; null before its window fills"),
+        spread: z.array(z.number().nullable()).describe("ln A − β ln B − α"),
+        n_bars: z.number().int(),
+        downsampled: z
+          .boolean()
+          .describe("per bucket the lowest and highest z, and every bar within 2 of an entry or exit"),
+      })
+      .describe("SignalCurve"),
+    session_tz: z.string().describe("the spec's session.tz: the zone the page shows times in"),
+    hedge: z.enum(["ols", "kalman"]),
+    engine: z.string(),
+    command: z.string().describe("`pairgrid backtest SPEC --set …` that replays this combination"),
     reasons: z.record(z.string(), z.number().int()).describe("trades per exit reason"),
     hybrid: z
       .object({

@@ -7,6 +7,7 @@ import type { JobService } from "../job-service.js";
 import type { ResultsReader } from "../results-reader.js";
 import { bearerAuthHook } from "./auth.js";
 import { registerDocs } from "./docs.js";
+import { exportRoutes } from "./routes/exports.js";
 import { installErrorHandling, type ServerLog, toErrorResponse } from "./error-handler.js";
 import { readOnlyHook } from "./read-only.js";
 import { DASHBOARD_ROUTES, dashboardRoutes } from "./routes/dashboard.js";
@@ -90,7 +91,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     keepaliveMs: opts.sseKeepaliveMs,
   });
   if (opts.results) {
-    for (const routes of [jobGridRoutes, jobHeatmapRoutes, jobRowsRoutes, jobComboRoutes]) {
+    for (const routes of [jobGridRoutes, jobHeatmapRoutes, jobRowsRoutes, jobComboRoutes, exportRoutes]) {
       void app.register(routes, { results: opts.results });
     }
   }
