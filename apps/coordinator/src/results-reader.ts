@@ -9,6 +9,9 @@ import {
   type ComboReport,
   comboReport,
   type ExportTable,
+  bestAscending,
+  type ImportanceReport,
+  paramImportance,
   rowsForExport,
   TOP_COLUMNS,
   countRows,
@@ -74,6 +77,8 @@ export interface ResultsReader {
   ranking(jobId: string, ask: RankingAsk): Promise<Ranking | null>;
   heatmap(jobId: string, q: HeatmapAsk): Promise<Heatmap | null>;
   rows(jobId: string, q: RowsAsk): Promise<RowsPage | null>;
+  /** Share of a statistic's variance each varying parameter explains (param-importance.ts). */
+  importance(jobId: string, q: { stat?: string; minTrades?: number }): Promise<ImportanceReport | null>;
   /** Every ranked row passing the filters, as a table to download. */
   rowsExport(jobId: string, q: Omit<RowsAsk, "limit" | "offset">): Promise<ExportTable | null>;
   /** A combination's trades, or its equity at every bar, as a table to download. */
@@ -185,6 +190,19 @@ export class ResultsDbReader implements ResultsReader {
       order: rank.ascending ? "asc" : "desc",
     };
     return this.source.read((conn) => rowsPage(conn, jobId, query));
+  }
+
+  async importance(
+    jobId: string,
+    q: { stat?: string; minTrades?: number },
+  ): Promise<ImportanceReport | null> {
+    const job = await this.job(jobId);
+    if (!job) return null;
+    const stat = q.stat ?? job.rank.by;
+    const minTrades = q.minTrades ?? job.rank.minTrades;
+    return this.source.read((conn) =>
+      paramImportance(conn, jobId, job.grid, { stat, minTrades, smallerIsBetter: bestAscending(stat) }),
+    );
   }
 
   async rowsExport(jobId: string, q: Omit<RowsAsk, "limit" | "offset">): Promise<ExportTable | null> {

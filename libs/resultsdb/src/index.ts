@@ -108,3 +108,4 @@ export {
   MAX_EXPORT_ROWS,
 } from "./table-export.js";
 export { type SignalCurve, signalCurve } from "./signal-downsample.js";
+export { type ImportanceReport, type ParamImportance, paramImportance } from "./param-importance.js";

@@ -87,6 +87,8 @@ export interface WalkForwardReport {
     pnl: number | null;
     oos_period_sharpe: number | null;
     oos_period_pnl: number | null;
+    /** Its PnL in each step's test fold (steps order): the hindsight curve the stitched one is drawn against. */
+    test_fold_pnl: number[];
   };
 }
 
@@ -246,6 +248,8 @@ function walkReport(
       pnl: orNull(best.pnl),
       oos_period_sharpe: orNull(best.oosPeriodSharpe),
       oos_period_pnl: orNull(best.oosPeriodPnl),
+      test_fold_pnl:
+        best.row >= 0 ? r.steps.map((st) => fs.folds.pnl[best.row * fs.folds.nFolds + st.testFold]!) : [],
     },
   };
 }

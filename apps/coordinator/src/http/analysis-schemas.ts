@@ -231,3 +231,32 @@ export function parseJsonQuery<T extends z.ZodType>(
   const path = ["query", field, ...issue.path.map(String)].join(".");
   throw new HttpError(400, "bad_request", `${path.slice("query.".length)}: ${issue.message}`, path);
 }
+
+export const importanceQuery = z.object({
+  stat: z.string().min(1).optional().describe("statistic (default: the job's rank.by)"),
+  min_trades: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("leave out rows with fewer trades (default: the job's rank.min_trades)"),
+});
+
+export const importanceBody = z
+  .object({
+    stat: z.string(),
+    n_rows: z.number().int().describe("ranked rows with a finite statistic"),
+    params: z.array(
+      z.object({
+        param: z.string(),
+        share: z
+          .number()
+          .nullable()
+          .describe("η²: share of the statistic's variance explained by this parameter's value alone"),
+        n_values: z.number().int(),
+        best_value: paramValue.describe("the value with the best mean statistic"),
+        best_mean: z.number().nullable(),
+      }),
+    ),
+  })
+  .describe("ImportanceReport");

@@ -8,6 +8,7 @@ import type { ResultsReader } from "../results-reader.js";
 import { bearerAuthHook } from "./auth.js";
 import { registerDocs } from "./docs.js";
 import { exportRoutes } from "./routes/exports.js";
+import { jobImportanceRoutes } from "./routes/job-importance.js";
 import { installErrorHandling, type ServerLog, toErrorResponse } from "./error-handler.js";
 import { readOnlyHook } from "./read-only.js";
 import { DASHBOARD_ROUTES, dashboardRoutes } from "./routes/dashboard.js";
@@ -91,7 +92,14 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     keepaliveMs: opts.sseKeepaliveMs,
   });
   if (opts.results) {
-    for (const routes of [jobGridRoutes, jobHeatmapRoutes, jobRowsRoutes, jobComboRoutes, exportRoutes]) {
+    for (const routes of [
+      jobGridRoutes,
+      jobHeatmapRoutes,
+      jobRowsRoutes,
+      jobComboRoutes,
+      exportRoutes,
+      jobImportanceRoutes,
+    ]) {
       void app.register(routes, { results: opts.results });
     }
   }
