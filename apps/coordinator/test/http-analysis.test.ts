@@ -604,3 +604,37 @@ test("a combination's trades and full equity download, equal to its page and pai
   assert.equal(Math.max(...curve.map((r) => r.drawdown as number)), combo.stats.max_dd_mtm);
   await download(`/jobs/${fastJob}/combos/${id}/export?table=nope&format=csv`, 400);
 });
+
+test("parameter importance: each axis's η² of the statistic over the ranked rows, as SQL computes it", async () => {
+  const imp = await get(`/jobs/${fastJob}/importance?stat=sharpe`);
+  assert.equal(imp.stat, "sharpe");
+  const [n] = await sql(
+    "SELECT count(*)::INTEGER AS n FROM results WHERE job_id = $1 AND n_trades >= 5 AND sharpe IS NOT NULL",
+    fastJob,
+  );
+  assert.equal(imp.n_rows, n!.n);
+  assert.deepEqual(imp.params.map((p: { param: string }) => p.param).sort(), [
+    "dollar_tp",
+    "ols_window",
+    "z_entry",
+    "z_exit",
+    "zscore_window",
+  ]);
+  for (const p of imp.params as { param: string; share: number; n_values: number }[]) {
+    const [want] = await sql(
+      `WITH r AS (SELECT ${p.param} AS v, sharpe FROM results WHERE job_id = $1 AND n_trades >= 5 AND sharpe IS NOT NULL), ` +
+        "g AS (SELECT v, count(*) AS n, avg(sharpe) AS m FROM r GROUP BY v) " +
+        "SELECT (SELECT sum(n * (m - (SELECT avg(sharpe) FROM r)) ^ 2) FROM g) / (SELECT sum((sharpe - (SELECT avg(sharpe) FROM r)) ^ 2) FROM r) AS share, (SELECT count(*)::INTEGER FROM g) AS k",
+      fastJob,
+    );
+    assert.ok(Math.abs(p.share - (want!.share as number)) < 1e-9, `${p.param}: ${p.share} vs ${want!.share}`);
+    assert.equal(p.n_values, want!.k);
+  }
+  // largest share first
+  const shares = imp.params.map((p: { share: number }) => p.share);
+  assert.deepEqual(
+    shares,
+    [...shares].sort((a: number, b: number) => b - a),
+  );
+  await get(`/jobs/${fastJob}/importance?stat=nope`, 400);
+});
