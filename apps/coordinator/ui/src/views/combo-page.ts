@@ -192,7 +192,10 @@ function equityChart(el: HTMLElement, eq: ComboDetail["equity"], tz: string) {
   // curve that stays above 0)
   const lo = Math.min(...eq.equity);
   const hi = Math.max(...eq.equity);
-  const pad = Math.max((hi - lo) * 0.05, 1);
+  // a round step (1, 2 or 5 × 10^k) for about five intervals, bounds on its multiples
+  const raw = Math.max((hi - lo) / 5, 1);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
   return chart(el, {
     animation: false,
     useUTC: true,
@@ -211,8 +214,9 @@ function equityChart(el: HTMLElement, eq: ComboDetail["equity"], tz: string) {
         type: "value",
         gridIndex: 0,
         name: "equity $",
-        min: Math.floor(lo - pad),
-        max: Math.ceil(hi + pad),
+        min: Math.floor(lo / step) * step,
+        max: Math.ceil(hi / step) * step,
+        interval: step,
         axisLabel: { formatter: compact },
       },
       {

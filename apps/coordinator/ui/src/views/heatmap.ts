@@ -306,7 +306,8 @@ export function heatmapView(root: HTMLElement, ctx: JobContext): void {
               const n = hm.counts[yi]?.[xi] ?? 0;
               return hm.agg === "fixed" ? fmtStat(hm.stat, v) : `${fmtStat(hm.stat, v)}\n{n|n=${fmtInt(n)}}`;
             },
-            rich: { n: { fontSize: 9, color: "#ddd" } },
+            lineHeight: 13,
+            rich: { n: { fontSize: 9, lineHeight: 13, color: "#eee" } },
           },
           emphasis: { itemStyle: { borderColor: "#111", borderWidth: 1 } },
         },

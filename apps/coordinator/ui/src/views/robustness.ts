@@ -131,7 +131,7 @@ function render(body: HTMLElement, jobId: string, r: Report): void {
     body,
     h(
       "div",
-      { class: "cards" },
+      { class: "cards explained" },
       h(
         "div",
         { class: `card pbo ${pboClass(p?.pbo ?? null)}`, "data-figure": "pbo", "data-value": p?.pbo ?? "" },

@@ -23,12 +23,8 @@ export function zoneAxes(tz: string) {
   const offset = zoneOffset(tz);
   return {
     shift: (ms: number) => ms + offset(ms),
-    axis: {
-      type: "time" as const,
-      name: tz,
-      nameLocation: "end" as const,
-      nameTextStyle: { color: COLORS.muted },
-    },
+    // the zone is named in the text above each chart (an axis name had no room at its end)
+    axis: { type: "time" as const },
   };
 }
 
