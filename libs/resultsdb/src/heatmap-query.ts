@@ -209,7 +209,11 @@ function bestCell(
     for (let i = 0; i < cells[j]!.length; i++) {
       const v = cells[j]![i];
       if (v === null || v === undefined) continue;
-      if (best === null || (smallerIsBetter ? v < best.value : v > best.value)) {
+      const id = comboIds[j]![i] ?? null;
+      // ties go to the smaller combo_id, as in every ranking (ranking.ts)
+      const tie =
+        best !== null && v === best.value && id !== null && (best.combo_id === null || id < best.combo_id);
+      if (best === null || tie || (smallerIsBetter ? v < best.value : v > best.value)) {
         best = {
           combo_id: comboIds[j]![i] ?? null,
           x: x.values[i] ?? null,

@@ -85,8 +85,8 @@ export function sideName(v: unknown): string {
 
 const zoneFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** An instant as `YYYY-MM-DD HH:MM` wall-clock time in `tz` (an IANA zone, e.g. the session's). */
-export function fmtTimeIn(v: string | number | null, tz: string): string {
+/** An instant as `YYYY-MM-DD HH:MM[:SS]` wall-clock time in `tz` (an IANA zone, e.g. the session's). */
+export function fmtTimeIn(v: string | number | null, tz: string, seconds = false): string {
   if (v === null || v === undefined) return DASH;
   const d = new Date(v);
   if (Number.isNaN(d.getTime())) return String(v);
@@ -99,12 +99,13 @@ export function fmtTimeIn(v: string | number | null, tz: string): string {
       day: "2-digit",
       hour: "2-digit",
       minute: "2-digit",
+      second: "2-digit",
       hourCycle: "h23",
     });
     zoneFormats.set(tz, f);
   }
   const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}${seconds ? `:${p.second}` : ""}`;
 }
 
 /**

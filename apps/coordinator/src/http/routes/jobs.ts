@@ -2,7 +2,8 @@
 // JobService; this file maps its answers to status codes (null → 404, InputError → 400).
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { JobService } from "../../job-service.js";
-import { asBadInput, notFound } from "../errors.js";
+import { asBadInput, isInputError, notFound } from "../errors.js";
+import { readerError } from "../reader-errors.js";
 import {
   errorBody,
   gridSpecBody,
@@ -93,8 +94,10 @@ export const jobRoutes: FastifyPluginAsyncZod<JobRoutesOptions> = async (app, { 
         if (!rank) throw noSuchJob(req.params.id);
         rows = await jobs.results(req.params.id, { by: rank.by, limit, minTrades: rank.minTrades });
       } catch (err) {
-        // the service names its options after the query fields (`by`, `limit`, `min_trades`)
-        throw asBadInput(err, "bad_request", (p) => `query.${p}`);
+        // the service names its options after the query fields (`by`, `limit`, `min_trades`); a
+        // stored spec the ranking cannot read is the reader's 409, as on the analysis routes
+        if (isInputError(err)) throw asBadInput(err, "bad_request", (p) => `query.${p}`);
+        throw readerError(err);
       }
       if (!rows) throw noSuchJob(req.params.id);
       return rows;

@@ -137,7 +137,7 @@ function render(body: HTMLElement, jobId: string, d: ComboDetail): void {
       h("div", {}, h("h2", {}, "Exit reasons"), reasonsBox, reasonsTable(d.reasons)),
       h("div", {}, h("h2", {}, "Statistics"), statsTable(d.stats, d.stored)),
     ),
-    d.hybrid ? hybridSection(d.hybrid) : null,
+    d.hybrid ? hybridSection(d.hybrid, tz) : null,
     h("h2", {}, `Trades (${fmtInt(d.trades.length)})`),
     tradesTable(d.trades, tz),
     h("p", { class: "muted small" }, h("a", { href: `#/job/${jobId}` }, "← back to the job")),

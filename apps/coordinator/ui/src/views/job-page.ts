@@ -62,8 +62,8 @@ export function jobPageView(root: HTMLElement, jobId: string, tab: string): () =
         progressBar(v),
         h("span", { class: "muted" }, rateOrResume(v)),
         h("span", {}, `${fmtInt(v.n_combos)} combinations in ${fmtInt(v.n_chunks)} chunks`),
-        h("span", { class: "muted" }, `created ${fmtTime(v.created_at)}`),
-        v.finished_at ? h("span", { class: "muted" }, `finished ${fmtTime(v.finished_at)}`) : null,
+        h("span", { class: "muted" }, `created ${fmtTime(v.created_at)} UTC`),
+        v.finished_at ? h("span", { class: "muted" }, `finished ${fmtTime(v.finished_at)} UTC`) : null,
       ),
       fixed.length > 0
         ? h(

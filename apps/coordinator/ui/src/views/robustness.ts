@@ -2,8 +2,9 @@
 // Overfitting (CSCV) with its λ histogram and IS→OOS degradation, walk-forward selection anchored
 // and rolling with its stitched out-of-sample equity, and the top rows with Sharpe, DSR and the
 // stability of their grid cell. Each figure says in a line what it means. The report takes
-// seconds on a big job: the page shows the time it has been computing, and keeps each report it
-// got for the rest of the session (a job's report only changes while it runs).
+// seconds on a big job: the page shows the time it has been computing; the server keeps each
+// report until the job's rows or status change (robustness-report.ts), and the page keeps those
+// of finished jobs for the session.
 import { getJson, jobPath } from "../api.js";
 import { chart, COLORS } from "../charts.js";
 import { field, fill, h, select } from "../dom.js";
@@ -97,7 +98,8 @@ export function robustnessView(root: HTMLElement, ctx: JobContext): void {
           "Computing: ",
           elapsed,
           ` — reading the fold statistics of ${fmtInt(rows)} rows, then PBO over the CSCV splits ` +
-            `and the walk-forward selection. About a second per 10,000 rows.`,
+            `and the walk-forward selection (about 5 s for 100,000 rows; the server keeps the report ` +
+            `until the job changes, so the next look is instant).`,
         ),
       ),
     );
