@@ -12,8 +12,10 @@ import {
   bestAscending,
   type ImportanceReport,
   paramImportance,
-  rowsForExport,
-  TOP_COLUMNS,
+  copyRankedRows,
+  type ExportFile,
+  exportFile,
+  type ExportFormat,
   countRows,
   GRID_STATS,
   type Heatmap,
@@ -80,7 +82,11 @@ export interface ResultsReader {
   /** Share of a statistic's variance each varying parameter explains (param-importance.ts). */
   importance(jobId: string, q: { stat?: string; minTrades?: number }): Promise<ImportanceReport | null>;
   /** Every ranked row passing the filters, as a table to download. */
-  rowsExport(jobId: string, q: Omit<RowsAsk, "limit" | "offset">): Promise<ExportTable | null>;
+  rowsExport(
+    jobId: string,
+    q: Omit<RowsAsk, "limit" | "offset">,
+    format: ExportFormat,
+  ): Promise<ExportFile | null>;
   /** A combination's trades, or its equity at every bar, as a table to download. */
   comboExport(jobId: string, comboId: number, table: ComboTable): Promise<ExportTable | null>;
   /** Runs the reference engine (and the hybrid comparison, with fast data) on one combination. */
@@ -205,7 +211,11 @@ export class ResultsDbReader implements ResultsReader {
     );
   }
 
-  async rowsExport(jobId: string, q: Omit<RowsAsk, "limit" | "offset">): Promise<ExportTable | null> {
+  async rowsExport(
+    jobId: string,
+    q: Omit<RowsAsk, "limit" | "offset">,
+    format: ExportFormat,
+  ): Promise<ExportFile | null> {
     const job = await this.job(jobId);
     if (!job) return null;
     const rank = jobRanking(job.spec, { by: q.by, minTrades: q.minTrades, order: q.order });
@@ -215,12 +225,10 @@ export class ResultsDbReader implements ResultsReader {
       minTrades: rank.minTrades,
       order: rank.ascending ? "asc" : "desc",
     } as const;
-    const page = await this.source.read((conn) => rowsForExport(conn, jobId, query));
-    return {
-      // combo_id first; every other column is a DOUBLE in the results table
-      columns: TOP_COLUMNS.map((name) => ({ name, type: name === "combo_id" ? "BIGINT" : "DOUBLE" })),
-      rows: page.rows.map((r) => TOP_COLUMNS.map((c) => r[c])),
-    };
+    // DuckDB writes the file itself, on this file's connection (queued like every read)
+    return exportFile(format, `rows-${jobId}`, (path) =>
+      this.source.read((conn) => copyRankedRows(conn, jobId, query, format, path)),
+    );
   }
 
   async comboExport(jobId: string, comboId: number, table: ComboTable): Promise<ExportTable | null> {

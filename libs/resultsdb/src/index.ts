@@ -81,7 +81,7 @@ export {
   type RowFilter,
   type RowsPage,
   type RowsQuery,
-  rowsForExport,
+  copyRankedRows,
   rowsPage,
   storedRow,
 } from "./rows-query.js";
@@ -104,6 +104,7 @@ export {
   type ExportFile,
   type ExportFormat,
   type ExportTable,
+  exportFile,
   exportTable,
   MAX_EXPORT_ROWS,
 } from "./table-export.js";

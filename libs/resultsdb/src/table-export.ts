@@ -102,14 +102,20 @@ async function writeParquet(t: ExportTable, dir: string, path: string): Promise<
   }
 }
 
-/** Writes `t` as `format` to a temporary file named `name`.csv / .parquet. */
-export async function exportTable(t: ExportTable, format: ExportFormat, name: string): Promise<ExportFile> {
+/**
+ * A temporary file `name`.csv / .parquet written by `write(path)` (which may be DuckDB's own COPY:
+ * see copyRankedRows); removed again if writing fails.
+ */
+export async function exportFile(
+  format: ExportFormat,
+  name: string,
+  write: (path: string, dir: string) => Promise<void>,
+): Promise<ExportFile> {
   const dir = await mkdtemp(join(tmpdir(), "pairgrid-export-"));
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
     const path = join(dir, `${name}.${format}`);
-    if (format === "csv") await writeLines(path, csvLines(t));
-    else await writeParquet(t, dir, path);
+    await write(path, dir);
     const contentType = format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.apache.parquet";
     return { path, contentType, dispose };
   } catch (err) {
@@ -117,3 +123,18 @@ export async function exportTable(t: ExportTable, format: ExportFormat, name: st
     throw err;
   }
 }
+
+/** Writes `t` as `format` to a temporary file named `name`.csv / .parquet. */
+export function exportTable(t: ExportTable, format: ExportFormat, name: string): Promise<ExportFile> {
+  return exportFile(format, name, (path, dir) =>
+    format === "csv" ? writeLines(path, csvLines(t)) : writeParquet(t, dir, path),
+  );
+}
+
+/** DuckDB's COPY options for a format (CSV with a header line, NULL as an empty field). */
+export const COPY_OPTIONS: Record<ExportFormat, string> = {
+  csv: "FORMAT CSV, HEADER",
+  parquet: "FORMAT PARQUET",
+};
+
+export { sqlString };

@@ -36,10 +36,10 @@ export const exportRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = async 
       const { by, order, min_trades, filter, format } = req.query;
       const filters = parseJsonQuery(filter, "filter", filterObject, {});
       const id = req.params.id;
-      const table = await fromReader(id, () =>
-        results.rowsExport(id, { by, order, minTrades: min_trades, filter: filters }),
+      const file = await fromReader(id, () =>
+        results.rowsExport(id, { by, order, minTrades: min_trades, filter: filters }, format),
       );
-      return sendExport(reply, await exportTable(table, format, `rows-${id}`), `${id}-rows`);
+      return sendExport(reply, file, `${id}-rows`);
     },
   );
 
