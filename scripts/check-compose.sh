@@ -40,6 +40,17 @@ for (const want of ["coordinator", "workers"]) {
 }
 console.log(file + ": scrape jobs " + jobs.join(", "));
 
+// Grafana: the provisioned datasource and the dashboard that names it (its PromQL is run against a
+// real Prometheus by apps/cli/test/prometheus-grafana.test.ts)
+const dsFile = "deploy/grafana/provisioning/datasources/prometheus.yml";
+const ds = YAML.parse(fs.readFileSync(dsFile, "utf8")).datasources[0];
+const dashFile = "deploy/grafana/dashboards/pairgrid.json";
+const dash = JSON.parse(fs.readFileSync(dashFile, "utf8"));
+for (const p of dash.panels) {
+  if (!p.datasource || p.datasource.uid !== ds.uid) fail(dashFile + ": panel " + p.title + " does not use datasource " + ds.uid);
+}
+console.log(dashFile + ": " + dash.panels.length + " panels on datasource " + ds.uid);
+
 const dockerfile = fs.readFileSync("Dockerfile", "utf8");
 const workspaces = JSON.parse(fs.readFileSync("package.json", "utf8")).workspaces;
 for (const ws of workspaces) {

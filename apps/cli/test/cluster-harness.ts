@@ -136,10 +136,10 @@ export class TestCluster {
     return code;
   }
 
-  startWorker(threads = 1): Proc {
+  startWorker(threads = 1, args: string[] = []): Proc {
     const p = this.spawn(
       `worker${this.workers.length + this.finished.length}`,
-      ["worker", "--redis", this.redis.url, "--threads", String(threads)],
+      ["worker", "--redis", this.redis.url, "--threads", String(threads), ...args],
       this.workerEnv,
     );
     this.workers.push(p);

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, test } from "node:test";
@@ -77,6 +77,17 @@ async function waitForView(selector: string, timeout = 30_000): Promise<void> {
     assert.fail(`the page shows an error instead of ${selector}: ${await first.textContent()}`);
   }
 }
+
+/** Clicks `selector`, waits for the file the page downloads and returns its name and text. */
+async function downloaded(selector: string): Promise<{ name: string; text: string; bytes: Buffer }> {
+  const [dl] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), page.click(selector)]);
+  const file = join(rd.dir, `download-${Date.now()}-${dl.suggestedFilename()}`);
+  await dl.saveAs(file);
+  const bytes = readFileSync(file);
+  return { name: dl.suggestedFilename(), text: bytes.toString("utf8"), bytes };
+}
+
+const csvLineCount = (text: string) => text.trimEnd().split("\n").length;
 
 function assertNoPageProblems(): void {
   assert.deepEqual(pageProblems.splice(0), [], "errors in the page");
@@ -304,7 +315,7 @@ const count = (text: string | null) => Number(text!.replaceAll(",", ""));
  * trade, exit reasons adding up. The page's trades are the reference (slow) engine's; on a hybrid
  * job the ranked row is the hybrid run's, which the comparison's hybrid column shows instead.
  */
-async function checkTopCombo(name: string, o: { hybrid?: boolean } = {}): Promise<void> {
+async function checkTopCombo(name: string, o: { hybrid?: boolean; tools?: boolean } = {}): Promise<void> {
   await waitForView("table.ranked tbody tr");
   const row = page.locator("table.ranked tbody tr").first();
   const combo = await row.getAttribute("data-combo");
@@ -317,6 +328,9 @@ async function checkTopCombo(name: string, o: { hybrid?: boolean } = {}): Promis
   const report = (await response.json()) as {
     trades: unknown[];
     hybrid: { stats: { n_trades: number } } | null;
+    command: string;
+    session_tz: string;
+    hedge: string;
   };
   await page.waitForURL(new RegExp(`/combo/${combo}$`));
   await waitForView(".equity-chart canvas", 60_000);
@@ -341,6 +355,31 @@ async function checkTopCombo(name: string, o: { hybrid?: boolean } = {}): Promis
     shown,
     "exit reasons add up to the trades",
   );
+  // the z-score chart with its bands and trade markers, zoom linked to the equity chart
+  await page.locator(".signal-chart canvas").first().waitFor();
+  // times in the session's zone, named; only the hedge's own parameters as chips
+  assert.equal(
+    await page.locator('table.trades th[data-col^="entry ("]').textContent(),
+    `entry (${report.session_tz})`,
+  );
+  const chips = await page.locator(".chips .chip").allTextContents();
+  const hidden = report.hedge === "ols" ? ["delta ", "ve "] : ["ols_window "];
+  for (const c of chips)
+    for (const name of hidden) assert.ok(!c.startsWith(name), `chip ${c} on a ${report.hedge} job`);
+  assert.equal(await page.locator("code.command").textContent(), report.command);
+  if (o.tools) {
+    // copy: the command lands on the clipboard
+    await page.click("button.copy-command");
+    await page.locator(".copy-status:has-text('copied')").waitFor();
+    assert.equal(await page.evaluate("navigator.clipboard.readText()"), report.command);
+    // downloads: the trades as CSV (one line per trade) and the equity as Parquet
+    const trades = await downloaded('[data-download="trades-csv"]');
+    assert.match(trades.name, new RegExp(`combo-${combo}-trades\\.csv$`));
+    assert.equal(csvLineCount(trades.text), report.trades.length + 1);
+    assert.match(trades.text.split("\n")[0]!, /^side,entry_i,exit_i,entry_ts,exit_ts,/);
+    const equity = await downloaded('[data-download="equity-parquet"]');
+    assert.equal(equity.bytes.subarray(0, 4).toString("latin1"), "PAR1", "a Parquet file");
+  }
   await shot(name);
 }
 
@@ -348,8 +387,99 @@ test(
   "combination page: equity and drawdown, exit reasons, one row per trade",
   { timeout: 90_000 },
   async () => {
+    await browser.grantPermissions(["clipboard-read", "clipboard-write"], { origin: cluster!.url });
     await page.goto(`${cluster!.url}/#/job/${jobId}`);
-    await checkTopCombo("combo");
+    await checkTopCombo("combo", { tools: true });
+    assertNoPageProblems();
+  },
+);
+
+test(
+  "one ranking, downloads, heatmap counts and slider, explore: importance and parallel coordinates",
+  { timeout: 120_000 },
+  async () => {
+    const c = cluster!;
+    // the ranked table starts from the job's rank (min_trades 5), as `pairgrid top` does
+    await page.goto(`${c.url}/#/job/${jobId}`);
+    await waitForView("table.ranked tbody tr");
+    assert.equal(await page.locator(".controls input.narrow").first().inputValue(), "5");
+    const api = (await (
+      await fetch(`${c.url}/jobs/${jobId}/results?limit=5`, { headers: c.headers() })
+    ).json()) as { combo_id: number }[];
+    const shownIds = await page
+      .locator("table.ranked tbody tr")
+      .evaluateAll((trs) => trs.slice(0, 5).map((tr) => Number(tr.getAttribute("data-combo"))));
+    assert.deepEqual(
+      shownIds,
+      api.map((r) => r.combo_id),
+      "the table's first rows are GET /results' (same defaults, same ties)",
+    );
+    const total = Number(await page.locator("table.ranked").getAttribute("data-total"));
+    const rows = await downloaded('[data-download="rows-csv"]');
+    assert.equal(csvLineCount(rows.text), total + 1, "every filtered row, not one page");
+    assert.equal(Number(rows.text.split("\n")[1]!.split(",")[0]), shownIds[0]);
+    await shot("ranked-download");
+
+    // heatmap: each cell says how many rows it holds; the slider pins a third parameter
+    await page.click("nav.tabs a:has-text('Heatmap')");
+    await waitForView("table.heatmap-table td[data-x]");
+    const counts = await page
+      .locator("table.heatmap-table td[data-x]")
+      .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute("data-count"))));
+    assert.ok(
+      counts.some((n) => n > 1),
+      "aggregated cells count their rows",
+    );
+    assert.ok((await page.locator("table.heatmap-table .cell-count").count()) > 0);
+    const third = await page.locator('select[name="slider-param"] option').nth(1).getAttribute("value");
+    await Promise.all([
+      page.waitForResponse(
+        (r) => r.url().includes("/heatmap") && r.url().includes(encodeURIComponent(`"${third}"`)),
+      ),
+      page.selectOption('select[name="slider-param"]', third!),
+    ]);
+    const slider = page.locator('input[name="slider"]');
+    await slider.waitFor();
+    const [moved] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes("/heatmap")),
+      slider.fill("1"),
+    ]);
+    const fix = JSON.parse(new URL(moved.url()).searchParams.get("fix")!) as Record<string, unknown>;
+    const axis = (
+      (await (await fetch(`${c.url}/jobs/${jobId}/grid`, { headers: c.headers() })).json()) as {
+        params: { name: string; values: unknown[] }[];
+      }
+    ).params.find((p) => p.name === third)!;
+    assert.deepEqual(fix[third!], axis.values[1], "the slider's second stop pins its second value");
+    await shot("heatmap-slider");
+
+    // explore: importance of every varying axis, and the top rows as parallel lines
+    await page.click("nav.tabs a:has-text('Explore')");
+    await waitForView("table.importance tbody tr");
+    await page.locator(".parallel-chart canvas").first().waitFor();
+    const shares = await page
+      .locator("table.importance tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute("data-share"))));
+    const grid = (await (await fetch(`${c.url}/jobs/${jobId}/grid`, { headers: c.headers() })).json()) as {
+      params: unknown[];
+    };
+    assert.equal(shares.length, grid.params.length);
+    for (const sh of shares) assert.ok(sh >= 0 && sh <= 1, `share ${sh}`);
+    assert.ok(Number(await page.locator(".parallel-chart").getAttribute("data-lines")) > 0);
+    await shot("explore");
+
+    // SQL: the whole result downloads, past the page's row cap
+    await page.click("nav.tabs a:has-text('SQL')");
+    await page.fill(
+      "textarea.sql",
+      `SELECT combo_id, sharpe FROM results WHERE job_id = '${jobId}' ORDER BY combo_id`,
+    );
+    const sql = await downloaded('[data-download="sql-csv"]');
+    assert.equal(sql.name, "query.csv");
+    const n = (
+      (await (await fetch(`${c.url}/jobs/${jobId}`, { headers: c.headers() })).json()) as { n_done: number }
+    ).n_done;
+    assert.equal(csvLineCount(sql.text), n + 1);
     assertNoPageProblems();
   },
 );
@@ -362,6 +492,13 @@ test(
     await waitForView("[data-figure=pbo]", 60_000);
     await page.locator(".lambda-chart canvas").first().waitFor();
     assert.ok((await page.locator("table.walk-forward tbody tr").count()) > 0, "walk-forward rows");
+    // the stitched out-of-sample equity, a line of explanation per figure, tables that fit the page
+    await page.locator(".stitched-chart canvas").first().waitFor();
+    assert.ok((await page.locator(".card .card-help").count()) >= 4);
+    const overflow = await page
+      .locator("table.walk-forward")
+      .evaluateAll((ts) => ts.map((t) => t.scrollWidth - t.parentElement!.clientWidth));
+    for (const o of overflow) assert.ok(o <= 0, `walk-forward table wider than its box by ${o}px`);
     const badge = page.locator(".job-header .badge.synthetic");
     await badge.waitFor();
     assert.equal(await badge.textContent(), "synthetic data (model market, seed 17)"); // makeRunDir(…, 17)

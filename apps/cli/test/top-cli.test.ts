@@ -122,10 +122,41 @@ test("table: rank, combo id, only the varying parameters, then the headline stat
     "win_rate",
     "profit_factor",
   ]);
-  assert.equal(lines.length, 6);
+  // title, header, 4 rows, then the replay command of the best row
+  assert.equal(lines.length, 7);
   assert.deepEqual(lines[2]!.trim().split(/\s+/).slice(0, 6), ["1", "11", "40", "1.75", "11", "115.50"]);
   // aligned: every line as wide as the header
-  for (const line of lines.slice(2)) assert.equal(line.length, lines[1]!.length);
+  for (const line of lines.slice(2, 6)) assert.equal(line.length, lines[1]!.length);
+  // the job records no spec file here: the placeholder, and every varying parameter of row 1
+  assert.equal(
+    lines[6],
+    "replay row 1 (combo 11): pairgrid backtest SPEC --set zscore_window=40 --set z_entry=1.75",
+  );
+});
+
+test("--command N: the replay command of row N, which must be among the rows shown", () => {
+  const r = pairgrid(["top", "--db", dbPath, "--by", "total_pnl", "--limit", "4", "--command", "2"]);
+  assert.equal(r.status, 0, r.stderr);
+  const last = r.stdout.trimEnd().split("\n").at(-1);
+  assert.equal(
+    last,
+    "replay row 2 (combo 10): pairgrid backtest SPEC --set zscore_window=20 --set z_entry=1.5",
+  );
+  const bad = pairgrid(["top", "--db", dbPath, "--limit", "4", "--command", "5"]);
+  assert.equal(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /--command: row 5 is past --limit 4/);
+});
+
+test("the dashboard's ranking and the CLI's agree: the job's rank.min_trades and tie order", async () => {
+  const { jobRanking, rankOrderSql } = await import("@pairgrid/resultsdb");
+  const rank = jobRanking({ rank: { by: "max_dd", min_trades: 5 } });
+  assert.deepEqual(rank, { by: "max_dd", minTrades: 5, ascending: true });
+  assert.equal(rankOrderSql("sharpe", false), '"sharpe" DESC NULLS LAST, combo_id ASC');
+  assert.deepEqual(jobRanking({}, { by: "sharpe", minTrades: 0 }), {
+    by: "sharpe",
+    minTrades: 0,
+    ascending: false,
+  });
 });
 
 test("bad input: missing file, unknown job, unknown metric, bad limit → exit 2, one line", () => {

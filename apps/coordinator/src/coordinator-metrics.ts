@@ -1,9 +1,19 @@
 // Prometheus metrics of the coordinator (GET /metrics): per-job combinations, chunk durations as
 // the workers measured them, queue depths read from Redis at scrape time, ingest volume and rate,
-// and per-worker throughput (rate() of pairgrid_worker_combinations_total).
+// and per-worker throughput (rate() of pairgrid_worker_combinations_total), chunks whose worker
+// is gone (stalled) and Redis's memory. deploy/grafana/ charts these; apps/cli/test
+// prometheus-metrics.test.ts checks every series the dashboard uses in a real Prometheus.
 import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { RateMeter } from "./rate-meter.js";
+
+/** The ioredis connection the coordinator handed the queue (its `connection` option). */
+function redisOf(queue: Queue): Redis {
+  const conn = queue.opts.connection as unknown as Partial<Redis> | undefined;
+  if (typeof conn?.info !== "function") throw new Error("chunk queue: not built on an ioredis connection");
+  return conn as Redis;
+}
 
 export class CoordinatorMetrics {
   readonly registry = new Registry();
@@ -69,6 +79,32 @@ export class CoordinatorMetrics {
       async collect() {
         const counts = await chunkQueue.getJobCounts("waiting", "active", "failed", "delayed", "prioritized");
         for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      },
+    });
+    new Gauge({
+      name: "pairgrid_chunks_stalled",
+      help: "Running chunks whose worker lock has expired (worker gone; requeued by the stalled check)",
+      registers: [this.registry],
+      async collect() {
+        // in flight are at most the workers' threads, so checking each lock at scrape time is cheap
+        const active = await chunkQueue.getActive(0, 9_999);
+        const client = redisOf(chunkQueue);
+        let stalled = 0;
+        for (const job of active) {
+          if (job.id !== undefined && (await client.exists(chunkQueue.toKey(`${job.id}:lock`))) === 0)
+            stalled++;
+        }
+        this.set(stalled);
+      },
+    });
+    new Gauge({
+      name: "pairgrid_redis_used_memory_bytes",
+      help: "Memory Redis uses (INFO memory used_memory): queued chunks, results and data blobs",
+      registers: [this.registry],
+      async collect() {
+        const info = await redisOf(chunkQueue).info("memory");
+        const m = /^used_memory:(\d+)/m.exec(info);
+        if (m) this.set(Number(m[1]));
       },
     });
     new Gauge({

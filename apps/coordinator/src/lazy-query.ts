@@ -7,14 +7,14 @@ import type { QueryAnswer, ResultsDb, SandboxedQuery, SandboxOptions } from "@pa
 export function lazyQuery(
   db: Pick<ResultsDb, "sandbox">,
   opts?: SandboxOptions,
-): (sql: string) => Promise<QueryAnswer> {
+): (sql: string, maxRows?: number) => Promise<QueryAnswer> {
   let sandbox: Promise<SandboxedQuery> | null = null;
-  return async (sql) => {
+  return async (sql, maxRows) => {
     sandbox ??= db.sandbox(opts);
     const opened = await sandbox.catch((err: unknown) => {
       sandbox = null; // a failed open is tried again on the next query
       throw err;
     });
-    return opened.run(sql);
+    return opened.run(sql, maxRows);
   };
 }

@@ -2,12 +2,20 @@
 // its implementation over a results file: SQL in @pairgrid/resultsdb, on-demand engine runs of one
 // combination with the job's data kept for the last two jobs looked at. The coordinator and
 // `pairgrid serve` share it.
-import { type GridPlan, type GridSpec, synthOrigin } from "@pairgrid/engine";
+import { type GridPlan, type GridSpec, synthOrigin, TRADE_CSV_COLUMNS } from "@pairgrid/engine";
 import {
   type AxisValues,
   checkCombo,
   type ComboReport,
   comboReport,
+  type ExportTable,
+  bestAscending,
+  type ImportanceReport,
+  paramImportance,
+  copyRankedRows,
+  type ExportFile,
+  exportFile,
+  type ExportFormat,
   countRows,
   GRID_STATS,
   type Heatmap,
@@ -17,8 +25,13 @@ import {
   type JobGrid,
   jobGrid,
   jobPlan,
+  jobRanking,
   jobSpec,
   loadJobData,
+  type Ranking,
+  type RankingAsk,
+  rankingExampleSql,
+  replayCommand,
   type RowsPage,
   type RowsQuery,
   type ResultsDb,
@@ -40,7 +53,21 @@ export interface GridView {
   n_rows: number;
   /** "synthetic data (model market, seed 7)" when a synth.json lies next to the job's data, else null. */
   data_origin: string | null;
+  /** The job's ranking (its spec's rank.by and rank.min_trades): the dashboard's defaults. */
+  rank: { by: string; min_trades: number; order: "asc" | "desc"; example_sql: string };
+  /** The job's hedge (ols | kalman) and engine: which parameters and charts apply to it. */
+  hedge: string;
+  engine: string;
 }
+
+export type ComboTable = "trades" | "equity";
+
+/** A combination's report and the command that replays it. */
+export type ComboView = ComboReport & { command: string };
+
+/** A ranked-rows or heatmap query whose ranking fields default to the job's (ranking.ts). */
+export type RowsAsk = Omit<RowsQuery, "by" | "minTrades"> & { by?: string; minTrades?: number };
+export type HeatmapAsk = Omit<HeatmapQuery, "minTrades"> & { minTrades?: number };
 
 /**
  * Every method answers null when there is no such job. Bad names or values throw InputError (with
@@ -48,10 +75,22 @@ export interface GridView {
  */
 export interface ResultsReader {
   grid(jobId: string): Promise<GridView | null>;
-  heatmap(jobId: string, q: HeatmapQuery): Promise<Heatmap | null>;
-  rows(jobId: string, q: RowsQuery): Promise<RowsPage | null>;
+  /** The job's ranking with the caller's overrides (GET /jobs/:id/results). */
+  ranking(jobId: string, ask: RankingAsk): Promise<Ranking | null>;
+  heatmap(jobId: string, q: HeatmapAsk): Promise<Heatmap | null>;
+  rows(jobId: string, q: RowsAsk): Promise<RowsPage | null>;
+  /** Share of a statistic's variance each varying parameter explains (param-importance.ts). */
+  importance(jobId: string, q: { stat?: string; minTrades?: number }): Promise<ImportanceReport | null>;
+  /** Every ranked row passing the filters, as a table to download. */
+  rowsExport(
+    jobId: string,
+    q: Omit<RowsAsk, "limit" | "offset">,
+    format: ExportFormat,
+  ): Promise<ExportFile | null>;
+  /** A combination's trades, or its equity at every bar, as a table to download. */
+  comboExport(jobId: string, comboId: number, table: ComboTable): Promise<ExportTable | null>;
   /** Runs the reference engine (and the hybrid comparison, with fast data) on one combination. */
-  combo(jobId: string, comboId: number): Promise<ComboReport | null>;
+  combo(jobId: string, comboId: number): Promise<ComboView | null>;
 }
 
 /** What the reader uses of a results file: job records, and its connection for the queries. */
@@ -59,12 +98,47 @@ export type ResultsSource = Pick<ResultsDb, "getJob" | "read">;
 
 interface JobEntry {
   spec: GridSpec;
+  /** The job's own ranking (no overrides). */
+  rank: Ranking;
   grid: JobGrid;
   /** GridView.data_origin, looked up once per job. */
   origin: string | null;
   /** Built on the first combination page (ids → parameter values). */
   plan: GridPlan | null;
 }
+
+/** Parquet types of the trade columns (TRADE_COLUMNS, then entry_time and exit_time). */
+const TRADE_TYPES: Record<string, string> = {
+  side: "INTEGER",
+  entry_i: "BIGINT",
+  exit_i: "BIGINT",
+  entry_ts: "BIGINT",
+  exit_ts: "BIGINT",
+  reason: "VARCHAR",
+  bars_held: "BIGINT",
+  exit_day: "VARCHAR",
+  entry_time: "VARCHAR",
+  exit_time: "VARCHAR",
+  ...Object.fromEntries(
+    [
+      "entry_a",
+      "entry_b",
+      "exit_a",
+      "exit_b",
+      "beta_entry",
+      "n_a",
+      "n_b",
+      "pnl_gross",
+      "costs",
+      "pnl_net",
+      "mfe",
+      "mae",
+    ].map((c) => [c, "DOUBLE"]),
+  ),
+};
+
+/** Columns of the SQL box's first query: the ranked table's leading ones. */
+const EXAMPLE_COLUMNS = ["combo_id", "n_trades", "total_pnl", "sharpe", "dsr"];
 
 /** Jobs whose validated spec is kept (a few KB each; validating a big grid's spec takes a while). */
 const SPEC_CACHE = 32;
@@ -81,29 +155,119 @@ export class ResultsDbReader implements ResultsReader {
     const job = await this.job(jobId);
     if (!job) return null;
     const n = await this.source.read((conn) => countRows(conn, jobId));
-    return { job_id: jobId, ...job.grid, stats: [...GRID_STATS], n_rows: n, data_origin: job.origin };
+    const { rank } = job;
+    return {
+      job_id: jobId,
+      ...job.grid,
+      stats: [...GRID_STATS],
+      n_rows: n,
+      data_origin: job.origin,
+      rank: {
+        by: rank.by,
+        min_trades: rank.minTrades,
+        order: rank.ascending ? "asc" : "desc",
+        example_sql: rankingExampleSql(jobId, rank, EXAMPLE_COLUMNS),
+      },
+      hedge: job.spec.hedge,
+      engine: job.spec.engine,
+    };
   }
 
-  async heatmap(jobId: string, q: HeatmapQuery): Promise<Heatmap | null> {
+  async ranking(jobId: string, ask: RankingAsk): Promise<Ranking | null> {
+    const job = await this.job(jobId);
+    return job ? jobRanking(job.spec, ask) : null;
+  }
+
+  async heatmap(jobId: string, q: HeatmapAsk): Promise<Heatmap | null> {
     const job = await this.job(jobId);
     if (!job) return null;
-    return this.source.read((conn) => heatmap(conn, jobId, job.grid, q));
+    const query: HeatmapQuery = { ...q, minTrades: q.minTrades ?? job.rank.minTrades };
+    return this.source.read((conn) => heatmap(conn, jobId, job.grid, query));
   }
 
-  async rows(jobId: string, q: RowsQuery): Promise<RowsPage | null> {
-    if (!(await this.source.getJob(jobId))) return null;
-    return this.source.read((conn) => rowsPage(conn, jobId, q));
-  }
-
-  async combo(jobId: string, comboId: number): Promise<ComboReport | null> {
+  async rows(jobId: string, q: RowsAsk): Promise<RowsPage | null> {
     const job = await this.job(jobId);
     if (!job) return null;
+    const rank = jobRanking(job.spec, { by: q.by, minTrades: q.minTrades, order: q.order });
+    const query: RowsQuery = {
+      ...q,
+      by: rank.by,
+      minTrades: rank.minTrades,
+      order: rank.ascending ? "asc" : "desc",
+    };
+    return this.source.read((conn) => rowsPage(conn, jobId, query));
+  }
+
+  async importance(
+    jobId: string,
+    q: { stat?: string; minTrades?: number },
+  ): Promise<ImportanceReport | null> {
+    const job = await this.job(jobId);
+    if (!job) return null;
+    const stat = q.stat ?? job.rank.by;
+    const minTrades = q.minTrades ?? job.rank.minTrades;
+    return this.source.read((conn) =>
+      paramImportance(conn, jobId, job.grid, { stat, minTrades, smallerIsBetter: bestAscending(stat) }),
+    );
+  }
+
+  async rowsExport(
+    jobId: string,
+    q: Omit<RowsAsk, "limit" | "offset">,
+    format: ExportFormat,
+  ): Promise<ExportFile | null> {
+    const job = await this.job(jobId);
+    if (!job) return null;
+    const rank = jobRanking(job.spec, { by: q.by, minTrades: q.minTrades, order: q.order });
+    const query = {
+      ...q,
+      by: rank.by,
+      minTrades: rank.minTrades,
+      order: rank.ascending ? "asc" : "desc",
+    } as const;
+    // DuckDB writes the file itself, on this file's connection (queued like every read)
+    return exportFile(format, `rows-${jobId}`, (path) =>
+      this.source.read((conn) => copyRankedRows(conn, jobId, query, format, path)),
+    );
+  }
+
+  async comboExport(jobId: string, comboId: number, table: ComboTable): Promise<ExportTable | null> {
+    const job = await this.job(jobId);
+    if (!job) return null;
+    job.plan ??= jobPlan(job.spec);
+    checkCombo({ plan: job.plan }, comboId);
+    const data = await this.jobData(jobId, job.spec, job.plan);
+    const report = comboReport(data, comboId, null, Number.POSITIVE_INFINITY);
+    if (table === "trades") {
+      const names: readonly string[] = TRADE_CSV_COLUMNS; // as `pairgrid backtest --trades`
+      return {
+        columns: names.map((name) => ({ name, type: TRADE_TYPES[name] ?? "VARCHAR" })),
+        rows: report.trades.map((t) => names.map((n) => (t as Record<string, unknown>)[n])),
+      };
+    }
+    const { ts, equity, drawdown } = report.equity;
+    return {
+      columns: [
+        { name: "ts", type: "BIGINT" },
+        { name: "time", type: "VARCHAR" },
+        { name: "equity", type: "DOUBLE" },
+        { name: "drawdown", type: "DOUBLE" },
+      ],
+      rows: ts.map((t, i) => [t, new Date(t).toISOString(), equity[i], drawdown[i]]),
+    };
+  }
+
+  async combo(jobId: string, comboId: number): Promise<ComboView | null> {
+    const job = await this.job(jobId);
+    const record = await this.source.getJob(jobId);
+    if (!job || !record) return null;
     job.plan ??= jobPlan(job.spec);
     // an id the grid never runs is refused before any data is loaded
     checkCombo({ plan: job.plan }, comboId);
     const stored = await this.source.read((conn) => storedRow(conn, jobId, comboId));
     const data = await this.jobData(jobId, job.spec, job.plan);
-    return comboReport(data, comboId, stored);
+    const report = comboReport(data, comboId, stored);
+    return { ...report, command: replayCommand(record.spec_path, job.grid, report.params) };
   }
 
   private async job(jobId: string): Promise<JobEntry | null> {
@@ -114,6 +278,7 @@ export class ResultsDbReader implements ResultsReader {
     const spec = jobSpec(record.spec, jobId);
     const entry: JobEntry = {
       spec,
+      rank: jobRanking(spec),
       grid: jobGrid(spec),
       origin: synthOrigin(spec)?.label ?? null,
       plan: null,

@@ -489,3 +489,152 @@ test("the analysis routes are in the OpenAPI document", async () => {
   const names = doc.paths["/jobs/{id}/heatmap"].get.parameters.map((p: { name: string }) => p.name);
   for (const n of ["x", "y", "stat", "agg", "min_trades", "fix"]) assert.ok(names.includes(n), n);
 });
+
+/** A download: status, attachment name and body bytes. */
+async function download(url: string, status = 200) {
+  const res = await app.inject({ method: "GET", url });
+  assert.equal(res.statusCode, status, `${url}: ${res.body}`);
+  return { res, body: res.rawPayload };
+}
+
+/** A Parquet file read back by DuckDB's own reader (not the code under test). */
+async function parquetRows(bytes: Buffer): Promise<Record<string, unknown>[]> {
+  const file = join(dir, `read-${Math.random().toString(36).slice(2)}.parquet`);
+  writeFileSync(file, bytes);
+  return sql(`SELECT * FROM read_parquet('${file}')`);
+}
+
+test("one ranking: /results and /rows default to the job's rank.by and rank.min_trades, ties by combo_id", async () => {
+  const want = await sql(
+    "SELECT combo_id FROM results WHERE job_id = $1 AND n_trades >= 5 ORDER BY sharpe DESC NULLS LAST, combo_id",
+    fastJob,
+  );
+  const results = await get(`/jobs/${fastJob}/results?limit=1000`);
+  assert.deepEqual(
+    results.map((r: { combo_id: number }) => r.combo_id),
+    want.map((r) => r.combo_id),
+  );
+  const rows = await get(`/jobs/${fastJob}/rows?limit=1000`);
+  assert.deepEqual(
+    rows.rows.map((r: { combo_id: number }) => r.combo_id),
+    want.map((r) => r.combo_id),
+  );
+  const g = await get(`/jobs/${fastJob}/grid`);
+  assert.deepEqual(
+    { ...g.rank, example_sql: undefined },
+    {
+      by: "sharpe",
+      min_trades: 5,
+      order: "desc",
+      example_sql: undefined,
+    },
+  );
+  // the SQL box's example ranks the same rows in the same order
+  const example = await sql(g.rank.example_sql);
+  assert.deepEqual(
+    example.map((r) => r.combo_id),
+    want.slice(0, 20).map((r) => r.combo_id),
+  );
+});
+
+test("ranked rows download as CSV and Parquet: every row passing the filters, in ranked order", async () => {
+  const filter = { dollar_tp: 400 };
+  const page = await get(`/jobs/${fastJob}/rows?${q({ by: "total_pnl", filter, limit: 1000 })}`);
+  const csv = await download(`/jobs/${fastJob}/rows/export?${q({ by: "total_pnl", filter, format: "csv" })}`);
+  assert.match(String(csv.res.headers["content-disposition"]), /attachment; filename=".*-rows\.csv"/);
+  const lines = csv.body.toString("utf8").trimEnd().split("\n");
+  const header = lines[0]!.split(",");
+  assert.equal(header[0], "combo_id");
+  assert.ok(header.includes("sharpe") && header.includes("dsr"));
+  assert.equal(lines.length - 1, page.total);
+  const ids = lines.slice(1).map((l) => Number(l.split(",")[0]));
+  assert.deepEqual(
+    ids,
+    page.rows.map((r: { combo_id: number }) => r.combo_id),
+  );
+  const pnlAt = header.indexOf("total_pnl");
+  assert.equal(Number(lines[1]!.split(",")[pnlAt]), page.rows[0].total_pnl);
+
+  const pq = await download(
+    `/jobs/${fastJob}/rows/export?${q({ by: "total_pnl", filter, format: "parquet" })}`,
+  );
+  assert.equal(pq.res.headers["content-type"], "application/vnd.apache.parquet");
+  const back = await parquetRows(pq.body);
+  assert.deepEqual(
+    back.map((r) => r.combo_id),
+    ids,
+  );
+  assert.equal(back[0]!.total_pnl, page.rows[0].total_pnl);
+  assert.equal(back[0]!.dollar_tp, 400);
+  await download(`/jobs/${fastJob}/rows/export?format=xlsx`, 400);
+  await download(`/jobs/nope/rows/export?format=csv`, 404);
+});
+
+test("a combination's trades and full equity download, equal to its page and pairgrid backtest", async () => {
+  const [best] = await sql(
+    "SELECT combo_id FROM results WHERE job_id = $1 ORDER BY sharpe DESC NULLS LAST, combo_id LIMIT 1",
+    fastJob,
+  );
+  const id = best!.combo_id as number;
+  const combo = await get(`/jobs/${fastJob}/combos/${id}`);
+  // the replay command names every varying axis with this combination's values
+  assert.match(
+    combo.command,
+    /^pairgrid backtest \S*fast\.json --set ols_window=\d+ --set zscore_window=\d+ /,
+  );
+  for (const n of ["ols_window", "zscore_window", "z_entry", "z_exit", "dollar_tp"])
+    assert.ok(combo.command.includes(`--set ${n}=${combo.params[n] ?? "null"}`), n);
+  assert.equal(combo.session_tz, "America/New_York");
+  assert.equal(combo.hedge, "ols");
+  // the signal: same x as the equity where not downsampled, exact at every trade's entry bar
+  assert.equal(combo.signal.n_bars, combo.equity.n_bars);
+  const sigTs = new Set(combo.signal.ts);
+  for (const t of combo.trades) assert.ok(sigTs.has(t.entry_ts), `entry ${t.entry_ts} kept`);
+
+  const trades = await download(`/jobs/${fastJob}/combos/${id}/export?table=trades&format=csv`);
+  const tl = trades.body.toString("utf8").trimEnd().split("\n");
+  assert.equal(tl.length - 1, combo.trades.length);
+  const th = tl[0]!.split(",");
+  const netAt = th.indexOf("pnl_net");
+  tl.slice(1).forEach((l, k) => assert.equal(Number(l.split(",")[netAt]), combo.trades[k].pnl_net));
+
+  const eq = await download(`/jobs/${fastJob}/combos/${id}/export?table=equity&format=parquet`);
+  const curve = await parquetRows(eq.body);
+  assert.equal(curve.length, combo.equity.n_bars, "every bar, not the chart's points");
+  assert.equal(Math.max(...curve.map((r) => r.drawdown as number)), combo.stats.max_dd_mtm);
+  await download(`/jobs/${fastJob}/combos/${id}/export?table=nope&format=csv`, 400);
+});
+
+test("parameter importance: each axis's η² of the statistic over the ranked rows, as SQL computes it", async () => {
+  const imp = await get(`/jobs/${fastJob}/importance?stat=sharpe`);
+  assert.equal(imp.stat, "sharpe");
+  const [n] = await sql(
+    "SELECT count(*)::INTEGER AS n FROM results WHERE job_id = $1 AND n_trades >= 5 AND sharpe IS NOT NULL",
+    fastJob,
+  );
+  assert.equal(imp.n_rows, n!.n);
+  assert.deepEqual(imp.params.map((p: { param: string }) => p.param).sort(), [
+    "dollar_tp",
+    "ols_window",
+    "z_entry",
+    "z_exit",
+    "zscore_window",
+  ]);
+  for (const p of imp.params as { param: string; share: number; n_values: number }[]) {
+    const [want] = await sql(
+      `WITH r AS (SELECT ${p.param} AS v, sharpe FROM results WHERE job_id = $1 AND n_trades >= 5 AND sharpe IS NOT NULL), ` +
+        "g AS (SELECT v, count(*) AS n, avg(sharpe) AS m FROM r GROUP BY v) " +
+        "SELECT (SELECT sum(n * (m - (SELECT avg(sharpe) FROM r)) ^ 2) FROM g) / (SELECT sum((sharpe - (SELECT avg(sharpe) FROM r)) ^ 2) FROM r) AS share, (SELECT count(*)::INTEGER FROM g) AS k",
+      fastJob,
+    );
+    assert.ok(Math.abs(p.share - (want!.share as number)) < 1e-9, `${p.param}: ${p.share} vs ${want!.share}`);
+    assert.equal(p.n_values, want!.k);
+  }
+  // largest share first
+  const shares = imp.params.map((p: { share: number }) => p.share);
+  assert.deepEqual(
+    shares,
+    [...shares].sort((a: number, b: number) => b - a),
+  );
+  await get(`/jobs/${fastJob}/importance?stat=nope`, 400);
+});

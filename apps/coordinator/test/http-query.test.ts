@@ -4,7 +4,7 @@
 // without details. buildServer does not
 // register the plugin yet, so the app here is assembled the way buildServer assembles its own.
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -22,7 +22,7 @@ const dir = mkdtempSync(join(tmpdir(), "pairgrid-http-query-"));
 let db: ResultsDb;
 const apps: FastifyInstance[] = [];
 
-function makeApp(runQuery: (sql: string) => Promise<QueryAnswer>): FastifyInstance {
+function makeApp(runQuery: (sql: string, maxRows?: number) => Promise<QueryAnswer>): FastifyInstance {
   const app = Fastify();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -185,4 +185,38 @@ test("an unexpected failure is a 500 with a fixed message", async () => {
   const res = await post(app, { sql: "SELECT 1" });
   assert.equal(res.statusCode, 500);
   assert.deepEqual(res.json(), { error: "internal", message: "internal server error" });
+});
+
+test("POST /query/export: the whole result past the page's row cap, as CSV or Parquet, same sandbox", async () => {
+  const sandbox = await db.sandbox({ maxRows: 100 });
+  const app = makeApp((sql, maxRows) => sandbox.run(sql, maxRows));
+  const sql =
+    "SELECT range AS i, 'x,\"y' AS s, created_at FROM range(20000), (SELECT created_at FROM jobs LIMIT 1)";
+  const csv = await app.inject({ method: "POST", url: "/query/export", payload: { sql, format: "csv" } });
+  assert.equal(csv.statusCode, 200, csv.body);
+  assert.equal(csv.headers["x-truncated"], "false");
+  assert.match(String(csv.headers["content-disposition"]), /filename="query\.csv"/);
+  const lines = csv.body.trimEnd().split("\n");
+  assert.equal(lines.length, 20_001, "more rows than the page's cap of 100");
+  assert.equal(lines[0], "i,s,created_at");
+  assert.match(lines[20_000]!, /^19999,"x,""y",\d{4}-/);
+
+  const pq = await app.inject({ method: "POST", url: "/query/export", payload: { sql, format: "parquet" } });
+  assert.equal(pq.statusCode, 200, pq.body);
+  const file = join(dir, "q.parquet");
+  writeFileSync(file, pq.rawPayload);
+  const back = await db.read(async (conn) =>
+    (
+      await conn.runAndReadAll(
+        `SELECT count(*)::INTEGER, max(i)::INTEGER, any_value(s), typeof(any_value(created_at)) FROM read_parquet('${file}')`,
+      )
+    ).getRowsJS(),
+  );
+  assert.deepEqual(back[0], [20_000, 19_999, 'x,"y', "TIMESTAMP WITH TIME ZONE"]);
+
+  // refusals are those of POST /query
+  const bad = await app.inject({ method: "POST", url: "/query/export", payload: { sql: "DROP TABLE jobs" } });
+  assert.equal(bad.statusCode, 400, bad.body);
+  assert.equal(bad.json().path, "sql");
+  await sandbox.close();
 });

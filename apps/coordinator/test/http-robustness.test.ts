@@ -149,3 +149,23 @@ test("bad options are 400s naming the query field", async () => {
     assert.match(body.message, message, query);
   }
 });
+
+test("a report is computed once per job state: asked again it is the cached one, until the job changes", async () => {
+  const a = await buildRobustnessReport(db, jobId, { by: "sharpe", limit: 7 });
+  const b = await buildRobustnessReport(db, jobId, { by: "sharpe", limit: 7 });
+  assert.ok(a !== null && a === b, "the same report object, not a second computation");
+  const other = await buildRobustnessReport(db, jobId, { by: "total_pnl", limit: 7 });
+  assert.notEqual(other, a, "another question is computed anew");
+  // the walk-forward's hindsight curve: the in-sample best's PnL in each step's test fold
+  const w = a!.walk_forward!.anchored;
+  assert.equal(w.in_sample_best.test_fold_pnl.length, w.steps.length);
+  // a job whose state moves (here its status) is computed anew
+  await db.setStatus(jobId, "failed", true);
+  try {
+    const c = await buildRobustnessReport(db, jobId, { by: "sharpe", limit: 7 });
+    assert.notEqual(c, a);
+    assert.deepEqual(c, a, "same rows, same figures");
+  } finally {
+    await db.setStatus(jobId, "done", true);
+  }
+});

@@ -24,8 +24,9 @@ import {
   type Trade,
   type TradeBrief,
 } from "@pairgrid/engine";
-import { type EquityCurve, equityCurve } from "./equity-downsample.js";
+import { type EquityCurve, equityCurve, MAX_EQUITY_POINTS } from "./equity-downsample.js";
 import type { JobData } from "./job-data.js";
+import { type SignalCurve, signalCurve } from "./signal-downsample.js";
 
 /** No such combination in the job's grid (id out of range, or one the §10 rules or constraints drop). */
 export class UnknownComboError extends Error {
@@ -78,6 +79,13 @@ export interface ComboReport {
   stats: Record<string, number | null>;
   trades: TradeRow[];
   equity: EquityCurve;
+  /** Spread and z-score at the equity's bar closes, exact around each trade's entry and exit. */
+  signal: SignalCurve;
+  /** The session's time zone (spec session.tz): the zone every time on the page is shown in. */
+  session_tz: string;
+  /** The job's hedge and engine: which parameters apply to it. */
+  hedge: "ols" | "kalman";
+  engine: string;
   /** Trades per exit reason, every reason present (0 when none). */
   reasons: Record<ExitReasonName, number>;
   hybrid: HybridSection | null;
@@ -155,6 +163,8 @@ export function comboReport(
   data: JobData,
   comboId: number,
   stored: Record<string, unknown> | null,
+  /** Points of the equity and signal curves (a download takes every bar). */
+  maxPoints = MAX_EQUITY_POINTS,
 ): ComboReport {
   const combo = checkCombo(data, comboId);
   const { spec, slow } = data;
@@ -180,7 +190,18 @@ export function comboReport(
     stored,
     stats: result.stats,
     trades: result.trades.map(tradeRow),
-    equity: equityCurve(inputs.ts, inputs.barMs, result.equity),
+    equity: equityCurve(inputs.ts, inputs.barMs, result.equity, maxPoints),
+    signal: signalCurve(
+      inputs.ts,
+      inputs.barMs,
+      ind.z,
+      ind.spread,
+      result.trades.flatMap((t) => [t.entry_i, t.exit_i]),
+      maxPoints,
+    ),
+    session_tz: spec.session.tz,
+    hedge: spec.hedge,
+    engine: spec.engine,
     reasons: reasonCounts(result.trades),
     hybrid,
   };

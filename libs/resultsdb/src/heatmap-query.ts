@@ -12,6 +12,7 @@ import {
 } from "@duckdb/node-api";
 import { InputError } from "@pairgrid/engine";
 import { type AxisValues, GRID_STATS, type JobGrid } from "./grid-axes.js";
+import { bestAscending, rankedRowsWhere } from "./ranking.js";
 import { ident } from "./schema.js";
 
 export const HEATMAP_AGGS = ["max", "median", "mean", "min", "fixed"] as const;
@@ -53,9 +54,6 @@ export interface Heatmap {
   /** combo_ids[yi][xi]: the row shown (fixed) or reaching the max / min; null otherwise. */
   combo_ids: (number | null)[][];
 }
-
-/** Statistics where smaller is better; the rest rank largest first. */
-const SMALLER_IS_BETTER = new Set(["max_dd"]);
 
 const SQL_AGG: Record<HeatmapAgg, string> = {
   max: "max",
@@ -146,7 +144,7 @@ export async function heatmap(
   const { x, y, fixes } = checkHeatmapQuery(grid, q);
   const values: DuckDBValue[] = [jobId, BigInt(q.minTrades)];
   const types: DuckDBType[] = [VARCHAR, BIGINT];
-  const where = ["job_id = $1", "n_trades >= $2"];
+  const where = [rankedRowsWhere("$1", "$2")];
   for (const [name, value] of fixes) {
     if (value === null) where.push(`${ident(name)} IS NULL`);
     else {
@@ -194,7 +192,7 @@ export async function heatmap(
     agg: q.agg,
     cells,
     counts,
-    best: bestCell(x, y, cells, comboIds, SMALLER_IS_BETTER.has(q.stat)),
+    best: bestCell(x, y, cells, comboIds, bestAscending(q.stat)),
     combo_ids: comboIds,
   };
 }
@@ -211,7 +209,11 @@ function bestCell(
     for (let i = 0; i < cells[j]!.length; i++) {
       const v = cells[j]![i];
       if (v === null || v === undefined) continue;
-      if (best === null || (smallerIsBetter ? v < best.value : v > best.value)) {
+      const id = comboIds[j]![i] ?? null;
+      // ties go to the smaller combo_id, as in every ranking (ranking.ts)
+      const tie =
+        best !== null && v === best.value && id !== null && (best.combo_id === null || id < best.combo_id);
+      if (best === null || tie || (smallerIsBetter ? v < best.value : v > best.value)) {
         best = {
           combo_id: comboIds[j]![i] ?? null,
           x: x.values[i] ?? null,

@@ -37,7 +37,18 @@ export {
   type JobStatus,
   RESULT_COLUMNS,
 } from "./schema.js";
-export { checkRankable, TOP_COLUMNS, type TopOptions } from "./top-query.js";
+export { TOP_COLUMNS, type TopOptions } from "./top-query.js";
+export { replayCommand, SPEC_PLACEHOLDER } from "./replay-command.js";
+export {
+  bestAscending,
+  checkRankable,
+  jobRanking,
+  type Ranking,
+  type RankingAsk,
+  rankedRowsWhere,
+  rankingExampleSql,
+  rankOrderSql,
+} from "./ranking.js";
 export {
   checkCombo,
   type ComboReport,
@@ -70,6 +81,7 @@ export {
   type RowFilter,
   type RowsPage,
   type RowsQuery,
+  copyRankedRows,
   rowsPage,
   storedRow,
 } from "./rows-query.js";
@@ -85,3 +97,16 @@ export {
   type WalkForwardReport,
   type WalkForwardStepRow,
 } from "./robustness-report.js";
+export {
+  checkExportFormat,
+  EXPORT_FORMATS,
+  type ExportColumn,
+  type ExportFile,
+  type ExportFormat,
+  type ExportTable,
+  exportFile,
+  exportTable,
+  MAX_EXPORT_ROWS,
+} from "./table-export.js";
+export { type SignalCurve, signalCurve } from "./signal-downsample.js";
+export { type ImportanceReport, type ParamImportance, paramImportance } from "./param-importance.js";

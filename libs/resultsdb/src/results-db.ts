@@ -33,6 +33,7 @@ import { fileInPlace, type QuerySource, WriterSnapshots } from "./query-snapshot
 import { type SandboxOptions, SandboxedQuery } from "./sandboxed-query.js";
 import { ensureSchema, hasSchema, type JobStatus, tableColumnNames } from "./schema.js";
 import { SerialQueue } from "./serial-queue.js";
+import { bestAscending } from "./ranking.js";
 import { type TopOptions, topRows, varyingParams } from "./top-query.js";
 
 export interface OpenOptions {
@@ -199,7 +200,10 @@ export class ResultsDb {
 
   /** The best rows of a job (default: the latest job) by a RANKABLE statistic. */
   top(opts: TopOptions): Promise<Record<string, unknown>[]> {
-    return this.serial(async () => topRows(this.conn, await this.resolveJob(opts.jobId), opts));
+    const ascending = opts.ascending ?? bestAscending(opts.by);
+    return this.serial(async () =>
+      topRows(this.conn, await this.resolveJob(opts.jobId), { ...opts, ascending }),
+    );
   }
 
   /** Parameters that are not constant (or all NULL) over the job's rows. */

@@ -87,6 +87,8 @@ export interface WalkForwardReport {
     pnl: number | null;
     oos_period_sharpe: number | null;
     oos_period_pnl: number | null;
+    /** Its PnL in each step's test fold (steps order): the hindsight curve the stitched one is drawn against. */
+    test_fold_pnl: number[];
   };
 }
 
@@ -136,9 +138,26 @@ export async function buildRobustnessReport(
   if (!Number.isSafeInteger(limit) || limit < 1) {
     throw new InputError(`limit must be an integer ≥ 1, got ${limit}`, "limit");
   }
-  if (!(await db.getJob(jobId))) return null;
-  return robustnessOf(await db.foldStats(jobId), { ...q, by, limit });
+  const job = await db.getJob(jobId);
+  if (!job) return null;
+  // a job's report changes only when its rows or status do: the same question about the same
+  // state is answered from the cache (and a second asker waits for the first one's computation)
+  const key = JSON.stringify([jobId, job.status, job.n_done, job.finished_at, by, limit, q.splits, q.window]);
+  let cache = reportCaches.get(db);
+  if (!cache) reportCaches.set(db, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const report = db.foldStats(jobId).then((fs) => robustnessOf(fs, { ...q, by, limit }));
+  cache.set(key, report);
+  report.catch(() => cache.delete(key));
+  // oldest first out: Maps keep insertion order
+  while (cache.size > REPORT_CACHE) cache.delete(cache.keys().next().value!);
+  return report;
 }
+
+/** Reports kept per results file (a few hundred KB each at most). */
+const REPORT_CACHE = 16;
+const reportCaches = new WeakMap<ResultsDb, Map<string, Promise<RobustnessReport>>>();
 
 /** The report from data already read (pure: no database). */
 export function robustnessOf(
@@ -246,6 +265,8 @@ function walkReport(
       pnl: orNull(best.pnl),
       oos_period_sharpe: orNull(best.oosPeriodSharpe),
       oos_period_pnl: orNull(best.oosPeriodPnl),
+      test_fold_pnl:
+        best.row >= 0 ? r.steps.map((st) => fs.folds.pnl[best.row * fs.folds.nFolds + st.testFold]!) : [],
     },
   };
 }

@@ -74,23 +74,24 @@ export class SandboxedQuery {
   }
 
   /**
-   * Runs one SELECT and answers at most `maxRows` rows. Bad SQL is an InputError (path `sql`),
+   * Runs one SELECT and answers at most `maxRows` rows (default the sandbox's; a download asks
+   * for more, under the same time and memory limits). Bad SQL is an InputError (path `sql`),
    * a query stopped at a limit a QueryTimeoutError or QueryMemoryError; the next call works.
    */
-  run(sql: string): Promise<QueryAnswer> {
+  run(sql: string, maxRows = this.opts.maxRows): Promise<QueryAnswer> {
     if (this.closed) return Promise.reject(new Error("query sandbox is closed"));
     if (this.pending >= this.opts.maxPending) return Promise.reject(new QueryBusyError(this.opts.maxPending));
     this.pending++;
     return this.queue
       .run(() => {
         if (this.closed) throw new Error("query sandbox is closed");
-        return this.runNow(sql);
+        return this.runNow(sql, maxRows);
       })
       .finally(() => this.pending--);
   }
 
   /** The time limit counts from here: a snapshot to remake and a process to start are in it. */
-  private async runNow(sql: string): Promise<QueryAnswer> {
+  private async runNow(sql: string, maxRows: number): Promise<QueryAnswer> {
     const started = performance.now();
     const deadline = started + this.opts.timeoutMs;
     this.process.warm();
@@ -99,7 +100,7 @@ export class SandboxedQuery {
       f.release(),
     );
     try {
-      const answer = await this.process.run({ file: file.path, sql, maxRows: this.opts.maxRows }, deadline);
+      const answer = await this.process.run({ file: file.path, sql, maxRows }, deadline);
       return { ...answer, elapsed_ms: Math.round(performance.now() - started) };
     } finally {
       file.release();

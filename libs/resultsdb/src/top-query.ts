@@ -1,7 +1,9 @@
 // Ranked rows of one job (`pairgrid top`, GET /jobs/:id/results): parameters, §7 statistics and
-// dsr, sorted by a RANKABLE statistic with NULLs last, among rows with enough trades.
+// dsr, ranked by the one rule of ranking.ts (a RANKABLE statistic, NULLs last, ties by combo_id)
+// among rows with enough trades.
 import { BIGINT, type DuckDBConnection, VARCHAR } from "@duckdb/node-api";
-import { InputError, PARAM_NAMES, RANKABLE, STAT_NAMES } from "@pairgrid/engine";
+import { InputError, PARAM_NAMES, STAT_NAMES } from "@pairgrid/engine";
+import { checkRankable, rankedRowsWhere, rankOrderSql } from "./ranking.js";
 import { ident } from "./schema.js";
 
 export interface TopOptions {
@@ -12,18 +14,12 @@ export interface TopOptions {
   /** Rows with fewer trades are left out. */
   minTrades: number;
   limit: number;
-  /** Smallest first (e.g. `max_dd`); default largest first. */
+  /** Smallest first; default: the direction in which `by` ranks best (ranking.ts). */
   ascending?: boolean;
 }
 
 /** Columns of a ranked row, in output order. */
 export const TOP_COLUMNS: readonly string[] = ["combo_id", ...PARAM_NAMES, ...STAT_NAMES, "dsr"];
-
-export function checkRankable(by: string): void {
-  if (!(RANKABLE as readonly string[]).includes(by)) {
-    throw new InputError(`unknown metric '${by}' (one of: ${RANKABLE.join(", ")})`, "by");
-  }
-}
 
 function checkCount(name: string, v: number, min: number): void {
   if (!Number.isSafeInteger(v) || v < min) {
@@ -44,17 +40,16 @@ function plainRow(row: Record<string, unknown>): Record<string, unknown> {
 export async function topRows(
   conn: DuckDBConnection,
   jobId: string,
-  opts: Omit<TopOptions, "jobId">,
+  opts: Omit<TopOptions, "jobId" | "ascending"> & { ascending: boolean },
 ): Promise<Record<string, unknown>[]> {
   checkRankable(opts.by);
   checkCount("min_trades", opts.minTrades, 0);
   checkCount("limit", opts.limit, 1);
-  const direction = opts.ascending ? "ASC" : "DESC";
   // `by` is checked against RANKABLE above, so splicing it into the SQL is safe
   const reader = await conn.runAndReadAll(
     `SELECT ${TOP_COLUMNS.map(ident).join(", ")} FROM results ` +
-      `WHERE job_id = $1 AND n_trades >= $2 ` +
-      `ORDER BY ${ident(opts.by)} ${direction} NULLS LAST, combo_id ASC LIMIT $3`,
+      `WHERE ${rankedRowsWhere("$1", "$2")} ` +
+      `ORDER BY ${rankOrderSql(opts.by, opts.ascending)} LIMIT $3`,
     [jobId, BigInt(opts.minTrades), BigInt(opts.limit)],
     [VARCHAR, BIGINT, BIGINT],
   );

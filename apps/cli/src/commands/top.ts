@@ -7,7 +7,11 @@ import {
   describeInterruption,
   interruption,
   type JobRecord,
+  jobGrid,
+  jobRanking,
+  jobSpec,
   localProbe,
+  replayCommand,
   ResultsDb,
   resumeCommand,
 } from "@pairgrid/resultsdb";
@@ -21,6 +25,7 @@ interface TopFlags {
   limit: string;
   minTrades?: string;
   order?: string;
+  command?: string;
   json?: boolean;
 }
 
@@ -35,13 +40,16 @@ function countFlag(flag: string, text: string, min: number): number {
   return n;
 }
 
-/** The ranking a job asked for in its spec (`rank.by`, `rank.min_trades`), where it says. */
-function specRank(job: JobRecord): { by?: string; minTrades?: number } {
-  const rank = (job.spec as { rank?: { by?: unknown; min_trades?: unknown } } | null)?.rank;
-  return {
-    by: typeof rank?.by === "string" ? rank.by : undefined,
-    minTrades: typeof rank?.min_trades === "number" ? rank.min_trades : undefined,
-  };
+/**
+ * The axes a replay command sets: every axis the job's spec varies (a running job's rows may not
+ * show them all yet), or, for a spec this version cannot read, the parameters its rows vary.
+ */
+function replayAxes(job: JobRecord, varying: readonly string[]): { name: string }[] {
+  try {
+    return jobGrid(jobSpec(job.spec, job.job_id)).params;
+  } catch {
+    return varying.map((name) => ({ name }));
+  }
 }
 
 function cell(name: string, v: unknown): string {
@@ -82,6 +90,7 @@ export function registerTopCommand(program: Command): void {
       "leave out rows with fewer trades (default: the job's rank.min_trades, else 0)",
     )
     .option("--order <asc|desc>", "sort direction (default: asc for max_dd, desc otherwise)")
+    .option("--command <n>", "print the replay command of row N (default: of row 1) after the table")
     .option("--json", "print an array of row objects (null for NULL) instead of a table")
     .action(async (opts: TopFlags) => {
       const file = resolve(opts.db);
@@ -92,22 +101,28 @@ export function registerTopCommand(program: Command): void {
       if (opts.order !== undefined && opts.order !== "asc" && opts.order !== "desc") {
         throw new InputError(`--order: expected asc or desc, got '${opts.order}'`, "--order");
       }
+      const commandRow = opts.command === undefined ? 1 : countFlag("--command", opts.command, 1);
+      if (commandRow > limit) {
+        throw new InputError(`--command: row ${commandRow} is past --limit ${limit}`, "--command");
+      }
       // read-only: a run or coordinator may be writing other jobs (DuckDB then refuses the lock,
       // which surfaces as a one-line InputError naming the file)
       const db = await ResultsDb.open(file, { readOnly: true });
       try {
         const job = await resolveJob(db, opts.job, opts.db);
-        const fromSpec = specRank(job);
-        const by = opts.by ?? fromSpec.by ?? "sharpe";
+        // the one ranking rule (resultsdb ranking.ts): the job's rank.by / rank.min_trades unless
+        // the flags name others
+        const { by, minTrades, ascending } = jobRanking(job.spec, {
+          by: opts.by,
+          minTrades: minTradesFlag,
+          order: opts.order as "asc" | "desc" | undefined,
+        });
         try {
           checkRankable(by);
         } catch (err) {
           const from = opts.by !== undefined ? "--by" : `rank.by of job ${job.job_id}`;
           throw new InputError(`${from}: ${(err as Error).message}`, "--by");
         }
-        const minTrades = minTradesFlag ?? fromSpec.minTrades ?? 0;
-        // a drawdown ranks best when smallest; every other statistic when largest
-        const ascending = opts.order ? opts.order === "asc" : by === "max_dd";
         const rows = await db.top({ jobId: job.job_id, by, minTrades, limit, ascending });
         // a run that died without marking its job (killed, crashed): say so, and how to finish it
         const gone = interruption(job, file, localProbe());
@@ -128,7 +143,17 @@ export function registerTopCommand(program: Command): void {
           `job ${job.job_id} (${job.name}, ${gone ? "interrupted" : job.status}, ${job.n_done}/${job.n_combos} rows): ` +
             `top ${rows.length} by ${by}${ascending ? " ascending" : ""}, n_trades ≥ ${minTrades}\n`,
         );
-        if (rows.length > 0) process.stdout.write(`${formatTopTable(rows, params, by)}\n`);
+        if (rows.length === 0) return;
+        process.stdout.write(`${formatTopTable(rows, params, by)}\n`);
+        const row = rows[commandRow - 1];
+        if (!row) {
+          throw new InputError(
+            `--command: row ${commandRow} is past the ${rows.length} rows ranked`,
+            "--command",
+          );
+        }
+        const command = replayCommand(job.spec_path, { params: replayAxes(job, params) }, row);
+        process.stdout.write(`replay row ${commandRow} (combo ${String(row.combo_id)}): ${command}\n`);
       } finally {
         await db.close();
       }

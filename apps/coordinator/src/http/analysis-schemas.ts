@@ -23,6 +23,16 @@ export const gridView = z
       .describe(
         "'synthetic data (model market, seed 7)' when a synth.json lies next to the job's data, else null",
       ),
+    rank: z
+      .object({
+        by: z.string(),
+        min_trades: z.number().int(),
+        order: z.enum(["asc", "desc"]),
+        example_sql: z.string().describe("a SELECT of the job's rows ranked by the same rule"),
+      })
+      .describe("the job's ranking (rank.by, rank.min_trades): the defaults of every ranked view"),
+    hedge: z.string().describe("ols | kalman"),
+    engine: z.string().describe("slow | hybrid_dollar | hybrid_zlive"),
   })
   .describe("GridView");
 
@@ -34,7 +44,12 @@ export const heatmapQuery = z.object({
     .enum(HEATMAP_AGGS)
     .default("max")
     .describe("how the other varying parameters are combined; fixed: each must be given in `fix`"),
-  min_trades: z.coerce.number().int().min(0).default(0).describe("leave out rows with fewer trades"),
+  min_trades: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("leave out rows with fewer trades (default: the job's rank.min_trades)"),
   fix: z
     .string()
     .optional()
@@ -64,11 +79,20 @@ export const heatmapBody = z
   .describe("Heatmap");
 
 export const rowsQuery = z.object({
-  by: z.string().min(1).default("sharpe").describe("column to sort by: combo_id, a parameter or a statistic"),
+  by: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("column to sort by: combo_id, a parameter or a statistic (default: the job's rank.by)"),
   order: z.enum(["asc", "desc"]).optional().describe("default: asc for max_dd, desc otherwise"),
   limit: z.coerce.number().int().min(1).max(MAX_ROWS_LIMIT).default(50),
   offset: z.coerce.number().int().min(0).default(0),
-  min_trades: z.coerce.number().int().min(0).default(0).describe("leave out rows with fewer trades"),
+  min_trades: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("leave out rows with fewer trades (default: the job's rank.min_trades)"),
   filter: z
     .string()
     .optional()
@@ -131,6 +155,21 @@ export const comboBody = z
           ),
       })
       .describe("EquityCurve"),
+    signal: z
+      .object({
+        ts: z.array(z.number()).describe("bar close, epoch ms UTC (as equity.ts)"),
+        z: z.array(z.number().nullable()).describe("z-score of the spread; null before its window fills"),
+        spread: z.array(z.number().nullable()).describe("ln A − β ln B − α"),
+        n_bars: z.number().int(),
+        downsampled: z
+          .boolean()
+          .describe("per bucket the lowest and highest z, and every bar within 2 of an entry or exit"),
+      })
+      .describe("SignalCurve"),
+    session_tz: z.string().describe("the spec's session.tz: the zone the page shows times in"),
+    hedge: z.enum(["ols", "kalman"]),
+    engine: z.string(),
+    command: z.string().describe("`pairgrid backtest SPEC --set …` that replays this combination"),
     reasons: z.record(z.string(), z.number().int()).describe("trades per exit reason"),
     hybrid: z
       .object({
@@ -192,3 +231,32 @@ export function parseJsonQuery<T extends z.ZodType>(
   const path = ["query", field, ...issue.path.map(String)].join(".");
   throw new HttpError(400, "bad_request", `${path.slice("query.".length)}: ${issue.message}`, path);
 }
+
+export const importanceQuery = z.object({
+  stat: z.string().min(1).optional().describe("statistic (default: the job's rank.by)"),
+  min_trades: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("leave out rows with fewer trades (default: the job's rank.min_trades)"),
+});
+
+export const importanceBody = z
+  .object({
+    stat: z.string(),
+    n_rows: z.number().int().describe("ranked rows with a finite statistic"),
+    params: z.array(
+      z.object({
+        param: z.string(),
+        share: z
+          .number()
+          .nullable()
+          .describe("η²: share of the statistic's variance explained by this parameter's value alone"),
+        n_values: z.number().int(),
+        best_value: paramValue.describe("the value with the best mean statistic"),
+        best_mean: z.number().nullable(),
+      }),
+    ),
+  })
+  .describe("ImportanceReport");

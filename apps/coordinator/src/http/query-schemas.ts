@@ -21,3 +21,7 @@ export const queryAnswer = z.object({
   truncated: z.boolean().describe("true when the result had more rows than the cap"),
   elapsed_ms: z.number(),
 });
+
+export const exportFormat = z.enum(["csv", "parquet"]).default("csv").describe("csv or parquet");
+
+export const queryExportBody = queryBody.extend({ format: exportFormat });

@@ -79,6 +79,9 @@ const walkForwardReport = z
       pnl: stat,
       oos_period_sharpe: stat,
       oos_period_pnl: stat,
+      test_fold_pnl: z
+        .array(z.number())
+        .describe("its PnL in each step's test fold, in step order (empty without an in-sample best)"),
     }),
   })
   .describe("WalkForwardReport");

@@ -57,9 +57,14 @@ export const jobView = z.object({
 });
 
 export const resultsQuery = z.object({
-  by: z.enum(RANKABLE).default("sharpe").describe("statistic to rank by"),
+  by: z.enum(RANKABLE).optional().describe("statistic to rank by (default: the job's rank.by)"),
   limit: z.coerce.number().int().min(1).max(10_000).default(50),
-  min_trades: z.coerce.number().int().min(0).default(0).describe("leave out rows with fewer trades"),
+  min_trades: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("leave out rows with fewer trades (default: the job's rank.min_trades)"),
 });
 
 /** Ranked rows: combo_id, one column per parameter, the statistics and dsr (as `pairgrid top`). */

@@ -7,6 +7,8 @@ import type { JobService } from "../job-service.js";
 import type { ResultsReader } from "../results-reader.js";
 import { bearerAuthHook } from "./auth.js";
 import { registerDocs } from "./docs.js";
+import { exportRoutes } from "./routes/exports.js";
+import { jobImportanceRoutes } from "./routes/job-importance.js";
 import { installErrorHandling, type ServerLog, toErrorResponse } from "./error-handler.js";
 import { readOnlyHook } from "./read-only.js";
 import { DASHBOARD_ROUTES, dashboardRoutes } from "./routes/dashboard.js";
@@ -83,14 +85,21 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
 
   registerDocs(app);
   void app.register(opsRoutes, { jobs: opts.jobs, metrics: opts.metrics });
-  void app.register(jobRoutes, { jobs: opts.jobs });
+  void app.register(jobRoutes, { jobs: opts.jobs, results: opts.results });
   void app.register(jobEventsRoutes, {
     jobs: opts.jobs,
     minIntervalMs: opts.sseMinIntervalMs,
     keepaliveMs: opts.sseKeepaliveMs,
   });
   if (opts.results) {
-    for (const routes of [jobGridRoutes, jobHeatmapRoutes, jobRowsRoutes, jobComboRoutes]) {
+    for (const routes of [
+      jobGridRoutes,
+      jobHeatmapRoutes,
+      jobRowsRoutes,
+      jobComboRoutes,
+      exportRoutes,
+      jobImportanceRoutes,
+    ]) {
       void app.register(routes, { results: opts.results });
     }
   }

@@ -42,17 +42,35 @@ function withQuery(path: string, q: Query = {}): string {
   return s ? `${path}?${s}` : path;
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+async function send(method: string, path: string, body: unknown, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { accept };
   const t = token();
   if (t) headers.authorization = `Bearer ${t}`;
   if (body !== undefined) headers["content-type"] = "application/json";
-  let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch {
     throw new ApiError(0, "network", `the server did not answer (${method} ${path})`);
   }
+}
+
+/** The server's `{error, message, path}` of a refused request as an ApiError. */
+function refusal(res: Response, json: unknown): ApiError {
+  const e = (json ?? {}) as { error?: string; message?: string; path?: string };
+  return new ApiError(
+    res.status,
+    e.error ?? `http_${res.status}`,
+    e.message ?? `${res.status} ${res.statusText}`,
+    e.path,
+  );
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await send(method, path, body, "application/json");
   const text = await res.text();
   let json: unknown = null;
   try {
@@ -60,16 +78,41 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   } catch {
     if (res.ok) throw new ApiError(res.status, "bad_response", `not JSON from ${path}`);
   }
-  if (!res.ok) {
-    const e = (json ?? {}) as { error?: string; message?: string; path?: string };
-    throw new ApiError(
-      res.status,
-      e.error ?? `http_${res.status}`,
-      e.message ?? `${res.status} ${res.statusText}`,
-      e.path,
-    );
-  }
+  if (!res.ok) throw refusal(res, json);
   return json as T;
+}
+
+/**
+ * Downloads a file the server writes (CSV, Parquet): fetched with the token like every API call
+ * (a plain link could not send it), then handed to the browser under the server's file name.
+ */
+export async function download(
+  method: "GET" | "POST",
+  path: string,
+  q?: Query,
+  body?: unknown,
+): Promise<string> {
+  const res = await send(method, withQuery(path, q), body, "*/*");
+  if (!res.ok) {
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      /* not the server's JSON error */
+    }
+    throw refusal(res, json);
+  }
+  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? "download";
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return name;
 }
 
 export function getJson<T>(path: string, q?: Query): Promise<T> {

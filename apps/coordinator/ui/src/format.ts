@@ -82,3 +82,57 @@ export function fmtTime(v: string | number | null, seconds = false): string {
 export function sideName(v: unknown): string {
   return v === 1 ? "long" : v === -1 ? "short" : String(v);
 }
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant as `YYYY-MM-DD HH:MM[:SS]` wall-clock time in `tz` (an IANA zone, e.g. the session's). */
+export function fmtTimeIn(v: string | number | null, tz: string, seconds = false): string {
+  if (v === null || v === undefined) return DASH;
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) return String(v);
+  let f = zoneFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-CA", {
+      timeZone: tz,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    });
+    zoneFormats.set(tz, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}${seconds ? `:${p.second}` : ""}`;
+}
+
+/**
+ * `tz`'s offset from UTC at instant `ms`, in ms (cached per hour: zones change offset on the hour).
+ * Charts add it to epoch times and draw in UTC, so their axes read the zone's wall clock.
+ */
+export function zoneOffset(tz: string): (ms: number) => number {
+  const cache = new Map<number, number>();
+  const f = new Intl.DateTimeFormat("en-US", {
+    timeZone: tz,
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+    hourCycle: "h23",
+  });
+  return (ms) => {
+    const hour = Math.floor(ms / 3_600_000);
+    let off = cache.get(hour);
+    if (off === undefined) {
+      const at = hour * 3_600_000;
+      const p = Object.fromEntries(f.formatToParts(new Date(at)).map((x) => [x.type, Number(x.value)]));
+      off = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - at;
+      cache.set(hour, off);
+    }
+    return off;
+  };
+}

@@ -1,7 +1,7 @@
 // The dashboard's entry point: hash routes to views. Each view returns how to stop it (close its
 // event streams and timers); charts are disposed here before the next view is drawn.
 //   #/                    jobs, live progress
-//   #/job/ID[/TAB]        one job: ranked (default), heatmap, robustness, sql
+//   #/job/ID[/TAB]        one job: ranked (default), heatmap, explore, robustness, sql
 //   #/job/ID/combo/C      one combination
 import { initToken } from "./api.js";
 import { disposeCharts } from "./charts.js";

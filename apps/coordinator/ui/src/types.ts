@@ -4,7 +4,13 @@
 // tsconfig.json's reference to the coordinator project resolves "../../src/http/…" to that
 // project's declarations (apps/coordinator/dist/src/http/*.d.ts), so it builds first.
 import type { z } from "zod";
-import type { comboBody, gridView, heatmapBody, rowsBody } from "../../src/http/analysis-schemas.js";
+import type {
+  comboBody,
+  gridView,
+  heatmapBody,
+  importanceBody,
+  rowsBody,
+} from "../../src/http/analysis-schemas.js";
 import type { queryAnswer } from "../../src/http/query-schemas.js";
 import type { robustnessReport } from "../../src/http/robustness-schemas.js";
 import type { jobView } from "../../src/http/schemas.js";
@@ -36,3 +42,6 @@ export type QueryResult = z.output<typeof queryAnswer>;
 /** GET /jobs/:id/robustness. */
 export type RobustnessReport = z.output<typeof robustnessReport>;
 export type WalkForwardReport = NonNullable<RobustnessReport["walk_forward"]>["anchored"];
+
+/** GET /jobs/:id/importance. */
+export type Importance = z.output<typeof importanceBody>;

@@ -2,7 +2,8 @@
 // JobService; this file maps its answers to status codes (null → 404, InputError → 400).
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { JobService } from "../../job-service.js";
-import { asBadInput, notFound } from "../errors.js";
+import { asBadInput, isInputError, notFound } from "../errors.js";
+import { readerError } from "../reader-errors.js";
 import {
   errorBody,
   gridSpecBody,
@@ -14,14 +15,17 @@ import {
   submitResult,
 } from "../schemas.js";
 import { YAML_MEDIA_TYPES } from "../body-parsers.js";
+import type { ResultsReader } from "../../results-reader.js";
 
 export interface JobRoutesOptions {
   jobs: JobService;
+  /** Resolves a ranking's defaults from the job's spec (ranking.ts); without it, sharpe and 0. */
+  results?: Pick<ResultsReader, "ranking">;
 }
 
 const noSuchJob = (id: string) => notFound(`no job '${id}'`);
 
-export const jobRoutes: FastifyPluginAsyncZod<JobRoutesOptions> = async (app, { jobs }) => {
+export const jobRoutes: FastifyPluginAsyncZod<JobRoutesOptions> = async (app, { jobs, results }) => {
   app.post(
     "/jobs",
     {
@@ -83,10 +87,17 @@ export const jobRoutes: FastifyPluginAsyncZod<JobRoutesOptions> = async (app, { 
       const { by, limit, min_trades } = req.query;
       let rows: Awaited<ReturnType<JobService["results"]>>;
       try {
-        rows = await jobs.results(req.params.id, { by, limit, minTrades: min_trades });
+        // the job's own rank.by / rank.min_trades unless the query names others (ranking.ts)
+        const rank = results
+          ? await results.ranking(req.params.id, { by, minTrades: min_trades })
+          : { by: by ?? "sharpe", minTrades: min_trades ?? 0 };
+        if (!rank) throw noSuchJob(req.params.id);
+        rows = await jobs.results(req.params.id, { by: rank.by, limit, minTrades: rank.minTrades });
       } catch (err) {
-        // the service names its options after the query fields (`by`, `limit`, `min_trades`)
-        throw asBadInput(err, "bad_request", (p) => `query.${p}`);
+        // the service names its options after the query fields (`by`, `limit`, `min_trades`); a
+        // stored spec the ranking cannot read is the reader's 409, as on the analysis routes
+        if (isInputError(err)) throw asBadInput(err, "bad_request", (p) => `query.${p}`);
+        throw readerError(err);
       }
       if (!rows) throw noSuchJob(req.params.id);
       return rows;

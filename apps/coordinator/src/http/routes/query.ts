@@ -6,15 +6,17 @@
 //                      clients and proxies may resend a request answered 408, running it again.
 //   400 query_memory   the query needed more than the memory cap and was stopped, path `sql`
 //   429 query_busy     too many queries already running or waiting
-import type { QueryAnswer } from "@pairgrid/resultsdb";
+import { exportTable, MAX_EXPORT_ROWS, type QueryAnswer } from "@pairgrid/resultsdb";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { toErrorResponse } from "../error-handler.js";
 import { asBadInput, HttpError } from "../errors.js";
-import { queryAnswer, queryBody } from "../query-schemas.js";
+import { sendExport } from "../send-export.js";
+import { queryAnswer, queryBody, queryExportBody } from "../query-schemas.js";
 import { errorBody } from "../schemas.js";
 
 export interface QueryRoutesOptions {
-  runQuery: (sql: string) => Promise<QueryAnswer>;
+  /** `maxRows`: more than the sandbox's row cap (a download); the time and memory limits stay. */
+  runQuery: (sql: string, maxRows?: number) => Promise<QueryAnswer>;
 }
 
 /** The request field every 400 of this route names (the sandbox's InputErrors say `sql` too). */
@@ -48,15 +50,50 @@ export const queryRoutes: FastifyPluginAsyncZod<QueryRoutesOptions> = async (app
       try {
         return await runQuery(req.body.sql);
       } catch (err) {
-        if (isNamed(err, "QueryTimeoutError")) {
-          throw new HttpError(400, "query_timeout", (err as Error).message, SQL_FIELD);
-        }
-        if (isNamed(err, "QueryMemoryError")) {
-          throw new HttpError(400, "query_memory", (err as Error).message, SQL_FIELD);
-        }
-        if (isNamed(err, "QueryBusyError")) throw new HttpError(429, "query_busy", (err as Error).message);
-        throw asBadInput(err, "bad_query");
+        throw queryError(err);
       }
     },
   );
+
+  app.post(
+    "/query/export",
+    {
+      schema: {
+        summary: "Download the result of one read-only SELECT as CSV or Parquet",
+        description:
+          `The same sandbox and limits as POST /query, with a row cap of ${MAX_EXPORT_ROWS}; the ` +
+          "file is written on the server and streamed. Header x-truncated: true when the cap cut.",
+        tags: ["query"],
+        body: queryExportBody,
+        response: { 400: errorBody, 429: errorBody },
+      },
+      attachValidation: true,
+    },
+    async (req, reply) => {
+      if (req.validationError) {
+        const { body } = toErrorResponse(req.validationError);
+        throw new HttpError(400, body.error, body.message, body.path ?? SQL_FIELD);
+      }
+      let answer: QueryAnswer;
+      try {
+        answer = await runQuery(req.body.sql, MAX_EXPORT_ROWS);
+      } catch (err) {
+        throw queryError(err);
+      }
+      const file = await exportTable(answer, req.body.format, "query");
+      return sendExport(reply, file, "query", { "x-truncated": String(answer.truncated) });
+    },
+  );
 };
+
+/** The sandbox's refusals as status codes (see the top of this file). */
+function queryError(err: unknown): unknown {
+  if (isNamed(err, "QueryTimeoutError")) {
+    return new HttpError(400, "query_timeout", (err as Error).message, SQL_FIELD);
+  }
+  if (isNamed(err, "QueryMemoryError")) {
+    return new HttpError(400, "query_memory", (err as Error).message, SQL_FIELD);
+  }
+  if (isNamed(err, "QueryBusyError")) return new HttpError(429, "query_busy", (err as Error).message);
+  return asBadInput(err, "bad_query");
+}

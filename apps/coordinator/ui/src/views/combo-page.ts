@@ -1,22 +1,29 @@
 // `#/job/ID/combo/C`: one combination, re-run by the reference engine on the server: its
-// statistics next to the stored ones, equity curve and drawdown (zoomable), exit reasons, the
-// trades, and the slow-vs-hybrid comparison when the job has fast data.
-import { getJson, jobPath } from "../api.js";
+// statistics next to the stored ones, the z-score with its bands and the trades on it, equity
+// curve and drawdown (zoom linked), exit reasons, the trades, the command that replays it and
+// downloads, and the slow-vs-hybrid comparison when the job has fast data. Every time is shown
+// in the session's time zone, named.
+import { download, getJson, jobPath } from "../api.js";
 import { chart, COLORS } from "../charts.js";
 import { fill, h } from "../dom.js";
-import { fmtInt, fmtParam, fmtStat, fmtTime, sideName } from "../format.js";
+import { fmtInt, fmtParam, fmtStat, fmtTimeIn, sideName } from "../format.js";
 import type { ComboDetail, Row } from "../types.js";
+import { commandBox } from "./command-box.js";
 import { hybridSection } from "./hybrid-compare.js";
+import { signalChart, zoneAxes } from "./signal-chart.js";
 import { errorBox } from "./status.js";
 
 /** Headline statistics, shown as cards. */
 const HEADLINE = ["n_trades", "total_pnl", "sharpe", "dsr", "sortino", "max_dd", "win_rate", "profit_factor"];
 
-/** Trade columns shown, with their headers and formats. */
-const TRADE_COLS: readonly (readonly [string, string, (v: unknown) => string])[] = [
+/** Parameters of one hedge only: their chips are left out on a job with the other. */
+const HEDGE_ONLY: Record<string, "ols" | "kalman"> = { ols_window: "ols", delta: "kalman", ve: "kalman" };
+
+/** Trade columns shown, with their headers and formats; times in the session's zone `tz`. */
+const tradeCols = (tz: string): readonly (readonly [string, string, (v: unknown) => string])[] => [
   ["side", "side", sideName],
-  ["entry_ts", "entry (UTC)", (v) => fmtTime(v as number)],
-  ["exit_ts", "exit (UTC)", (v) => fmtTime(v as number)],
+  ["entry_ts", `entry (${tz})`, (v) => fmtTimeIn(v as number, tz)],
+  ["exit_ts", `exit (${tz})`, (v) => fmtTimeIn(v as number, tz)],
   ["bars_held", "bars", (v) => fmtStat("n_", v)],
   ["n_a", "qty A", (v) => fmtStat("n_", v)],
   ["n_b", "qty B", (v) => fmtStat("n_", v)],
@@ -62,14 +69,22 @@ function render(body: HTMLElement, jobId: string, d: ComboDetail): void {
   const stored = d.stored ?? {};
   const value = (s: string) => (s in d.stats ? d.stats[s] : stored[s]);
   const equityBox = h("div", { class: "chart equity-chart" });
+  const signalBox = h("div", { class: "chart signal-chart" });
   const reasonsBox = h("div", { class: "chart reasons-chart" });
+  const tz = d.session_tz;
+  const chips = Object.entries(d.params).filter(([k]) => (HEDGE_ONLY[k] ?? d.hedge) === d.hedge);
   fill(
     body,
     h("h1", {}, `Combination ${d.combo_id}`),
     h(
       "div",
       { class: "chips" },
-      Object.entries(d.params).map(([k, v]) =>
+      h(
+        "span",
+        { class: "chip hedge", title: "the job's hedge and engine" },
+        `${d.hedge} hedge · ${d.engine} engine`,
+      ),
+      chips.map(([k, v]) =>
         h(
           "span",
           { class: v === null ? "chip off" : "chip" },
@@ -91,6 +106,20 @@ function render(body: HTMLElement, jobId: string, d: ComboDetail): void {
         ),
       ),
     ),
+    commandBox(d.command),
+    downloads(jobId, d.combo_id),
+    h("h2", {}, "Z-score and trades"),
+    h(
+      "p",
+      { class: "muted small" },
+      `The spread's z-score with the ±z_entry, ±z_exit and ±z_stop bands; ▲ long and ▼ short ` +
+        `entries, ● exits coloured by exit reason. Times in ${tz}` +
+        (d.signal.downsampled
+          ? `; drawn from ${fmtInt(d.signal.ts.length)} of ${fmtInt(d.signal.n_bars)} bars (each bucket's extremes, every bar around a trade)`
+          : "") +
+        ". Zooming here zooms the equity too.",
+    ),
+    signalBox,
     h("h2", {}, "Equity and drawdown"),
     h(
       "p",
@@ -99,7 +128,7 @@ function render(body: HTMLElement, jobId: string, d: ComboDetail): void {
         (d.equity.downsampled
           ? ` (drawn from ${fmtInt(d.equity.ts.length)} points keeping each bucket's extremes)`
           : "") +
-        ". Scroll or drag the slider to zoom.",
+        `. Times in ${tz}. Scroll or drag the slider to zoom.`,
     ),
     equityBox,
     h(
@@ -108,19 +137,68 @@ function render(body: HTMLElement, jobId: string, d: ComboDetail): void {
       h("div", {}, h("h2", {}, "Exit reasons"), reasonsBox, reasonsTable(d.reasons)),
       h("div", {}, h("h2", {}, "Statistics"), statsTable(d.stats, d.stored)),
     ),
-    d.hybrid ? hybridSection(d.hybrid) : null,
+    d.hybrid ? hybridSection(d.hybrid, tz) : null,
     h("h2", {}, `Trades (${fmtInt(d.trades.length)})`),
-    tradesTable(d.trades),
+    tradesTable(d.trades, tz),
     h("p", { class: "muted small" }, h("a", { href: `#/job/${jobId}` }, "← back to the job")),
   );
-  equityChart(equityBox, d.equity);
+  const equity = equityChart(equityBox, d.equity, tz);
+  const signal = signalChart(signalBox, d, tz);
+  // one zoom for both: a window on the z-score is the same window on the equity
+  echarts.connect([signal, equity]);
   reasonsChart(reasonsBox, d.reasons);
 }
 
-function equityChart(el: HTMLElement, eq: ComboDetail["equity"]): void {
-  const pts = (ys: number[], sign = 1) => eq.ts.map((t, i) => [t, sign * ys[i]] as [number, number]);
-  chart(el, {
+/** CSV and Parquet downloads of the trades and of the equity at every bar. */
+function downloads(jobId: string, comboId: number): HTMLElement {
+  const status = h("span", { class: "muted small download-status" });
+  const button = (table: "trades" | "equity", format: "csv" | "parquet") =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: "download",
+        "data-download": `${table}-${format}`,
+        onclick: () => {
+          fill(status, "preparing…");
+          download("GET", jobPath(jobId, `/combos/${comboId}/export`), { table, format }).then(
+            (name) => fill(status, `saved ${name}`),
+            (err: unknown) => fill(status, errorBox(err)),
+          );
+        },
+      },
+      `${table} .${format}`,
+    );
+  return h(
+    "div",
+    { class: "controls downloads" },
+    h("span", { class: "muted" }, "Download"),
+    button("trades", "csv"),
+    button("trades", "parquet"),
+    button("equity", "csv"),
+    button("equity", "parquet"),
+    status,
+  );
+}
+
+/** Compact money for narrow axes: 12.5k, −3k. */
+const compact = (v: number) =>
+  Math.abs(v) >= 1000 ? `${+(v / 1000).toFixed(Math.abs(v) >= 10_000 ? 0 : 1)}k` : String(+v.toFixed(0));
+
+function equityChart(el: HTMLElement, eq: ComboDetail["equity"], tz: string) {
+  const { shift, axis } = zoneAxes(tz);
+  const pts = (ys: number[], sign = 1) => eq.ts.map((t, i) => [shift(t), sign * ys[i]] as [number, number]);
+  // the axis spans the curve and a margin, not echarts' rounded guess (it went to −50,000 for a
+  // curve that stays above 0)
+  const lo = Math.min(...eq.equity);
+  const hi = Math.max(...eq.equity);
+  // a round step (1, 2 or 5 × 10^k) for about five intervals, bounds on its multiples
+  const raw = Math.max((hi - lo) / 5, 1);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  return chart(el, {
     animation: false,
+    useUTC: true,
     tooltip: { trigger: "axis", axisPointer: { type: "cross", link: [{ xAxisIndex: "all" }] } },
     axisPointer: { link: [{ xAxisIndex: "all" }] },
     grid: [
@@ -128,12 +206,28 @@ function equityChart(el: HTMLElement, eq: ComboDetail["equity"]): void {
       { left: 70, right: 30, top: "68%", height: "18%" },
     ],
     xAxis: [
-      { type: "time", gridIndex: 0, axisLabel: { show: false } },
-      { type: "time", gridIndex: 1 },
+      { ...axis, gridIndex: 0, axisLabel: { show: false } },
+      { ...axis, gridIndex: 1 },
     ],
     yAxis: [
-      { type: "value", gridIndex: 0, name: "equity", scale: true },
-      { type: "value", gridIndex: 1, name: "drawdown", max: 0 },
+      {
+        type: "value",
+        gridIndex: 0,
+        name: "equity $",
+        min: Math.floor(lo / step) * step,
+        max: Math.ceil(hi / step) * step,
+        interval: step,
+        axisLabel: { formatter: compact },
+      },
+      {
+        type: "value",
+        gridIndex: 1,
+        name: "drawdown $",
+        max: 0,
+        splitNumber: 2,
+        nameGap: 8,
+        axisLabel: { formatter: compact },
+      },
     ],
     dataZoom: [
       { type: "inside", xAxisIndex: [0, 1] },
@@ -254,7 +348,8 @@ function statsTable(stats: Row, stored: Row | null): HTMLTableElement {
   );
 }
 
-function tradesTable(trades: Row[]): HTMLElement {
+function tradesTable(trades: Row[], tz: string): HTMLElement {
+  const TRADE_COLS = tradeCols(tz);
   if (trades.length === 0) return h("p", { class: "muted" }, "No trades.");
   return h(
     "div",
@@ -270,7 +365,11 @@ function tradesTable(trades: Row[]): HTMLElement {
           {},
           h("th", { class: "num" }, "#"),
           TRADE_COLS.map(([, label]) =>
-            h("th", { class: label === "exit reason" || label === "side" ? "" : "num" }, label),
+            h(
+              "th",
+              { class: label === "exit reason" || label === "side" ? "" : "num", "data-col": label },
+              label,
+            ),
           ),
         ),
       ),

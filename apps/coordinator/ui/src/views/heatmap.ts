@@ -1,6 +1,8 @@
 // The heatmap: any statistic over any two parameters, the other parameters either fixed to chosen
 // values or aggregated (max, median, mean, min) over. A cell that maps to one combination opens it
-// on click. The same numbers are listed in a table under the chart.
+// on click. Each cell shows how many rows it aggregates; a third parameter can be swept with a
+// slider (its value pinned, the map redrawn). The same numbers are listed in a table under the
+// chart.
 import { getJson, jobPath } from "../api.js";
 import { chart, type Chart } from "../charts.js";
 import { esc, field, fill, h, select } from "../dom.js";
@@ -28,6 +30,8 @@ interface State {
   minTrades: number;
   /** Parameters pinned to a value; in `fixed` mode every parameter but x and y is. */
   fix: Record<string, ParamValue>;
+  /** A third parameter swept by the slider (pinned in `fix` to the slider's value), or null. */
+  slider: string | null;
 }
 
 export function heatmapView(root: HTMLElement, ctx: JobContext): void {
@@ -45,25 +49,31 @@ export function heatmapView(root: HTMLElement, ctx: JobContext): void {
   const state: State = {
     x: xAxis.name,
     y: yAxis.name,
-    stat: grid.stats.includes("sharpe") ? "sharpe" : grid.stats[0],
+    stat: grid.rank.by,
     agg: "max",
-    minTrades: 0,
+    minTrades: ctx.grid.rank.min_trades, // the job's rank.min_trades, as every ranking
     fix: {},
+    slider: null,
   };
 
   const controls = h("div", { class: "controls" });
+  const sliderControls = h("div", { class: "controls slider-controls" });
   const fixControls = h("div", { class: "controls" });
   const message = h("div");
   const summary = h("p", { class: "muted heatmap-summary" });
   const chartBox = h("div", { class: "chart heatmap-chart" });
   const tableBox = h("div", { class: "table-scroll" });
-  fill(root, controls, fixControls, message, summary, chartBox, tableBox);
+  fill(root, controls, sliderControls, fixControls, message, summary, chartBox, tableBox);
   let current: Chart | null = null;
 
   const others = () => axes.filter((p) => p.name !== state.x && p.name !== state.y);
   /** In fixed mode every other parameter needs a value: the first one unless already chosen. */
   const normalizeFix = () => {
     for (const k of Object.keys(state.fix)) if (k === state.x || k === state.y) delete state.fix[k];
+    if (state.slider === state.x || state.slider === state.y) state.slider = null;
+    if (state.slider !== null && !(state.slider in state.fix)) {
+      state.fix[state.slider] = axes.find((p) => p.name === state.slider)!.values[0]!;
+    }
     if (state.agg === "fixed")
       for (const p of others()) if (!(p.name in state.fix)) state.fix[p.name] = p.values[0];
   };
@@ -121,26 +131,69 @@ export function heatmapView(root: HTMLElement, ctx: JobContext): void {
       ),
       field("Min trades", minTrades),
     );
-    fill(
-      fixControls,
-      others().map((p) =>
-        field(
-          p.name,
-          select(
-            [
-              ...(state.agg === "fixed" ? [] : [["", `all (${state.agg})`] as const]),
-              ...p.values.map((v) => [JSON.stringify(v), fmtParam(v)] as const),
-            ],
-            p.name in state.fix ? JSON.stringify(state.fix[p.name]) : "",
-            (v) =>
-              change(() => {
-                if (v === "") delete state.fix[p.name];
-                else state.fix[p.name] = JSON.parse(v) as ParamValue;
-              })(),
-            { name: `fix-${p.name}` },
+    // the slider: a third parameter, stepped through its values
+    const sweep = axes.find((p) => p.name === state.slider) ?? null;
+    const range = sweep
+      ? h("input", {
+          type: "range",
+          min: 0,
+          max: sweep.values.length - 1,
+          step: 1,
+          value: Math.max(
+            0,
+            sweep.values.findIndex((v) => v === state.fix[sweep.name]),
           ),
+          name: "slider",
+          class: "slider",
+        })
+      : null;
+    const shown = h("b", { class: "slider-value" }, sweep ? fmtParam(state.fix[sweep.name]) : "");
+    range?.addEventListener("input", () => {
+      fill(shown, fmtParam(sweep!.values[Number(range.value)]));
+    });
+    range?.addEventListener(
+      "change",
+      change(() => (state.fix[sweep!.name] = sweep!.values[Number(range.value)]!)),
+    );
+    fill(
+      sliderControls,
+      field(
+        "Slider",
+        select(
+          [["", "none"], ...others().map((p) => [p.name, p.name] as const)],
+          state.slider ?? "",
+          (v) =>
+            change(() => {
+              if (state.slider !== null && state.agg !== "fixed") delete state.fix[state.slider];
+              state.slider = v === "" ? null : v;
+            })(),
+          { name: "slider-param" },
         ),
       ),
+      range ? [range, h("span", { class: "muted" }, `${sweep!.name} = `), shown] : null,
+    );
+    fill(
+      fixControls,
+      others()
+        .filter((p) => p.name !== state.slider)
+        .map((p) =>
+          field(
+            p.name,
+            select(
+              [
+                ...(state.agg === "fixed" ? [] : [["", `all (${state.agg})`] as const]),
+                ...p.values.map((v) => [JSON.stringify(v), fmtParam(v)] as const),
+              ],
+              p.name in state.fix ? JSON.stringify(state.fix[p.name]) : "",
+              (v) =>
+                change(() => {
+                  if (v === "") delete state.fix[p.name];
+                  else state.fix[p.name] = JSON.parse(v) as ParamValue;
+                })(),
+              { name: `fix-${p.name}` },
+            ),
+          ),
+        ),
     );
   };
 
@@ -198,7 +251,7 @@ export function heatmapView(root: HTMLElement, ctx: JobContext): void {
       hm.combo_ids.some((r) => r.some((c) => c !== null)) ? " · click a cell to open its combination" : "",
     );
     current?.dispose();
-    chartBox.style.height = `${Math.max(320, 90 + 28 * hm.y.values.length)}px`;
+    chartBox.style.height = `${Math.max(340, 90 + 36 * hm.y.values.length)}px`;
     current = chart(chartBox, {
       animation: false,
       tooltip: {
@@ -247,7 +300,14 @@ export function heatmapView(root: HTMLElement, ctx: JobContext): void {
           label: {
             show: hm.x.values.length <= 14 && hm.y.values.length <= 24,
             fontSize: 10,
-            formatter: (p: unknown) => fmtStat(hm.stat, (p as { data: [number, number, number] }).data[2]),
+            // the value, and under it how many rows the cell aggregates
+            formatter: (p: unknown) => {
+              const [xi, yi, v] = (p as { data: [number, number, number] }).data;
+              const n = hm.counts[yi]?.[xi] ?? 0;
+              return hm.agg === "fixed" ? fmtStat(hm.stat, v) : `${fmtStat(hm.stat, v)}\n{n|n=${fmtInt(n)}}`;
+            },
+            lineHeight: 13,
+            rich: { n: { fontSize: 9, lineHeight: 13, color: "#eee" } },
           },
           emphasis: { itemStyle: { borderColor: "#111", borderWidth: 1 } },
         },
@@ -297,6 +357,9 @@ export function heatmapView(root: HTMLElement, ctx: JobContext): void {
                   onclick: () => open(combo),
                 },
                 v === null ? DASH : fmtStat(hm.stat, v),
+                hm.agg === "fixed"
+                  ? null
+                  : h("span", { class: "cell-count" }, ` n=${fmtInt(hm.counts[yi]?.[xi] ?? 0)}`),
               );
             }),
           ),

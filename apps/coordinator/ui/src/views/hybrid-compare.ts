@@ -1,11 +1,11 @@
 // The slow-vs-hybrid comparison of one combination (GET /jobs/:id/combos/:combo, `hybrid`): both
 // runs' statistics side by side, how their trades match up, and the exits the fast bars moved.
 import { h } from "../dom.js";
-import { fmtInt, fmtStat, fmtTime, sideName } from "../format.js";
+import { fmtInt, fmtStat, fmtTimeIn, sideName } from "../format.js";
 import type { HybridSection } from "../types.js";
 
 /** Slow vs hybrid: the statistics side by side, trade matching counts, and the exits that moved. */
-export function hybridSection(hy: HybridSection): HTMLElement {
+export function hybridSection(hy: HybridSection, tz: string): HTMLElement {
   const tc = hy.trades_compared;
   const stat = (k: string, v: number | null, side: string) =>
     h("td", { class: "num", "data-side": side }, fmtStat(k, v));
@@ -98,7 +98,7 @@ export function hybridSection(hy: HybridSection): HTMLElement {
                     "tr",
                     {},
                     [
-                      "entry",
+                      `entry (${tz})`,
                       "side",
                       "slow exit",
                       "slow reason",
@@ -115,11 +115,11 @@ export function hybridSection(hy: HybridSection): HTMLElement {
                     h(
                       "tr",
                       {},
-                      h("td", {}, fmtTime(m.entry_ts)),
+                      h("td", {}, fmtTimeIn(m.entry_ts, tz)),
                       h("td", {}, sideName(m.side)),
-                      h("td", {}, fmtTime(m.slow.exit_ts, true)),
+                      h("td", {}, fmtTimeIn(m.slow.exit_ts, tz, true)),
                       h("td", {}, m.slow.reason),
-                      h("td", {}, fmtTime(m.hybrid.exit_ts, true)),
+                      h("td", {}, fmtTimeIn(m.hybrid.exit_ts, tz, true)),
                       h("td", {}, m.hybrid.reason),
                       h("td", { class: "num" }, fmtStat("total_pnl", m.pnl_diff)),
                     ),

@@ -1,9 +1,10 @@
 // `#/job/ID[/tab]`: the job's header (status, live progress) and one tab: the ranked table, the
-// heatmap, robustness, or the SQL box. The tab is part of the URL so it can be linked to.
+// heatmap, explore (parameter importance, parallel coordinates), robustness, or the SQL box. The tab is part of the URL so it can be linked to.
 import { getJson, jobPath } from "../api.js";
 import { fill, h } from "../dom.js";
 import { fmtInt, fmtTime } from "../format.js";
 import type { GridInfo, JobView } from "../types.js";
+import { exploreView } from "./explore.js";
 import { heatmapView } from "./heatmap.js";
 import type { JobContext } from "./job-context.js";
 import { followJob } from "./live-job.js";
@@ -17,6 +18,7 @@ type TabView = (root: HTMLElement, ctx: JobContext) => (() => void) | void;
 const TABS: readonly (readonly [string, string, TabView])[] = [
   ["ranked", "Ranked", rankedView],
   ["heatmap", "Heatmap", heatmapView],
+  ["explore", "Explore", exploreView],
   ["robustness", "Robustness", robustnessView],
   ["sql", "SQL", sqlView],
 ];
@@ -60,8 +62,8 @@ export function jobPageView(root: HTMLElement, jobId: string, tab: string): () =
         progressBar(v),
         h("span", { class: "muted" }, rateOrResume(v)),
         h("span", {}, `${fmtInt(v.n_combos)} combinations in ${fmtInt(v.n_chunks)} chunks`),
-        h("span", { class: "muted" }, `created ${fmtTime(v.created_at)}`),
-        v.finished_at ? h("span", { class: "muted" }, `finished ${fmtTime(v.finished_at)}`) : null,
+        h("span", { class: "muted" }, `created ${fmtTime(v.created_at)} UTC`),
+        v.finished_at ? h("span", { class: "muted" }, `finished ${fmtTime(v.finished_at)} UTC`) : null,
       ),
       fixed.length > 0
         ? h(

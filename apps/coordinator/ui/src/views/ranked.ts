@@ -1,7 +1,7 @@
 // The ranked table: rows of GET /jobs/:id/rows sorted by any statistic, with a minimum trade count
 // and per-parameter filters; DSR sits next to Sharpe. A click on a statistic's header sorts by it,
 // a click on a row opens the combination.
-import { getJson, jobPath } from "../api.js";
+import { download, getJson, jobPath } from "../api.js";
 import { field, fill, h, select } from "../dom.js";
 import { fmtInt, fmtParam, fmtStat } from "../format.js";
 import type { ParamValue, RowsPage } from "../types.js";
@@ -10,7 +10,7 @@ import { errorBox } from "./status.js";
 
 const PAGE = 50;
 
-/** Best first: smaller is better for max_dd only (as the server ranks). */
+/** Best first when the user picks another column: smaller is better for max_dd only (as ranking.ts). */
 const defaultOrder = (stat: string): "asc" | "desc" => (stat === "max_dd" ? "asc" : "desc");
 /** The statistics the table shows, in this order (DSR right after Sharpe), when the job has them. */
 const SHOWN = [
@@ -39,20 +39,54 @@ interface State {
 export function rankedView(root: HTMLElement, ctx: JobContext): void {
   const { grid } = ctx;
   const statNames = [...grid.stats];
+  // the job's own ranking (rank.by, rank.min_trades), the same rule as `pairgrid top`
   const state: State = {
-    by: statNames.includes("sharpe") ? "sharpe" : statNames[0],
-    order: "desc",
-    minTrades: 0,
+    by: grid.rank.by,
+    order: grid.rank.order,
+    minTrades: grid.rank.min_trades,
     minDsr: null,
     filter: {},
     offset: 0,
   };
 
   const controls = h("div", { class: "controls" });
+  const exportStatus = h("span", { class: "muted small download-status" });
+  const exportButton = (format: "csv" | "parquet") =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: "download",
+        "data-download": `rows-${format}`,
+        title: "every row passing the filters, in this order (not only this page)",
+        onclick: () => {
+          fill(exportStatus, "preparing…");
+          download("GET", jobPath(ctx.jobId, "/rows/export"), {
+            by: state.by,
+            order: state.order,
+            min_trades: state.minTrades,
+            filter: filterJson(),
+            format,
+          }).then(
+            (name) => fill(exportStatus, `saved ${name}`),
+            (err: unknown) => fill(exportStatus, errorBox(err)),
+          );
+        },
+      },
+      `rows .${format}`,
+    );
+  const exports = h(
+    "div",
+    { class: "controls downloads" },
+    h("span", { class: "muted" }, "Download the filtered rows"),
+    exportButton("csv"),
+    exportButton("parquet"),
+    exportStatus,
+  );
   const message = h("div");
   const tableBox = h("div", { class: "table-scroll" });
   const pager = h("div", { class: "pager" });
-  fill(root, controls, message, tableBox, pager);
+  fill(root, controls, exports, message, tableBox, pager);
 
   const reload = () => void load();
   const renderControls = () => {

@@ -1,6 +1,10 @@
 // Robustness of the job's ranking (GET /jobs/:id/robustness): the Probability of Backtest
 // Overfitting (CSCV) with its λ histogram and IS→OOS degradation, walk-forward selection anchored
-// and rolling, and the top rows with Sharpe, DSR and the stability of their grid cell.
+// and rolling with its stitched out-of-sample equity, and the top rows with Sharpe, DSR and the
+// stability of their grid cell. Each figure says in a line what it means. The report takes
+// seconds on a big job: the page shows the time it has been computing; the server keeps each
+// report until the job's rows or status change (robustness-report.ts), and the page keeps those
+// of finished jobs for the session.
 import { getJson, jobPath } from "../api.js";
 import { chart, COLORS } from "../charts.js";
 import { field, fill, h, select } from "../dom.js";
@@ -12,6 +16,9 @@ import { errorBox } from "./status.js";
 type Report = RobustnessReport;
 
 const folds = (from: number, to: number) => (from === to ? `${from}` : `${from}–${to}`);
+
+/** Reports already computed this session, by job and query; a running job's are not kept. */
+const reports = new Map<string, Report>();
 
 /** PBO reads: below 0.2 the ranking holds up out of sample, above 0.5 it is mostly noise. */
 function pboClass(p: number | null): string {
@@ -62,17 +69,48 @@ export function robustnessView(root: HTMLElement, ctx: JobContext): void {
     field("Walk-forward window", numberInput("window", "auto")),
   );
 
+  let loading = 0;
   const load = async () => {
-    fill(body, h("p", { class: "muted loading" }, "Computing robustness figures…"));
+    const query = { by: state.by, splits: state.splits || null, window: state.window || null };
+    const key = `${ctx.jobId}|${JSON.stringify(query)}`;
+    const cached = reports.get(key);
+    if (cached) {
+      render(body, ctx.jobId, cached);
+      return;
+    }
+    const mine = ++loading;
+    const elapsed = h("span", { class: "elapsed" }, "0 s");
+    const started = performance.now();
+    const tick = setInterval(() => {
+      if (mine !== loading || !body.isConnected) return clearInterval(tick);
+      fill(elapsed, `${Math.round((performance.now() - started) / 1000)} s`);
+    }, 500);
+    const rows = ctx.grid.n_rows;
+    fill(
+      body,
+      h(
+        "div",
+        { class: "computing", "data-computing": "true" },
+        h("progress", {}),
+        h(
+          "p",
+          {},
+          "Computing: ",
+          elapsed,
+          ` — reading the fold statistics of ${fmtInt(rows)} rows, then PBO over the CSCV splits ` +
+            `and the walk-forward selection (about 5 s for 100,000 rows; the server keeps the report ` +
+            `until the job changes, so the next look is instant).`,
+        ),
+      ),
+    );
     try {
-      const r = await getJson<Report>(jobPath(ctx.jobId, "/robustness"), {
-        by: state.by,
-        splits: state.splits || null,
-        window: state.window || null,
-      });
-      render(body, ctx.jobId, r);
+      const r = await getJson<Report>(jobPath(ctx.jobId, "/robustness"), query);
+      if (ctx.job.status !== "running") reports.set(key, r);
+      if (mine === loading) render(body, ctx.jobId, r);
     } catch (err) {
-      fill(body, errorBox(err));
+      if (mine === loading) fill(body, errorBox(err));
+    } finally {
+      clearInterval(tick);
     }
   };
   void load();
@@ -82,40 +120,59 @@ function render(body: HTMLElement, jobId: string, r: Report): void {
   const p = r.pbo;
   const lambdaBox = h("div", { class: "chart lambda-chart" });
   const degradationBox = h("div", { class: "chart degradation-chart" });
-  const card = (label: string, value: string, attrs: Record<string, string> = {}) =>
+  const card = (label: string, value: string, help: string, attrs: Record<string, string> = {}) =>
     h(
       "div",
       { class: "card", ...attrs },
       h("div", { class: "card-label" }, label),
       h("div", { class: "card-value" }, value),
+      h("div", { class: "card-help" }, help),
     );
+  const deg = p?.degradation;
   fill(
     body,
     h(
       "div",
-      { class: "cards" },
+      { class: "cards explained" },
       h(
         "div",
         { class: `card pbo ${pboClass(p?.pbo ?? null)}`, "data-figure": "pbo", "data-value": p?.pbo ?? "" },
         h("div", { class: "card-label" }, "PBO (probability of backtest overfitting)"),
         h("div", { class: "card-value big" }, p ? fmtStat("pbo", p.pbo) : "n/a"),
+        h(
+          "div",
+          { class: "card-help" },
+          "How often the row that is best in one half of the folds is below the median in the other half. Under 0.2: the ranking holds; over 0.5: mostly luck.",
+        ),
       ),
-      p
+      p && deg
         ? [
             card(
               "CSCV splits",
-              `${fmtInt(p.n_splits)}${p.sampled ? ` sampled of ${fmtInt(p.n_splits_total)}` : ""} · S = ${p.groups}`,
+              `${fmtInt(p.n_splits)}${p.sampled ? ` of ${fmtInt(p.n_splits_total)}` : ""}`,
+              `The folds are cut into ${p.groups} groups; each split picks half of them as in-sample, the rest as out-of-sample${p.sampled ? " (a fixed sample of the splits)" : ""}.`,
             ),
             card(
-              `OOS ${r.by} vs IS`,
-              p.degradation.slope === null
+              `Out-of-sample ${r.by} of the in-sample best`,
+              deg.slope === null || deg.intercept === null
                 ? "—"
-                : `${fmtStat(r.by, p.degradation.intercept)} ${p.degradation.slope < 0 ? "−" : "+"} ${fmtStat("slope", Math.abs(p.degradation.slope))} × IS`,
+                : `≈ ${fmtStat(r.by, deg.intercept)} ${deg.slope < 0 ? "−" : "+"} ${fmtStat("slope", Math.abs(deg.slope))} × in-sample`,
+              deg.slope === null
+                ? "Not enough splits for a fit."
+                : `Least-squares line through the degradation plot: a slope ${deg.slope < 0 ? "below 0 means a better in-sample figure predicts a worse out-of-sample one" : "near 1 would mean in-sample figures carry over"}.`,
             ),
-            card(`P(OOS ${r.by} < 0)`, fmtStat("win_rate", p.degradation.prob_oos_loss)),
+            card(
+              `Chance the in-sample best loses out of sample`,
+              fmtStat("win_rate", deg.prob_oos_loss),
+              `Share of splits where the winner's out-of-sample ${r.by} is below 0.`,
+            ),
           ]
         : null,
-      card("combinations × folds", `${fmtInt(r.n_combos)} × ${fmtInt(r.n_folds)}`),
+      card(
+        "combinations × folds",
+        `${fmtInt(r.n_combos)} × ${fmtInt(r.n_folds)}`,
+        "Rows of the job and the time folds (rank.folds) each row's PnL is split into.",
+      ),
     ),
     p
       ? h(
@@ -148,6 +205,15 @@ function render(body: HTMLElement, jobId: string, r: Report): void {
     h("h2", {}, r.walk_forward ? `Walk-forward (window ${r.walk_forward.window} folds)` : "Walk-forward"),
     r.walk_forward
       ? [
+          h(
+            "p",
+            { class: "muted small" },
+            "At each test fold, the row best on the training folds before it (anchored: all of " +
+              "them; rolling: the last window) is traded in the test fold. Stitched together, those " +
+              "test folds are what the selection would have earned; the in-sample best is the row " +
+              "best over all folds, with hindsight, over the same test folds.",
+          ),
+          h("div", { class: "chart stitched-chart" }),
           walkForwardTable(jobId, r, r.walk_forward.anchored),
           walkForwardTable(jobId, r, r.walk_forward.rolling),
         ]
@@ -164,6 +230,51 @@ function render(body: HTMLElement, jobId: string, r: Report): void {
     lambdaChart(lambdaBox, p.logit_histogram);
     degradationChart(degradationBox, r.by, p.degradation);
   }
+  const stitchedBox = body.querySelector<HTMLElement>(".stitched-chart");
+  if (stitchedBox && r.walk_forward) stitchedChart(stitchedBox, r.walk_forward);
+}
+
+/** Cumulative PnL over the test folds: each walk-forward selection against the hindsight best. */
+function stitchedChart(el: HTMLElement, w: NonNullable<Report["walk_forward"]>): void {
+  const cumulative = (xs: (number | null)[]) => {
+    let sum = 0;
+    return xs.map((x) => (sum += x ?? 0));
+  };
+  const folds = w.anchored.steps.map((s) => `fold ${s.test_fold}`);
+  const line = (name: string, data: number[], color: string, dashed = false) => ({
+    name,
+    type: "line" as const,
+    data: data.map((v) => Math.round(v * 100) / 100),
+    symbolSize: 4,
+    lineStyle: { color, width: 1.5, type: dashed ? ("dashed" as const) : ("solid" as const) },
+    itemStyle: { color },
+  });
+  chart(el, {
+    animation: false,
+    legend: { top: 0 },
+    tooltip: { trigger: "axis" },
+    grid: { left: 70, right: 20, top: 36, bottom: 40 },
+    xAxis: { type: "category", data: folds, name: "test fold", nameLocation: "middle", nameGap: 26 },
+    yAxis: { type: "value", name: "cumulative PnL $", scale: true },
+    series: [
+      line(
+        "anchored walk-forward (out of sample)",
+        cumulative(w.anchored.steps.map((s) => s.oos_pnl)),
+        COLORS.line,
+      ),
+      line(
+        "rolling walk-forward (out of sample)",
+        cumulative(w.rolling.steps.map((s) => s.oos_pnl)),
+        COLORS.palette[1]!,
+      ),
+      line(
+        "in-sample best, with hindsight",
+        cumulative(w.anchored.in_sample_best.test_fold_pnl),
+        COLORS.muted,
+        true,
+      ),
+    ],
+  });
 }
 
 function lambdaChart(el: HTMLElement, hist: { edges: number[]; counts: number[] }): void {
@@ -267,7 +378,7 @@ function walkForwardTable(jobId: string, r: Report, w: WalkForwardReport): HTMLE
             h("th", {}, "train folds"),
             h("th", { class: "num" }, "test fold"),
             h("th", { class: "num" }, "combo"),
-            r.params.map((p) => h("th", { class: "num param" }, p)),
+            h("th", { class: "params-cell" }, "parameters chosen"),
             ["IS sharpe", "IS pnl", "OOS sharpe", "OOS pnl", "OOS trades"].map((t) =>
               h("th", { class: "num" }, t),
             ),
@@ -283,7 +394,12 @@ function walkForwardTable(jobId: string, r: Report, w: WalkForwardReport): HTMLE
               h("td", {}, folds(s.train_from, s.train_to)),
               h("td", { class: "num" }, String(s.test_fold)),
               h("td", { class: "num" }, comboLink(s.combo_id)),
-              r.params.map((p) => h("td", { class: "num param" }, s.params ? fmtParam(s.params[p]) : "—")),
+              // one wrapping cell, so the table fits the page whatever the number of axes
+              h(
+                "td",
+                { class: "params-cell" },
+                s.params ? r.params.map((p) => `${p} ${fmtParam(s.params![p])}`).join(" · ") : "—",
+              ),
               h("td", { class: "num" }, fmtStat("sharpe", s.is_sharpe)),
               h("td", { class: "num" }, fmtStat("total_pnl", s.is_pnl)),
               h(

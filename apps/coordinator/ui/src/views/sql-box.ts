@@ -1,6 +1,6 @@
 // The SQL box: a read-only query over the results file (POST /query), the answer as a table. The
 // job's id is filled into the example so a first query works as it stands.
-import { postJson } from "../api.js";
+import { download, postJson } from "../api.js";
 import { fill, h } from "../dom.js";
 import { fmtInt, fmtNumber } from "../format.js";
 import type { QueryResult } from "../types.js";
@@ -8,13 +8,6 @@ import type { JobContext } from "./job-context.js";
 import { errorBox } from "./status.js";
 
 const STORE_KEY = "pairgrid.sql";
-
-function example(jobId: string): string {
-  return (
-    `SELECT combo_id, n_trades, total_pnl, sharpe, dsr\n` +
-    `FROM results\nWHERE job_id = '${jobId}' AND n_trades >= 10\nORDER BY sharpe DESC\nLIMIT 20`
-  );
-}
 
 /** A value as SQL returned it: full integers, up to 6 decimals, no grouping (ids stay copyable). */
 function cell(v: unknown): string {
@@ -25,8 +18,30 @@ function cell(v: unknown): string {
 export function sqlView(root: HTMLElement, ctx: JobContext): void {
   const saved = sessionStorage.getItem(`${STORE_KEY}.${ctx.jobId}`);
   const box = h("textarea", { class: "sql", rows: 8, spellcheck: "false", name: "sql" });
-  box.value = saved ?? example(ctx.jobId);
+  // the server writes the example with the ranking rule itself: same filter, same tie order
+  box.value = saved ?? ctx.grid.rank.example_sql;
   const run = h("button", { class: "primary", type: "submit" }, "Run");
+  // the whole result (up to the export cap, not the page's row cap), written on the server
+  const exportButton = (format: "csv" | "parquet") =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: "download",
+        "data-download": `sql-${format}`,
+        onclick: () => {
+          fill(status, "exporting…");
+          download("POST", "/query/export", undefined, { sql: box.value, format }).then(
+            (name) => fill(status, `saved ${name}`),
+            (err: unknown) => {
+              fill(status);
+              fill(out, errorBox(err));
+            },
+          );
+        },
+      },
+      `.${format}`,
+    );
   const status = h("span", { class: "muted" });
   const out = h("div", { class: "table-scroll sql-result" });
   const form = h(
@@ -37,6 +52,9 @@ export function sqlView(root: HTMLElement, ctx: JobContext): void {
       "div",
       { class: "controls" },
       run,
+      h("span", { class: "muted small" }, "download:"),
+      exportButton("csv"),
+      exportButton("parquet"),
       status,
       h(
         "span",
