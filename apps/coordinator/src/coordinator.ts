@@ -26,6 +26,7 @@ import { CoordinatorMetrics } from "./coordinator-metrics.js";
 import {
   type JobService,
   type JobView,
+  rankedResults,
   type ResultsQuery,
   storedJobView,
   type SubmitOptions,
@@ -157,15 +158,8 @@ export class Coordinator implements JobService {
     return r ? this.viewOf(r) : null;
   }
 
-  async results(jobId: string, q: ResultsQuery): Promise<Record<string, unknown>[] | null> {
-    if (!(await this.db.getJob(jobId))) return null;
-    return this.db.top({
-      jobId,
-      by: q.by,
-      minTrades: q.minTrades,
-      limit: q.limit,
-      ascending: q.by === "max_dd",
-    });
+  results(jobId: string, q: ResultsQuery): Promise<Record<string, unknown>[] | null> {
+    return rankedResults(this.db, jobId, q);
   }
 
   async cancel(jobId: string): Promise<JobView | null> {
