@@ -4,11 +4,12 @@
 // cancelled; a failure: failed with its reason), and results delivered after the end are dropped.
 // The end-to-end tests (apps/cli run-*, cluster-*) cover the two real executors.
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { test } from "node:test";
-import { FOLD_WIDTH, N_STATS, PARAM_NAMES, planGrid, validateSpec } from "@pairgrid/engine";
+import { FOLD_WIDTH, N_STATS, PARAM_NAMES, parseSpecText, planGrid, validateSpec } from "@pairgrid/engine";
 import { type ChunkBatch, ResultsDb } from "@pairgrid/resultsdb";
 import {
   chunksLeft,
@@ -22,20 +23,14 @@ import {
   type StoreOutcome,
 } from "../src/index.js";
 
+// the demo grid's settings with a small grid: 2 groups × 4 thresholds (no data is read)
+const demo = fileURLToPath(new URL("../../../../grids/demo.yaml", import.meta.url));
 const spec = validateSpec(
   {
-    name: "runner-test",
-    data: {
-      a: { symbol: "NQ", slow: "NQ.csv", multiplier: 20, tick_size: 0.25 },
-      b: { symbol: "YM", slow: "YM.csv", multiplier: 5, tick_size: 1 },
-      bar_minutes: 5,
-    },
-    session: { tz: "America/New_York", day_roll: "18:00", flat_time: "16:55" },
-    costs: { commission: 2.25, slippage_ticks: 0.5 },
+    ...(parseSpecText(readFileSync(demo, "utf8"), demo) as object),
     params: { ols_window: [100, 200], zscore_window: 50, z_entry: [1.5, 2, 2.5, 3] },
-    rank: { by: "sharpe", min_trades: 0, folds: 2 },
   },
-  "/tmp",
+  dirname(demo),
   false,
 );
 const plan = planGrid(spec, 1000);
@@ -75,13 +70,18 @@ function scripted(
   return { executor, outcomes, late: () => lateSink! };
 }
 
-async function freshDb(): Promise<ResultsDb> {
-  return ResultsDb.open(join(mkdtempSync(join(tmpdir(), "pairgrid-runner-")), "r.duckdb"));
+/** Runs `body` on a fresh results file, closed after. */
+async function withDb(body: (db: ResultsDb) => Promise<void>): Promise<void> {
+  const db = await ResultsDb.open(join(mkdtempSync(join(tmpdir(), "pairgrid-runner-")), "r.duckdb"));
+  try {
+    await body(db);
+  } finally {
+    await db.close();
+  }
 }
 
 test("every chunk stored once, out of order and twice; done with DSR; later results dropped", async () => {
-  const db = await freshDb();
-  try {
+  await withDb(async (db) => {
     const job = await createJob(db, spec, plan, 2, "coordinator");
     const n = job.chunking.chunks.length;
     assert.ok(n >= 4, `${n} chunks`);
@@ -111,14 +111,11 @@ test("every chunk stored once, out of order and twice; done with DSR; later resu
     assert.equal(await late().store(0, batch, combos), "dropped");
     const dsr = await db.top({ jobId: job.jobId, by: "dsr", minTrades: 0, limit: 1 });
     assert.equal(typeof dsr[0]?.dsr, "number", "DSR filled in at the end");
-  } finally {
-    await db.close();
-  }
+  });
 });
 
 test("a cancel ends the run cancelled, and a resume runs only the chunks left", async () => {
-  const db = await freshDb();
-  try {
+  await withDb(async (db) => {
     const job = await createJob(db, spec, plan, 2, "local");
     const { executor } = scripted(async (j, sink, stop) => {
       const { batch, combos } = batchOf(j, 0);
@@ -142,14 +139,11 @@ test("a cancel ends the run cancelled, and a resume runs only the chunks left", 
     });
     assert.equal((await new JobRunner(db, rest.executor).run(again)).status, "done");
     assert.equal((await db.getJob(job.jobId))!.n_done, plan.total);
-  } finally {
-    await db.close();
-  }
+  });
 });
 
 test("a failure ends the run failed with its reason; a cancel after it does not erase it", async () => {
-  const db = await freshDb();
-  try {
+  await withDb(async (db) => {
     const job = await createJob(db, spec, plan, 2, "coordinator");
     const runner: JobRunner<StoreOutcome[]> = new JobRunner(
       db,
@@ -163,14 +157,11 @@ test("a failure ends the run failed with its reason; a cancel after it does not 
     assert.match(out.error ?? "", /chunk 3 .* boom/);
     assert.equal((await db.getJob(job.jobId))!.status, "failed");
     assert.equal(runner.isRunning(job.jobId), false);
-  } finally {
-    await db.close();
-  }
+  });
 });
 
 test("an executor that throws leaves the job failed and the error to the caller", async () => {
-  const db = await freshDb();
-  try {
+  await withDb(async (db) => {
     const job = await createJob(db, spec, plan, 2, "local");
     const runner = new JobRunner(
       db,
@@ -180,7 +171,5 @@ test("an executor that throws leaves the job failed and the error to the caller"
     );
     await assert.rejects(runner.run(job), /threads died/);
     assert.equal((await db.getJob(job.jobId))!.status, "failed");
-  } finally {
-    await db.close();
-  }
+  });
 });
