@@ -12,6 +12,7 @@ const workspaces = [
   "libs/resultsdb",
   "libs/cluster",
   "libs/threads",
+  "libs/jobs",
   "apps/worker",
   "apps/cli",
   "apps/coordinator",

@@ -1,8 +1,8 @@
 // `pairgrid run`: check and plan the grid (refusing a bad or oversized one before any data is
-// read), load the data once, create or resume the job, run the chunks, then rank. Returns the
-// exit code: 0 done, 130 stopped by a signal (job cancelled, resumable).
+// read), load the data once, create or resume the job, hand it to the job runner with the local
+// executor (@pairgrid/jobs), then rank. Returns the exit code: 0 done, 130 stopped by a signal
+// (job cancelled, resumable).
 import {
-  countValidCombinations,
   defaultChunkSize,
   type EventSettings,
   eventSettingsFor,
@@ -16,15 +16,23 @@ import {
   planGrid,
   synthOrigin,
 } from "@pairgrid/engine";
+import {
+  createJob,
+  JobRunner,
+  type LedgerJob,
+  LocalExecutor,
+  type LocalReport,
+  type RunCounters,
+  resumeJob,
+  startHeartbeat,
+  StopRequest,
+} from "@pairgrid/jobs";
 import { ResultsDb, resumeCommand } from "@pairgrid/resultsdb";
 import { formatTopTable } from "./commands/top.js";
 import { printLoadReports } from "./load-report.js";
-import { type ExecuteOutcome, executeChunks } from "./run-execute.js";
 import type { RunSettings } from "./run-flags.js";
-import { startHeartbeat } from "./run-heartbeat.js";
-import { createRunJob, resumeRunJob, type RunJob } from "./run-job.js";
-import { grouped } from "./run-progress.js";
-import { StopRequest, watchStopSignals } from "./run-stop.js";
+import { grouped, startProgress } from "./run-progress.js";
+import { watchStopSignals } from "./run-signals.js";
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
@@ -36,7 +44,7 @@ export async function runLocalGrid(specPath: string, s: RunSettings): Promise<nu
   let stopHeartbeat = () => {};
   try {
     // a resume is checked (spec, chunk size) before the data is loaded
-    let job: RunJob | null = s.resume ? await resumeRunJob(db, s.resume, spec, plan, s.chunkSize) : null;
+    let job: LedgerJob | null = s.resume ? await resumeJob(db, s.resume, spec, plan, s.chunkSize) : null;
     const tLoad = performance.now();
     const sp = await loadSlowPair(spec);
     const data = packGridData(sp);
@@ -49,54 +57,38 @@ export async function runLocalGrid(specPath: string, s: RunSettings): Promise<nu
       hybrid = fast.data;
     }
     const loadMs = performance.now() - tLoad;
-    if (job) {
-      await db.setStatus(job.jobId, "running", false);
-    } else {
-      const size = s.chunkSize ?? defaultChunkSize(plan, s.threads);
-      job = await createRunJob(db, spec, plan, size, countValidCombinations(plan));
-    }
+    job ??= await createJob(db, spec, plan, s.chunkSize ?? defaultChunkSize(plan, s.threads), "local");
     // from here until the job is marked, a reader can tell whether this process still runs it
     stopHeartbeat = await startHeartbeat(db, job.jobId, specPath);
     process.stdout.write(`job ${job.jobId}\n`);
     const events = eventSettingsFor(spec, plan, data.base, s.kernel);
-    logPlan(log, spec, plan, job, s, sp.pair.ts.length, events);
+    const toRun = job.chunking.chunks.length - job.done.size;
+    logPlan(log, spec, plan, job, toRun, s, sp.pair.ts.length, events);
+    const runner = new JobRunner(
+      db,
+      new LocalExecutor({ pair: sp.pair, data, hybrid, threads: s.threads, events }),
+    );
 
     // From here a signal stops the run instead of killing the process, until the job is marked;
     // one arriving after the last chunk changes nothing. The notice goes to stderr even with
     // --quiet: the user pressed a key and waits for an answer.
     const stop = new StopRequest();
     const unwatch = watchStopSignals(stop, (line) => process.stderr.write(`${line}\n`));
+    const total = job.chunking.chunks.reduce((n, c) => n + (job!.done.has(c.chunkId) ? 0 : c.t1 - c.t0), 0);
+    const progress = startProgress({
+      total,
+      mode: s.quiet ? "off" : process.stderr.isTTY ? "bar" : "lines",
+      log,
+    });
     try {
-      let out: ExecuteOutcome;
-      try {
-        out = await executeChunks({
-          db,
-          jobId: job.jobId,
-          spec,
-          plan,
-          pair: sp.pair,
-          data,
-          hybrid,
-          chunks: job.toRun,
-          threads: s.threads,
-          events,
-          stop,
-          progress: s.quiet ? "off" : process.stderr.isTTY ? "bar" : "lines",
-          log,
-        });
-      } catch (err) {
-        // best effort: the database itself may be what failed; the original error matters more
-        await db.setStatus(job.jobId, "failed", true).catch(() => undefined);
-        throw err;
-      }
-      logTimes(log, out, loadMs);
-      if (out.stopped) {
-        await db.setStatus(job.jobId, "cancelled", true);
-        printResumeHint(specPath, s, job, out);
+      const out = await runner
+        .run(job, { stop, onProgress: (_job, run) => progress.update(run.combos) })
+        .finally(() => progress.stop());
+      logTimes(log, out.report, out.counters, loadMs);
+      if (out.status === "cancelled") {
+        printResumeHint(specPath, s, job, toRun, out.report);
         return 130;
       }
-      await db.finalizeDsr(job.jobId);
-      await db.setStatus(job.jobId, "done", true);
     } finally {
       unwatch();
     }
@@ -112,14 +104,15 @@ function logPlan(
   log: (s: string) => void,
   spec: GridSpec,
   plan: GridPlan,
-  job: RunJob,
+  job: LedgerJob,
+  toRun: number,
   s: RunSettings,
   nBars: number,
   events: EventSettings | null,
 ): void {
   const { chunks, chunkSize } = job.chunking;
   const what = job.resumed
-    ? `resuming: ${job.toRun.length} of ${chunks.length} chunks left`
+    ? `resuming: ${toRun} of ${chunks.length} chunks left`
     : `${chunks.length} chunks of ≤ ${grouped(chunkSize)}`;
   log(
     `${spec.name}: ${grouped(plan.total)} combinations in ${plan.nGroups} indicator groups over ` +
@@ -129,22 +122,28 @@ function logPlan(
 }
 
 /** The time split of a run (BENCH.md W2): where the wall time went, and memory. */
-function logTimes(log: (s: string) => void, out: ExecuteOutcome, loadMs: number): void {
+function logTimes(log: (s: string) => void, out: LocalReport, run: RunCounters, loadMs: number): void {
   const wall = out.wallMs / 1000;
   const rss = process.resourceUsage().maxRSS / 1024;
-  const ingestRate = out.ingestMs > 0 ? out.rows / (out.ingestMs / 1000) : 0;
+  const ingestRate = run.ingestMs > 0 ? run.rows / (run.ingestMs / 1000) : 0;
   log(
-    `${grouped(out.rows)} rows (${grouped(out.combos)} combinations) in ${seconds(out.wallMs)}: ` +
-      `${grouped(out.rows / wall)} backtests/s; load ${seconds(loadMs)}, ` +
+    `${grouped(run.rows)} rows (${grouped(run.combos)} combinations) in ${seconds(out.wallMs)}: ` +
+      `${grouped(run.rows / wall)} backtests/s; load ${seconds(loadMs)}, ` +
       `group precompute ${seconds(out.precomputeMs)}, kernels ${seconds(out.kernelMs)} of thread time` +
       `${out.copies > 0 ? ` (${grouped(out.copies)} rows copied from an identical combination)` : ""}, ` +
-      `DuckDB ingest ${seconds(out.ingestMs)} ` +
+      `DuckDB ingest ${seconds(run.ingestMs)} ` +
       `(${grouped(ingestRate)} rows/s); peak RSS ${rss.toFixed(0)} MB`,
   );
 }
 
-function printResumeHint(specPath: string, s: RunSettings, job: RunJob, out: ExecuteOutcome): void {
-  const left = job.toRun.length - out.stored;
+function printResumeHint(
+  specPath: string,
+  s: RunSettings,
+  job: LedgerJob,
+  toRun: number,
+  out: LocalReport,
+): void {
+  const left = toRun - out.stored;
   const midWay = out.abandoned > 0 ? ` (${out.abandoned} stopped mid-way)` : "";
   process.stderr.write(
     `job ${job.jobId} cancelled: ${out.stored} chunks stored this run, ${left} left${midWay}. ` +

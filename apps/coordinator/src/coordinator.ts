@@ -1,19 +1,11 @@
-// The coordinator: owns the DuckDB file (the only writer), turns submitted grids into chunk jobs
-// on Redis, ingests the workers' results exactly once, tracks progress, cancels, and on start
-// resumes every job the previous process left unfinished. HTTP is wired on top (http/).
-import {
-  type Chunk,
-  chunkingOf,
-  chunkingOfJob,
-  countValidCombinations,
-  decodeChunkResult,
-  defaultChunkSize,
-  type GridSpec,
-  InputError,
-  planGrid,
-  type SlowPair,
-  validateSpec,
-} from "@pairgrid/engine";
+// The coordinator: owns the DuckDB file (the only writer) and serves the cluster's jobs. Each job
+// is run by the job runner of @pairgrid/jobs (ledger, exactly-once ingest, finalising) with the
+// queue executor (queue-executor.ts: data shipped to Redis, chunks to the workers over BullMQ).
+// This file is the JobService over them: submit, views and progress, cancel, and on start the
+// resumption of every job the previous process left unfinished. HTTP is wired on top (http/).
+import { realpath } from "node:fs/promises";
+import { defaultChunkSize, planGrid, validateSpec } from "@pairgrid/engine";
+import { adoptJob, createJob, JobRunner, type LedgerJob } from "@pairgrid/jobs";
 import {
   buildRobustnessReport,
   type JobRecord,
@@ -24,26 +16,9 @@ import {
   type RobustnessReport,
   type SandboxOptions,
 } from "@pairgrid/resultsdb";
-import {
-  CANCEL_CHANNEL,
-  CHUNK_QUEUE,
-  cancelledKey,
-  chunkJobSchema,
-  deleteBlobs,
-  firstLine,
-  isConnectionError,
-  KEY_PREFIX,
-  lockSettings,
-  manifestKey,
-  RedisLink,
-  RESULT_QUEUE,
-  resultJobSchema,
-} from "@pairgrid/cluster";
-import { type Job, Queue, Worker } from "bullmq";
+import { CHUNK_QUEUE, firstLine, KEY_PREFIX, RedisLink, RESULT_QUEUE } from "@pairgrid/cluster";
+import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { enqueueChunks, removeQueuedChunks } from "./chunk-enqueue.js";
-import { realpath } from "node:fs/promises";
-import { chunkFailure, resultFailure } from "./chunk-failure.js";
 import { connectRedis } from "./connect-redis.js";
 import type { CoordinatorLog } from "./coordinator-log.js";
 import { errorKey } from "./coordinator-keys.js";
@@ -51,16 +26,16 @@ import { CoordinatorMetrics } from "./coordinator-metrics.js";
 import {
   type JobService,
   type JobView,
+  rankedResults,
   type ResultsQuery,
   storedJobView,
   type SubmitOptions,
   type SubmitResult,
 } from "./job-service.js";
-import { manifestBlobs, shipJobData, shippedManifest } from "./job-shipping.js";
 import { clientMessage, JobData } from "./job-data.js";
 import { JobState } from "./job-state.js";
 import { lazyQuery } from "./lazy-query.js";
-import { lostChunks } from "./lost-chunks.js";
+import { QueueExecutor } from "./queue-executor.js";
 import { checkRedisSettings } from "./redis-policy.js";
 import { type ResultsReader, ResultsDbReader } from "./results-reader.js";
 
@@ -83,26 +58,15 @@ export interface CoordinatorOptions {
 
 /** Chunking hint: enough chunks for 16 threads at 4 chunks each, at most 2000 combinations. */
 const CLUSTER_THREADS_HINT = 16;
-/** How often failed chunk and result jobs are looked for. */
-const MONITOR_MS = 1000;
-/**
- * How often running jobs are checked for chunks Redis lost (lost-chunks.ts): a Redis restarted
- * empty has its lost chunks queued again within this, without a coordinator restart.
- */
-const RECONCILE_MS = 10_000;
 /** /healthz waits this long for Redis's PONG. */
 const PING_TIMEOUT_MS = 1000;
 
 const message = firstLine;
 
 export class Coordinator implements JobService {
+  /** The jobs this process runs, by id. */
   private readonly states = new Map<string, JobState>();
-  private monitorTimer: NodeJS.Timeout | null = null;
-  private reconcileTimer: NodeJS.Timeout | null = null;
-  private reconciling = false;
-  /** The result worker's connection: BullMQ does not close a connection it was given. */
-  private resultConnection: Redis | null = null;
-  private monitoring = false;
+  private readonly runner: JobRunner<void>;
   private closed = false;
   /** The dashboard's analysis reads over this coordinator's results file. */
   readonly reader: ResultsReader;
@@ -121,8 +85,9 @@ export class Coordinator implements JobService {
     private readonly data: JobData,
     /** Redis's reachability, logged once per change (not once per retry per connection). */
     private readonly link: RedisLink,
-    private resultWorker: Worker | null = null,
+    private readonly executor: QueueExecutor,
   ) {
+    this.runner = new JobRunner(db, executor);
     this.reader = new ResultsDbReader(db);
     this.query = lazyQuery(db, o.query);
     this.robustness = (jobId, q) => buildRobustnessReport(db, jobId, q);
@@ -139,29 +104,27 @@ export class Coordinator implements JobService {
     // unlistened, a Queue prints a stack trace for each of its connection's errors
     chunkQueue.on("error", link.onError("chunk queue"));
     resultQueue.on("error", link.onError("result queue"));
-    const c = new Coordinator(
-      o,
+    const metrics = new CoordinatorMetrics(chunkQueue, resultQueue);
+    const data = new JobData(await realpath(o.dataDir));
+    const executor = new QueueExecutor({
       redis,
-      db,
+      resultConnection: () => {
+        const connection = connectRedis(o.redisUrl, "pairgrid-coordinator-results");
+        link.watch(connection);
+        return connection;
+      },
       chunkQueue,
       resultQueue,
-      new CoordinatorMetrics(chunkQueue, resultQueue),
-      new JobData(await realpath(o.dataDir)),
+      data,
+      metrics,
       link,
-    );
+      log: o.log,
+      ingestConcurrency: o.ingestConcurrency ?? 8,
+    });
+    const c = new Coordinator(o, redis, db, chunkQueue, resultQueue, metrics, data, link, executor);
     await checkRedisSettings(redis, o.log);
     await c.resumeJobs();
-    c.resultConnection = connectRedis(o.redisUrl, "pairgrid-coordinator-results");
-    link.watch(c.resultConnection);
-    c.resultWorker = new Worker(RESULT_QUEUE, (job) => c.ingest(job), {
-      connection: c.resultConnection,
-      prefix: KEY_PREFIX,
-      concurrency: o.ingestConcurrency ?? 8,
-      ...lockSettings(),
-    });
-    c.resultWorker.on("error", link.onError("result worker"));
-    c.monitorTimer = setInterval(() => void c.monitor(), MONITOR_MS);
-    c.reconcileTimer = setInterval(() => void c.reconcile(), RECONCILE_MS);
+    executor.start();
     return c;
   }
 
@@ -170,33 +133,17 @@ export class Coordinator implements JobService {
   async submit(rawSpec: unknown, opts: SubmitOptions): Promise<SubmitResult> {
     // paths are checked against the data root before anything is read, existence included
     const spec = await this.data.resolve(validateSpec(rawSpec, this.o.dataDir, false));
-    if (spec.engine !== "slow") {
-      throw new InputError(
-        `engine: the cluster runs the slow engine; run ${spec.engine} grids with \`pairgrid run\``,
-        "engine",
-      );
-    }
+    this.runner.check(spec);
     const plan = planGrid(spec, this.o.maxCombos);
     const size = opts.chunkSize ?? defaultChunkSize(plan, CLUSTER_THREADS_HINT);
-    const { chunks } = chunkingOf(plan, size);
     // the data is read before the job exists: a missing or malformed file is the client's 400
     const sp = await this.data.loadSlow(spec);
-    const jobId = await this.db.newJobId();
-    const nCombos = countValidCombinations(plan);
-    await this.db.createJob({
-      job_id: jobId,
-      name: spec.name,
-      spec: JSON.parse(JSON.stringify(spec)),
-      n_combos: nCombos,
-      n_chunks: chunks.length,
-      runner: "coordinator",
-    });
-    const record = (await this.db.getJob(jobId))!;
-    const st = new JobState(jobId, spec.name, spec, plan, chunks, nCombos, record.created_at);
-    this.track(st);
-    this.o.log.info(`job ${jobId} (${spec.name}): ${nCombos} combinations in ${chunks.length} chunks`);
-    void this.launch(st, sp);
-    return { job_id: jobId, n_combos: nCombos, n_chunks: chunks.length };
+    const job = await createJob(this.db, spec, plan, size, "coordinator");
+    const nChunks = job.chunking.chunks.length;
+    this.o.log.info(`job ${job.jobId} (${spec.name}): ${job.nCombos} combinations in ${nChunks} chunks`);
+    this.executor.preload(job.jobId, sp);
+    this.run(job);
+    return { job_id: job.jobId, n_combos: job.nCombos, n_chunks: nChunks };
   }
 
   async list(): Promise<JobView[]> {
@@ -211,21 +158,15 @@ export class Coordinator implements JobService {
     return r ? this.viewOf(r) : null;
   }
 
-  async results(jobId: string, q: ResultsQuery): Promise<Record<string, unknown>[] | null> {
-    if (!(await this.db.getJob(jobId))) return null;
-    return this.db.top({
-      jobId,
-      by: q.by,
-      minTrades: q.minTrades,
-      limit: q.limit,
-      ascending: q.by === "max_dd",
-    });
+  results(jobId: string, q: ResultsQuery): Promise<Record<string, unknown>[] | null> {
+    return rankedResults(this.db, jobId, q);
   }
 
   async cancel(jobId: string): Promise<JobView | null> {
     const st = this.states.get(jobId);
     if (!st) return this.get(jobId);
-    await this.stop(st, "cancelled", null);
+    this.runner.stop(jobId, "cancel");
+    await st.finished;
     return st.view();
   }
 
@@ -260,58 +201,57 @@ export class Coordinator implements JobService {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.monitorTimer) clearInterval(this.monitorTimer);
-    if (this.reconcileTimer) clearInterval(this.reconcileTimer);
-    await this.resultWorker?.close();
+    await this.executor.close();
     this.link.stop();
     await this.chunkQueue.close();
     await this.resultQueue.close();
-    this.resultConnection?.disconnect();
     this.redis.disconnect();
     await this.db.close();
   }
 
-  private track(st: JobState): void {
-    this.states.set(st.jobId, st);
-    this.metrics.combosTotal.set({ job: st.jobId }, st.plan.total);
-    this.metrics.combosDone.set({ job: st.jobId }, st.idsDone);
-  }
-
-  /** Ships the job's data (unless already in Redis) and enqueues its chunks not yet stored. */
-  private async launch(st: JobState, sp: SlowPair | null): Promise<void> {
-    try {
-      let manifest = await shippedManifest(this.redis, st.jobId);
-      if (manifest === null) {
-        // a resumed job's files are checked again: the root may have changed since it was submitted
-        const pair = sp ?? (await this.data.loadSlow(await this.data.resolve(st.spec)));
-        manifest = await shipJobData(this.redis, st.jobId, st.spec, st.plan, pair);
-      }
-      st.blobs = new Set(manifestBlobs(manifest));
-      if (st.status !== "running") return void (await this.cleanUp(st));
-      const added = await enqueueChunks({
-        redis: this.redis,
-        chunkQueue: this.chunkQueue,
-        resultQueue: this.resultQueue,
-        jobId: st.jobId,
-        chunks: st.chunks,
-        done: st.done,
-        stopped: () => st.status !== "running" || this.closed,
-      });
-      st.launched = true;
-      this.o.log.info(`job ${st.jobId}: ${added} chunks enqueued`);
-      // a job with nothing left to run (all chunks stored before a restart) finishes here
-      if (st.chunksDone === st.nChunks) await this.finish(st);
-    } catch (err) {
-      if (this.closed) return;
-      // the job's error is shown over HTTP: the client's view of it; the log keeps the rest
-      if (!(err instanceof InputError))
-        this.o.log.error(`job ${st.jobId}: preparing the job: ${message(err)}`);
-      await this.stop(st, "failed", `preparing the job: ${clientMessage(err)}`);
-    }
+  /** Hands the job to the runner; its view follows the progress, and it is forgotten at the end. */
+  private run(job: LedgerJob): void {
+    const st = new JobState(job);
+    this.states.set(job.jobId, st);
+    this.metrics.combosTotal.set({ job: job.jobId }, job.plan.total);
+    this.metrics.combosDone.set({ job: job.jobId }, job.combosDone);
+    let combos = 0;
+    const running = this.runner.run(job, {
+      onProgress: (_job, run) => {
+        st.rate.add(run.combos - combos);
+        combos = run.combos;
+        this.metrics.combosDone.set({ job: job.jobId }, job.combosDone);
+        st.notify();
+      },
+    });
+    st.finished = running.then(
+      (out) => {
+        st.status = out.status;
+        st.error = out.error;
+        if (out.status === "done") this.o.log.info(`job ${job.jobId}: done, ${job.rowsDone} rows`);
+        return out;
+      },
+      (err: unknown) => {
+        // a coordinator closing under a run leaves the job running, for the next one to resume
+        if (this.closed) return null;
+        this.o.log.error(`job ${job.jobId}: ${message(err)}`);
+        st.status = "failed";
+        st.error = clientMessage(err);
+        return null;
+      },
+    );
+    void st.finished.then((out) => {
+      if (out === null && this.closed) return;
+      st.finishedAt = new Date();
+      this.states.delete(job.jobId);
+      this.metrics.combosTotal.remove({ job: job.jobId });
+      this.metrics.combosDone.remove({ job: job.jobId });
+      st.notify();
+    });
   }
 
   /**
-   * Rebuilds the state of every job left running by a previous coordinator and relaunches it. A
+   * Rebuilds every job left running by a previous coordinator from the ledger and runs it again. A
    * job a `pairgrid run` left running (killed) is not the coordinator's: it shows as interrupted
    * with its own resume command (which may need the fast data the cluster does not run).
    */
@@ -319,185 +259,16 @@ export class Coordinator implements JobService {
     for (const r of await this.db.listJobs()) {
       if (r.status !== "running" || r.runner === "local") continue;
       try {
-        const spec: GridSpec = validateSpec(r.spec, "/", false);
-        const plan = planGrid(spec, Number.MAX_SAFE_INTEGER);
-        const { chunks } = chunkingOfJob(plan, r.n_chunks, r.job_id);
-        const done = await this.db.doneChunks(r.job_id);
-        const st = new JobState(r.job_id, r.name, spec, plan, chunks, r.n_combos, r.created_at);
-        for (const id of done) st.done.add(id);
-        st.rowsDone = r.n_done;
-        st.idsDone = chunks.reduce((s: number, c: Chunk) => s + (done.has(c.chunkId) ? c.t1 - c.t0 : 0), 0);
-        this.track(st);
-        this.o.log.info(`job ${r.job_id}: resuming, ${done.size} of ${chunks.length} chunks stored`);
-        void this.launch(st, null);
+        const job = await adoptJob(this.db, r);
+        const nChunks = job.chunking.chunks.length;
+        this.o.log.info(`job ${r.job_id}: resuming, ${job.done.size} of ${nChunks} chunks stored`);
+        this.run(job);
       } catch (err) {
         this.o.log.error(`job ${r.job_id}: cannot resume: ${message(err)}`);
         await this.db.setStatus(r.job_id, "failed", true);
         await this.redis.set(errorKey(r.job_id), `cannot resume: ${clientMessage(err)}`);
       }
     }
-  }
-
-  /** One chunk's result → DuckDB, exactly once (the ledger refuses a chunk already stored). */
-  private async ingest(job: Job): Promise<string> {
-    const d = resultJobSchema.parse(job.data);
-    const st = this.states.get(d.jobId);
-    // results of a finished, cancelled or failed job are dropped: its row count is final
-    if (!st || st.status !== "running") return "dropped";
-    const batch = decodeChunkResult(Buffer.from(d.payload, "base64"));
-    if (batch.chunkId !== d.chunkId)
-      throw new Error(`result of chunk ${d.chunkId} holds chunk ${batch.chunkId}`);
-    const t0 = performance.now();
-    const stored = await this.db.ingestChunk(d.jobId, d.chunkId, batch);
-    this.metrics.chunkDuration.observe(d.ms / 1000);
-    this.metrics.workerChunks.inc({ worker: d.worker });
-    this.metrics.workerCombos.inc({ worker: d.worker }, d.combos);
-    if (!stored) return "duplicate";
-    this.metrics.ingested(batch.k, (performance.now() - t0) / 1000);
-    st.done.add(d.chunkId);
-    st.rowsDone += batch.k;
-    st.idsDone += d.combos;
-    st.rate.add(d.combos);
-    this.metrics.combosDone.set({ job: st.jobId }, st.idsDone);
-    st.notify();
-    if (st.chunksDone === st.nChunks) await this.finish(st);
-    return "stored";
-  }
-
-  private async finish(st: JobState): Promise<void> {
-    if (st.finishing) return;
-    st.finishing = true;
-    await this.db.finalizeDsr(st.jobId);
-    await this.db.setStatus(st.jobId, "done", true);
-    st.status = "done";
-    st.finishedAt = new Date();
-    this.o.log.info(`job ${st.jobId}: done, ${st.rowsDone} rows`);
-    await this.cleanUp(st);
-    st.notify();
-  }
-
-  /** Cancel or fail: workers told (key + pub/sub), queued chunks removed, status stored. */
-  private async stop(st: JobState, status: "cancelled" | "failed", error: string | null): Promise<void> {
-    if (st.status !== "running") return;
-    st.status = status;
-    st.error = error;
-    st.finishedAt = new Date();
-    if (error) this.o.log.error(`job ${st.jobId}: failed: ${error}`);
-    else this.o.log.info(`job ${st.jobId}: cancelled`);
-    await this.redis.set(cancelledKey(st.jobId), "1", "EX", 7 * 86400);
-    if (error) await this.redis.set(errorKey(st.jobId), error);
-    await this.redis.publish(CANCEL_CHANNEL, st.jobId);
-    await this.db.setStatus(st.jobId, status, true);
-    await removeQueuedChunks(this.chunkQueue, st.jobId, st.chunks);
-    await this.cleanUp(st);
-    st.notify();
-  }
-
-  /** Forgets a finished job: manifest and blobs no unfinished job shares, progress gauges. */
-  private async cleanUp(st: JobState): Promise<void> {
-    this.states.delete(st.jobId);
-    const stillNeeded = new Set([...this.states.values()].flatMap((s) => [...s.blobs]));
-    await this.redis.del(manifestKey(st.jobId));
-    await deleteBlobs(
-      this.redis,
-      [...st.blobs].filter((b) => !stillNeeded.has(b)),
-    );
-    this.metrics.combosTotal.remove({ job: st.jobId });
-    this.metrics.combosDone.remove({ job: st.jobId });
-  }
-
-  /** Chunks or results that failed for good fail their job (a retried-out bug, a lost blob). */
-  private async monitor(): Promise<void> {
-    if (this.monitoring || this.closed) return;
-    this.monitoring = true;
-    try {
-      for (const [queue, what] of [
-        [this.chunkQueue, "chunk"],
-        [this.resultQueue, "result of chunk"],
-      ] as const) {
-        for (const j of await queue.getFailed(0, 99)) {
-          const d = (what === "chunk" ? chunkJobSchema : resultJobSchema).safeParse(j.data);
-          if (d.success) {
-            const st = this.states.get(d.data.jobId);
-            if (st)
-              await this.stop(
-                st,
-                "failed",
-                "chunk" in d.data ? chunkFailure(d.data.chunk, j) : resultFailure(d.data.chunkId, j),
-              );
-          }
-          await j.remove().catch(() => undefined);
-        }
-      }
-    } catch (err) {
-      // Redis down (the link logs that once): the next tick tries again
-      if (!this.closed && !isConnectionError(err)) this.o.log.warn(`monitor: ${message(err)}`);
-    } finally {
-      this.monitoring = false;
-    }
-  }
-
-  /**
-   * Finds the chunks of running jobs that Redis lost (restarted without AOF, flushed): in neither
-   * the ledger, the chunk queue nor the result queue (lost-chunks.ts). Their job's data is shipped
-   * again when it went too, then they are enqueued again; the ledger keeps rows unique if one of
-   * them was in fact still running somewhere.
-   */
-  private async reconcile(): Promise<void> {
-    if (this.reconciling || this.closed || !this.link.up) return;
-    this.reconciling = true;
-    try {
-      for (const st of [...this.states.values()]) {
-        if (st.launched && st.status === "running" && !st.finishing && !this.closed)
-          await this.reconcileJob(st);
-      }
-    } catch (err) {
-      if (!this.closed && !isConnectionError(err)) this.o.log.warn(`reconcile: ${message(err)}`);
-    } finally {
-      this.reconciling = false;
-    }
-  }
-
-  private async reconcileJob(st: JobState): Promise<void> {
-    const lost = await lostChunks({
-      redis: this.redis,
-      chunkQueue: this.chunkQueue,
-      resultQueue: this.resultQueue,
-      jobId: st.jobId,
-      chunks: st.chunks,
-      done: st.done,
-    });
-    if (lost.length === 0) return;
-    // the manifest and blobs first: a worker must find them for any chunk it takes
-    if ((await shippedManifest(this.redis, st.jobId)) === null) {
-      let sp: SlowPair;
-      try {
-        // checked against the data root again, as when a job is resumed
-        sp = await this.data.loadSlow(await this.data.resolve(st.spec));
-      } catch (err) {
-        return this.stop(
-          st,
-          "failed",
-          `its data went with Redis and cannot be read again: ${clientMessage(err)}`,
-        );
-      }
-      const manifest = await shipJobData(this.redis, st.jobId, st.spec, st.plan, sp);
-      st.blobs = new Set(manifestBlobs(manifest));
-      this.o.log.warn(`job ${st.jobId}: its data was gone from Redis; shipped again`);
-    }
-    const added = await enqueueChunks({
-      redis: this.redis,
-      chunkQueue: this.chunkQueue,
-      resultQueue: this.resultQueue,
-      jobId: st.jobId,
-      chunks: lost,
-      done: st.done,
-      stopped: () => st.status !== "running" || this.closed,
-    });
-    this.o.log.warn(
-      `job ${st.jobId}: ${lost.length} chunks were neither stored, queued nor running (lost by Redis); ` +
-        `${added} enqueued again`,
-    );
   }
 
   private async viewOf(r: JobRecord): Promise<JobView> {

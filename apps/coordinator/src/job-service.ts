@@ -5,6 +5,7 @@ import {
   type JobRecord,
   type JobRunner,
   type LivenessProbe,
+  type ResultsDb,
   type ShownStatus,
 } from "@pairgrid/resultsdb";
 
@@ -90,6 +91,17 @@ export interface ResultsQuery {
   by: string;
   limit: number;
   minTrades: number;
+}
+
+/** A job's ranked rows, as `pairgrid top` ranks them (null: no such job). */
+export async function rankedResults(
+  db: ResultsDb,
+  jobId: string,
+  q: ResultsQuery,
+): Promise<Record<string, unknown>[] | null> {
+  if (!(await db.getJob(jobId))) return null;
+  // a drawdown ranks best when smallest; every other statistic when largest
+  return db.top({ jobId, by: q.by, minTrades: q.minTrades, limit: q.limit, ascending: q.by === "max_dd" });
 }
 
 export interface JobService {

@@ -1,7 +1,8 @@
-// The coordinator's in-memory view of an unfinished job: its plan and chunks, progress counters,
-// the blobs it ships, and who is watching. DuckDB holds the durable part (jobs row, chunk ledger);
-// on a restart this is rebuilt from it (coordinator.ts, resumeJobs).
-import type { Chunk, GridPlan, GridSpec } from "@pairgrid/engine";
+// The coordinator's in-memory view of a job it runs: the runner's ledger job (plan, chunks, the
+// chunks stored, rows and combinations done), its status as views show it, the rate, and who is
+// watching. DuckDB holds the durable part (jobs row, chunk ledger); on a restart the ledger job is
+// rebuilt from it (adoptJob in @pairgrid/jobs).
+import type { LedgerJob, RunOutcome } from "@pairgrid/jobs";
 import type { JobStatus } from "@pairgrid/resultsdb";
 import type { JobView } from "./job-service.js";
 import { RateMeter } from "./rate-meter.js";
@@ -10,53 +11,41 @@ export class JobState {
   status: JobStatus = "running";
   finishedAt: Date | null = null;
   error: string | null = null;
-  /** Chunk ids in the ledger (this process is its only writer, so this copy stays exact). */
-  readonly done = new Set<number>();
-  rowsDone = 0;
-  /** Combination ids processed (valid or not): what progress and rate count. */
-  idsDone = 0;
-  /** Blobs this job's manifest references (kept until no unfinished job needs them). */
-  blobs = new Set<string>();
   readonly rate = new RateMeter();
   readonly listeners = new Set<(v: JobView) => void>();
-  /** Set once the final steps (DSR, status) have started, so they run once. */
-  finishing = false;
-  /** Set once the data is shipped and every chunk enqueued: from then on the reconcile watches it. */
-  launched = false;
+  /** The run's end (set when the run starts). */
+  finished: Promise<RunOutcome<void> | null> = Promise.resolve(null);
 
-  constructor(
-    readonly jobId: string,
-    readonly name: string,
-    readonly spec: GridSpec,
-    readonly plan: GridPlan,
-    readonly chunks: readonly Chunk[],
-    readonly nCombos: number,
-    readonly createdAt: Date,
-  ) {}
+  constructor(readonly job: LedgerJob) {}
+
+  get jobId(): string {
+    return this.job.jobId;
+  }
 
   get chunksDone(): number {
-    return this.done.size;
+    return this.job.done.size;
   }
 
   get nChunks(): number {
-    return this.chunks.length;
+    return this.job.chunking.chunks.length;
   }
 
   view(): JobView {
+    const { plan } = this.job;
     const rate = this.status === "running" ? this.rate.rate() : 0;
-    const left = this.plan.total - this.idsDone;
+    const left = plan.total - this.job.combosDone;
     return {
       job_id: this.jobId,
-      name: this.name,
+      name: this.job.name,
       status: this.status,
-      n_combos: this.nCombos,
+      n_combos: this.job.nCombos,
       n_chunks: this.nChunks,
-      n_done: this.rowsDone,
+      n_done: this.job.rowsDone,
       chunks_done: this.chunksDone,
-      progress: this.plan.total > 0 ? this.idsDone / this.plan.total : 1,
+      progress: plan.total > 0 ? this.job.combosDone / plan.total : 1,
       rate,
       eta_s: this.status === "running" && rate > 0 ? left / rate : null,
-      created_at: this.createdAt.toISOString(),
+      created_at: this.job.createdAt.toISOString(),
       finished_at: this.finishedAt?.toISOString() ?? null,
       error: this.error,
       runner: "coordinator",

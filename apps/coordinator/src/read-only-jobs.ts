@@ -7,6 +7,7 @@ import { type JobRecord, localProbe, type ResultsDb } from "@pairgrid/resultsdb"
 import {
   type JobService,
   type JobView,
+  rankedResults,
   type ResultsQuery,
   storedJobView,
   type SubmitResult,
@@ -29,15 +30,8 @@ export class ReadOnlyJobs implements JobService {
     return r ? this.viewOf(r) : null;
   }
 
-  async results(jobId: string, q: ResultsQuery): Promise<Record<string, unknown>[] | null> {
-    if (!(await this.db.getJob(jobId))) return null;
-    return this.db.top({
-      jobId,
-      by: q.by,
-      minTrades: q.minTrades,
-      limit: q.limit,
-      ascending: q.by === "max_dd",
-    });
+  results(jobId: string, q: ResultsQuery): Promise<Record<string, unknown>[] | null> {
+    return rankedResults(this.db, jobId, q);
   }
 
   async cancel(): Promise<JobView | null> {

@@ -38,7 +38,7 @@ import {
   rowsPage,
   storedRow,
 } from "@pairgrid/resultsdb";
-import { LruCache } from "./lru-cache.js";
+import { LruMap } from "@pairgrid/jobs";
 
 /** `GET /jobs/:id/grid`: the axes a heatmap may use, and what can be shown on them. */
 export interface GridView {
@@ -146,8 +146,8 @@ const SPEC_CACHE = 32;
 const DATA_CACHE = 2;
 
 export class ResultsDbReader implements ResultsReader {
-  private readonly specs = new LruCache<string, JobEntry>(SPEC_CACHE);
-  private readonly data = new LruCache<string, Promise<JobData>>(DATA_CACHE);
+  private readonly specs = new LruMap<string, JobEntry>(SPEC_CACHE);
+  private readonly data = new LruMap<string, Promise<JobData>>(DATA_CACHE);
 
   constructor(private readonly source: ResultsSource) {}
 

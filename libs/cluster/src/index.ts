@@ -1,5 +1,6 @@
 export * from "./blob-store.js";
 export * from "./chunk-job.js";
+export * from "./cluster-engines.js";
 export * from "./job-manifest.js";
 export * from "./queue-names.js";
 export * from "./redis-connection.js";

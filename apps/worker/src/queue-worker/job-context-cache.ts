@@ -2,8 +2,8 @@
 // job's arrays, and a worker usually serves one job at a time (two around a job boundary, or
 // when two jobs are queued together). Loading is shared: the first chunks of a job arriving
 // together wait for one manifest fetch and one pool.
+import { LruMap } from "@pairgrid/jobs";
 import { JobContext, type JobContextDeps } from "./job-context.js";
-import { LruMap } from "./lru-map.js";
 
 /** Jobs kept: the current one and the previous or next. */
 export const DEFAULT_JOBS_KEPT = 2;

@@ -16,10 +16,16 @@ import {
 } from "@pairgrid/engine";
 import { UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
+import { GroupArrays } from "@pairgrid/jobs";
 import { type ChunkPool, createChunkPool } from "@pairgrid/threads";
-import { type JobManifest, jobManifestSchema, manifestKey } from "@pairgrid/cluster";
+import { clusterEngineRefusal, type JobManifest, jobManifestSchema, manifestKey } from "@pairgrid/cluster";
 import type { BlobCache } from "./blob-cache.js";
-import { JobGroupArrays } from "./job-group-arrays.js";
+
+/**
+ * Groups kept per job: the one or two in flight plus one. Each holds its event index (~70 MB on
+ * 331 k bars), and a chunk of an evicted group is still right: it recomputes the group.
+ */
+export const GROUPS_KEPT = 3;
 
 export interface JobContextDeps {
   redis: Redis;
@@ -43,7 +49,7 @@ export class JobContext {
     readonly plan: GridPlan,
     readonly data: GridData,
     readonly pool: ChunkPool,
-    readonly groups: JobGroupArrays,
+    readonly groups: GroupArrays,
   ) {}
 
   /** Fetches the manifest and base blob and starts the job's pool. */
@@ -59,7 +65,8 @@ export class JobContext {
     const manifest = parsed.data;
     // validated by the coordinator before it wrote the manifest
     const spec = manifest.spec as unknown as GridSpec;
-    if (spec.engine !== "slow") {
+    // hybrid engines wait for their fast data to be shipped (issue 20; cluster-engines.ts)
+    if (clusterEngineRefusal(spec.engine) !== null) {
       throw new UnrecoverableError(`job ${jobId}: engine ${spec.engine} does not run on the cluster`);
     }
     const plan = planGrid(spec, Number.MAX_SAFE_INTEGER);
@@ -73,17 +80,20 @@ export class JobContext {
       a: { close: arrays.closeA as Float64Array },
       b: { close: arrays.closeB as Float64Array },
     };
-    const groups = new JobGroupArrays(
+    const groups = new GroupArrays({
       spec,
       plan,
-      closes,
-      (key) => {
+      pair: closes,
+      events: eventSettingsFor(spec, plan, base, kernel),
+      // each hedge from the blob the coordinator shipped, not the rolling regression again here
+      hedges: (key) => {
         const sha = manifest.hedges[key];
         if (sha === undefined) throw new UnrecoverableError(`job ${jobId}: the manifest has no hedge ${key}`);
         return blobs.get(sha);
       },
-      eventSettingsFor(spec, plan, base, kernel),
-    );
+      // chunks arrive group-major: the one or two groups in flight plus one
+      retention: { keep: GROUPS_KEPT },
+    });
     const data: GridData = { base, barMs: manifest.barMs, nDays: manifest.nDays };
     const pool = createChunkPool({ threads, spec, data });
     return new JobContext(jobId, manifest, spec, plan, data, pool, groups);

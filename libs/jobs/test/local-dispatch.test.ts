@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Chunk, ChunkResult, PackedArrays } from "@pairgrid/engine";
-import { dispatchChunks } from "../src/run-dispatch.js";
-import { StopRequest } from "../src/run-stop.js";
+import { dispatchChunks } from "../src/local/dispatch.js";
+import { StopRequest } from "../src/stop-request.js";
 
 /** 3 groups × 4 chunks, group-major like planChunks. */
 const CHUNKS: Chunk[] = Array.from({ length: 12 }, (_, i) => ({

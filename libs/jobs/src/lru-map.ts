@@ -1,6 +1,7 @@
-// A Map bounded by entry count, least recently used first out. The job contexts and a job's
-// group arrays are both few and large, so a count bound is the right one; the blob cache, whose
-// entries vary in size by orders of magnitude, is bounded by bytes instead (blob-cache.ts).
+// A Map bounded by entry count, least recently used first out: the project's one LRU. What it
+// holds is few and large (the dashboard's specs and loaded jobs, a worker's job contexts, a job's
+// group arrays), so a count bound is the right one; the worker's blob cache, whose entries vary in
+// size by orders of magnitude, is bounded by bytes instead (apps/worker blob-cache.ts).
 
 export class LruMap<K, V> {
   private readonly map = new Map<K, V>();

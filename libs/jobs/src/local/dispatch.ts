@@ -1,10 +1,10 @@
-// The dispatch loop of a local run: chunks go to the pool in order with a bounded number in
+// The dispatch loop of the local executor: chunks go to the pool in order with a bounded number in
 // flight; a chunk counts as in flight until its result is stored, so memory stays bounded even
 // when storage is slower than the threads. On a stop request nothing new is dispatched and the
 // running chunks get `drainMs` to finish; results that arrive later are dropped (not stored).
 import type { Chunk, ChunkResult, PackedArrays } from "@pairgrid/engine";
 import type { ChunkPool } from "@pairgrid/threads";
-import type { StopRequest } from "./run-stop.js";
+import type { StopRequest } from "../stop-request.js";
 
 export interface DispatchOptions {
   chunks: readonly Chunk[];

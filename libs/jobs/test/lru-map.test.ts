@@ -1,11 +1,11 @@
-// The dashboard caches' eviction order: the least recently used entry goes first, a read counts
-// as a use and a peek does not.
+// The one LRU (dashboard caches, worker job contexts, group arrays): the least recently used
+// entry goes first, a read counts as a use and a peek does not.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { LruCache } from "../src/lru-cache.js";
+import { LruMap } from "../src/lru-map.js";
 
 test("an LRU of 2 keeps the two entries used last", () => {
-  const lru = new LruCache<string, number>(2);
+  const lru = new LruMap<string, number>(2);
   lru.set("a", 1);
   lru.set("b", 2);
   assert.equal(lru.get("a"), 1); // a is now the most recent
@@ -17,5 +17,5 @@ test("an LRU of 2 keeps the two entries used last", () => {
   assert.equal(lru.get("a"), undefined);
   lru.delete("c");
   assert.equal(lru.size, 1);
-  assert.throws(() => new LruCache(0));
+  assert.throws(() => new LruMap(0));
 });

@@ -1,0 +1,328 @@
+// The queue executor: runs a job's chunks on the cluster. It ships the job's data to Redis, enqueues
+// the chunks for the workers (BullMQ), and hands each result the workers publish to the job
+// runner's sink (@pairgrid/jobs), which stores it exactly once. It also watches the queues: a
+// chunk or result that failed for good fails its job, and chunks Redis lost are enqueued again.
+// On a stop (cancel or failure) the workers are told and the queued chunks withdrawn.
+import { decodeChunkResult, type GridSpec, InputError, type SlowPair } from "@pairgrid/engine";
+import type { Executor, LedgerJob, ResultSink, StopRequest } from "@pairgrid/jobs";
+import {
+  CANCEL_CHANNEL,
+  cancelledKey,
+  chunkJobSchema,
+  clusterEngineRefusal,
+  deleteBlobs,
+  firstLine,
+  isConnectionError,
+  KEY_PREFIX,
+  lockSettings,
+  manifestKey,
+  RESULT_QUEUE,
+  type RedisLink,
+  resultJobSchema,
+} from "@pairgrid/cluster";
+import { type Job, type Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { enqueueChunks, removeQueuedChunks } from "./chunk-enqueue.js";
+import { chunkFailure, resultFailure } from "./chunk-failure.js";
+import { errorKey } from "./coordinator-keys.js";
+import type { CoordinatorLog } from "./coordinator-log.js";
+import type { CoordinatorMetrics } from "./coordinator-metrics.js";
+import { clientMessage, type JobData } from "./job-data.js";
+import { manifestBlobs, shipJobData, shippedManifest } from "./job-shipping.js";
+import { lostChunks } from "./lost-chunks.js";
+
+/** How often failed chunk and result jobs are looked for. */
+const MONITOR_MS = 1000;
+/**
+ * How often running jobs are checked for chunks Redis lost (lost-chunks.ts): a Redis restarted
+ * empty has its lost chunks queued again within this, without a coordinator restart.
+ */
+const RECONCILE_MS = 10_000;
+
+const message = firstLine;
+
+export interface QueueExecutorOptions {
+  redis: Redis;
+  /** A second connection for the result worker (BullMQ does not close a connection it was given). */
+  resultConnection: () => Redis;
+  chunkQueue: Queue;
+  resultQueue: Queue;
+  data: JobData;
+  metrics: CoordinatorMetrics;
+  link: RedisLink;
+  log: CoordinatorLog;
+  /** Results ingested concurrently (committed together by the group commit of @pairgrid/resultsdb). */
+  ingestConcurrency: number;
+}
+
+/** One job's run on the cluster. */
+interface Execution {
+  job: LedgerJob;
+  sink: ResultSink;
+  stop: StopRequest;
+  /** Blobs this job's manifest references (kept until no unfinished job needs them). */
+  blobs: Set<string>;
+  /** Set once the data is shipped and every chunk enqueued: from then on the reconcile watches it. */
+  launched: boolean;
+  /** Set once every chunk is stored or the stop is dealt with, so the end runs once. */
+  ended: boolean;
+  /** Resolves the runner's `execute`. */
+  end: () => void;
+}
+
+export class QueueExecutor implements Executor<void> {
+  private readonly executions = new Map<string, Execution>();
+  /** The slow bars a submission already read (its client's 400 comes before the job exists). */
+  private readonly loaded = new Map<string, SlowPair>();
+  private resultWorker: Worker | null = null;
+  private resultConnection: Redis | null = null;
+  private monitorTimer: NodeJS.Timeout | null = null;
+  private reconcileTimer: NodeJS.Timeout | null = null;
+  private monitoring = false;
+  private reconciling = false;
+  private closed = false;
+
+  constructor(private readonly o: QueueExecutorOptions) {}
+
+  /** Hybrid engines do not run on the cluster yet (issue 20: cluster-engines.ts in @pairgrid/cluster). */
+  refusal(spec: GridSpec): InputError | null {
+    const why = clusterEngineRefusal(spec.engine);
+    return why === null ? null : new InputError(why, "engine");
+  }
+
+  /** The job's slow bars, read at submission: shipped without reading the files again. */
+  preload(jobId: string, sp: SlowPair): void {
+    this.loaded.set(jobId, sp);
+  }
+
+  /** Starts ingesting the workers' results and watching the queues. */
+  start(): void {
+    const connection = this.o.resultConnection();
+    this.resultConnection = connection;
+    this.resultWorker = new Worker(RESULT_QUEUE, (job) => this.ingest(job), {
+      connection,
+      prefix: KEY_PREFIX,
+      concurrency: this.o.ingestConcurrency,
+      ...lockSettings(),
+    });
+    this.resultWorker.on("error", this.o.link.onError("result worker"));
+    this.monitorTimer = setInterval(() => void this.monitor(), MONITOR_MS);
+    this.reconcileTimer = setInterval(() => void this.reconcile(), RECONCILE_MS);
+  }
+
+  /** Stops ingesting (waiting for ingests under way); runs under way stay running, for a restart. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.monitorTimer) clearInterval(this.monitorTimer);
+    if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+    await this.resultWorker?.close();
+    this.resultConnection?.disconnect();
+  }
+
+  execute(job: LedgerJob, sink: ResultSink, stop: StopRequest): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const ex: Execution = {
+        job,
+        sink,
+        stop,
+        blobs: new Set(),
+        launched: false,
+        ended: false,
+        end: resolve,
+      };
+      this.executions.set(job.jobId, ex);
+      stop.onRequest(() => void this.withdraw(ex));
+      void this.launch(ex);
+    });
+  }
+
+  private allStored(ex: Execution): boolean {
+    return ex.job.done.size === ex.job.chunking.chunks.length;
+  }
+
+  /** Ships the job's data (unless already in Redis) and enqueues its chunks not yet stored. */
+  private async launch(ex: Execution): Promise<void> {
+    const { jobId, spec, plan } = ex.job;
+    try {
+      let manifest = await shippedManifest(this.o.redis, jobId);
+      if (manifest === null) {
+        // a resumed job's files are checked again: the root may have changed since it was submitted
+        const pair = this.loaded.get(jobId) ?? (await this.o.data.loadSlow(await this.o.data.resolve(spec)));
+        manifest = await shipJobData(this.o.redis, jobId, spec, plan, pair);
+      }
+      this.loaded.delete(jobId);
+      ex.blobs = new Set(manifestBlobs(manifest));
+      if (ex.stop.requested) return void (await this.cleanUp(ex));
+      const added = await enqueueChunks({
+        redis: this.o.redis,
+        chunkQueue: this.o.chunkQueue,
+        resultQueue: this.o.resultQueue,
+        jobId,
+        chunks: ex.job.chunking.chunks,
+        done: ex.job.done,
+        stopped: () => ex.stop.requested || this.closed,
+      });
+      ex.launched = true;
+      this.o.log.info(`job ${jobId}: ${added} chunks enqueued`);
+      // a job with nothing left to run (all chunks stored before a restart) finishes here
+      if (this.allStored(ex)) await this.complete(ex);
+    } catch (err) {
+      this.loaded.delete(jobId);
+      if (this.closed) return;
+      // the job's error is shown over HTTP: the client's view of it; the log keeps the rest
+      if (!(err instanceof InputError)) this.o.log.error(`job ${jobId}: preparing the job: ${message(err)}`);
+      ex.stop.fail(`preparing the job: ${clientMessage(err)}`);
+    }
+  }
+
+  /** One chunk's result → the runner's sink (the ledger refuses a chunk already stored). */
+  private async ingest(job: Job): Promise<string> {
+    const d = resultJobSchema.parse(job.data);
+    const ex = this.executions.get(d.jobId);
+    // results of a finished, cancelled or failed job are dropped: its row count is final
+    if (!ex || ex.ended || ex.stop.requested) return "dropped";
+    const batch = decodeChunkResult(Buffer.from(d.payload, "base64"));
+    if (batch.chunkId !== d.chunkId)
+      throw new Error(`result of chunk ${d.chunkId} holds chunk ${batch.chunkId}`);
+    const t0 = performance.now();
+    const stored = await ex.sink.store(d.chunkId, batch, d.combos);
+    this.o.metrics.chunkDuration.observe(d.ms / 1000);
+    this.o.metrics.workerChunks.inc({ worker: d.worker });
+    this.o.metrics.workerCombos.inc({ worker: d.worker }, d.combos);
+    if (stored !== "stored") return stored;
+    this.o.metrics.ingested(batch.k, (performance.now() - t0) / 1000);
+    if (this.allStored(ex)) await this.complete(ex);
+    return "stored";
+  }
+
+  /** Every chunk is stored: the job's Redis side goes, and the runner finalises. */
+  private async complete(ex: Execution): Promise<void> {
+    if (ex.ended) return;
+    ex.ended = true;
+    try {
+      await this.cleanUp(ex);
+    } finally {
+      ex.end();
+    }
+  }
+
+  /** Cancel or fail: workers told (key + pub/sub), queued chunks removed, Redis side cleaned. */
+  private async withdraw(ex: Execution): Promise<void> {
+    if (ex.ended) return;
+    ex.ended = true;
+    const { jobId } = ex.job;
+    const error = ex.stop.error;
+    if (error) this.o.log.error(`job ${jobId}: failed: ${error}`);
+    else this.o.log.info(`job ${jobId}: cancelled`);
+    try {
+      await this.o.redis.set(cancelledKey(jobId), "1", "EX", 7 * 86400);
+      if (error) await this.o.redis.set(errorKey(jobId), error);
+      await this.o.redis.publish(CANCEL_CHANNEL, jobId);
+      await removeQueuedChunks(this.o.chunkQueue, jobId, ex.job.chunking.chunks);
+      await this.cleanUp(ex);
+    } catch (err) {
+      // Redis down: the stop still holds here (results dropped, status stored by the runner)
+      if (!this.closed) this.o.log.warn(`job ${jobId}: withdrawing its chunks: ${message(err)}`);
+    } finally {
+      this.executions.delete(jobId);
+      ex.end();
+    }
+  }
+
+  /** Forgets a finished job's Redis side: manifest and blobs no unfinished job shares. */
+  private async cleanUp(ex: Execution): Promise<void> {
+    this.executions.delete(ex.job.jobId);
+    const stillNeeded = new Set([...this.executions.values()].flatMap((e) => [...e.blobs]));
+    await this.o.redis.del(manifestKey(ex.job.jobId));
+    await deleteBlobs(
+      this.o.redis,
+      [...ex.blobs].filter((b) => !stillNeeded.has(b)),
+    );
+  }
+
+  /** Chunks or results that failed for good fail their job (a retried-out bug, a lost blob). */
+  private async monitor(): Promise<void> {
+    if (this.monitoring || this.closed) return;
+    this.monitoring = true;
+    try {
+      for (const [queue, what] of [
+        [this.o.chunkQueue, "chunk"],
+        [this.o.resultQueue, "result of chunk"],
+      ] as const) {
+        for (const j of await queue.getFailed(0, 99)) {
+          const d = (what === "chunk" ? chunkJobSchema : resultJobSchema).safeParse(j.data);
+          if (d.success) {
+            const ex = this.executions.get(d.data.jobId);
+            if (ex) {
+              ex.stop.fail(
+                "chunk" in d.data ? chunkFailure(d.data.chunk, j) : resultFailure(d.data.chunkId, j),
+              );
+            }
+          }
+          await j.remove().catch(() => undefined);
+        }
+      }
+    } catch (err) {
+      // Redis down (the link logs that once): the next tick tries again
+      if (!this.closed && !isConnectionError(err)) this.o.log.warn(`monitor: ${message(err)}`);
+    } finally {
+      this.monitoring = false;
+    }
+  }
+
+  /**
+   * Finds the chunks of running jobs that Redis lost (restarted without AOF, flushed): in neither
+   * the ledger, the chunk queue nor the result queue (lost-chunks.ts). Their job's data is shipped
+   * again when it went too, then they are enqueued again; the ledger keeps rows unique if one of
+   * them was in fact still running somewhere.
+   */
+  private async reconcile(): Promise<void> {
+    if (this.reconciling || this.closed || !this.o.link.up) return;
+    this.reconciling = true;
+    try {
+      for (const ex of [...this.executions.values()]) {
+        if (ex.launched && !ex.ended && !ex.stop.requested && !this.closed) await this.reconcileJob(ex);
+      }
+    } catch (err) {
+      if (!this.closed && !isConnectionError(err)) this.o.log.warn(`reconcile: ${message(err)}`);
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  private async reconcileJob(ex: Execution): Promise<void> {
+    const { jobId, spec, plan, chunking, done } = ex.job;
+    const query = {
+      redis: this.o.redis,
+      chunkQueue: this.o.chunkQueue,
+      resultQueue: this.o.resultQueue,
+      jobId,
+      chunks: chunking.chunks,
+      done,
+    };
+    const lost = await lostChunks(query);
+    if (lost.length === 0) return;
+    // the manifest and blobs first: a worker must find them for any chunk it takes
+    if ((await shippedManifest(this.o.redis, jobId)) === null) {
+      let sp: SlowPair;
+      try {
+        // checked against the data root again, as when a job is resumed
+        sp = await this.o.data.loadSlow(await this.o.data.resolve(spec));
+      } catch (err) {
+        return ex.stop.fail(`its data went with Redis and cannot be read again: ${clientMessage(err)}`);
+      }
+      const manifest = await shipJobData(this.o.redis, jobId, spec, plan, sp);
+      ex.blobs = new Set(manifestBlobs(manifest));
+      this.o.log.warn(`job ${jobId}: its data was gone from Redis; shipped again`);
+    }
+    const added = await enqueueChunks({
+      ...query,
+      chunks: lost,
+      stopped: () => ex.stop.requested || this.closed,
+    });
+    this.o.log.warn(
+      `job ${jobId}: ${lost.length} chunks were neither stored, queued nor running (lost by Redis); ` +
+        `${added} enqueued again`,
+    );
+  }
+}
