@@ -36,7 +36,8 @@ const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /** The header line of a (possibly compressed) text file, or null if it has none. */
 async function firstLine(file: string): Promise<Header | null> {
-  for await (const chunk of textChunks(file, 1 << 16)) {
+  // small raw chunks: a zstd or gzip stream is decoded only as far as its first line needs
+  for await (const chunk of textChunks(file, 4096)) {
     let end = chunk.indexOf(10);
     if (end === -1) end = chunk.length;
     if (end > 0 && chunk[end - 1] === 13) end--;
@@ -161,13 +162,18 @@ function doubles(chunk: DuckDBDataChunk, k: number): Float64Array {
  * parser instead: a bad row or field in a text file (to name its line), or a file DuckDB
  * refuses. Settings mismatches (rtype vs bar length) are left to that parser too.
  */
-export async function readDatabentoFast(file: string, opts: FileOptions): Promise<FileRead | null> {
+export async function readDatabentoFast(
+  file: string,
+  opts: FileOptions,
+  /** Rows expected (e.g. the previous daily file's), to size the columns once. */
+  rowsHint = 0,
+): Promise<FileRead | null> {
   const parquet = fileKind(file) === "parquet";
   // lenient text files need the line parser's per-row skipping and samples
   if (opts.lenient && !parquet) return null;
   const con = await loaderDb();
   try {
-    return await readWith(con, file, opts, parquet);
+    return await readWith(con, file, opts, parquet, rowsHint);
   } catch (e) {
     if (e instanceof DataFileError) throw e;
     if (parquet) {
@@ -185,6 +191,7 @@ async function readWith(
   file: string,
   opts: FileOptions,
   parquet: boolean,
+  rowsHint: number,
 ): Promise<FileRead | null> {
   const src = await sourceOf(file, con);
   if (src === null) return null;
@@ -192,6 +199,7 @@ async function readWith(
   // text rows have no line numbers here: any refusal re-reads the file with the line parser
   const probe = !parquet;
   const single = new LegBuilder(file, opts.fileBarMs, opts.lenient, maxJump, probe);
+  single.reserve(Math.ceil(rowsHint * 1.05));
   const multiMode = opts.roll?.select === "volume";
   const contracts = new Map<number, { builder: LegBuilder; symbol: string | undefined }>();
   const runs: ContractRun[] = [];

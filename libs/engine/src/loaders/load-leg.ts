@@ -153,10 +153,16 @@ async function fileBarMsOf(files: string[], opts: LoadLegOptions): Promise<numbe
   return opts.targetBarMs;
 }
 
-async function readFile(file: string, opts: FileOptions, size: number, exact: boolean): Promise<FileRead> {
+async function readFile(
+  file: string,
+  opts: FileOptions,
+  size: number,
+  exact: boolean,
+  rowsHint = 0,
+): Promise<FileRead> {
   if (opts.format === "databento" && !exact) {
     try {
-      const fast = await readDatabentoFast(file, opts);
+      const fast = await readDatabentoFast(file, opts, rowsHint);
       if (fast !== null) return fast;
     } catch (e) {
       if (!(e instanceof NeedsLineParse)) throw e;
@@ -194,9 +200,11 @@ async function parseFiles(
   const reads: FileRead[] = new Array(files.length);
   let next = 0;
   const worker = async () => {
+    let rows = 0; // the last file's: daily files of one leg are alike in size
     while (next < files.length) {
       const k = next++;
-      reads[k] = await readFile(files[k]!, fopts, stats[k]!.size, false);
+      reads[k] = await readFile(files[k]!, fopts, stats[k]!.size, false, rows);
+      rows = reads[k]!.stats.rowsRead;
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
