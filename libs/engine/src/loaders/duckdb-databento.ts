@@ -29,23 +29,37 @@ export async function loaderDb(): Promise<DuckDBConnection> {
 const msOfNanos = (ns: string) =>
   `((${ns}) // 1000000)::DOUBLE + CASE WHEN (${ns}) % 1000000 <> 0 THEN 0.5 ELSE 0 END`;
 
+/** Databento's undefined price (i64::MAX in 1e-9 units) as the double the SQL gives for it. */
+const UNDEF_PX = 2 ** 63 / 1e9; // i64::MAX as a double is 2^63
+
 /** SQL string literal. */
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /** SQL identifier. */
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-/** The header line of a (possibly compressed) text file, or null if it has none. */
-async function firstLine(file: string): Promise<Header | null> {
-  // small raw chunks: a zstd or gzip stream is decoded only as far as its first line needs
+/**
+ * The header of a (possibly compressed) text file and the fields of its first data row; null
+ * when it has no header, sample null when it has no data row.
+ */
+async function firstLines(file: string): Promise<{ header: Header; sample: string[] | null } | null> {
+  let text = Buffer.alloc(0);
+  // small raw chunks: a zstd or gzip stream is decoded only as far as its first lines need
   for await (const chunk of textChunks(file, 4096)) {
-    let end = chunk.indexOf(10);
-    if (end === -1) end = chunk.length;
-    if (end > 0 && chunk[end - 1] === 13) end--;
-    let start = 0;
-    if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) start = 3;
-    return readHeader(chunk, start, end, 1, ",");
+    text = Buffer.concat([text, chunk]);
+    const nl = text.indexOf(10);
+    if (nl !== -1 && text.indexOf(10, nl + 1) !== -1) break;
+    if (text.length > 1 << 20) break;
   }
-  return null;
+  if (text.length === 0) return null;
+  const lines = text
+    .toString("utf8")
+    .replace(/^\uFEFF/, "")
+    .split("\n");
+  const headerText = lines[0]!.replace(/\r$/, "");
+  const buf = Buffer.from(headerText, "utf8");
+  const header = readHeader(buf, 0, buf.length, 1, ",");
+  const second = lines.length > 2 ? lines[1]!.replace(/\r$/, "") : null;
+  return { header, sample: second === null ? null : second.split(",").map((f) => f.trim()) };
 }
 
 /** The Databento rtype of a file's first row (null: no rtype column, or no rows). */
@@ -101,9 +115,7 @@ async function sourceOf(file: string, con: DuckDBConnection): Promise<Source | n
     );
     // fixed-point prices (1e-9 units) or decimal ones; the undefined-price sentinel is NULL
     const px = (name: string) =>
-      isInt(need(name))
-        ? `CASE WHEN ${ident(name)} = 9223372036854775807 THEN NULL ELSE ${ident(name)}::DOUBLE / 1e9 END`
-        : `${ident(name)}::DOUBLE`;
+      isInt(need(name)) ? `${ident(name)}::DOUBLE / 1e9` : `${ident(name)}::DOUBLE`;
     return {
       from: `read_parquet(${lit(file)})`,
       ts: tsSql,
@@ -118,35 +130,50 @@ async function sourceOf(file: string, con: DuckDBConnection): Promise<Source | n
       headerMark: null,
     };
   }
-  const header = await firstLine(file);
-  if (header === null) return null;
+  const first = await firstLines(file);
+  if (first === null || first.sample === null) return null; // the line parser says what is wrong
+  const { header, sample } = first;
   checkDelimiter(file, header, ",");
   for (const name of ["ts_event", "instrument_id", "open", "high", "low", "close", "volume"]) {
     requireColumn(file, header, name);
   }
   const names = header.names.map((n) => n.trim());
-  // every column as text: both Databento encodings (fixed-point or decimal prices) parse, and a
-  // repeated header line is a row like any other, recognised by its first field
-  const columns = `{${names.map((n, k) => `${lit(`c${k}`)}: 'VARCHAR'`).join(", ")}}`;
-  const col = (name: string) => ident(`c${findColumn(header, name)}`);
-  const px = (name: string) => {
-    const c = col(name);
-    return `CASE WHEN contains(${c}, '.') OR contains(${c}, 'e') OR contains(${c}, 'E') THEN TRY_CAST(${c} AS DOUBLE) WHEN ${c} = '9223372036854775807' THEN NULL ELSE TRY_CAST(${c} AS BIGINT) / 1e9 END`;
-  };
+  const at = (name: string) => findColumn(header, name);
+  // Databento's two encodings, told apart by the first row: ns integers and 1e-9 fixed-point
+  // prices (raw), or decimal prices; ISO times (pretty_ts) are left to the line parser. Columns
+  // are typed, so DuckDB parses numbers itself; a row that does not fit (a repeated header, a
+  // bad field) fails the query and the line parser takes the file over.
+  if (!/^\d+$/.test(sample[at("ts_event")] ?? "")) return null;
+  const decimal = /[.eE]/.test(sample[at("open")] ?? "");
+  const PRICES = ["open", "high", "low", "close"];
+  const typeOf = (n: string) =>
+    n === "ts_event"
+      ? "BIGINT"
+      : PRICES.includes(n)
+        ? decimal
+          ? "DOUBLE"
+          : "BIGINT"
+        : n === "volume" || n === "instrument_id" || n === "rtype"
+          ? "DOUBLE"
+          : "VARCHAR";
+  const columns = `{${names.map((n, k) => `${lit(`c${k}`)}: '${typeOf(n.toLowerCase())}'`).join(", ")}}`;
+  const col = (name: string) => ident(`c${at(name)}`);
+  // the undefined-price sentinel (i64::MAX) comes out as UNDEF_PX: caught by the row loop
+  const px = (name: string) => (decimal ? col(name) : `${col(name)} / 1e9`);
   return {
     from:
       `read_csv(${lit(file)}, header = true, auto_detect = false, delim = ',', quote = '"', ` +
       `columns = ${columns}, null_padding = false, strict_mode = true)`,
-    ts: msOfNanos(`TRY_CAST(${col("ts_event")} AS BIGINT)`),
-    id: `TRY_CAST(${col("instrument_id")} AS DOUBLE)`,
+    ts: msOfNanos(col("ts_event")),
+    id: col("instrument_id"),
     open: px("open"),
     high: px("high"),
     low: px("low"),
     close: px("close"),
-    volume: `TRY_CAST(${col("volume")} AS DOUBLE)`,
-    rtype: findColumn(header, "rtype") >= 0 ? col("rtype") : null,
-    symbol: findColumn(header, "symbol") >= 0 ? col("symbol") : null,
-    headerMark: `${ident("c0")} = ${lit(names[0]!)}`,
+    volume: col("volume"),
+    rtype: at("rtype") >= 0 ? col("rtype") : null,
+    symbol: at("symbol") >= 0 ? col("symbol") : null,
+    headerMark: null,
   };
 }
 
@@ -284,6 +311,11 @@ async function readWith(
           runs.push({ row: single.n, line, id: String(inst), ...(symbol === undefined ? {} : { symbol }) });
         }
         lastId = inst;
+      }
+      if (o[i] === UNDEF_PX || h[i] === UNDEF_PX || l[i] === UNDEF_PX || c[i] === UNDEF_PX) {
+        if (!parquet) return null; // the line parser names the undefined price and its line
+        builder.reject(line, "undefined price (UNDEF_PRICE)", "bad price");
+        continue;
       }
       builder.add(line, ts[i]!, o[i]!, h[i]!, l[i]!, c[i]!, v[i]!);
     }
