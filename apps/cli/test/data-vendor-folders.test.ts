@@ -2,7 +2,7 @@
 // download with two contracts): every roll is listed with its trading day, contracts and gap per
 // leg; data.start/end trim the fast pair like the slow one.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -19,19 +19,27 @@ const px = (p: number) => `${Math.round(p * 4) * 250_000_000}`; // 1e-9 fixed po
  * 3 daily files for one leg: front and next contract interleaved, 120 one-second bars a day; the
  * next contract trades `gap` higher and takes the volume on day 2 (so it is the front on day 3).
  */
-function leg(name: string, ids: [number, string, number, string], base: number, gap: number): string {
+function leg(
+  name: string,
+  ids: [number, string, number, string],
+  base: number,
+  gap: number,
+  { barMs = 1000, rtype = 32, cycle = 5 } = {},
+): string {
   const folder = join(dir, name);
   mkdirSync(folder);
   const [oldId, oldSym, newId, newSym] = ids;
   for (let d = 0; d < 3; d++) {
     const rows = [HEADER];
     for (let i = 0; i < 120; i++) {
-      const ts = `${T0 + d * DAY + i * 1000}000000`;
-      const p = base + d + (i % 5) * 0.25;
+      const ts = `${T0 + d * DAY + i * barMs}000000`;
+      const p = base + d + (i % cycle) * 0.25 + ((i * i) % 11) * 0.25;
       const [vOld, vNew] = d === 0 ? [50, 2] : [2, 50];
-      rows.push(`${ts},32,1,${oldId},${px(p)},${px(p + 0.25)},${px(p - 0.25)},${px(p)},${vOld},${oldSym}`);
       rows.push(
-        `${ts},32,1,${newId},${px(p + gap)},${px(p + gap + 0.25)},${px(p + gap - 0.25)},${px(p + gap)},${vNew},${newSym}`,
+        `${ts},${rtype},1,${oldId},${px(p)},${px(p + 0.25)},${px(p - 0.25)},${px(p)},${vOld},${oldSym}`,
+      );
+      rows.push(
+        `${ts},${rtype},1,${newId},${px(p + gap)},${px(p + gap + 0.25)},${px(p + gap - 0.25)},${px(p + gap)},${vNew},${newSym}`,
       );
     }
     const text = `${rows.join("\n")}\n`;
@@ -46,12 +54,12 @@ function leg(name: string, ids: [number, string, number, string], base: number, 
 const es = leg("ES", [5602, "ESM4", 118, "ESU4"], 5300, 73.25);
 const ym = leg("YM", [7801, "YMM4", 402, "YMU4"], 39000, 421);
 
-function spec(extra: Record<string, unknown>): string {
+function spec(extra: Record<string, unknown>, legs: [string, string] = [es, ym]): string {
   const s = {
     name: "vendor",
     data: {
-      a: { symbol: "ES", slow: es, fast: es, multiplier: 50, tick_size: 0.25 },
-      b: { symbol: "YM", slow: ym, fast: ym, multiplier: 5, tick_size: 1 },
+      a: { symbol: "ES", slow: legs[0], fast: legs[0], multiplier: 50, tick_size: 0.25 },
+      b: { symbol: "YM", slow: legs[1], fast: legs[1], multiplier: 5, tick_size: 1 },
       format: "databento",
       bar_minutes: 1,
       fast_seconds: 1,
@@ -94,4 +102,36 @@ test("data.roll on a format without contracts is refused with its field", () => 
   const r = pairgrid(["data", "check", spec({ format: "sierra" })]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /data\.roll: only for format databento/);
+});
+
+// 1-minute files (rtype 33): 120 bars a day, the roll on day 3 as above
+const esMin = leg("ES-1m", [5602, "ESM4", 118, "ESU4"], 5300, 73.25, { barMs: 60_000, rtype: 33, cycle: 5 });
+const ymMin = leg("YM-1m", [7801, "YMM4", 402, "YMU4"], 39000, 421, { barMs: 60_000, rtype: 33, cycle: 7 });
+
+/** The trades of one backtest that holds from its first entry to the end of the data. */
+function heldTrades(adjust: string): Record<string, string>[] {
+  const path = spec({ roll: { select: "volume", adjust } }, [esMin, ymMin]);
+  const trades = join(dir, `trades-${adjust}.csv`);
+  const sets = ["ols_window=20", "zscore_window=20", "z_entry=1", "z_exit=-0.99"];
+  const r = pairgrid(["backtest", path, ...sets.flatMap((x) => ["--set", x]), "--trades", trades, "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const [head, ...rows] = readFileSync(trades, "utf8").trim().split("\n");
+  const names = head!.split(",");
+  return rows.map((line) => Object.fromEntries(line.split(",").map((v, k) => [names[k]!, v])));
+}
+
+test("a trade held across the roll is priced on the adjusted series: no gap in its PnL", () => {
+  const rollDay = "2024-06-05";
+  const spans = (t: Record<string, string>) =>
+    t.exit_day! >= rollDay && Number(t.entry_ts) < Date.UTC(2024, 5, 5);
+  const adjusted = heldTrades("difference").filter(spans);
+  const raw = heldTrades("none").filter(spans);
+  assert.ok(adjusted.length > 0 && raw.length > 0, "a trade spans the roll");
+  for (const t of adjusted) {
+    // entry on the old contract shifted by the gap, exit on the new one: a move of a few ticks
+    assert.ok(Math.abs(Number(t.exit_a) - Number(t.entry_a)) < 10, `ES move ${t.entry_a} → ${t.exit_a}`);
+    assert.ok(Math.abs(Number(t.exit_b) - Number(t.entry_b)) < 20, `YM move ${t.entry_b} → ${t.exit_b}`);
+  }
+  // unadjusted, the same trade's ES leg jumps by the roll's gap
+  assert.ok(raw.some((t) => Math.abs(Number(t.exit_a) - Number(t.entry_a) - 73.25) < 10));
 });
