@@ -31,7 +31,7 @@ import type { FileRead } from "./leg-parts.js";
 import { lowerBound, mergeContracts } from "./merge-contract.js";
 import { type FileOptions, parseTextFile } from "./parse-text-file.js";
 import { resampleBars } from "./resample.js";
-import { recallHash, rememberHash } from "./stat-memo.js";
+import { type HashToRemember, recallHashes, rememberHashes } from "./stat-memo.js";
 
 /** Files read at once: DuckDB reads one while JavaScript checks the rows of another. */
 const READ_CONCURRENCY = 2;
@@ -106,10 +106,16 @@ export async function loadLeg(
     return { bars, report: report(s, bars, null, false) };
   }
 
+  // the memo is read once and written once for the whole leg (hundreds of daily files)
+  const abs = files.map((f) => resolve(f));
+  const known = await recallHashes(
+    cacheDir,
+    abs.map((absPath, k) => ({ absPath, st: stats[k]! })),
+  );
   const hashes: string[] = [];
+  const learned: HashToRemember[] = [];
   for (let k = 0; k < files.length; k++) {
-    const abs = resolve(files[k]!);
-    let sha = await recallHash(cacheDir, abs, stats[k]!);
+    let sha: string | null = known[k] ?? null;
     if (sha === null) {
       const started = Date.now();
       sha = await hashFile(files[k]!, undefined, fileKind(files[k]!) === "text").catch((e: unknown) => {
@@ -120,11 +126,12 @@ export async function loadLeg(
         const { bars, stats: s } = await parse();
         return { bars, report: report(s, bars, null, false) };
       }
-      // The memo only saves time: failing to write it (read-only cache folder) is not an error.
-      await rememberHash(cacheDir, abs, stats[k]!, sha, started).catch(() => undefined);
+      learned.push({ absPath: abs[k]!, st: stats[k]!, sha256: sha, hashStartedAt: started });
     }
     hashes.push(sha);
   }
+  // The memo only saves time: failing to write it (read-only cache folder) is not an error.
+  await rememberHashes(cacheDir, learned).catch(() => undefined);
   const key = cacheKey(hashes.length === 1 ? hashes[0]! : hashes, opts);
   // the content's hash: the file's own, or one over the files' hashes in order
   const content =
