@@ -3,7 +3,7 @@
 // rows go through the same LegBuilder checks; DuckDB gives no line numbers, so any row that a
 // check or a cast refuses (and any file DuckDB cannot read) sends the CSV file back to the line
 // parser, which names the line. Parquet has no lines: its errors name the row number.
-import { type DuckDBConnection, DuckDBInstance, type DuckDBDataChunk } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance } from "@duckdb/node-api";
 import { DataFileError } from "../errors.js";
 import { textChunks } from "./byte-chunks.js";
 import { type ContractRun, RTYPE_BAR_MS } from "./databento-csv.js";
@@ -16,9 +16,14 @@ import type { FileOptions } from "./parse-text-file.js";
 
 let instance: Promise<DuckDBInstance> | null = null;
 
-/** One in-memory DuckDB for the process's loads (created on first use). */
+/**
+ * One in-memory DuckDB for the process's loads, created on first use; the native library is
+ * loaded only then, so commands that read no Databento file do not pay for it at start-up.
+ */
 export async function loaderDb(): Promise<DuckDBConnection> {
-  instance ??= DuckDBInstance.create(":memory:", { threads: "2" });
+  instance ??= import("@duckdb/node-api").then(({ DuckDBInstance }) =>
+    DuckDBInstance.create(":memory:", { threads: "2" }),
+  );
   return (await instance).connect();
 }
 
