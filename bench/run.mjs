@@ -10,8 +10,9 @@ import { runW3 } from "./w3-hybrid.mjs";
 import { runW2, runW2G } from "./w2-local.mjs";
 import { runW4 } from "./w4-cluster.mjs";
 import { runW5 } from "./w5-memory.mjs";
+import { runW8 } from "./w8-market-data.mjs";
 
-const WORKLOADS = { W1: runW1, W2: runW2, W2G: runW2G, W3: runW3, W4: runW4, W5: runW5 };
+const WORKLOADS = { W1: runW1, W2: runW2, W2G: runW2G, W3: runW3, W4: runW4, W5: runW5, W8: runW8 };
 
 function parseArgs(argv) {
   const names = [];

@@ -140,9 +140,11 @@ test("Databento: every instrument_id change is reported as a roll", async () => 
   });
   const f = writeData(dir, "db-roll.csv", rows.join("\n"));
   const { report } = await loadLeg(f, databentoOpts());
+  // a roll also names its trading day and file, and the price gap between the contracts there
+  const at = { day: "2024-03-15", file: f, gap: 0, ratio: 1 };
   assert.deepEqual(report.rolls, [
-    { ts: t0 + 2 * 60_000, line: 4, from: "4916", to: "5002", fromSymbol: "ESH4", toSymbol: "ESM4" },
-    { ts: t0 + 4 * 60_000, line: 6, from: "5002", to: "6100", fromSymbol: "ESM4", toSymbol: "ESU4" },
+    { ts: t0 + 2 * 60_000, line: 4, from: "4916", to: "5002", fromSymbol: "ESH4", toSymbol: "ESM4", ...at },
+    { ts: t0 + 4 * 60_000, line: 6, from: "5002", to: "6100", fromSymbol: "ESM4", toSymbol: "ESU4", ...at },
   ]);
 });
 

@@ -12,8 +12,13 @@ const finite = z.number().refine(Number.isFinite, "must be a finite number");
 
 const leg = z.strictObject({
   symbol: z.string().min(1),
-  slow: z.string().min(1).describe("slow-bar file (relative paths resolve against the spec's folder)"),
-  fast: z.string().min(1).optional().describe("fast-bar file, for the hybrid engines"),
+  slow: z
+    .string()
+    .min(1)
+    .describe(
+      "slow-bar file, folder (*.csv, *.csv.gz, *.csv.zst, *.parquet) or glob (relative paths resolve against the spec's folder)",
+    ),
+  fast: z.string().min(1).optional().describe("fast-bar file, folder or glob, for the hybrid engines"),
   multiplier: finite.positive(),
   tick_size: finite.positive(),
 });
@@ -33,6 +38,18 @@ const csvColumns = z
     message: "give either `timestamp`, or both `date` and `time`",
   });
 
+const roll = z.strictObject({
+  select: z
+    .enum(["volume", "given"])
+    .describe(
+      "volume: per trading day the contract that traded most the day before; given: files are one contract at a time",
+    ),
+  adjust: z
+    .enum(["difference", "ratio", "none"])
+    .default("none")
+    .describe("back-adjust earlier prices at each roll by the gap (difference) or the ratio"),
+});
+
 const data = z.strictObject({
   a: leg,
   b: leg,
@@ -45,7 +62,12 @@ const data = z.strictObject({
   label: z.enum(["start", "end"]).optional().describe("row time is bar start (default) or end"),
   delimiter: z.string().length(1).optional(),
   columns: csvColumns.optional(),
-  file_bar_seconds: z.number().int().positive().optional().describe("bar length in the slow files"),
+  file_bar_seconds: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("bar length in the slow files (Databento: read from rtype when unset)"),
   fast_file_bar_seconds: z.number().int().positive().optional().describe("bar length in the fast files"),
   drop_zero_volume: z.boolean().default(false),
   lenient: z.boolean().default(false),
@@ -55,6 +77,7 @@ const data = z.strictObject({
     .default(DEFAULT_MAX_JUMP)
     .describe("largest move of a bar from the previous close of its contract, as a fraction; null: off"),
   cache: z.boolean().default(true),
+  roll: roll.optional().describe("contract rolls (Databento files, which name each row's instrument)"),
 });
 
 const session = z.strictObject({

@@ -1,9 +1,9 @@
 // Grid spec validation: zod shape first, then the rules that tie fields together. Every error is
 // an InputError whose message starts with the field path, e.g. `params.z_exit: …`.
-import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { z } from "zod";
 import { InputError } from "../errors.js";
+import { hasLegFiles } from "../loaders/leg-files.js";
 import { TimeZone } from "../calendar/tz.js";
 import { type AxisSpec, axisLength, axisValues } from "./axis.js";
 import { parseConstraint } from "./constraints.js";
@@ -73,6 +73,9 @@ function validateData(spec: GridSpec, baseDir: string, checkFiles: boolean): voi
     fail("data.delimiter", `only for format csv (${d.format} files are comma-separated)`);
   }
   if (d.start && d.end && d.start > d.end) fail("data.end", `is before data.start (${d.start})`);
+  if (d.roll !== undefined && d.format !== "databento") {
+    fail("data.roll", `only for format databento (its rows name their contract; ${d.format} files do not)`);
+  }
   const slowMs = d.bar_minutes * 60_000;
   if (d.file_bar_seconds !== undefined && d.file_bar_seconds * 1000 > slowMs) {
     fail("data.file_bar_seconds", "bars in the files are coarser than bar_minutes");
@@ -92,9 +95,17 @@ function validateData(spec: GridSpec, baseDir: string, checkFiles: boolean): voi
       fail(`data.${legName}.fast`, `required for engine ${spec.engine}`);
     }
     if (checkFiles) {
-      if (!existsSync(legSpec.slow)) fail(`data.${legName}.slow`, `file not found: ${legSpec.slow}`);
-      if (hybrid && legSpec.fast && !existsSync(legSpec.fast)) {
-        fail(`data.${legName}.fast`, `file not found: ${legSpec.fast}`);
+      if (!hasLegFiles(legSpec.slow)) {
+        fail(
+          `data.${legName}.slow`,
+          `file not found: ${legSpec.slow} (nor a folder or glob holding data files)`,
+        );
+      }
+      if (hybrid && legSpec.fast && !hasLegFiles(legSpec.fast)) {
+        fail(
+          `data.${legName}.fast`,
+          `file not found: ${legSpec.fast} (nor a folder or glob holding data files)`,
+        );
       }
     }
   }

@@ -13,7 +13,7 @@ const MAGIC = Buffer.from("PGBARS01", "latin1");
 const PREFIX_BYTES = 16;
 const MAX_HEADER_BYTES = 64 << 20;
 const IO_BYTES = 16 << 20;
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 /** The part of a LoadReport that describes the parse, kept with the bars. */
 export interface CachedStats {
@@ -23,6 +23,10 @@ export interface CachedStats {
   skippedSamples: SkippedRow[];
   rolls: Roll[];
   zeroVolumeDropped: number;
+  files: number;
+  fileBarMs: number;
+  headersRepeated: number;
+  duplicatesMerged: number;
 }
 
 interface EntryHeader {

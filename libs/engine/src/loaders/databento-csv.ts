@@ -1,17 +1,18 @@
 // Databento OHLCV CSV: `ts_event, rtype, publisher_id, instrument_id, open, high, low, close,
 // volume[, symbol]`. `ts_event` is the bar's start in UTC nanoseconds (or ISO 8601 when written
 // with pretty timestamps); prices are fixed-point integers of 1e-9 or, with pretty prices,
-// decimals (see parseDatabentoPrice). A change of instrument_id is a contract roll: reported.
+// decimals (see parseDatabentoPrice). A change of instrument_id is a contract roll; with
+// `roll.select: volume` a file holds several contracts interleaved, each checked on its own.
 import { DataFileError } from "../errors.js";
 import { checkDelimiter, FieldSplitter, findColumn, type Header, requireColumn } from "./fields.js";
 import type { LegBuilder } from "./leg-builder.js";
-import { fmtMs, type LegFormat, type Roll } from "./leg-format.js";
+import { fmtMs, type KnownBarFormat } from "./leg-format.js";
 import { DATABENTO_UNDEF_PRICE, parseDatabentoPrice, parseNanosToMs, parseNumber } from "./parse-number.js";
 import { formatUtc, type ParsedTimestamp, parseTimestamp } from "./parse-time.js";
 import { type RowParser, RowReader } from "./row-reader.js";
 
-/** Bar length of each OHLCV record type, to catch a file whose bar length is set wrong. */
-const RTYPE_BAR_MS: Record<number, [string, number]> = {
+/** Bar length of each OHLCV record type: the file's bar length, or a check of the one set. */
+export const RTYPE_BAR_MS: Record<number, [string, number]> = {
   32: ["ohlcv-1s", 1000],
   33: ["ohlcv-1m", 60_000],
   34: ["ohlcv-1h", 3_600_000],
@@ -20,12 +21,24 @@ const RTYPE_BAR_MS: Record<number, [string, number]> = {
 
 const DASH = 45;
 
+/** Where a contract starts in a one-contract-at-a-time file: its first row in the builder. */
+export interface ContractRun {
+  row: number;
+  line: number;
+  id: string;
+  symbol?: string;
+}
+
+/** The builder of one contract's rows, for files holding several contracts interleaved. */
+export type BuilderFor = (id: number, symbol: string | undefined) => LegBuilder;
+
 export function databentoParser(
   file: string,
   header: Header,
-  fmt: LegFormat,
+  fmt: KnownBarFormat,
   builder: LegBuilder,
-  rolls: Roll[],
+  runs: ContractRun[],
+  multi: BuilderFor | null = null,
 ): RowParser {
   checkDelimiter(file, header, ",");
   const iTs = requireColumn(file, header, "ts_event");
@@ -54,7 +67,7 @@ export function databentoParser(
   const stamp: ParsedTimestamp = { naive: 0, offsetMs: 0 };
   let lastRtype = Number.NaN;
   let lastId = Number.NaN;
-  let lastSymbol: string | undefined;
+  let lastBuilder = builder;
 
   const px = (buf: Buffer, k: number, line: number): number => {
     const v = parseDatabentoPrice(buf, starts[k], ends[k]);
@@ -84,7 +97,8 @@ export function databentoParser(
           throw new DataFileError(
             file,
             line,
-            `rtype ${rtype} is ${known[0]} bars but the file's bar length is set to ${fmtMs(fmt.fileBarMs)}`,
+            `rtype ${rtype} is ${known[0]} bars but the file's bar length is set to ${fmtMs(fmt.fileBarMs)} ` +
+              `(${fmt.fileBarSetting ?? "data.file_bar_seconds"}: leave it unset to take it from rtype)`,
           );
         }
         lastRtype = rtype;
@@ -111,11 +125,21 @@ export function databentoParser(
     const v = rows.num(buf, iVol, names[iVol], line);
     if (Number.isNaN(v)) return;
     const ts = rows.utcToTs(utc);
+    if (multi !== null) {
+      // several contracts interleaved: each has its own builder, so its own order and jump checks
+      if (id !== lastId) {
+        lastBuilder = multi(id, iSym >= 0 ? split.text(buf, iSym) : undefined);
+        lastId = id;
+      }
+      lastBuilder.add(line, ts, o, h, l, c, v);
+      return;
+    }
     if (id !== lastId && !Number.isNaN(lastId) && ts <= builder.lastTs) {
       return builder.reject(
         line,
         `timestamp does not follow line ${builder.lastLine} and the instrument changes: ` +
-          "rows of several instruments are interleaved; export one (e.g. continuous) symbol per file",
+          "rows of several instruments are interleaved; export one (e.g. continuous) symbol per file, " +
+          "or set data.roll.select: volume",
         "interleaved instruments",
         `${formatUtc(ts)}, instrument ${lastId} → ${id}`,
       );
@@ -124,17 +148,10 @@ export function databentoParser(
     if (id !== lastId) builder.newContract();
     if (!builder.add(line, ts, o, h, l, c, v)) return;
     if (id !== lastId) {
-      const symbol = iSym >= 0 ? split.text(buf, iSym) : undefined;
-      if (!Number.isNaN(lastId)) {
-        const roll: Roll = { ts, line, from: String(lastId), to: String(id) };
-        if (symbol !== undefined) {
-          roll.fromSymbol = lastSymbol;
-          roll.toSymbol = symbol;
-        }
-        rolls.push(roll);
-      }
+      const run: ContractRun = { row: builder.n - 1, line, id: String(id) };
+      if (iSym >= 0) run.symbol = split.text(buf, iSym);
+      runs.push(run);
       lastId = id;
-      lastSymbol = symbol;
     }
   };
 }

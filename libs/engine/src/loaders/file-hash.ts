@@ -11,7 +11,12 @@ const LF = 10;
  * newline at all) would only delay the error. Finding the line costs a backwards search per
  * MAX_LINE_BYTES of file and one per chunk, not one per line. `chunkBytes` is for tests.
  */
-export async function hashFile(file: string, chunkBytes = CHUNK_BYTES): Promise<string | null> {
+export async function hashFile(
+  file: string,
+  chunkBytes = CHUNK_BYTES,
+  /** False for compressed and Parquet files: their bytes are not lines. */
+  checkLines = true,
+): Promise<string | null> {
   const hash = createHash("sha256");
   let offset = 0; // file offset of the chunk's first byte
   let lastLf = -1; // file offset of a newline with no over-long line before it
@@ -21,7 +26,7 @@ export async function hashFile(file: string, chunkBytes = CHUNK_BYTES): Promise<
     // The line after `lastLf` must end by `reach` (a line of exactly MAX_LINE_BYTES): jump to the
     // last newline at or before it, until the end of the chunk is within reach; then move to the
     // chunk's last newline, so the next chunk starts from it.
-    for (;;) {
+    for (; checkLines;) {
       const reach = lastLf + 1 + MAX_LINE_BYTES;
       if (reach >= end) {
         const lf = chunk.lastIndexOf(LF);

@@ -12,7 +12,7 @@ import {
   requireColumn,
 } from "./fields.js";
 import type { LegBuilder } from "./leg-builder.js";
-import type { LegFormat } from "./leg-format.js";
+import type { KnownBarFormat } from "./leg-format.js";
 import { DAY_MS, type ParsedTimestamp, parseDate, parseTimeOfDay, parseTimestamp } from "./parse-time.js";
 import { type RowParser, RowReader } from "./row-reader.js";
 
@@ -24,7 +24,7 @@ function optionalColumn(file: string, header: Header, named: string | undefined,
 export function genericCsvParser(
   file: string,
   header: Header,
-  fmt: LegFormat,
+  fmt: KnownBarFormat,
   builder: LegBuilder,
 ): RowParser {
   checkDelimiter(file, header, fmt.delimiter);

@@ -23,6 +23,16 @@ const SKIP_HINT = " (data.lenient: true skips such bars)";
 /** Keep an oversized buffer (as a shorter view) when it is at most this much too long. */
 const KEEP_SLACK = 0.1;
 
+/**
+ * Thrown instead of a row error when rows were read without line numbers (DuckDB's fast path):
+ * the file is then read again by the line parser, which names the line.
+ */
+export class NeedsLineParse extends Error {
+  constructor(readonly file: string) {
+    super(`${file}: re-read line by line to name the bad row`);
+  }
+}
+
 export class LegBuilder {
   n = 0;
   /** Bar-start time of the last accepted row (−Infinity before the first). */
@@ -40,6 +50,8 @@ export class LegBuilder {
   private low = sharedF64(0);
   private close = sharedF64(0);
   private volume = sharedF64(0);
+  /** Line of each row in its file (0 when read without line numbers), to name rows in messages. */
+  private lines = new Int32Array(0);
 
   /** Close of the last accepted row of the current contract (NaN: none yet), and its line. */
   private refClose = Number.NaN;
@@ -51,6 +63,8 @@ export class LegBuilder {
     readonly lenient: boolean,
     /** Largest move from the previous close, as a fraction; null: no limit. */
     readonly maxJump: number | null,
+    /** Rows come without line numbers: any bad row throws NeedsLineParse. */
+    readonly probe = false,
   ) {}
 
   /**
@@ -69,6 +83,7 @@ export class LegBuilder {
   /** A bad row: an error, or in lenient mode a skip counted under `kind`. `excerpt` holds any text
    * quoted from the file (never part of `reason`, so HTTP errors can leave it out). */
   reject(line: number, reason: string, kind: SkipKind = "unreadable field", excerpt?: string): void {
+    if (this.probe) throw new NeedsLineParse(this.file);
     if (!this.lenient) throw new DataFileError(this.file, line, reason, { excerpt });
     this.skipped++;
     this.skippedByKind[kind] = (this.skippedByKind[kind] ?? 0) + 1;
@@ -147,6 +162,7 @@ export class LegBuilder {
     this.low[i] = l;
     this.close[i] = c;
     this.volume[i] = v;
+    this.lines[i] = line;
     this.n = i + 1;
     this.lastTs = ts;
     this.lastLine = line;
@@ -169,31 +185,15 @@ export class LegBuilder {
     return null;
   }
 
-  /** Removes rows with zero volume in place; returns how many went. */
-  dropZeroVolume(): number {
-    const { ts, open, high, low, close, volume } = this;
-    let w = 0;
-    for (let r = 0; r < this.n; r++) {
-      if (volume[r] === 0) continue;
-      if (w !== r) {
-        ts[w] = ts[r];
-        open[w] = open[r];
-        high[w] = high[r];
-        low[w] = low[r];
-        close[w] = close[r];
-        volume[w] = volume[r];
-      }
-      w++;
-    }
-    const dropped = this.n - w;
-    this.n = w;
-    return dropped;
-  }
-
   /**
    * The rows as Bars. Buffers at most 10 % too long are kept as shorter views (no copy of
    * what can be a gigabyte); otherwise the rows move into one exact SharedArrayBuffer.
    */
+  /** Line of each kept row (valid until the builder changes). */
+  rowLines(): Int32Array {
+    return this.lines.subarray(0, this.n);
+  }
+
   finish(): Bars {
     const n = this.n;
     if (n >= this.cap * (1 - KEEP_SLACK)) {
@@ -234,6 +234,9 @@ export class LegBuilder {
     this.low = grow(this.low);
     this.close = grow(this.close);
     this.volume = grow(this.volume);
+    const lines = new Int32Array(cap);
+    lines.set(this.lines.subarray(0, this.n));
+    this.lines = lines;
     this.cap = cap;
   }
 }

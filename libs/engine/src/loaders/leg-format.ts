@@ -19,8 +19,13 @@ export interface LegFormat {
   tz: string;
   /** A row's time is its bar's start (Sierra, Databento) or end (e.g. the ES/NQ 2015 files). */
   label: "start" | "end";
-  /** Bar length in the file, ms. Bar lengths come from settings, never inferred. */
-  fileBarMs: number;
+  /**
+   * Bar length in the file, ms; null: read it from the data where the format says it (a
+   * Databento `rtype`), else the target bar length.
+   */
+  fileBarMs: number | null;
+  /** The spec setting that gives `fileBarMs`, for messages (`data.file_bar_seconds`). */
+  fileBarSetting?: string;
   /** csv only (sierra and databento are ","). */
   delimiter: string;
   /** csv only: `timestamp`, or `date` + `time`; `close` required. */
@@ -36,6 +41,9 @@ export interface LegFormat {
   maxJump?: number | null;
 }
 
+/** A format whose bar length is known (set, or read from the data). */
+export type KnownBarFormat = LegFormat & { fileBarMs: number };
+
 /** `data.max_jump` when not set: no 1-minute or daily futures bar moves 20 % on real data. */
 export const DEFAULT_MAX_JUMP = 0.2;
 
@@ -44,13 +52,36 @@ export function maxJumpOf(fmt: LegFormat): number | null {
   return fmt.maxJump === undefined ? DEFAULT_MAX_JUMP : fmt.maxJump;
 }
 
+/** `data.roll`: how a leg made of several contracts becomes one series (INTERFACE.md). */
+export interface RollSettings {
+  /**
+   * `volume`: per trading day, the contract that traded most on the day before (the files hold
+   * several contracts); `given`: the files are one contract at a time, each taking over at its
+   * first bar.
+   */
+  select: "volume" | "given";
+  /** Back-adjust earlier prices at each roll: by the gap (`difference`), by the ratio, or not. */
+  adjust: "difference" | "ratio" | "none";
+}
+
+/** Where trading days start (the spec's `session`): volume rolls are decided per trading day. */
+export interface DaySettings {
+  tz: string;
+  day_roll: string;
+}
+
 export interface LoadLegOptions extends LegFormat {
   targetBarMs: number;
+  roll?: RollSettings;
+  /** Trading days for `roll.select: volume` and roll reports; default America/New_York, 18:00. */
+  days?: DaySettings;
   /** Cache folder; undefined → `defaultCacheDir()`, null → no cache. */
   cacheDir?: string | null;
 }
 
 export interface SkippedRow {
+  /** The file, when a leg has several. */
+  file?: string;
   line: number;
   /** What is wrong (no text from the file: see DataFileError). */
   reason: string;
@@ -75,19 +106,37 @@ export const SKIP_KINDS = [
 ] as const;
 export type SkipKind = (typeof SKIP_KINDS)[number];
 
-/** A change of Databento `instrument_id` (a contract roll) at the row on `line`. */
+/** A change of contract (Databento `instrument_id`) in a leg's series. */
 export interface Roll {
+  /** Bar start of the new contract's first bar in the series (epoch ms UTC). */
   ts: number;
+  /** Its trading day, YYYY-MM-DD. */
+  day: string;
+  /** Where that bar is: file and line (line 0: read without line numbers, e.g. Parquet). */
+  file: string;
   line: number;
   from: string;
   to: string;
   /** `symbol` column values, when the file has one. */
   fromSymbol?: string;
   toSymbol?: string;
+  /** New minus old contract's price at the roll, in price points (what `difference` adds). */
+  gap: number;
+  /** New over old contract's price at the roll (what `ratio` multiplies by). */
+  ratio: number;
 }
 
 export interface LoadReport {
+  /** The leg's path as given (a file, folder or glob). */
   file: string;
+  /** Data files read for it. */
+  files: number;
+  /** Bar length found in (or set for) the files, ms. */
+  fileBarMs: number;
+  /** Header lines repeated inside files (skipped), and identical rows found in two files (merged). */
+  headersRepeated: number;
+  duplicatesMerged: number;
+  roll: RollSettings | null;
   /** Data rows read (non-blank lines after the header), skipped ones included. */
   rowsRead: number;
   /** Bars returned (after dropping zero-volume rows and resampling). */
@@ -100,7 +149,7 @@ export interface LoadReport {
   rolls: Roll[];
   /** Valid rows dropped for zero volume (`dropZeroVolume`). */
   zeroVolumeDropped: number;
-  /** sha256 of the file's bytes, when the cache is on (null otherwise). */
+  /** sha256 over the files' content hashes, when the cache is on (null otherwise). */
   sha256: string | null;
   fromCache: boolean;
   ms: number;
@@ -109,25 +158,30 @@ export interface LoadReport {
 export const MAX_SKIPPED_SAMPLES = 10;
 
 /** Rejects settings that cannot describe a file, before any byte is read. */
-export function checkLoadOptions(opts: LoadLegOptions): void {
+export function checkLoadOptions(opts: LoadLegOptions & { fileBarMs: number }): void {
   const { fileBarMs, targetBarMs } = opts;
+  const setting = opts.fileBarSetting ?? "data.file_bar_seconds";
   if (!["sierra", "databento", "csv"].includes(opts.format)) {
     throw new InputError(`unknown data format '${opts.format}' (sierra | databento | csv)`, "data.format");
   }
   if (!(Number.isInteger(fileBarMs) && fileBarMs > 0)) {
-    throw new InputError(`file bar length must be a positive whole number of ms, got ${fileBarMs}`);
+    throw new InputError(`file bar length must be a positive whole number of ms, got ${fileBarMs}`, setting);
   }
   if (!(Number.isInteger(targetBarMs) && targetBarMs > 0)) {
     throw new InputError(`bar length must be a positive whole number of ms, got ${targetBarMs}`);
   }
   if (fileBarMs > targetBarMs) {
     throw new InputError(
-      `bars in file are coarser than bar_minutes: file bars are ${fmtMs(fileBarMs)}, wanted ${fmtMs(targetBarMs)}`,
+      `bars in file are coarser than bar_minutes (or fast_seconds) asks for: file bars are ${fmtMs(fileBarMs)}, wanted ${fmtMs(targetBarMs)} ` +
+        `(check ${setting}, and data.bar_minutes or data.fast_seconds)`,
+      setting,
     );
   }
   if (targetBarMs % fileBarMs !== 0) {
     throw new InputError(
-      `bar length ${fmtMs(targetBarMs)} is not a whole number of file bars (${fmtMs(fileBarMs)}): cannot resample`,
+      `bar length ${fmtMs(targetBarMs)} is not a whole number of file bars (${fmtMs(fileBarMs)}): cannot resample ` +
+        `(check ${setting})`,
+      setting,
     );
   }
   const maxJump = maxJumpOf(opts);

@@ -1,8 +1,9 @@
-// Streams a text file line by line as byte ranges, never holding more than two chunks of it.
+// Streams a text file (plain, .gz or .zst) line by line as byte ranges, never holding more than
+// two chunks of it.
 // Lines are handed out as (buffer, start, end) so parsers read numbers straight from the bytes
 // without building a string per line: this is the hot path for multi-gigabyte 1-second files.
-import { open } from "node:fs/promises";
 import { DataFileError } from "../errors.js";
+import { textChunks } from "./byte-chunks.js";
 
 export const CHUNK_BYTES = 4 << 20;
 
@@ -28,8 +29,8 @@ export interface ReadLinesOptions {
 
 /**
  * Calls `onLine` for every line of `file` that holds more than spaces. A UTF-8 BOM and a
- * trailing CR (CRLF files) are removed. While one chunk is parsed the next is already being
- * read into a second buffer, so disk and CPU overlap. A line split across two chunks is copied
+ * trailing CR (CRLF files) are removed. A plain file is read ahead while a chunk is parsed
+ * (byte-chunks.ts). A line split across two chunks is copied
  * into a spill buffer of MAX_LINE_BYTES; a longer line is a DataFileError as soon as it passes
  * the limit, without reading on to its end.
  */
@@ -39,86 +40,69 @@ export async function readLines(
   opts: ReadLinesOptions = {},
 ): Promise<void> {
   const chunkBytes = opts.chunkBytes ?? CHUNK_BYTES;
-  const fh = await open(file, "r");
-  let pending: Promise<{ bytesRead: number }> | null = null;
-  try {
-    let cur = Buffer.allocUnsafe(chunkBytes);
-    let next = Buffer.allocUnsafe(chunkBytes);
-    const spill = Buffer.allocUnsafe(MAX_LINE_BYTES);
-    let spillLen = 0;
-    let line = 1;
-    let pos = 0;
+  const spill = Buffer.allocUnsafe(MAX_LINE_BYTES);
+  let spillLen = 0;
+  let line = 1;
+  let first = true;
 
-    // `seen` bytes of the line so far; `ended` when its newline was found too.
-    const tooLong = (seen: number, ended: boolean) =>
-      new DataFileError(
-        file,
-        line,
-        `line longer than ${MAX_LINE_BYTES} bytes (${ended ? `${seen} bytes` : `${seen} bytes read without a newline`}): not a bar file, or a damaged one`,
-      );
-    const emit = (buf: Buffer, start: number, end: number) => {
-      if (end - start > MAX_LINE_BYTES) throw tooLong(end - start, true);
-      if (end > start && buf[end - 1] === CR) end--;
-      if (
-        line === 1 &&
-        end - start >= 3 &&
-        buf[start] === 0xef &&
-        buf[start + 1] === 0xbb &&
-        buf[start + 2] === 0xbf
-      ) {
-        start += 3; // UTF-8 byte-order mark
-      }
-      let s = start;
-      while (s < end && (buf[s] === SPACE || buf[s] === TAB)) s++;
-      if (s < end) onLine(buf, start, end, line);
-    };
-    const toSpill = (buf: Buffer, start: number, end: number, ended: boolean) => {
-      const need = spillLen + (end - start);
-      if (need > MAX_LINE_BYTES) throw tooLong(need, ended);
-      buf.copy(spill, spillLen, start, end);
-      spillLen = need;
-    };
+  // `seen` bytes of the line so far; `ended` when its newline was found too.
+  const tooLong = (seen: number, ended: boolean) =>
+    new DataFileError(
+      file,
+      line,
+      `line longer than ${MAX_LINE_BYTES} bytes (${ended ? `${seen} bytes` : `${seen} bytes read without a newline`}): not a bar file, or a damaged one`,
+    );
+  const emit = (buf: Buffer, start: number, end: number) => {
+    if (end - start > MAX_LINE_BYTES) throw tooLong(end - start, true);
+    if (end > start && buf[end - 1] === CR) end--;
+    if (
+      line === 1 &&
+      end - start >= 3 &&
+      buf[start] === 0xef &&
+      buf[start + 1] === 0xbb &&
+      buf[start + 2] === 0xbf
+    ) {
+      start += 3; // UTF-8 byte-order mark
+    }
+    let s = start;
+    while (s < end && (buf[s] === SPACE || buf[s] === TAB)) s++;
+    if (s < end) onLine(buf, start, end, line);
+  };
+  const toSpill = (buf: Buffer, start: number, end: number, ended: boolean) => {
+    const need = spillLen + (end - start);
+    if (need > MAX_LINE_BYTES) throw tooLong(need, ended);
+    buf.copy(spill, spillLen, start, end);
+    spillLen = need;
+  };
 
-    pending = fh.read(cur, 0, chunkBytes, 0);
-    for (;;) {
-      const { bytesRead }: { bytesRead: number } = await pending;
-      if (bytesRead === 0) break;
-      const view = cur.subarray(0, bytesRead);
-      pending = fh.read(next, 0, chunkBytes, pos + bytesRead);
-      let start = 0;
-      if (pos === 0) opts.onFirstChunk?.(view);
-      pos += bytesRead;
+  for await (const view of textChunks(file, chunkBytes)) {
+    const bytesRead = view.length;
+    if (bytesRead === 0) continue;
+    let start = 0;
+    if (first) opts.onFirstChunk?.(view);
+    first = false;
 
-      let nl = view.indexOf(LF, start);
-      if (spillLen > 0) {
-        if (nl === -1) {
-          toSpill(view, start, bytesRead, false);
-          start = bytesRead;
-        } else {
-          toSpill(view, start, nl, true);
-          emit(spill, 0, spillLen);
-          spillLen = 0;
-          line++;
-          start = nl + 1;
-          nl = view.indexOf(LF, start);
-        }
-      }
-      while (nl !== -1) {
-        emit(view, start, nl);
+    let nl = view.indexOf(LF, start);
+    if (spillLen > 0) {
+      if (nl === -1) {
+        toSpill(view, start, bytesRead, false);
+        start = bytesRead;
+      } else {
+        toSpill(view, start, nl, true);
+        emit(spill, 0, spillLen);
+        spillLen = 0;
         line++;
         start = nl + 1;
         nl = view.indexOf(LF, start);
       }
-      if (start < bytesRead) toSpill(view, start, bytesRead, false);
-
-      const t = cur;
-      cur = next;
-      next = t;
     }
-    if (spillLen > 0) emit(spill, 0, spillLen);
-  } finally {
-    // A parse error can leave the read-ahead in flight: let it settle before closing.
-    await pending?.catch(() => undefined);
-    await fh.close();
+    while (nl !== -1) {
+      emit(view, start, nl);
+      line++;
+      start = nl + 1;
+      nl = view.indexOf(LF, start);
+    }
+    if (start < bytesRead) toSpill(view, start, bytesRead, false);
   }
+  if (spillLen > 0) emit(spill, 0, spillLen);
 }

@@ -1,18 +1,40 @@
-// Loading one leg with the columnar cache in front of the parser. The cache is keyed by the
-// file's CONTENT (sha256) and the parse settings, so a renamed or copied file still hits and an
-// edited one never does; a stat memo spares re-hashing an unchanged file on every run.
+// Loading one leg (a file, a folder of daily files or a glob) with the columnar cache in front
+// of the parse. The cache is keyed by the files' CONTENT (sha256 each) and the settings, so a
+// renamed or copied file still hits and an edited one never does; a stat memo spares re-hashing
+// unchanged files on every run. A miss reads every file (Databento ones through DuckDB,
+// duckdb-databento.ts, the rest with the line parser), merges them per contract, picks and
+// back-adjusts contracts at rolls (assemble-leg.ts) and resamples.
+import { createHash } from "node:crypto";
 import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { DataFileError } from "../errors.js";
+import { DEFAULT_DAYS, assembleLeg } from "./assemble-leg.js";
 import type { Bars } from "./bars.js";
 import { defaultCacheDir } from "./cache-dir.js";
 import { cacheKey } from "./cache-key.js";
 import { type CachedStats, readCacheEntry, writeCacheEntry } from "./column-cache.js";
+import { RTYPE_BAR_MS } from "./databento-csv.js";
+import { firstRtype, readDatabentoFast } from "./duckdb-databento.js";
+import { fileKind } from "./file-kind.js";
 import { hashFile } from "./file-hash.js";
-import { checkLoadOptions, type LoadLegOptions, type LoadReport } from "./leg-format.js";
-import { parseLeg } from "./parse-leg.js";
-import { recallHash, rememberHash } from "./stat-memo.js";
+import { NeedsLineParse } from "./leg-builder.js";
+import { listLegFiles } from "./leg-files.js";
+import {
+  checkLoadOptions,
+  type LoadLegOptions,
+  type LoadReport,
+  MAX_SKIPPED_SAMPLES,
+  type SkipKind,
+} from "./leg-format.js";
+import type { FileRead } from "./leg-parts.js";
+import { lowerBound, mergeContracts } from "./merge-contract.js";
+import { type FileOptions, parseTextFile } from "./parse-text-file.js";
+import { resampleBars } from "./resample.js";
+import { type HashToRemember, recallHashes, rememberHashes } from "./stat-memo.js";
+
+/** Files read at once: DuckDB reads one while JavaScript checks the rows of another. */
+const READ_CONCURRENCY = 2;
 
 /** A file-system error (ENOENT, EACCES, EISDIR…) while reading `file`, as bad input about it. */
 function unreadable(file: string, e: unknown): DataFileError {
@@ -34,80 +56,224 @@ async function statData(file: string): Promise<Stats> {
   return st;
 }
 
-/**
- * `loadLeg` with file-system failures (no read permission, file removed meanwhile) reported as a
- * DataFileError naming the file, not Node's message (which quotes the absolute path) nor a crash.
- */
-async function readingFile<T>(file: string, work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (e) {
-    throw isFsError(e) ? unreadable(file, e) : e;
-  }
-}
-
 function unchanged(a: Stats, b: Stats): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino && a.ctimeMs === b.ctimeMs;
 }
 
 /**
- * Bars of one leg at `opts.targetBarMs`, plus a report of the load. Bad settings throw
- * InputError; bad data throws DataFileError (`file:line: reason`) unless `lenient`.
+ * Bars of one leg at `opts.targetBarMs`, plus a report of the load. `path` is a file, a folder
+ * or a glob. Bad settings throw InputError; bad data throws DataFileError (`file:line: reason`)
+ * unless `lenient`.
  */
 export async function loadLeg(
-  file: string,
+  path: string,
   opts: LoadLegOptions,
 ): Promise<{ bars: Bars; report: LoadReport }> {
-  return readingFile(file, loadLegFrom(file, opts));
-}
-
-async function loadLegFrom(file: string, opts: LoadLegOptions): Promise<{ bars: Bars; report: LoadReport }> {
   const t0 = performance.now();
-  checkLoadOptions(opts);
-  const st = await statData(file);
+  // settings first, before any byte is read (the bar length from the data is checked later)
+  checkLoadOptions({ ...opts, fileBarMs: opts.fileBarMs ?? opts.targetBarMs });
+  const files = await listLegFiles(path);
+  const stats = await Promise.all(files.map(statData));
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
-  const report = (stats: CachedStats, bars: Bars, sha256: string | null, fromCache: boolean): LoadReport => ({
-    file,
-    rowsRead: stats.rowsRead,
+  const report = (s: CachedStats, bars: Bars, sha256: string | null, fromCache: boolean): LoadReport => ({
+    file: path,
+    files: s.files,
+    fileBarMs: s.fileBarMs,
+    rowsRead: s.rowsRead,
     bars: bars.ts.length,
-    skipped: stats.skipped,
-    skippedByKind: stats.skippedByKind,
-    skippedSamples: stats.skippedSamples,
-    rolls: stats.rolls,
-    zeroVolumeDropped: stats.zeroVolumeDropped,
+    skipped: s.skipped,
+    skippedByKind: s.skippedByKind,
+    skippedSamples: s.skippedSamples,
+    headersRepeated: s.headersRepeated,
+    duplicatesMerged: s.duplicatesMerged,
+    roll: opts.roll ?? null,
+    rolls: s.rolls,
+    zeroVolumeDropped: s.zeroVolumeDropped,
     sha256,
     fromCache,
     ms: performance.now() - t0,
   });
-
-  if (cacheDir === null) {
-    const { bars, stats } = await parseLeg(file, opts, st.size);
-    return { bars, report: report(stats, bars, null, false) };
-  }
-
-  const abs = resolve(file);
-  let sha = await recallHash(cacheDir, abs, st);
-  if (sha === null) {
-    const started = Date.now();
-    sha = await hashFile(file);
-    // null: a line too long to parse. The parse names it (file:line), uncached.
-    if (sha === null) {
-      const { bars, stats } = await parseLeg(file, opts, st.size);
-      return { bars, report: report(stats, bars, null, false) };
+  const parse = async () => {
+    try {
+      return await parseFiles(path, files, stats, opts);
+    } catch (e) {
+      const file = e instanceof Error && "path" in e ? String((e as NodeJS.ErrnoException).path) : path;
+      throw isFsError(e) ? unreadable(file, e) : e;
     }
-    // The memo only saves time: failing to write it (read-only cache folder) is not an error.
-    await rememberHash(cacheDir, abs, st, sha, started).catch(() => undefined);
+  };
+  if (cacheDir === null) {
+    const { bars, stats: s } = await parse();
+    return { bars, report: report(s, bars, null, false) };
   }
-  const key = cacheKey(sha, opts);
-  const hit = await readCacheEntry(cacheDir, key);
-  if (hit) return { bars: hit.bars, report: report(hit.stats, hit.bars, sha, true) };
 
-  const { bars, stats } = await parseLeg(file, opts, st.size);
-  // A file rewritten while we read it no longer matches the hash: do not cache what was parsed.
-  const after = await stat(file).catch(() => null);
-  if (after && unchanged(st, after)) {
-    await writeCacheEntry(cacheDir, key, bars, stats).catch(() => undefined);
-    return { bars, report: report(stats, bars, sha, false) };
+  // the memo is read once and written once for the whole leg (hundreds of daily files)
+  const abs = files.map((f) => resolve(f));
+  const known = await recallHashes(
+    cacheDir,
+    abs.map((absPath, k) => ({ absPath, st: stats[k]! })),
+  );
+  const hashes: string[] = [];
+  const learned: HashToRemember[] = [];
+  for (let k = 0; k < files.length; k++) {
+    let sha: string | null = known[k] ?? null;
+    if (sha === null) {
+      const started = Date.now();
+      sha = await hashFile(files[k]!, undefined, fileKind(files[k]!) === "text").catch((e: unknown) => {
+        throw isFsError(e) ? unreadable(files[k]!, e) : e;
+      });
+      // null: a line too long to parse. The parse names it (file:line), uncached.
+      if (sha === null) {
+        const { bars, stats: s } = await parse();
+        return { bars, report: report(s, bars, null, false) };
+      }
+      learned.push({ absPath: abs[k]!, st: stats[k]!, sha256: sha, hashStartedAt: started });
+    }
+    hashes.push(sha);
   }
-  return { bars, report: report(stats, bars, null, false) };
+  // The memo only saves time: failing to write it (read-only cache folder) is not an error.
+  await rememberHashes(cacheDir, learned).catch(() => undefined);
+  const key = cacheKey(hashes.length === 1 ? hashes[0]! : hashes, opts);
+  // the content's hash: the file's own, or one over the files' hashes in order
+  const content =
+    hashes.length === 1 ? hashes[0]! : createHash("sha256").update(hashes.join(",")).digest("hex");
+  const hit = await readCacheEntry(cacheDir, key);
+  if (hit) return { bars: hit.bars, report: report(hit.stats, hit.bars, content, true) };
+
+  const { bars, stats: s } = await parse();
+  // A file rewritten while we read it no longer matches its hash: do not cache what was parsed.
+  const after = await Promise.all(files.map((f) => stat(f).catch(() => null)));
+  if (after.every((st, k) => st !== null && unchanged(stats[k]!, st))) {
+    await writeCacheEntry(cacheDir, key, bars, s).catch(() => undefined);
+    return { bars, report: report(s, bars, content, false) };
+  }
+  return { bars, report: report(s, bars, null, false) };
+}
+
+/** The bar length of the files: as set, else from a Databento file's rtype, else the target's. */
+async function fileBarMsOf(files: string[], opts: LoadLegOptions): Promise<number> {
+  if (opts.fileBarMs !== null) return opts.fileBarMs;
+  if (opts.format === "databento") {
+    const rtype = await firstRtype(files[0]!);
+    const known = rtype === null ? undefined : RTYPE_BAR_MS[rtype];
+    if (known) return known[1];
+  }
+  return opts.targetBarMs;
+}
+
+async function readFile(
+  file: string,
+  opts: FileOptions,
+  size: number,
+  exact: boolean,
+  rowsHint = 0,
+): Promise<FileRead> {
+  if (opts.format === "databento" && !exact) {
+    try {
+      const fast = await readDatabentoFast(file, opts, rowsHint);
+      if (fast !== null) return fast;
+    } catch (e) {
+      if (!(e instanceof NeedsLineParse)) throw e;
+    }
+  }
+  if (fileKind(file) === "parquet") {
+    throw new DataFileError(
+      file,
+      0,
+      `Parquet files are read for format databento only (data.format is ${opts.format})`,
+    );
+  }
+  return parseTextFile(file, opts, size);
+}
+
+/** Line of contract `id`'s bar at `ts` in a file read by the line parser (0 if absent). */
+function lineOfBar(read: FileRead, id: string, ts: number): number {
+  for (const seg of read.segments) {
+    if (seg.id !== id || seg.lines === null) continue;
+    const i = lowerBound(seg.bars.ts, ts);
+    if (i < seg.bars.ts.length && seg.bars.ts[i] === ts) return seg.lines[i]!;
+  }
+  return 0;
+}
+
+async function parseFiles(
+  path: string,
+  files: string[],
+  stats: Stats[],
+  opts: LoadLegOptions,
+): Promise<{ bars: Bars; stats: CachedStats }> {
+  const fileBarMs = await fileBarMsOf(files, opts);
+  const fopts: FileOptions = { ...opts, fileBarMs };
+  checkLoadOptions(fopts);
+  const reads: FileRead[] = new Array(files.length);
+  let next = 0;
+  const worker = async () => {
+    let rows = 0; // the last file's: daily files of one leg are alike in size
+    while (next < files.length) {
+      const k = next++;
+      reads[k] = await readFile(files[k]!, fopts, stats[k]!.size, false, rows);
+      rows = reads[k]!.stats.rowsRead;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+
+  // overlapping files that disagree are named by line: files read without lines are read again
+  let counts: { duplicates: number };
+  let contracts;
+  for (;;) {
+    try {
+      counts = { duplicates: 0 };
+      contracts = mergeContracts(
+        reads.flatMap((r) => r.segments),
+        counts,
+      );
+      break;
+    } catch (e) {
+      if (!(e instanceof NeedsLineParse)) throw e;
+      const k = files.indexOf(e.file);
+      if (k < 0 || reads[k]!.segments.every((s) => s.lines !== null)) throw e;
+      reads[k] = await readFile(files[k]!, fopts, stats[k]!.size, true);
+    }
+  }
+  if (contracts.length === 0) {
+    throw new DataFileError(
+      path,
+      0,
+      "no bars with volume: every row has zero volume (data.drop_zero_volume)",
+    );
+  }
+  const { bars: raw, rolls } = assembleLeg(contracts, fileBarMs, opts.roll, opts.days ?? DEFAULT_DAYS);
+  // DuckDB gives no line numbers: a roll's line is found by reading its file line by line
+  for (const roll of rolls) {
+    const k = files.indexOf(roll.file);
+    if (roll.line === 0 && k >= 0 && fileKind(roll.file) !== "parquet") {
+      roll.line = lineOfBar(await parseTextFile(roll.file, fopts, stats[k]!.size), roll.to, roll.ts);
+    }
+  }
+  const bars = opts.targetBarMs !== fileBarMs ? resampleBars(raw, fileBarMs, opts.targetBarMs) : raw;
+
+  const skippedByKind: Partial<Record<SkipKind, number>> = {};
+  for (const r of reads) {
+    for (const [kind, n] of Object.entries(r.stats.skippedByKind) as [SkipKind, number][]) {
+      skippedByKind[kind] = (skippedByKind[kind] ?? 0) + n;
+    }
+  }
+  const sum = (f: (r: FileRead) => number) => reads.reduce((n, r) => n + f(r), 0);
+  // one file: samples as the file gave them (no file name needed)
+  const samples = reads.flatMap((r) => r.stats.skippedSamples).slice(0, MAX_SKIPPED_SAMPLES);
+  if (files.length === 1) for (const s of samples) delete s.file;
+  return {
+    bars,
+    stats: {
+      rowsRead: sum((r) => r.stats.rowsRead),
+      skipped: sum((r) => r.stats.skipped),
+      skippedByKind,
+      skippedSamples: samples,
+      rolls,
+      zeroVolumeDropped: sum((r) => r.stats.zeroVolumeDropped),
+      files: files.length,
+      fileBarMs,
+      headersRepeated: sum((r) => r.stats.headersRepeated),
+      duplicatesMerged: counts.duplicates,
+    },
+  };
 }

@@ -3,7 +3,7 @@
 import { TimeZone } from "../calendar/tz.js";
 import type { FieldSplitter } from "./fields.js";
 import type { LegBuilder } from "./leg-builder.js";
-import type { LegFormat } from "./leg-format.js";
+import type { KnownBarFormat } from "./leg-format.js";
 import { LocalClock } from "./local-clock.js";
 import { isNanText, parseNumber } from "./parse-number.js";
 import { formatNaive } from "./parse-time.js";
@@ -19,7 +19,7 @@ export class RowReader {
   constructor(
     readonly builder: LegBuilder,
     readonly split: FieldSplitter,
-    fmt: LegFormat,
+    fmt: KnownBarFormat,
     localTimes: boolean,
   ) {
     this.clock = localTimes ? new LocalClock(TimeZone.of(fmt.tz)) : null;

@@ -3,11 +3,16 @@
 // bar's start (ENGINE.md §1, §10).
 import { checkDelimiter, FieldSplitter, type Header, requireColumn } from "./fields.js";
 import type { LegBuilder } from "./leg-builder.js";
-import type { LegFormat } from "./leg-format.js";
+import type { KnownBarFormat } from "./leg-format.js";
 import { DAY_MS, parseDate, parseTimeOfDay } from "./parse-time.js";
 import { type RowParser, RowReader } from "./row-reader.js";
 
-export function sierraParser(file: string, header: Header, fmt: LegFormat, builder: LegBuilder): RowParser {
+export function sierraParser(
+  file: string,
+  header: Header,
+  fmt: KnownBarFormat,
+  builder: LegBuilder,
+): RowParser {
   checkDelimiter(file, header, ",");
   const iDate = requireColumn(file, header, "Date");
   const iTime = requireColumn(file, header, "Time");

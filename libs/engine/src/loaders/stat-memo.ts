@@ -5,7 +5,8 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 const MEMO_FILE = "file-hashes.json";
-const MAX_ENTRIES = 2000;
+/** Enough for years of daily files of several legs; the memo is read once per leg load. */
+const MAX_ENTRIES = 20_000;
 /**
  * A file modified within this long before it was hashed is not memoized: on file systems with
  * coarse timestamps a second write in the same tick would keep size and mtime (git's "racy"
@@ -46,8 +47,27 @@ function sameFile(e: MemoEntry | undefined, st: Stats): e is MemoEntry {
 
 /** The remembered content hash of `absPath` if its size, mtime, ctime and inode still match. */
 export async function recallHash(cacheDir: string, absPath: string, st: Stats): Promise<string | null> {
-  const e = (await readMemo(cacheDir))[absPath];
-  return sameFile(e, st) ? e.sha256 : null;
+  return (await recallHashes(cacheDir, [{ absPath, st }]))[0]!;
+}
+
+/** `recallHash` for many files at once (the memo is read once: a leg may be hundreds of files). */
+export async function recallHashes(
+  cacheDir: string,
+  files: { absPath: string; st: Stats }[],
+): Promise<(string | null)[]> {
+  const memo = await readMemo(cacheDir);
+  return files.map(({ absPath, st }) => {
+    const e = memo[absPath];
+    return sameFile(e, st) ? e.sha256 : null;
+  });
+}
+
+export interface HashToRemember {
+  absPath: string;
+  st: Stats;
+  sha256: string;
+  /** When hashing began (epoch ms). */
+  hashStartedAt: number;
 }
 
 /** Remembers `sha256` for the file as it was at `st`, hashed starting at `hashStartedAt` (epoch ms). */
@@ -58,16 +78,25 @@ export async function rememberHash(
   sha256: string,
   hashStartedAt: number,
 ): Promise<void> {
-  if (hashStartedAt - st.mtimeMs < RACY_MS) return;
+  await rememberHashes(cacheDir, [{ absPath, st, sha256, hashStartedAt }]);
+}
+
+/** `rememberHash` for many files at once: one read and one write of the memo. */
+export async function rememberHashes(cacheDir: string, entries: HashToRemember[]): Promise<void> {
+  const fit = entries.filter((e) => e.hashStartedAt - e.st.mtimeMs >= RACY_MS);
+  if (fit.length === 0) return;
   const memo = await readMemo(cacheDir);
-  memo[absPath] = {
-    size: st.size,
-    mtimeMs: st.mtimeMs,
-    ctimeMs: st.ctimeMs,
-    ino: st.ino,
-    sha256,
-    usedAt: Date.now(),
-  };
+  const now = Date.now();
+  for (const { absPath, st, sha256 } of fit) {
+    memo[absPath] = {
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+      ctimeMs: st.ctimeMs,
+      ino: st.ino,
+      sha256,
+      usedAt: now,
+    };
+  }
   const keys = Object.keys(memo);
   if (keys.length > MAX_ENTRIES) {
     keys.sort((x, y) => memo[x].usedAt - memo[y].usedAt);
