@@ -16,6 +16,7 @@ import {
   fillConfig,
   BatchScratch,
   GroupEvents,
+  KernelCall,
   loadSlowPair,
   loadSpecFile,
   makeKernelScratch,
@@ -107,21 +108,9 @@ function runAll(g, events, rows, folds) {
   const scratch = makeKernelScratch(g.inp.nDays);
   let trades = 0;
   const stride = g.nFolds * FOLD_WIDTH;
+  const call = new KernelCall(g.inp, g.cfgs, rows, folds, g.nFolds, scratch);
   for (let k = 0; k < g.combos.length; k++) {
-    const o = k * CFG_LENGTH;
-    trades += runSlowKernel(
-      g.inp,
-      events,
-      g.cfgs,
-      o,
-      rows,
-      k * N_STATS,
-      folds,
-      k * stride,
-      g.nFolds,
-      scratch,
-      null,
-    );
+    trades += runSlowKernel(call.at(k * CFG_LENGTH, k * N_STATS, k * stride), events);
   }
   return trades;
 }
