@@ -33,7 +33,7 @@
  * the exit tests and their order, cooldown, sizing, costs, PnL) is asked of ComboRules
  * (rules/combo-rules.ts), shared with every other engine; this file owns only the loops.
  */
-import { ComboRules, NO_EXIT, positionPnl } from "../rules/combo-rules.js";
+import { ComboRules, positionPnl } from "../rules/combo-rules.js";
 import { GateSet } from "../rules/kernel-gates.js";
 import type { KernelCall } from "./kernel-call.js";
 import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
@@ -58,7 +58,7 @@ export function runGridKernel(call: KernelCall): number {
   const dayIndex = inp.dayIndex;
 
   const rules = new ComboRules(call.cfg, call.cfgOffset);
-  // the FLAT scan's levels in locals: the scan is the hot loop and runs before any rule is asked
+  // the FLAT scan's levels in locals: the scan is the hot loop
   const ze = rules.zEntry;
   const negZe = -ze;
   const dollarOn = rules.dollarOn;
@@ -97,25 +97,19 @@ export function runGridKernel(call: KernelCall): number {
     const holdEnd = rules.holdEnd(entryI, n);
     const stop = holdEnd < last ? holdEnd : last;
 
-    // LONG / SHORT: find the exit bar j and its reason, the tests of §5 step 1 in order
+    // LONG / SHORT: find the exit bar j, the first where an exit test of §5 step 1 applies. The
+    // loop asks only whether one does (booleans: a reason per bar would cost a branch more on
+    // every held bar); which one, in priority order, is asked once at j. max_hold and the last
+    // bar are folded into one bound `stop`.
     let j = entryI + 1;
-    let reason: number;
     for (; ; j++) {
-      if (dollarOn) {
-        reason = rules.dollarExit(positionPnl(d, kA, kB, closeA[j]!, closeB[j]!, entryA, entryB));
-        if (reason !== NO_EXIT) break;
-      }
-      reason = rules.zScoreExit(d * z[j]!);
-      if (reason !== NO_EXIT) break;
-      // max_hold and the last bar folded into one bound: the exact reason only when it or eod hits
-      if (j >= stop || eod[j] !== 0) {
-        reason = rules.timeExit(j >= holdEnd, eod[j] !== 0, j >= last);
-        break;
-      }
+      if (dollarOn && rules.dollarHit(positionPnl(d, kA, kB, closeA[j]!, closeB[j]!, entryA, entryB))) break;
+      if (rules.zHit(d * z[j]!) || j >= stop || eod[j] !== 0) break;
     }
 
     // exit at bar j's close (fill times are not part of this record: 0, 0)
     const pnlGross = positionPnl(d, kA, kB, closeA[j]!, closeB[j]!, entryA, entryB);
+    const reason = rules.exitReason(pnlGross, d * z[j]!, j >= holdEnd, eod[j] !== 0, j >= last);
     tally.record(entryI, j, d, na, nb, reason, betaEntry, 0, 0, pnlGross, rules.costs(na, nb), dayIndex[j]!);
 
     // CD_LONG / CD_SHORT, from the exit bar itself; then FLAT again at bar i

@@ -6,22 +6,7 @@
 //
 // Small monomorphic methods on one class with numeric fields only, returning integers: V8 inlines
 // them into the kernels' loops, so a rule costs what its inlined form cost. No method allocates.
-import {
-  CFG_BASE_QTY,
-  CFG_COMMISSION,
-  CFG_DOLLAR_SL,
-  CFG_DOLLAR_TP,
-  CFG_MAX_HOLD,
-  CFG_MAX_MULT,
-  CFG_MULT_A,
-  CFG_MULT_B,
-  CFG_SLIPPAGE_TICKS,
-  CFG_TICK_A,
-  CFG_TICK_B,
-  CFG_Z_ENTRY,
-  CFG_Z_EXIT,
-  CFG_Z_STOP,
-} from "./config-vector.js";
+import * as C from "./config-vector.js";
 import {
   CD_LONG,
   CD_SHORT,
@@ -80,32 +65,33 @@ export class ComboRules {
   readonly slippageTicks: number;
   readonly baseQty: number;
   readonly maxMult: number;
-  // pre-negated levels: each test below is a single compare that a NaN (off) level fails
-  private readonly negZExit: number;
-  private readonly negZStop: number;
-  private readonly negDollarSl: number;
+  // the exit levels as the tests compare them, pre-negated: w = d·z ≤ wStop is the z stop, w ≥ wExit
+  // the z take-profit, u ≤ uStop the dollar stop. One compare each, which a NaN (off) level fails.
+  readonly wStop: number;
+  readonly wExit: number;
+  readonly uStop: number;
 
   constructor(cfg: Float64Array, o = 0) {
-    this.zEntry = cfg[o + CFG_Z_ENTRY]!;
-    this.zExit = cfg[o + CFG_Z_EXIT]!;
-    this.zStop = cfg[o + CFG_Z_STOP]!;
-    this.maxHold = cfg[o + CFG_MAX_HOLD]!;
-    this.dollarTp = cfg[o + CFG_DOLLAR_TP]!;
-    this.dollarSl = cfg[o + CFG_DOLLAR_SL]!;
+    this.zEntry = cfg[o + C.CFG_Z_ENTRY]!;
+    this.zExit = cfg[o + C.CFG_Z_EXIT]!;
+    this.zStop = cfg[o + C.CFG_Z_STOP]!;
+    this.maxHold = cfg[o + C.CFG_MAX_HOLD]!;
+    this.dollarTp = cfg[o + C.CFG_DOLLAR_TP]!;
+    this.dollarSl = cfg[o + C.CFG_DOLLAR_SL]!;
     this.stopOn = !Number.isNaN(this.zStop);
     this.holdOn = this.maxHold > 0;
     this.dollarOn = !Number.isNaN(this.dollarTp) || !Number.isNaN(this.dollarSl);
-    this.multA = cfg[o + CFG_MULT_A]!;
-    this.multB = cfg[o + CFG_MULT_B]!;
-    this.tickA = cfg[o + CFG_TICK_A]!;
-    this.tickB = cfg[o + CFG_TICK_B]!;
-    this.commission = cfg[o + CFG_COMMISSION]!;
-    this.slippageTicks = cfg[o + CFG_SLIPPAGE_TICKS]!;
-    this.baseQty = cfg[o + CFG_BASE_QTY]!;
-    this.maxMult = cfg[o + CFG_MAX_MULT]!;
-    this.negZExit = -this.zExit;
-    this.negZStop = -this.zStop;
-    this.negDollarSl = -this.dollarSl;
+    this.multA = cfg[o + C.CFG_MULT_A]!;
+    this.multB = cfg[o + C.CFG_MULT_B]!;
+    this.tickA = cfg[o + C.CFG_TICK_A]!;
+    this.tickB = cfg[o + C.CFG_TICK_B]!;
+    this.commission = cfg[o + C.CFG_COMMISSION]!;
+    this.slippageTicks = cfg[o + C.CFG_SLIPPAGE_TICKS]!;
+    this.baseQty = cfg[o + C.CFG_BASE_QTY]!;
+    this.maxMult = cfg[o + C.CFG_MAX_MULT]!;
+    this.wExit = -this.zExit;
+    this.wStop = -this.zStop;
+    this.uStop = -this.dollarSl;
   }
 
   // ---- entry (§5 step 3) ----
@@ -127,7 +113,7 @@ export class ComboRules {
 
   /** Dollar levels on the unrealized PnL u: SL_DOLLAR, TP_DOLLAR or NO_EXIT (SL first). */
   dollarExit(u: number): number {
-    return u <= this.negDollarSl ? SL_DOLLAR : u >= this.dollarTp ? TP_DOLLAR : NO_EXIT;
+    return u <= this.uStop ? SL_DOLLAR : u >= this.dollarTp ? TP_DOLLAR : NO_EXIT;
   }
 
   /**
@@ -135,7 +121,21 @@ export class ComboRules {
    * LONG `z ≥ −zx`, SHORT `z ≤ zx`): SL_ZSCORE, TP_ZSCORE or NO_EXIT. A NaN z fails both.
    */
   zScoreExit(w: number): number {
-    return w <= this.negZStop ? SL_ZSCORE : w >= this.negZExit ? TP_ZSCORE : NO_EXIT;
+    return w <= this.wStop ? SL_ZSCORE : w >= this.wExit ? TP_ZSCORE : NO_EXIT;
+  }
+
+  /**
+   * Whether a dollar level is reached at u: dollarExit(u) !== NO_EXIT as one boolean, for a
+   * kernel's per-bar loop, which asks exitReason for the reason once it stops (a reason per held
+   * bar cost a compare and a branch more on every bar).
+   */
+  dollarHit(u: number): boolean {
+    return u <= this.uStop || u >= this.dollarTp;
+  }
+
+  /** Whether a z exit applies at w = d·z: zScoreExit(w) !== NO_EXIT as one boolean (dollarHit). */
+  zHit(w: number): boolean {
+    return w <= this.wStop || w >= this.wExit;
   }
 
   /** The first bar index at which max_hold is due for a position entered at entryI (n: never). */
@@ -168,7 +168,7 @@ export class ComboRules {
 
   /** Whether a cooldown after a position of side d ends at z (w = d·z back inside the exit band). */
   releases(w: number): boolean {
-    return w >= this.negZExit;
+    return w >= this.wExit;
   }
 
   /** The state after a position of side d exits for `reason`: CD_LONG / CD_SHORT or FLAT. */

@@ -2,15 +2,7 @@
 // config vector, then one call per candidate entry (a bar whose z is beyond ±z_entry), so the hot
 // scans never pay for it.
 import type { BacktestInputs } from "../kernels/backtest-inputs.js";
-import {
-  CFG_ADF_MAX_PVALUE,
-  CFG_ADF_MAX_STAT,
-  CFG_HL_MAX,
-  CFG_HL_MIN,
-  CFG_MAX_HURST,
-  CFG_MIN_CORR,
-  CFG_MIN_GATES,
-} from "./config-vector.js";
+import * as C from "./config-vector.js";
 
 const NO_METRIC = new Float64Array(0);
 
@@ -46,13 +38,13 @@ export class GateRule {
   readonly required: number;
 
   constructor(cfg: Float64Array, cfgOffset = 0) {
-    this.minCorr = cfg[cfgOffset + CFG_MIN_CORR]!;
-    this.maxHurst = cfg[cfgOffset + CFG_MAX_HURST]!;
-    this.hlMin = cfg[cfgOffset + CFG_HL_MIN]!;
-    this.hlMax = cfg[cfgOffset + CFG_HL_MAX]!;
-    this.adfMaxStat = cfg[cfgOffset + CFG_ADF_MAX_STAT]!;
-    this.adfMaxPvalue = cfg[cfgOffset + CFG_ADF_MAX_PVALUE]!;
-    this.minGates = cfg[cfgOffset + CFG_MIN_GATES]!;
+    this.minCorr = cfg[cfgOffset + C.CFG_MIN_CORR]!;
+    this.maxHurst = cfg[cfgOffset + C.CFG_MAX_HURST]!;
+    this.hlMin = cfg[cfgOffset + C.CFG_HL_MIN]!;
+    this.hlMax = cfg[cfgOffset + C.CFG_HL_MAX]!;
+    this.adfMaxStat = cfg[cfgOffset + C.CFG_ADF_MAX_STAT]!;
+    this.adfMaxPvalue = cfg[cfgOffset + C.CFG_ADF_MAX_PVALUE]!;
+    this.minGates = cfg[cfgOffset + C.CFG_MIN_GATES]!;
     this.corrOn = !Number.isNaN(this.minCorr);
     this.hurstOn = !Number.isNaN(this.maxHurst);
     this.hlOn = !Number.isNaN(this.hlMin) || !Number.isNaN(this.hlMax);
