@@ -17,6 +17,7 @@
  * row is computed with the same arithmetic as every other kernel.
  */
 import type { BacktestInputs } from "./backtest-inputs.js";
+import type { BatchCall } from "./kernel-call.js";
 import { ComboRules, positionPnl } from "../rules/combo-rules.js";
 import {
   BAR_BETA,
@@ -203,25 +204,12 @@ export class BatchScratch {
 }
 
 /**
- * Runs `count` dollar-free combinations whose config vectors start at `cfgOffsets[k]` in `cfg`,
- * writing combination k's row at `rowOffsets[k]` of `rows` and its folds at `foldOffsets[k]` of
- * `folds` (as runGridKernel does for one). Batches of BATCH_SIZE advance block by block
- * (`blockBars`: tests make it tiny, so that runs stop and resume in every state).
+ * Runs the dollar-free combinations of `call` (kernel-call.ts), writing each one's row and folds
+ * (as runGridKernel does for one). Batches of BATCH_SIZE advance block by block (`blockBars`:
+ * tests make it tiny, so that runs stop and resume in every state).
  */
-export function runEventBatch(
-  inp: BacktestInputs,
-  events: GroupEvents,
-  cfg: Float64Array,
-  cfgOffsets: ArrayLike<number>,
-  count: number,
-  rows: Float64Array,
-  rowOffsets: ArrayLike<number>,
-  folds: Float64Array,
-  foldOffsets: ArrayLike<number>,
-  nFolds: number,
-  scratch: BatchScratch,
-  blockBars = BLOCK_BARS,
-): void {
+export function runEventBatch(call: BatchCall, scratch: BatchScratch, blockBars = BLOCK_BARS): void {
+  const { inp, events, cfg, cfgOffsets, count, rows, rowOffsets, folds, foldOffsets, nFolds } = call;
   const n = inp.n;
   if (scratch.nDays < inp.nDays) {
     throw new Error(`event batch kernel: scratch holds ${scratch.nDays} days, inputs have ${inp.nDays}`);

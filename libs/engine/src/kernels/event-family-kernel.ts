@@ -36,6 +36,7 @@
  * outgrew the L2 cache, and the time per trade rose with the length of the data.
  */
 import type { BacktestInputs } from "./backtest-inputs.js";
+import type { BatchCall } from "./kernel-call.js";
 import { CFG_MAX_HOLD, CFG_Z_STOP } from "../rules/config-vector.js";
 import { ComboRules, positionPnl } from "../rules/combo-rules.js";
 import { BLOCK_BARS, type BatchScratch, runEventBatch } from "./event-batch-kernel.js";
@@ -508,27 +509,19 @@ export interface FamilyRunStats {
 }
 
 /**
- * Runs `count` dollar-free combinations (arguments as runEventBatch's): those in families of at
- * least `minFamily` members by the family kernel, the others by the batch kernel. `blockBars` as
+ * Runs the dollar-free combinations of `call` (as runEventBatch): those in families of at least
+ * `minFamily` members by the family kernel, the others by the batch kernel. `blockBars` as
  * runEventBatch's, `blockTrades` the base trades members walk together (tests make both tiny).
  */
 export function runEventFamilies(
-  inp: BacktestInputs,
-  events: GroupEvents,
-  cfg: Float64Array,
-  cfgOffsets: ArrayLike<number>,
-  count: number,
-  rows: Float64Array,
-  rowOffsets: ArrayLike<number>,
-  folds: Float64Array,
-  foldOffsets: ArrayLike<number>,
-  nFolds: number,
+  call: BatchCall,
   batchScratch: BatchScratch,
   familyScratch: FamilyScratch,
   minFamily = FAMILY_MIN,
   blockBars = BLOCK_BARS,
   blockTrades = BLOCK_TRADES,
 ): FamilyRunStats {
+  const { inp, events, cfg, cfgOffsets, count, rows, rowOffsets, folds, foldOffsets, nFolds } = call;
   const stats: FamilyRunStats = { members: 0, copied: 0, families: 0, cutTrades: 0 };
   if (familyScratch.nDays < inp.nDays) {
     throw new Error(
@@ -616,21 +609,6 @@ export function runEventFamilies(
     if (batch.length === FAMILY_BATCH) flush();
   }
   if (batch.length > 0) flush();
-  if (rest.length > 0) {
-    runEventBatch(
-      inp,
-      events,
-      cfg,
-      rest.map((k) => cfgOffsets[k]!),
-      rest.length,
-      rows,
-      rest.map((k) => rowOffsets[k]!),
-      folds,
-      rest.map((k) => foldOffsets[k]!),
-      nFolds,
-      batchScratch,
-      blockBars,
-    );
-  }
+  if (rest.length > 0) runEventBatch(call.subset(rest), batchScratch, blockBars);
   return stats;
 }
