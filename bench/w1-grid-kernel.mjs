@@ -14,8 +14,10 @@ import {
   computeIndicators,
   FOLD_WIDTH,
   fillConfig,
+  BatchCall,
   BatchScratch,
   GroupEvents,
+  KernelCall,
   loadSlowPair,
   loadSpecFile,
   makeKernelScratch,
@@ -107,21 +109,9 @@ function runAll(g, events, rows, folds) {
   const scratch = makeKernelScratch(g.inp.nDays);
   let trades = 0;
   const stride = g.nFolds * FOLD_WIDTH;
+  const call = new KernelCall(g.inp, g.cfgs, rows, folds, g.nFolds, scratch);
   for (let k = 0; k < g.combos.length; k++) {
-    const o = k * CFG_LENGTH;
-    trades += runSlowKernel(
-      g.inp,
-      events,
-      g.cfgs,
-      o,
-      rows,
-      k * N_STATS,
-      folds,
-      k * stride,
-      g.nFolds,
-      scratch,
-      null,
-    );
+    trades += runSlowKernel(call.at(k * CFG_LENGTH, k * N_STATS, k * stride), events);
   }
   return trades;
 }
@@ -134,21 +124,20 @@ function runAll(g, events, rows, folds) {
 function runGrid(g, events, rows, folds, families) {
   const at = (w) => Int32Array.from(g.combos, (_, k) => k * w);
   const nc = g.combos.length;
-  const args = [
+  const call = new BatchCall(
     g.inp,
     events,
     g.cfgs,
     at(CFG_LENGTH),
-    nc,
     rows,
     at(N_STATS),
     folds,
     at(g.nFolds * FOLD_WIDTH),
     g.nFolds,
-    new BatchScratch(g.inp.nDays),
-  ];
-  const stats = families ? runEventFamilies(...args, new FamilyScratch(g.inp.nDays)) : null;
-  if (!families) runEventBatch(...args);
+  );
+  const batchScratch = new BatchScratch(g.inp.nDays);
+  const stats = families ? runEventFamilies(call, batchScratch, new FamilyScratch(g.inp.nDays)) : null;
+  if (!families) runEventBatch(call, batchScratch);
   let trades = 0;
   for (let k = 0; k < nc; k++) trades += rows[k * N_STATS + N_TRADES];
   return { trades, stats };

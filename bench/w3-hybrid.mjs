@@ -24,6 +24,7 @@ import {
   loadFastCloses,
   loadSlowPair,
   loadSpecFile,
+  KernelCall,
   makeKernelScratch,
   N_STATS,
   resolveCombination,
@@ -149,7 +150,7 @@ export async function runW3({ reps }) {
     reps,
   );
   const slowSeconds = timeRepeated(() => {
-    for (const c of cfgs) runGridKernel(h.slow, c, 0, row, 0, folds, 0, nFolds, scratch, null);
+    for (const c of cfgs) runGridKernel(new KernelCall(h.slow, c, row, folds, nFolds, scratch));
   }, reps);
   const grid = runCurveGrid(curveInputs, baseCfg, DOLLAR_LEVELS, DOLLAR_LEVELS); // warm-up
   const curveSeconds = timeRepeated(

@@ -16,6 +16,7 @@ import {
   runEventFamilies,
 } from "../src/kernels/event-family-kernel.js";
 import { GroupEvents } from "../src/kernels/event-index.js";
+import { BatchCall } from "../src/kernels/kernel-call.js";
 import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/statistics/stat-row.js";
 import { combination, dataShape, makeData } from "./grid-kernel-arbitraries.js";
 import { makeConfig, NO_GATES, runKernel } from "./grid-kernel-helpers.js";
@@ -64,16 +65,17 @@ test("event family kernel = bar-scan kernel, bit for bit, for every member of ra
         const folds = new Float64Array(list.length * nFolds * FOLD_WIDTH);
         const at = (w: number) => Int32Array.from(list, (_, k) => k * w);
         const stats = runEventFamilies(
-          inp,
-          new GroupEvents(inp),
-          cfgs,
-          at(CFG_LENGTH),
-          list.length,
-          rows,
-          at(N_STATS),
-          folds,
-          at(nFolds * FOLD_WIDTH),
-          nFolds,
+          new BatchCall(
+            inp,
+            new GroupEvents(inp),
+            cfgs,
+            at(CFG_LENGTH),
+            rows,
+            at(N_STATS),
+            folds,
+            at(nFolds * FOLD_WIDTH),
+            nFolds,
+          ),
           new BatchScratch(inp.nDays),
           new FamilyScratch(inp.nDays),
           minFamily,
@@ -136,16 +138,17 @@ test("families group by every config value but z_stop and max_hold", () => {
   list.forEach((c, k) => makeConfig(c, cfgs, k * CFG_LENGTH));
   const at = (w: number) => Int32Array.from(list, (_, k) => k * w);
   const stats = runEventFamilies(
-    inp,
-    new GroupEvents(inp),
-    cfgs,
-    at(CFG_LENGTH),
-    list.length,
-    new Float64Array(list.length * N_STATS),
-    at(N_STATS),
-    new Float64Array(list.length * FOLD_WIDTH),
-    at(FOLD_WIDTH),
-    1,
+    new BatchCall(
+      inp,
+      new GroupEvents(inp),
+      cfgs,
+      at(CFG_LENGTH),
+      new Float64Array(list.length * N_STATS),
+      at(N_STATS),
+      new Float64Array(list.length * FOLD_WIDTH),
+      at(FOLD_WIDTH),
+      1,
+    ),
     new BatchScratch(inp.nDays),
     new FamilyScratch(inp.nDays),
   );

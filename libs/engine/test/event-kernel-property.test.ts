@@ -9,6 +9,7 @@ import { buildEventArrays, GroupEvents, zLevelsOf } from "../src/kernels/event-i
 import { packArrays, unpackArrays } from "../src/chunks/shared-arrays.js";
 import { BatchScratch, runEventBatch } from "../src/kernels/event-batch-kernel.js";
 import { runEventKernel } from "../src/kernels/event-kernel.js";
+import { BatchCall, KernelCall } from "../src/kernels/kernel-call.js";
 import { CFG_LENGTH } from "../src/rules/config-vector.js";
 import { makeKernelScratch } from "../src/kernels/grid-kernel.js";
 import { TRADE_RECORD_WIDTH } from "../src/kernels/grid-kernel-trade-record.js";
@@ -89,16 +90,17 @@ test("event batch kernel = bar-scan kernel, bit for bit, whatever the block and 
         const folds = new Float64Array(usable.length * nFolds * FOLD_WIDTH);
         const at = (w: number) => Int32Array.from(usable, (_, k) => k * w);
         runEventBatch(
-          inp,
-          new GroupEvents(inp),
-          cfgs,
-          at(CFG_LENGTH),
-          usable.length,
-          rows,
-          at(N_STATS),
-          folds,
-          at(nFolds * FOLD_WIDTH),
-          nFolds,
+          new BatchCall(
+            inp,
+            new GroupEvents(inp),
+            cfgs,
+            at(CFG_LENGTH),
+            rows,
+            at(N_STATS),
+            folds,
+            at(nFolds * FOLD_WIDTH),
+            nFolds,
+          ),
           new BatchScratch(inp.nDays),
           blockBars,
         );
@@ -191,17 +193,16 @@ test("event kernel refuses a combination with a dollar exit (the bar scan runs t
   assert.throws(
     () =>
       runEventKernel(
-        inp,
+        new KernelCall(
+          inp,
+          cfg,
+          new Float64Array(N_STATS),
+          new Float64Array(FOLD_WIDTH),
+          1,
+          makeKernelScratch(inp.nDays),
+          new Float64Array(TRADE_RECORD_WIDTH),
+        ),
         new GroupEvents(inp),
-        cfg,
-        0,
-        new Float64Array(N_STATS),
-        0,
-        new Float64Array(FOLD_WIDTH),
-        0,
-        1,
-        makeKernelScratch(inp.nDays),
-        new Float64Array(TRADE_RECORD_WIDTH),
       ),
     /dollar exit is on/,
   );

@@ -6,6 +6,7 @@ import { EXIT_REASON_NAMES } from "../src/rules/enums.js";
 import { GroupEvents } from "../src/kernels/event-index.js";
 import { makeKernelScratch, runGridKernel } from "../src/kernels/grid-kernel.js";
 import { runSlowKernel } from "../src/kernels/slow-kernel.js";
+import { KernelCall } from "../src/kernels/kernel-call.js";
 import * as TR from "../src/kernels/grid-kernel-trade-record.js";
 import {
   FOLD_N_DAYS,
@@ -78,10 +79,9 @@ export function runKernel(
   const foldBuf = new Float64Array(nFolds * FOLD_WIDTH);
   const buf = new Float64Array((inp.n + 1) * TR.TRADE_RECORD_WIDTH);
   const scratch = makeKernelScratch(inp.nDays);
+  const call = new KernelCall(inp, cfg, row, foldBuf, nFolds, scratch, buf);
   const nTrades =
-    kernel === "scan"
-      ? runGridKernel(inp, cfg, 0, row, 0, foldBuf, 0, nFolds, scratch, buf)
-      : runSlowKernel(inp, events ?? new GroupEvents(inp), cfg, 0, row, 0, foldBuf, 0, nFolds, scratch, buf);
+    kernel === "scan" ? runGridKernel(call) : runSlowKernel(call, events ?? new GroupEvents(inp));
   const trades: KernelTrade[] = [];
   for (let t = 0; t < nTrades; t++) {
     const o = t * TR.TRADE_RECORD_WIDTH;

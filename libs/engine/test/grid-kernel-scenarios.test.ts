@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { CFG_LENGTH } from "../src/rules/config-vector.js";
 import { makeKernelScratch, runGridKernel } from "../src/kernels/grid-kernel.js";
+import { KernelCall } from "../src/kernels/kernel-call.js";
 import { TR_EXIT_I, TRADE_RECORD_WIDTH } from "../src/kernels/grid-kernel-trade-record.js";
 import { FOLD_WIDTH, N_STATS, S_N_TRADES, S_TOTAL_PNL } from "../src/statistics/stat-row.js";
 import { makeConfig, makeInputs, runKernel, shape } from "./grid-kernel-helpers.js";
@@ -328,7 +329,9 @@ describe("buffers", () => {
     const folds = new Float64Array(4 * FOLD_WIDTH).fill(-7);
     const scratch = makeKernelScratch(5);
     for (let rep = 0; rep < 2; rep++) {
-      const n = runGridKernel(inp, cfg, CFG_LENGTH, row, N_STATS, folds, FOLD_WIDTH, 2, scratch, null);
+      const n = runGridKernel(
+        new KernelCall(inp, cfg, row, folds, 2, scratch).at(CFG_LENGTH, N_STATS, FOLD_WIDTH),
+      );
       assert.equal(n, 2);
       assert.equal(row[N_STATS + S_N_TRADES], 2);
       assert.equal(row[N_STATS + S_TOTAL_PNL], 1 + 2);
@@ -347,16 +350,7 @@ describe("buffers", () => {
     const buf = new Float64Array(TRADE_RECORD_WIDTH + 3).fill(-1);
     const row = new Float64Array(N_STATS);
     const n = runGridKernel(
-      inp,
-      makeConfig({}),
-      0,
-      row,
-      0,
-      new Float64Array(0),
-      0,
-      0,
-      makeKernelScratch(1),
-      buf,
+      new KernelCall(inp, makeConfig({}), row, new Float64Array(0), 0, makeKernelScratch(1), buf),
     );
     assert.equal(n, 3);
     assert.equal(buf[TR_EXIT_I], 1);
@@ -367,16 +361,15 @@ describe("buffers", () => {
     const inp = makeInputs({ z: [0, 0], day: [0, 1] });
     assert.throws(() =>
       runGridKernel(
-        inp,
-        makeConfig({}),
-        0,
-        new Float64Array(N_STATS),
-        0,
-        new Float64Array(0),
-        0,
-        0,
-        makeKernelScratch(1),
-        null,
+        new KernelCall(
+          inp,
+          makeConfig({}),
+          new Float64Array(N_STATS),
+          new Float64Array(0),
+          0,
+          makeKernelScratch(1),
+          null,
+        ),
       ),
     );
   });

@@ -7,6 +7,7 @@ import { BatchScratch } from "../kernels/event-batch-kernel.js";
 import { FamilyScratch } from "../kernels/event-family-kernel.js";
 import { eventKernelApplies } from "../kernels/event-kernel.js";
 import { type KernelScratch, makeKernelScratch, runGridKernel } from "../kernels/grid-kernel.js";
+import { KernelCall } from "../kernels/kernel-call.js";
 import { FOLD_WIDTH, N_STATS } from "../statistics/stat-row.js";
 import type { GridSpec } from "../grid-spec/grid-spec-schema.js";
 import type { Combination } from "../grid-spec/param-defs.js";
@@ -155,21 +156,10 @@ export function runChunk(
     // dollar-free combinations of a group with an event index run event-driven; the others (all of
     // them without an index) on the bar scan
     const batch: number[] = [];
+    const call = new KernelCall(inputs, cfgs, stats, folds, nFolds, scratch);
     for (let r = 0; r < k; r++) {
       if (events !== null && eventKernelApplies(cfgs, r * CFG_LENGTH)) batch.push(r);
-      else
-        runGridKernel(
-          inputs,
-          cfgs,
-          r * CFG_LENGTH,
-          stats,
-          r * N_STATS,
-          folds,
-          r * foldWidth,
-          nFolds,
-          scratch,
-          null,
-        );
+      else runGridKernel(call.at(r * CFG_LENGTH, r * N_STATS, r * foldWidth));
     }
     if (batch.length > 0) {
       copies = runEventDistinct(

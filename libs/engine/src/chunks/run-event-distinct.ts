@@ -11,6 +11,7 @@ import type { GroupEvents } from "../kernels/event-index.js";
 import { dropInertGates } from "../kernels/inert-gates.js";
 import { FOLD_WIDTH, N_STATS } from "../statistics/stat-row.js";
 import { firstIdentical } from "../kernels/identical-configs.js";
+import { BatchCall } from "../kernels/kernel-call.js";
 
 /**
  * Runs rows `batch` (row r: config at r·CFG_LENGTH, stats at r·N_STATS, folds at r·nFolds·FOLD_WIDTH)
@@ -34,16 +35,7 @@ export function runEventDistinct(
   const first = firstIdentical(cfgs, offsets);
   const distinct = batch.filter((_, j) => first[j] === j);
   runEventFamilies(
-    inputs,
-    events,
-    cfgs,
-    distinct.map((r) => r * CFG_LENGTH),
-    distinct.length,
-    stats,
-    distinct.map((r) => r * N_STATS),
-    folds,
-    distinct.map((r) => r * foldWidth),
-    nFolds,
+    BatchCall.ofRows(inputs, events, cfgs, stats, folds, nFolds, distinct),
     batchScratch,
     familyScratch,
   );

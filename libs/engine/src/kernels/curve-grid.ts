@@ -14,7 +14,8 @@
 //   - the per-trade discretization check: curve's last point − slow gross PnL (≠ 0 when the fast
 //     data does not close each slow bar at the slow close).
 import type { BacktestInputs } from "./backtest-inputs.js";
-import { CFG_DOLLAR_SL, CFG_DOLLAR_TP, CFG_MULT_A, CFG_MULT_B, CFG_Z_ENTRY } from "../rules/config-vector.js";
+import { CFG_DOLLAR_SL, CFG_DOLLAR_TP } from "../rules/config-vector.js";
+import { ComboRules } from "../rules/combo-rules.js";
 import { EXIT_REASON_NAMES, SL_DOLLAR, TP_DOLLAR } from "../rules/enums.js";
 import { makeKernelScratch } from "./grid-kernel-scratch.js";
 import { GateSet } from "../rules/kernel-gates.js";
@@ -72,13 +73,13 @@ export interface CurveGridInputs {
 
 /** Per-bar entry signal of §5 step 3 (a FLAT engine would enter here), as prefix counts. */
 function entrySignalPrefix(inp: BacktestInputs, cfg: Float64Array): Int32Array {
-  const ze = cfg[CFG_Z_ENTRY];
+  const rules = new ComboRules(cfg, 0);
   const gates = new GateSet(inp, cfg, 0);
   const prefix = new Int32Array(inp.n + 1);
   for (let i = 0; i < inp.n; i++) {
-    const z = inp.z[i];
     const signal =
-      (z <= -ze || z >= ze) && inp.windowOk[i] === 1 && inp.eod[i] === 0 && i < inp.n - 1 && gates.pass(i);
+      rules.entrySide(inp.z[i]) !== 0 &&
+      rules.entryAllowed(inp.windowOk[i] !== 0, inp.eod[i] !== 0, i >= inp.n - 1, gates.pass(i));
     prefix[i + 1] = prefix[i] + (signal ? 1 : 0);
   }
   return prefix;
@@ -123,7 +124,8 @@ export function runCurveGrid(
   slowCfg[CFG_DOLLAR_SL] = Number.NaN;
   const slow = runReference(inp, slowCfg);
   const trades = slow.trades;
-  const curves = buildTradeCurves(trades, g.fast, cfg[CFG_MULT_A], cfg[CFG_MULT_B]);
+  const rules = new ComboRules(cfg, 0);
+  const curves = buildTradeCurves(trades, g.fast, rules.multA, rules.multB);
   const signals = entrySignalPrefix(inp, slowCfg);
   const discretization = discretizationOf(curves);
   const dayIndexOfDay = new Map<number, number>();

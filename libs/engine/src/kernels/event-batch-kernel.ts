@@ -17,8 +17,8 @@
  * row is computed with the same arithmetic as every other kernel.
  */
 import type { BacktestInputs } from "./backtest-inputs.js";
-import { CFG_MAX_HOLD, CFG_Z_ENTRY, CFG_Z_EXIT, CFG_Z_STOP } from "../rules/config-vector.js";
-import { MAX_HOLD, SL_ZSCORE } from "../rules/enums.js";
+import type { BatchCall } from "./kernel-call.js";
+import { ComboRules, positionPnl } from "../rules/combo-rules.js";
 import {
   BAR_BETA,
   BAR_CLOSE_A,
@@ -28,8 +28,8 @@ import {
   gateKeyOf,
   type GroupEvents,
 } from "./event-index.js";
-import { eventKernelApplies } from "./event-kernel.js";
-import { ComboSizing, exitCode, REASON_BITS } from "../rules/event-position.js";
+import { eventKernelApplies, NEVER } from "./event-kernel.js";
+import { exitBarOf, exitCode, exitReasonOf } from "../rules/event-position.js";
 import { type KernelScratch, makeKernelScratch } from "./grid-kernel-scratch.js";
 import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
 import { GateSet } from "../rules/kernel-gates.js";
@@ -44,8 +44,6 @@ const FLAT = 0;
 const CANDIDATE = 1;
 const EXIT = 2;
 const DONE = 3;
-
-const NEVER = new Int32Array(0);
 
 /** One combination's run, suspended between blocks. */
 class ComboRun {
@@ -73,10 +71,7 @@ class ComboRun {
   private readonly longSl: Int32Array;
   private readonly shortSl: Int32Array;
   private readonly eodNext: Int32Array;
-  private readonly stopOn: boolean;
-  private readonly holdOn: boolean;
-  private readonly maxHold: number;
-  private readonly sizing: ComboSizing;
+  private readonly rules: ComboRules;
   readonly tally: KernelTally;
 
   constructor(
@@ -89,21 +84,19 @@ class ComboRun {
     row: Float64Array,
     rowOffset: number,
   ) {
-    const zx = cfg[o + CFG_Z_EXIT]!;
-    const zs = cfg[o + CFG_Z_STOP]!;
-    this.stopOn = !Number.isNaN(zs);
-    this.maxHold = cfg[o + CFG_MAX_HOLD]!;
-    this.holdOn = this.maxHold > 0;
+    const rules = new ComboRules(cfg, o);
+    this.rules = rules;
+    const zx = rules.zExit;
+    const zs = rules.zStop;
     // gated combinations read an entry array that already holds only the bars their gates allow
     const gates = new GateSet(inp, cfg, o);
-    const ze = cfg[o + CFG_Z_ENTRY]!;
+    const ze = rules.zEntry;
     this.entryNext = gates.required > 0 ? events.gatedEntry(ze, gateKeyOf(cfg, o), gates) : events.entry(ze);
     this.longTp = events.atLeast(-zx);
     this.shortTp = events.atMost(zx);
-    this.longSl = this.stopOn ? events.atMost(-zs) : NEVER;
-    this.shortSl = this.stopOn ? events.atLeast(zs) : NEVER;
+    this.longSl = rules.stopOn ? events.atMost(-zs) : NEVER;
+    this.shortSl = rules.stopOn ? events.atLeast(zs) : NEVER;
     this.eodNext = events.eod();
-    this.sizing = new ComboSizing(cfg, o);
     this.tally = new KernelTally(scratch, inp.nDays, row, rowOffset, null, TRADE_RECORD_WIDTH);
   }
 
@@ -133,20 +126,19 @@ class ComboRun {
         const entryB = bars[rec + BAR_CLOSE_B]!;
         const betaEntry = bars[rec + BAR_BETA]!;
         const sizes = this.scratch.sizes;
-        const sizing = this.sizing;
-        sizing.enter(entryA, entryB, betaEntry, sizes);
+        const rules = this.rules;
+        rules.enter(entryA, entryB, betaEntry, sizes);
         const na = sizes[0]!;
         const nb = sizes[1]!;
-        this.kA = sizing.exposureA(na);
-        this.kB = sizing.exposureB(nb, betaEntry);
+        this.kA = rules.exposureA(na);
+        this.kB = rules.exposureB(nb, betaEntry);
         const f = c + 1;
-        const holdEnd = this.holdOn ? c + this.maxHold : n;
-        const sl = this.stopOn ? (d === 1 ? this.longSl[f]! : this.shortSl[f]!) : n;
+        const sl = rules.stopOn ? (d === 1 ? this.longSl[f]! : this.shortSl[f]!) : n;
         const tp = d === 1 ? this.longTp[f]! : this.shortTp[f]!;
-        const code = exitCode(holdEnd, sl, tp, this.eodNext[f]!, last, this.inp.eod);
-        const j = Math.floor(code / REASON_BITS);
+        const code = exitCode(rules.holdEnd(c, n), sl, tp, this.eodNext[f]!, last, this.inp.eod);
+        const j = exitBarOf(code);
         this.j = j;
-        this.reason = code - j * REASON_BITS;
+        this.reason = exitReasonOf(code, j);
         this.d = d;
         this.entryI = c;
         this.na = na;
@@ -161,11 +153,16 @@ class ComboRun {
         if (j >= limit) return;
         const d = this.d;
         const rec = j * BAR_LANES;
-        const pnlGross =
-          d *
-          (this.kA * (bars[rec + BAR_CLOSE_A]! - this.entryA) -
-            this.kB * (bars[rec + BAR_CLOSE_B]! - this.entryB));
-        const costs = this.sizing.costs(this.na, this.nb);
+        const pnlGross = positionPnl(
+          d,
+          this.kA,
+          this.kB,
+          bars[rec + BAR_CLOSE_A]!,
+          bars[rec + BAR_CLOSE_B]!,
+          this.entryA,
+          this.entryB,
+        );
+        const costs = this.rules.costs(this.na, this.nb);
         this.tally.record(
           this.entryI,
           j,
@@ -181,7 +178,7 @@ class ComboRun {
           bars[rec + BAR_DAY]!,
         );
         let i = j;
-        if (this.reason === SL_ZSCORE || this.reason === MAX_HOLD) {
+        if (this.rules.cooldownAfter(this.reason)) {
           const release = d === 1 ? this.longTp[j]! : this.shortTp[j]!;
           i = release < last ? release : last;
         }
@@ -207,25 +204,12 @@ export class BatchScratch {
 }
 
 /**
- * Runs `count` dollar-free combinations whose config vectors start at `cfgOffsets[k]` in `cfg`,
- * writing combination k's row at `rowOffsets[k]` of `rows` and its folds at `foldOffsets[k]` of
- * `folds` (as runGridKernel does for one). Batches of BATCH_SIZE advance block by block
- * (`blockBars`: tests make it tiny, so that runs stop and resume in every state).
+ * Runs the dollar-free combinations of `call` (kernel-call.ts), writing each one's row and folds
+ * (as runGridKernel does for one). Batches of BATCH_SIZE advance block by block (`blockBars`:
+ * tests make it tiny, so that runs stop and resume in every state).
  */
-export function runEventBatch(
-  inp: BacktestInputs,
-  events: GroupEvents,
-  cfg: Float64Array,
-  cfgOffsets: ArrayLike<number>,
-  count: number,
-  rows: Float64Array,
-  rowOffsets: ArrayLike<number>,
-  folds: Float64Array,
-  foldOffsets: ArrayLike<number>,
-  nFolds: number,
-  scratch: BatchScratch,
-  blockBars = BLOCK_BARS,
-): void {
+export function runEventBatch(call: BatchCall, scratch: BatchScratch, blockBars = BLOCK_BARS): void {
+  const { inp, events, cfg, cfgOffsets, count, rows, rowOffsets, folds, foldOffsets, nFolds } = call;
   const n = inp.n;
   if (scratch.nDays < inp.nDays) {
     throw new Error(`event batch kernel: scratch holds ${scratch.nDays} days, inputs have ${inp.nDays}`);

@@ -36,8 +36,9 @@
  * outgrew the L2 cache, and the time per trade rose with the length of the data.
  */
 import type { BacktestInputs } from "./backtest-inputs.js";
-import { CFG_MAX_HOLD, CFG_Z_ENTRY, CFG_Z_EXIT, CFG_Z_STOP } from "../rules/config-vector.js";
-import { MAX_HOLD, SL_ZSCORE } from "../rules/enums.js";
+import type { BatchCall } from "./kernel-call.js";
+import { CFG_MAX_HOLD, CFG_Z_STOP } from "../rules/config-vector.js";
+import { ComboRules, positionPnl } from "../rules/combo-rules.js";
 import { BLOCK_BARS, type BatchScratch, runEventBatch } from "./event-batch-kernel.js";
 import {
   BAR_BETA,
@@ -50,7 +51,7 @@ import {
 } from "./event-index.js";
 import { eventKernelApplies } from "./event-kernel.js";
 import { firstIdentical } from "./identical-configs.js";
-import { ComboSizing, exitCode, REASON_BITS } from "../rules/event-position.js";
+import { exitBarOf, exitCode, exitReasonOf } from "../rules/event-position.js";
 import { type KernelScratch, makeKernelScratch } from "./grid-kernel-scratch.js";
 import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
 import { GateSet } from "../rules/kernel-gates.js";
@@ -128,7 +129,8 @@ class MemberWalk {
     /** The member bounds the copies of its stop level's others (runEventFamilies). */
     readonly measureHeld: boolean,
     readonly stop: StopLevel | null,
-    readonly maxHold: number,
+    /** The member's own rules (its z_stop and max_hold; the rest are the family's). */
+    readonly rules: ComboRules,
     readonly holdNext: Int32Array | null,
     readonly foldOffset: number,
   ) {}
@@ -150,7 +152,8 @@ class Family {
   private readonly longTp: Int32Array;
   private readonly shortTp: Int32Array;
   private readonly eodNext: Int32Array;
-  private readonly sizing: ComboSizing;
+  /** The rules of the family's members but for z_stop and max_hold (the base run has neither). */
+  private readonly rules: ComboRules;
   private readonly sizes: Float64Array;
   /** The stop levels of the members, the index of each in the run's stopAt stride. */
   private readonly stopIndex = new Map<number, number>();
@@ -174,13 +177,14 @@ class Family {
     this.eod = inp.eod;
     this.bars = events.bars();
     const gates = new GateSet(inp, cfg, o);
-    const ze = cfg[o + CFG_Z_ENTRY]!;
-    const zx = cfg[o + CFG_Z_EXIT]!;
+    const rules = new ComboRules(cfg, o);
+    this.rules = rules;
+    const ze = rules.zEntry;
+    const zx = rules.zExit;
     this.entryNext = gates.required > 0 ? events.gatedEntry(ze, gateKeyOf(cfg, o), gates) : events.entry(ze);
     this.longTp = events.atLeast(-zx);
     this.shortTp = events.atMost(zx);
     this.eodNext = events.eod();
-    this.sizing = new ComboSizing(cfg, o);
     this.sizes = scratch.kernel.sizes;
     for (const zs of stopLevels) {
       this.stopIndex.set(zs, this.stopSl.length);
@@ -205,8 +209,8 @@ class Family {
     const entryB = this.bars[b + BAR_CLOSE_B]!;
     const betaEntry = this.bars[b + BAR_BETA]!;
     const sizes = this.sizes;
-    const sizing = this.sizing;
-    sizing.enter(entryA, entryB, betaEntry, sizes);
+    const rules = this.rules;
+    rules.enter(entryA, entryB, betaEntry, sizes);
     const na = sizes[0]!;
     const nb = sizes[1]!;
     rec[o + T_NA] = na;
@@ -214,18 +218,22 @@ class Family {
     rec[o + T_BETA] = betaEntry;
     rec[o + T_ENTRY_A] = entryA;
     rec[o + T_ENTRY_B] = entryB;
-    rec[o + T_KA] = sizing.exposureA(na);
-    rec[o + T_KB] = sizing.exposureB(nb, betaEntry);
-    rec[o + T_COSTS] = sizing.costs(na, nb);
+    rec[o + T_KA] = rules.exposureA(na);
+    rec[o + T_KB] = rules.exposureB(nb, betaEntry);
+    rec[o + T_COSTS] = rules.costs(na, nb);
   }
 
   /** The gross PnL of record `o`'s position closed at bar j's close (the kernels' expression). */
   private pnlAt(rec: Float64Array, o: number, j: number): number {
     const x = j * BAR_LANES;
-    return (
-      rec[o + T_SIDE]! *
-      (rec[o + T_KA]! * (this.bars[x + BAR_CLOSE_A]! - rec[o + T_ENTRY_A]!) -
-        rec[o + T_KB]! * (this.bars[x + BAR_CLOSE_B]! - rec[o + T_ENTRY_B]!))
+    return positionPnl(
+      rec[o + T_SIDE]!,
+      rec[o + T_KA]!,
+      rec[o + T_KB]!,
+      this.bars[x + BAR_CLOSE_A]!,
+      this.bars[x + BAR_CLOSE_B]!,
+      rec[o + T_ENTRY_A]!,
+      rec[o + T_ENTRY_B]!,
     );
   }
 
@@ -293,9 +301,9 @@ class Family {
         run.stopAt[k * nStops + s] = d === 1 ? stopSl[s]!.long[f]! : stopSl[s]!.short[f]!;
       }
       const code = exitCode(n, n, rec[o + T_TP]!, rec[o + T_EOD]!, last, this.eod);
-      const j = Math.floor(code / REASON_BITS);
+      const j = exitBarOf(code);
       rec[o + T_EXIT] = j;
-      rec[o + T_REASON] = code - j * REASON_BITS;
+      rec[o + T_REASON] = exitReasonOf(code, j);
       run.entryBar[k] = c;
       run.exitBar[k] = j;
       run.m = k + 1;
@@ -359,14 +367,13 @@ class Family {
       null,
       TRADE_RECORD_WIDTH,
     );
-    const zs = cfg[o + CFG_Z_STOP]!;
-    const maxHold = cfg[o + CFG_MAX_HOLD]!;
+    const rules = new ComboRules(cfg, o);
     return new MemberWalk(
       tally,
       measureHeld,
-      Number.isNaN(zs) ? null : this.stopLevel(zs),
-      maxHold,
-      maxHold > 0 ? this.holdLevel(maxHold) : null,
+      rules.stopOn ? this.stopLevel(rules.zStop) : null,
+      rules,
+      rules.holdOn ? this.holdLevel(rules.maxHold) : null,
       foldOffset,
     );
   }
@@ -394,8 +401,7 @@ class Family {
     const { n, last, eod } = this;
     const run = this.run;
     const { rec, m, entryBar, exitBar } = run;
-    const { tally, stop, holdNext, maxHold, measureHeld } = w;
-    const holdOn = holdNext !== null;
+    const { tally, stop, holdNext, rules, measureHeld } = w;
     let { k, i, maxHeld } = w;
     for (;;) {
       // the first base trade entered at or after i, and the bar where the base's search for it began
@@ -430,11 +436,10 @@ class Family {
       const o2 = k * T_WIDTH;
       const c = entryBar[k]!;
       const tp = rec[o2 + T_TP]!;
-      const holdEnd = holdOn ? c + maxHold : n;
       const sl = stop !== null ? stop.at[k]! : n;
-      const code = exitCode(holdEnd, sl, tp, rec[o2 + T_EOD]!, last, eod);
-      const j = Math.floor(code / REASON_BITS);
-      const reason = code - j * REASON_BITS;
+      const code = exitCode(rules.holdEnd(c, n), sl, tp, rec[o2 + T_EOD]!, last, eod);
+      const j = exitBarOf(code);
+      const reason = exitReasonOf(code, j);
       if (j - c > maxHeld) maxHeld = j - c;
       // closed at the base exit: the base's PnL (the same expression at the same bar); before it,
       // at this member's stop bar or hold bound: prices at a bar of the trade block's stretch of
@@ -466,7 +471,7 @@ class Family {
       k++;
       // after a stop or hold exit the release is the take-profit array read at j, which is tp
       // (f ≤ j ≤ tp, and no bar in [f, tp) reaches the take-profit level: see the header)
-      i = reason === SL_ZSCORE || reason === MAX_HOLD ? (tp < last ? tp : last) : j;
+      i = rules.cooldownAfter(reason) ? (tp < last ? tp : last) : j;
     }
     w.k = k;
     w.i = i;
@@ -504,27 +509,19 @@ export interface FamilyRunStats {
 }
 
 /**
- * Runs `count` dollar-free combinations (arguments as runEventBatch's): those in families of at
- * least `minFamily` members by the family kernel, the others by the batch kernel. `blockBars` as
+ * Runs the dollar-free combinations of `call` (as runEventBatch): those in families of at least
+ * `minFamily` members by the family kernel, the others by the batch kernel. `blockBars` as
  * runEventBatch's, `blockTrades` the base trades members walk together (tests make both tiny).
  */
 export function runEventFamilies(
-  inp: BacktestInputs,
-  events: GroupEvents,
-  cfg: Float64Array,
-  cfgOffsets: ArrayLike<number>,
-  count: number,
-  rows: Float64Array,
-  rowOffsets: ArrayLike<number>,
-  folds: Float64Array,
-  foldOffsets: ArrayLike<number>,
-  nFolds: number,
+  call: BatchCall,
   batchScratch: BatchScratch,
   familyScratch: FamilyScratch,
   minFamily = FAMILY_MIN,
   blockBars = BLOCK_BARS,
   blockTrades = BLOCK_TRADES,
 ): FamilyRunStats {
+  const { inp, events, cfg, cfgOffsets, count, rows, rowOffsets, folds, foldOffsets, nFolds } = call;
   const stats: FamilyRunStats = { members: 0, copied: 0, families: 0, cutTrades: 0 };
   if (familyScratch.nDays < inp.nDays) {
     throw new Error(
@@ -612,21 +609,6 @@ export function runEventFamilies(
     if (batch.length === FAMILY_BATCH) flush();
   }
   if (batch.length > 0) flush();
-  if (rest.length > 0) {
-    runEventBatch(
-      inp,
-      events,
-      cfg,
-      rest.map((k) => cfgOffsets[k]!),
-      rest.length,
-      rows,
-      rest.map((k) => rowOffsets[k]!),
-      folds,
-      rest.map((k) => foldOffsets[k]!),
-      nFolds,
-      batchScratch,
-      blockBars,
-    );
-  }
+  if (rest.length > 0) runEventBatch(call.subset(rest), batchScratch, blockBars);
   return stats;
 }

@@ -22,25 +22,16 @@
  * Dollar exits depend on prices at every bar held, not on z levels: a combination with a dollar
  * level on is run by the bar-scan kernel (runSlowKernel chooses).
  */
-import type { BacktestInputs } from "./backtest-inputs.js";
-import {
-  CFG_DOLLAR_SL,
-  CFG_DOLLAR_TP,
-  CFG_MAX_HOLD,
-  CFG_Z_ENTRY,
-  CFG_Z_EXIT,
-  CFG_Z_STOP,
-} from "../rules/config-vector.js";
-import { MAX_HOLD, SL_ZSCORE } from "../rules/enums.js";
-import { BAR_BETA, BAR_CLOSE_A, BAR_CLOSE_B, BAR_DAY, BAR_LANES, type GroupEvents } from "./event-index.js";
-import type { KernelScratch } from "./grid-kernel-scratch.js";
-import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
+import { CFG_DOLLAR_SL, CFG_DOLLAR_TP } from "../rules/config-vector.js";
+import { ComboRules, positionPnl } from "../rules/combo-rules.js";
+import { exitBarOf, exitCode, exitReasonOf } from "../rules/event-position.js";
 import { GateSet } from "../rules/kernel-gates.js";
-import { KernelTally } from "../rules/kernel-tally.js";
-import { ComboSizing, exitCode, REASON_BITS } from "../rules/event-position.js";
+import { BAR_BETA, BAR_CLOSE_A, BAR_CLOSE_B, BAR_DAY, BAR_LANES, type GroupEvents } from "./event-index.js";
+import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
+import type { KernelCall } from "./kernel-call.js";
 
 /** Stands in for the stop arrays when z_stop is off: no index ever reaches n. */
-const NEVER = new Int32Array(0);
+export const NEVER = new Int32Array(0);
 
 /** Whether the event kernel can run this combination (no dollar exit on). */
 export function eventKernelApplies(cfg: Float64Array, cfgOffset = 0): boolean {
@@ -48,39 +39,28 @@ export function eventKernelApplies(cfg: Float64Array, cfgOffset = 0): boolean {
 }
 
 /**
- * Backtests the combination at `cfg[cfgOffset …]` with the group's event index; arguments and
- * outputs as runGridKernel's. Throws when a dollar level is on (see eventKernelApplies).
+ * Backtests the combination `call` points at with the group's event index; outputs as
+ * runGridKernel's. Throws when a dollar level is on (see eventKernelApplies).
  */
-export function runEventKernel(
-  inp: BacktestInputs,
-  events: GroupEvents,
-  cfg: Float64Array,
-  cfgOffset: number,
-  row: Float64Array,
-  rowOffset: number,
-  folds: Float64Array,
-  foldOffset: number,
-  nFolds: number,
-  scratch: KernelScratch,
-  trades: Float64Array | null,
-): number {
+export function runEventKernel(call: KernelCall, events: GroupEvents): number {
+  const { inp, cfg, cfgOffset } = call;
   if (!eventKernelApplies(cfg, cfgOffset)) {
     throw new Error("event kernel: a dollar exit is on; the bar-scan kernel runs such combinations");
   }
   const n = inp.n;
-  const tally = new KernelTally(scratch, inp.nDays, row, rowOffset, trades, TRADE_RECORD_WIDTH);
-  if (n === 0) return tally.finish(n, folds, foldOffset, nFolds);
+  const tally = call.tally(TRADE_RECORD_WIDTH);
+  if (n === 0) return call.finish(tally);
   const eod = inp.eod;
 
-  const ze = cfg[cfgOffset + CFG_Z_ENTRY]!;
-  const zx = cfg[cfgOffset + CFG_Z_EXIT]!;
-  const zs = cfg[cfgOffset + CFG_Z_STOP]!;
-  const stopOn = !Number.isNaN(zs);
-  const maxHold = cfg[cfgOffset + CFG_MAX_HOLD]!;
-  const holdOn = maxHold > 0;
+  const rules = new ComboRules(cfg, cfgOffset);
+  const ze = rules.zEntry;
+  const zx = rules.zExit;
+  const zs = rules.zStop;
+  const stopOn = rules.stopOn;
   const gates = new GateSet(inp, cfg, cfgOffset);
   const gated = gates.required > 0;
 
+  // the exit events as "next bar where" arrays of the levels this combination's rules use
   const entryNext = events.entry(ze);
   const longTp = events.atLeast(-zx);
   const shortTp = events.atMost(zx);
@@ -89,9 +69,7 @@ export function runEventKernel(
   const eodNext = events.eod();
   // entry and exit reads come from the bar records: one cache line per bar instead of three
   const bars = events.bars();
-
-  const sizing = new ComboSizing(cfg, cfgOffset);
-  const sizes = scratch.sizes;
+  const sizes = call.scratch.sizes;
 
   const last = n - 1;
   let i = 0;
@@ -112,35 +90,52 @@ export function runEventKernel(
     const entryA = bars[entryRec + BAR_CLOSE_A]!;
     const entryB = bars[entryRec + BAR_CLOSE_B]!;
     const betaEntry = bars[entryRec + BAR_BETA]!;
-    sizing.enter(entryA, entryB, betaEntry, sizes);
+    rules.enter(entryA, entryB, betaEntry, sizes);
     const na = sizes[0]!;
     const nb = sizes[1]!;
-    const kA = sizing.exposureA(na);
-    const kB = sizing.exposureB(nb, betaEntry);
+    const kA = rules.exposureA(na);
+    const kB = rules.exposureB(nb, betaEntry);
 
     // LONG / SHORT: the first exit event after the entry bar, ties in §5 priority order
     const f = entryI + 1;
-    const holdEnd = holdOn ? entryI + maxHold : n;
     const sl = stopOn ? (d === 1 ? longSl[f]! : shortSl[f]!) : n;
     const tp = d === 1 ? longTp[f]! : shortTp[f]!;
-    const code = exitCode(holdEnd, sl, tp, eodNext[f]!, last, eod);
-    const j = Math.floor(code / REASON_BITS);
-    const reason = code - j * REASON_BITS;
+    const code = exitCode(rules.holdEnd(entryI, n), sl, tp, eodNext[f]!, last, eod);
+    const j = exitBarOf(code);
+    const reason = exitReasonOf(code, j);
 
-    // exit at bar j's close
+    // exit at bar j's close (fill times are not part of this record: 0, 0)
     const exitRec = j * BAR_LANES;
-    const pnlGross =
-      d * (kA * (bars[exitRec + BAR_CLOSE_A]! - entryA) - kB * (bars[exitRec + BAR_CLOSE_B]! - entryB));
-    const costs = sizing.costs(na, nb);
-    // (fill times are not part of this record: 0, 0)
-    tally.record(entryI, j, d, na, nb, reason, betaEntry, 0, 0, pnlGross, costs, bars[exitRec + BAR_DAY]!);
+    const pnlGross = positionPnl(
+      d,
+      kA,
+      kB,
+      bars[exitRec + BAR_CLOSE_A]!,
+      bars[exitRec + BAR_CLOSE_B]!,
+      entryA,
+      entryB,
+    );
+    tally.record(
+      entryI,
+      j,
+      d,
+      na,
+      nb,
+      reason,
+      betaEntry,
+      0,
+      0,
+      pnlGross,
+      rules.costs(na, nb),
+      bars[exitRec + BAR_DAY]!,
+    );
 
     // CD_LONG / CD_SHORT from the exit bar itself, then FLAT; any other exit: FLAT at bar j
     i = j;
-    if (reason === SL_ZSCORE || reason === MAX_HOLD) {
+    if (rules.cooldownAfter(reason)) {
       const release = d === 1 ? longTp[j]! : shortTp[j]!;
       i = release < last ? release : last;
     }
   }
-  return tally.finish(n, folds, foldOffset, nFolds);
+  return call.finish(tally);
 }

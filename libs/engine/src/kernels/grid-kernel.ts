@@ -27,63 +27,28 @@
  * §5's same-bar re-entry (step 3 after steps 1–2); eod / last-bar exits cannot re-enter because
  * the entry conditions exclude those bars. Per-trade bookkeeping (sizes, PnL, costs, and the
  * running statistics and daily series of kernel-tally.ts, shared with every other kernel) runs only
- * at entries and exits; the daily-series statistics and folds are computed once after the loop. MFE/MAE and the mark-to-market figures are not part of
- * the §7 row and are left to the reference engine, so no bar in position pays for them.
+ * at entries and exits; the daily-series statistics and folds are computed once after the loop.
+ * MFE/MAE and the mark-to-market figures are not part of the §7 row and are left to the reference
+ * engine, so no bar in position pays for them. What each test decides (entry side and conditions,
+ * the exit tests and their order, cooldown, sizing, costs, PnL) is asked of ComboRules
+ * (rules/combo-rules.ts), shared with every other engine; this file owns only the loops.
  */
-import type { BacktestInputs } from "./backtest-inputs.js";
-import {
-  CFG_BASE_QTY,
-  CFG_COMMISSION,
-  CFG_DOLLAR_SL,
-  CFG_DOLLAR_TP,
-  CFG_MAX_HOLD,
-  CFG_MAX_MULT,
-  CFG_MULT_A,
-  CFG_MULT_B,
-  CFG_SLIPPAGE_TICKS,
-  CFG_TICK_A,
-  CFG_TICK_B,
-  CFG_Z_ENTRY,
-  CFG_Z_EXIT,
-  CFG_Z_STOP,
-} from "../rules/config-vector.js";
-import {
-  END_OF_DATA,
-  FLAT_EOD,
-  MAX_HOLD,
-  SL_DOLLAR,
-  SL_ZSCORE,
-  TP_DOLLAR,
-  TP_ZSCORE,
-} from "../rules/enums.js";
-import type { KernelScratch } from "./grid-kernel-scratch.js";
-import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
+import { ComboRules, positionPnl } from "../rules/combo-rules.js";
 import { GateSet } from "../rules/kernel-gates.js";
-import { KernelTally } from "../rules/kernel-tally.js";
-import { hedgeRatio, legSizes, roundTripCosts } from "../rules/sizing.js";
+import type { KernelCall } from "./kernel-call.js";
+import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
 
 export { type KernelScratch, makeKernelScratch } from "./grid-kernel-scratch.js";
 
 /**
- * Backtests the combination at `cfg[cfgOffset …]` on `inp`. Writes the §7 row (N_STATS values, NaN
- * = null) at `row[rowOffset …]` and nFolds·FOLD_WIDTH fold numbers at `folds[foldOffset …]`. When
- * `trades` is given, the first ⌊trades.length / TRADE_RECORD_WIDTH⌋ trades are written there
+ * Backtests the combination `call` points at (kernel-call.ts): writes its §7 row and folds and,
+ * when `call.trades` is given, its first ⌊trades.length / TRADE_RECORD_WIDTH⌋ trades
  * (grid-kernel-trade-record.ts). Returns the number of trades (all of them, written or not).
  */
-export function runGridKernel(
-  inp: BacktestInputs,
-  cfg: Float64Array,
-  cfgOffset: number,
-  row: Float64Array,
-  rowOffset: number,
-  folds: Float64Array,
-  foldOffset: number,
-  nFolds: number,
-  scratch: KernelScratch,
-  trades: Float64Array | null,
-): number {
+export function runGridKernel(call: KernelCall): number {
+  const inp = call.inp;
   const n = inp.n;
-  const tally = new KernelTally(scratch, inp.nDays, row, rowOffset, trades, TRADE_RECORD_WIDTH);
+  const tally = call.tally(TRADE_RECORD_WIDTH);
   const z = inp.z;
   const closeA = inp.closeA;
   const closeB = inp.closeB;
@@ -92,29 +57,15 @@ export function runGridKernel(
   const windowOk = inp.windowOk;
   const dayIndex = inp.dayIndex;
 
-  // thresholds, pre-negated so every test below is a single compare; NaN (off) never passes
-  const ze = cfg[cfgOffset + CFG_Z_ENTRY]!;
+  const rules = new ComboRules(call.cfg, call.cfgOffset);
+  // the FLAT scan's levels in locals: the scan is the hot loop
+  const ze = rules.zEntry;
   const negZe = -ze;
-  const negZx = -cfg[cfgOffset + CFG_Z_EXIT]!;
-  const negZs = -cfg[cfgOffset + CFG_Z_STOP]!;
-  const maxHold = cfg[cfgOffset + CFG_MAX_HOLD]!;
-  const holdOn = maxHold > 0;
-  const dollarTp = cfg[cfgOffset + CFG_DOLLAR_TP]!;
-  const negDollarSl = -cfg[cfgOffset + CFG_DOLLAR_SL]!;
-  const dollarOn = !Number.isNaN(dollarTp) || !Number.isNaN(negDollarSl);
+  const dollarOn = rules.dollarOn;
   // gates: an entry needs at least `gates.required` passes (all enabled ones unless min_gates ≥ 0)
-  const gates = new GateSet(inp, cfg, cfgOffset);
+  const gates = new GateSet(inp, call.cfg, call.cfgOffset);
   const gated = gates.required > 0;
-
-  const multA = cfg[cfgOffset + CFG_MULT_A]!;
-  const multB = cfg[cfgOffset + CFG_MULT_B]!;
-  const tickA = cfg[cfgOffset + CFG_TICK_A]!;
-  const tickB = cfg[cfgOffset + CFG_TICK_B]!;
-  const commission = cfg[cfgOffset + CFG_COMMISSION]!;
-  const slippageTicks = cfg[cfgOffset + CFG_SLIPPAGE_TICKS]!;
-  const baseQty = cfg[cfgOffset + CFG_BASE_QTY]!;
-  const maxMult = cfg[cfgOffset + CFG_MAX_MULT]!;
-  const sizes = scratch.sizes;
+  const sizes = call.scratch.sizes;
 
   const last = n - 1;
   let i = 0;
@@ -127,66 +78,45 @@ export function runGridKernel(
       zi = z[i]!;
     }
     if (i >= last) break;
-    if (windowOk[i] === 0 || eod[i] !== 0 || (gated && !gates.pass(i))) {
+    if (!rules.entryAllowed(windowOk[i] !== 0, eod[i] !== 0, false, !gated || gates.pass(i))) {
       i++;
       continue;
     }
 
     // entry at bar i's close
-    const d = zi <= negZe ? 1 : -1;
+    const d = rules.entrySide(zi);
     const entryI = i;
     const entryA = closeA[i]!;
     const entryB = closeB[i]!;
     const betaEntry = beta[i]!;
-    legSizes(hedgeRatio(entryA, entryB, multA, multB, betaEntry), baseQty, maxMult, sizes);
+    rules.enter(entryA, entryB, betaEntry, sizes);
     const na = sizes[0]!;
     const nb = sizes[1]!;
-    // u = d·(kA·(a − a_e) − kB·(b − b_e)), grouped exactly as §6 writes it
-    const kA = na * multA;
-    const kB = (betaEntry < 0 ? -1 : 1) * nb * multB;
-    const holdEnd = holdOn ? entryI + maxHold : n;
+    const kA = rules.exposureA(na);
+    const kB = rules.exposureB(nb, betaEntry);
+    const holdEnd = rules.holdEnd(entryI, n);
     const stop = holdEnd < last ? holdEnd : last;
 
-    // LONG / SHORT: find the exit bar j and its reason
+    // LONG / SHORT: find the exit bar j, the first where an exit test of §5 step 1 applies. The
+    // loop asks only whether one does (booleans: a reason per bar would cost a branch more on
+    // every held bar); which one, in priority order, is asked once at j. max_hold and the last
+    // bar are folded into one bound `stop`.
     let j = entryI + 1;
-    let reason: number;
     for (; ; j++) {
-      if (dollarOn) {
-        const u = d * (kA * (closeA[j]! - entryA) - kB * (closeB[j]! - entryB));
-        if (u <= negDollarSl) {
-          reason = SL_DOLLAR;
-          break;
-        }
-        if (u >= dollarTp) {
-          reason = TP_DOLLAR;
-          break;
-        }
-      }
-      const w = d * z[j]!;
-      if (w <= negZs) {
-        reason = SL_ZSCORE;
-        break;
-      }
-      if (w >= negZx) {
-        reason = TP_ZSCORE;
-        break;
-      }
-      if (j >= stop || eod[j] !== 0) {
-        reason = j >= holdEnd ? MAX_HOLD : eod[j] !== 0 ? FLAT_EOD : END_OF_DATA;
-        break;
-      }
+      if (dollarOn && rules.dollarHit(positionPnl(d, kA, kB, closeA[j]!, closeB[j]!, entryA, entryB))) break;
+      if (rules.zHit(d * z[j]!) || j >= stop || eod[j] !== 0) break;
     }
 
     // exit at bar j's close (fill times are not part of this record: 0, 0)
-    const pnlGross = d * (kA * (closeA[j]! - entryA) - kB * (closeB[j]! - entryB));
-    const costs = roundTripCosts(na, nb, commission, slippageTicks, tickA, multA, tickB, multB);
-    tally.record(entryI, j, d, na, nb, reason, betaEntry, 0, 0, pnlGross, costs, dayIndex[j]!);
+    const pnlGross = positionPnl(d, kA, kB, closeA[j]!, closeB[j]!, entryA, entryB);
+    const reason = rules.exitReason(pnlGross, d * z[j]!, j >= holdEnd, eod[j] !== 0, j >= last);
+    tally.record(entryI, j, d, na, nb, reason, betaEntry, 0, 0, pnlGross, rules.costs(na, nb), dayIndex[j]!);
 
     // CD_LONG / CD_SHORT, from the exit bar itself; then FLAT again at bar i
     i = j;
-    if (reason === SL_ZSCORE || reason === MAX_HOLD) {
-      while (i < last && !(d * z[i]! >= negZx)) i++;
+    if (rules.cooldownAfter(reason)) {
+      while (i < last && !rules.releases(d * z[i]!)) i++;
     }
   }
-  return tally.finish(n, folds, foldOffset, nFolds);
+  return call.finish(tally);
 }

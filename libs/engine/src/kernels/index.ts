@@ -4,6 +4,7 @@ export * from "./grid-kernel-trade-record.js";
 export * from "./event-index.js";
 export * from "./event-kernel.js";
 export * from "./slow-kernel.js";
+export * from "./kernel-call.js";
 export * from "./event-batch-kernel.js";
 export * from "./event-family-kernel.js";
 export * from "./inert-gates.js";

@@ -1,18 +1,9 @@
-// The §4 entry filter of one bar, from the gate metrics the replay computed for it: every enabled
-// gate must pass, or at least `min_gates` of them when the confidence filter is set. A NaN metric
-// fails its gate; HL = +∞ passes a lone `hl_min` (§10).
-import * as C from "../rules/config-vector.js";
+// The §4 entry filter of one bar, from the gate metrics the replay computed for it: the same rule
+// the kernels apply (GateRule, rules/kernel-gates.ts), fed with one bar's metrics.
+import { GateRule } from "../rules/kernel-gates.js";
 
 /** Gate thresholds of a config vector; NaN = gate off, minGates −1 = all enabled gates. */
-export interface GateThresholds {
-  minCorr: number;
-  maxHurst: number;
-  hlMin: number;
-  hlMax: number;
-  adfMaxStat: number;
-  adfMaxPvalue: number;
-  minGates: number;
-}
+export type GateThresholds = GateRule;
 
 export interface GateMetrics {
   corr: number;
@@ -23,35 +14,10 @@ export interface GateMetrics {
 }
 
 export function gateThresholds(cfg: Float64Array): GateThresholds {
-  return {
-    minCorr: cfg[C.CFG_MIN_CORR]!,
-    maxHurst: cfg[C.CFG_MAX_HURST]!,
-    hlMin: cfg[C.CFG_HL_MIN]!,
-    hlMax: cfg[C.CFG_HL_MAX]!,
-    adfMaxStat: cfg[C.CFG_ADF_MAX_STAT]!,
-    adfMaxPvalue: cfg[C.CFG_ADF_MAX_PVALUE]!,
-    minGates: cfg[C.CFG_MIN_GATES]!,
-  };
+  return new GateRule(cfg, 0);
 }
-
-const isOn = (threshold: number) => !Number.isNaN(threshold);
 
 /** Whether the gates allow an entry at a bar with metrics `m`. */
 export function gatesAllow(m: GateMetrics, t: GateThresholds): boolean {
-  let enabled = 0;
-  let passed = 0;
-  const gate = (pass: boolean) => {
-    enabled++;
-    if (pass) passed++;
-  };
-  // comparisons with NaN are false, so a NaN metric fails by itself
-  if (isOn(t.minCorr)) gate(m.corr >= t.minCorr);
-  if (isOn(t.maxHurst)) gate(m.hurst <= t.maxHurst);
-  if (isOn(t.hlMin) || isOn(t.hlMax)) {
-    const hl = m.halfLife;
-    gate(!Number.isNaN(hl) && (!isOn(t.hlMin) || hl >= t.hlMin) && (!isOn(t.hlMax) || hl <= t.hlMax));
-  }
-  if (isOn(t.adfMaxStat)) gate(m.adfStat <= t.adfMaxStat);
-  if (isOn(t.adfMaxPvalue)) gate(m.adfPvalue <= t.adfMaxPvalue);
-  return t.minGates < 0 ? passed === enabled : passed >= t.minGates;
+  return t.allows(m.corr, m.hurst, m.halfLife, m.adfStat, m.adfPvalue);
 }

@@ -1,62 +1,16 @@
 // The §5 signal state machine as a one-bar step: the replay calls `step` once per bar with what is
-// known at that bar's close, and gets the decision back. It is written apart from the reference
-// engine's loop on purpose: a third implementation of §5–6, which the parity gate checks against
-// the reference bar by bar. Sizing and costs are the shared §6 functions (sizing.ts), whose order
-// of operations is part of the contract.
-import * as C from "../rules/config-vector.js";
-import {
-  CD_LONG,
-  CD_SHORT,
-  END_OF_DATA,
-  EXIT_REASON_NAMES,
-  type ExitReasonName,
-  FLAT,
-  FLAT_EOD,
-  LONG,
-  MAX_HOLD,
-  SHORT,
-  SL_DOLLAR,
-  SL_ZSCORE,
-  TP_DOLLAR,
-  TP_ZSCORE,
-} from "../rules/enums.js";
-import { hedgeRatio, legSizes, roundTripCosts } from "../rules/sizing.js";
+// known at that bar's close, and gets the decision back. Its loop is written apart from the
+// reference engine's on purpose (the parity gate checks the two bar by bar); what each step decides
+// — entry side and conditions, the exit tests in §5 order, cooldown, the state after an exit,
+// sizing, costs and PnL — is asked of ComboRules (rules/combo-rules.ts), as every kernel does.
+import { ComboRules, NO_EXIT, positionPnl } from "../rules/combo-rules.js";
+import { EXIT_REASON_NAMES, type ExitReasonName, FLAT, SL_DOLLAR, TP_DOLLAR } from "../rules/enums.js";
 
-/** Thresholds, exits and sizing of one combination; NaN = off (max_hold 0 = off). */
-export interface SignalParams {
-  zEntry: number;
-  zExit: number;
-  zStop: number;
-  maxHold: number;
-  dollarTp: number;
-  dollarSl: number;
-  multA: number;
-  multB: number;
-  tickA: number;
-  tickB: number;
-  commission: number;
-  slippageTicks: number;
-  baseQty: number;
-  maxMult: number;
-}
+/** Thresholds, exits and sizing of one combination (NaN = off, max_hold 0 = off): its rules. */
+export type SignalParams = ComboRules;
 
 export function signalParams(cfg: Float64Array): SignalParams {
-  return {
-    zEntry: cfg[C.CFG_Z_ENTRY]!,
-    zExit: cfg[C.CFG_Z_EXIT]!,
-    zStop: cfg[C.CFG_Z_STOP]!,
-    maxHold: cfg[C.CFG_MAX_HOLD]!,
-    dollarTp: cfg[C.CFG_DOLLAR_TP]!,
-    dollarSl: cfg[C.CFG_DOLLAR_SL]!,
-    multA: cfg[C.CFG_MULT_A]!,
-    multB: cfg[C.CFG_MULT_B]!,
-    tickA: cfg[C.CFG_TICK_A]!,
-    tickB: cfg[C.CFG_TICK_B]!,
-    commission: cfg[C.CFG_COMMISSION]!,
-    slippageTicks: cfg[C.CFG_SLIPPAGE_TICKS]!,
-    baseQty: cfg[C.CFG_BASE_QTY]!,
-    maxMult: cfg[C.CFG_MAX_MULT]!,
-  };
+  return new ComboRules(cfg, 0);
 }
 
 /** What is known about bar i at its close. */
@@ -119,15 +73,13 @@ export interface StepResult {
   equity: number;
 }
 
-const on = (v: number) => !Number.isNaN(v);
-
 export class SignalStateMachine {
   private state = FLAT;
   private pos: OpenPosition | null = null;
   private realized = 0;
   private readonly sizes = new Float64Array(2);
 
-  constructor(private readonly p: SignalParams) {}
+  constructor(private readonly rules: ComboRules) {}
 
   step(f: BarFacts): StepResult {
     const exit = this.pos !== null ? this.exitIfDue(this.pos, f) : null;
@@ -177,11 +129,8 @@ export class SignalStateMachine {
     let exit: ClosedTrade | null = null;
     const pos = this.pos;
     if (pos !== null) {
-      const p = this.p;
-      const u = this.unrealized(pos, a, b);
-      const reason =
-        on(p.dollarSl) && u <= -p.dollarSl ? SL_DOLLAR : on(p.dollarTp) && u >= p.dollarTp ? TP_DOLLAR : null;
-      if (reason !== null) exit = this.close(pos, i, reason, reason === SL_DOLLAR ? -p.dollarSl : p.dollarTp);
+      const reason = this.rules.dollarExit(this.unrealized(pos, a, b));
+      if (reason !== NO_EXIT) exit = this.close(pos, i, reason, this.levelOf(reason));
     }
     return {
       exit,
@@ -193,42 +142,40 @@ export class SignalStateMachine {
     };
   }
 
-  /** §6: u = d·(N_a·M_A·(a − a_entry) − sb·N_b·M_B·(b − b_entry)), sb = sign(beta_entry), 0 → +1. */
+  /** §6: the open position's gross PnL at closes (a, b) (positionPnl). */
   private unrealized(pos: OpenPosition, a: number, b: number): number {
-    const p = this.p;
-    const sb = pos.beta < 0 ? -1 : 1;
-    return pos.side * (pos.na * p.multA * (a - pos.entryA) - sb * pos.nb * p.multB * (b - pos.entryB));
+    const r = this.rules;
+    return positionPnl(
+      pos.side,
+      r.exposureA(pos.na),
+      r.exposureB(pos.nb, pos.beta),
+      a,
+      b,
+      pos.entryA,
+      pos.entryB,
+    );
+  }
+
+  /** The gross PnL a dollar exit books at fast resolution: exactly its level (§10). */
+  private levelOf(reason: number): number {
+    return reason === SL_DOLLAR ? -this.rules.dollarSl : this.rules.dollarTp;
   }
 
   /** Step 1: the first exit that applies, in priority order; fills at the bar's close. */
   private exitIfDue(pos: OpenPosition, f: BarFacts): ClosedTrade | null {
     const u = this.unrealized(pos, f.a, f.b);
-    const reason = this.exitReason(pos, f, u);
-    if (reason === null) return null;
-    const p = this.p;
-    let pnlGross = u;
-    if (f.levelFills === true && reason === SL_DOLLAR) pnlGross = -p.dollarSl;
-    if (f.levelFills === true && reason === TP_DOLLAR) pnlGross = p.dollarTp;
-    return this.close(pos, f.i, reason, pnlGross);
+    const holdDue = f.maxHoldDue ?? (this.rules.holdOn && f.i - pos.entryI >= this.rules.maxHold);
+    const reason = this.rules.exitReason(u, pos.side * f.z, holdDue, f.eod, f.last);
+    if (reason === NO_EXIT) return null;
+    const levelFill = f.levelFills === true && (reason === SL_DOLLAR || reason === TP_DOLLAR);
+    return this.close(pos, f.i, reason, levelFill ? this.levelOf(reason) : u);
   }
 
   /** Closes `pos` at bar `i` with gross PnL `pnlGross`: costs, realized PnL, the state after. */
   private close(pos: OpenPosition, i: number, reason: number, pnlGross: number): ClosedTrade {
-    const p = this.p;
-    const costs = roundTripCosts(
-      pos.na,
-      pos.nb,
-      p.commission,
-      p.slippageTicks,
-      p.tickA,
-      p.multA,
-      p.tickB,
-      p.multB,
-    );
+    const costs = this.rules.costs(pos.na, pos.nb);
     this.realized += pnlGross - costs;
-    // a z stop or a time stop waits for the spread to come back before trading again
-    const cooldown = reason === SL_ZSCORE || reason === MAX_HOLD;
-    this.state = cooldown ? (pos.side === 1 ? CD_LONG : CD_SHORT) : FLAT;
+    this.state = this.rules.stateAfterExit(reason, pos.side);
     this.pos = null;
     return {
       side: pos.side,
@@ -244,36 +191,20 @@ export class SignalStateMachine {
     };
   }
 
-  private exitReason(pos: OpenPosition, f: BarFacts, u: number): number | null {
-    const p = this.p;
-    if (on(p.dollarSl) && u <= -p.dollarSl) return SL_DOLLAR;
-    if (on(p.dollarTp) && u >= p.dollarTp) return TP_DOLLAR;
-    const z = f.z;
-    if (!Number.isNaN(z)) {
-      const long = pos.side === 1;
-      if (on(p.zStop) && (long ? z <= -p.zStop : z >= p.zStop)) return SL_ZSCORE;
-      if (long ? z >= -p.zExit : z <= p.zExit) return TP_ZSCORE;
-    }
-    if (f.maxHoldDue ?? (p.maxHold > 0 && f.i - pos.entryI >= p.maxHold)) return MAX_HOLD;
-    if (f.eod) return FLAT_EOD;
-    if (f.last) return END_OF_DATA;
-    return null;
-  }
-
-  /** Step 2: a cooldown ends when z is back inside the exit band; NaN z keeps it. */
+  /** Step 2: a cooldown ends when z is back inside the exit band (w = d·z); NaN z keeps it. */
   private endCooldown(z: number): void {
-    if (this.state === CD_LONG && z >= -this.p.zExit) this.state = FLAT;
-    else if (this.state === CD_SHORT && z <= this.p.zExit) this.state = FLAT;
+    const d = this.rules.cooldownSide(this.state);
+    if (d !== 0 && this.rules.releases(d * z)) this.state = FLAT;
   }
 
   /** Step 3: entry from FLAT only, filled at the bar's close with beta_i's sizes. */
   private enterIfSignalled(f: BarFacts): 1 | -1 | 0 {
-    const p = this.p;
+    const rules = this.rules;
     if (this.state !== FLAT || Number.isNaN(f.z)) return 0;
-    if (!f.windowOk || f.eod || f.last || !f.gatesOk) return 0;
-    const side = f.z <= -p.zEntry ? 1 : f.z >= p.zEntry ? -1 : 0;
+    if (!rules.entryAllowed(f.windowOk, f.eod, f.last, f.gatesOk)) return 0;
+    const side = rules.entrySide(f.z) as 1 | -1 | 0;
     if (side === 0) return 0;
-    legSizes(hedgeRatio(f.a, f.b, p.multA, p.multB, f.beta), p.baseQty, p.maxMult, this.sizes);
+    rules.enter(f.a, f.b, f.beta, this.sizes);
     this.pos = {
       side,
       entryI: f.i,
@@ -283,7 +214,7 @@ export class SignalStateMachine {
       na: this.sizes[0]!,
       nb: this.sizes[1]!,
     };
-    this.state = side === 1 ? LONG : SHORT;
+    this.state = rules.positionState(side);
     return side;
   }
 }

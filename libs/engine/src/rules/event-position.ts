@@ -1,71 +1,16 @@
-// What every event-driven kernel (event-kernel, event-batch-kernel, event-family-kernel) does at a
-// position's entry and exit, written once so they all do it with the same arithmetic: the
-// combination's sizing and cost parameters read from its config vector, the leg sizes at entry,
-// the exposures the PnL multiplies, the round-trip costs, and the exit bar and reason.
-import {
-  CFG_BASE_QTY,
-  CFG_COMMISSION,
-  CFG_MAX_MULT,
-  CFG_MULT_A,
-  CFG_MULT_B,
-  CFG_SLIPPAGE_TICKS,
-  CFG_TICK_A,
-  CFG_TICK_B,
-} from "./config-vector.js";
+// The exit of a position as the event-driven kernels (event-kernel, event-batch-kernel,
+// event-family-kernel) find it: from the bars where each exit event comes next, the first one in
+// §5 priority order, packed with its reason into one number. The rest of §5–§6 is combo-rules.ts.
+import { ComboRules } from "./combo-rules.js";
 import { END_OF_DATA, FLAT_EOD, MAX_HOLD, SL_ZSCORE, TP_ZSCORE } from "./enums.js";
-import { hedgeRatio, legSizes, roundTripCosts } from "./sizing.js";
 
-/** A combination's sizing and cost parameters (ENGINE.md §6), read once per combination. */
-export class ComboSizing {
-  readonly multA: number;
-  readonly multB: number;
-  private readonly tickA: number;
-  private readonly tickB: number;
-  private readonly commission: number;
-  private readonly slippageTicks: number;
-  private readonly baseQty: number;
-  private readonly maxMult: number;
-
-  constructor(cfg: Float64Array, o: number) {
-    this.multA = cfg[o + CFG_MULT_A]!;
-    this.multB = cfg[o + CFG_MULT_B]!;
-    this.tickA = cfg[o + CFG_TICK_A]!;
-    this.tickB = cfg[o + CFG_TICK_B]!;
-    this.commission = cfg[o + CFG_COMMISSION]!;
-    this.slippageTicks = cfg[o + CFG_SLIPPAGE_TICKS]!;
-    this.baseQty = cfg[o + CFG_BASE_QTY]!;
-    this.maxMult = cfg[o + CFG_MAX_MULT]!;
-  }
-
-  /** Leg sizes of a position entered at these closes and hedge beta: N_a to out[0], N_b to out[1]. */
-  enter(entryA: number, entryB: number, betaEntry: number, out: Float64Array): void {
-    legSizes(hedgeRatio(entryA, entryB, this.multA, this.multB, betaEntry), this.baseQty, this.maxMult, out);
-  }
-
-  /** Leg A's PnL per point: N_a · M_A. */
-  exposureA(na: number): number {
-    return na * this.multA;
-  }
-
-  /** Leg B's PnL per point, signed by the entry beta: ±N_b · M_B. */
-  exposureB(nb: number, betaEntry: number): number {
-    return (betaEntry < 0 ? -1 : 1) * nb * this.multB;
-  }
-
-  /** Round-trip costs of a position of these leg sizes. */
-  costs(na: number, nb: number): number {
-    return roundTripCosts(
-      na,
-      nb,
-      this.commission,
-      this.slippageTicks,
-      this.tickA,
-      this.multA,
-      this.tickB,
-      this.multB,
-    );
-  }
-}
+/**
+ * @deprecated ComboRules (combo-rules.ts) holds these sizing and cost rules with the rest of §5–§6;
+ * this name stays until the hybrid kernels and the references have moved to it.
+ */
+export const ComboSizing = ComboRules;
+/** @deprecated see ComboSizing. */
+export type ComboSizing = ComboRules;
 
 /** Reasons fit in 3 bits: exitCode packs bar · 8 + reason into one number. */
 export const REASON_BITS = 8;
@@ -88,4 +33,14 @@ export function exitCode(
   if (sl <= j && sl <= tp) return sl * REASON_BITS + SL_ZSCORE;
   if (tp <= j) return tp * REASON_BITS + TP_ZSCORE;
   return j * REASON_BITS + (j >= holdEnd ? MAX_HOLD : eod[j] !== 0 ? FLAT_EOD : END_OF_DATA);
+}
+
+/** The exit bar of an exitCode. */
+export function exitBarOf(code: number): number {
+  return Math.floor(code / REASON_BITS);
+}
+
+/** The exit reason of an exitCode whose bar is j (exitBarOf(code)). */
+export function exitReasonOf(code: number, j: number): number {
+  return code - j * REASON_BITS;
 }

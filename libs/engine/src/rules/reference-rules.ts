@@ -1,11 +1,13 @@
 // The §4–6 rules every readable engine shares (the slow reference engine, the readable hybrid
 // engines): the config vector as named fields, the gate filter, the unrealized PnL of an open
-// position, and the closing of a trade. Written for a reader; the kernels have their own inlined forms.
+// position, and the closing of a trade. Written for a reader, on the rules every kernel and the
+// replay ask (ComboRules, GateRule), so that a rule changes in one place.
 import { dayNumberToIso } from "../calendar/index.js";
 import type { BacktestInputs } from "../kernels/backtest-inputs.js";
 import * as C from "./config-vector.js";
+import { ComboRules, positionPnl } from "./combo-rules.js";
 import { EXIT_REASON_NAMES } from "./enums.js";
-import { roundTripCosts } from "./sizing.js";
+import { GateRule } from "./kernel-gates.js";
 import type { Trade } from "../reference/trade.js";
 
 /** The config vector as named fields; NaN means "off". */
@@ -31,10 +33,15 @@ export interface Params {
   slippageTicks: number;
   baseQty: number;
   maxMult: number;
+  /** The same combination's §5–§6 rules and gate rule, which the functions below apply. */
+  rules: ComboRules;
+  gates: GateRule;
 }
 
 export function readParams(cfg: Float64Array): Params {
   return {
+    rules: new ComboRules(cfg, 0),
+    gates: new GateRule(cfg, 0),
     zEntry: cfg[C.CFG_Z_ENTRY],
     zExit: cfg[C.CFG_Z_EXIT],
     zStop: cfg[C.CFG_Z_STOP],
@@ -61,27 +68,23 @@ export function readParams(cfg: Float64Array): Params {
 
 export const on = (threshold: number) => !Number.isNaN(threshold);
 
-function metric(arr: Float64Array | null, name: string, i: number): number {
+/** Slow bar i's value of a gate's metric; NaN when the gate is off (GateRule ignores it then). */
+function metric(arr: Float64Array | null, gateOn: boolean, name: string, i: number): number {
+  if (!gateOn) return Number.NaN;
   if (arr === null) throw new Error(`gate ${name} is on but its metric was not computed`);
   return arr[i];
 }
 
 /** §4 gate filter / confidence filter with the metrics of slow bar i. A NaN metric fails its gate. */
 export function gatesAllow(inp: BacktestInputs, p: Params, i: number): boolean {
-  const results: boolean[] = [];
-  if (on(p.minCorr)) results.push(metric(inp.corr, "corr", i) >= p.minCorr);
-  if (on(p.maxHurst)) results.push(metric(inp.hurst, "hurst", i) <= p.maxHurst);
-  if (on(p.hlMin) || on(p.hlMax)) {
-    const hl = metric(inp.halfLife, "half_life", i);
-    const aboveMin = !on(p.hlMin) || hl >= p.hlMin;
-    const belowMax = !on(p.hlMax) || hl <= p.hlMax;
-    results.push(!Number.isNaN(hl) && aboveMin && belowMax);
-  }
-  if (on(p.adfMaxStat)) results.push(metric(inp.adfStat, "adf_stat", i) <= p.adfMaxStat);
-  if (on(p.adfMaxPvalue)) results.push(metric(inp.adfPvalue, "adf_pvalue", i) <= p.adfMaxPvalue);
-  const passed = results.filter(Boolean).length;
-  if (p.minGates < 0) return passed === results.length;
-  return passed >= p.minGates;
+  const g = p.gates;
+  return g.allows(
+    metric(inp.corr, g.corrOn, "corr", i),
+    metric(inp.hurst, g.hurstOn, "hurst", i),
+    metric(inp.halfLife, g.hlOn, "half_life", i),
+    metric(inp.adfStat, g.adfStatOn, "adf_stat", i),
+    metric(inp.adfPvalue, g.adfPvalueOn, "adf_pvalue", i),
+  );
 }
 
 export interface OpenPosition {
@@ -101,8 +104,9 @@ export interface OpenPosition {
 
 /** §6: u = d·(N_a·M_A·(a − a_entry) − sb·N_b·M_B·(b − b_entry)), sb = sign(beta) with 0 → +1. */
 export function unrealized(pos: OpenPosition, p: Params, a: number, b: number): number {
-  const sb = pos.beta < 0 ? -1 : 1;
-  return pos.side * (pos.na * p.multA * (a - pos.entryA) - sb * pos.nb * p.multB * (b - pos.entryB));
+  const kA = p.rules.exposureA(pos.na);
+  const kB = p.rules.exposureB(pos.nb, pos.beta);
+  return positionPnl(pos.side, kA, kB, a, b, pos.entryA, pos.entryB);
 }
 
 /** Where and how a position closes; `pnlGross` is the level for a fast dollar exit (§10). */
@@ -116,16 +120,7 @@ export interface Exit {
 }
 
 export function closedTrade(inp: BacktestInputs, p: Params, pos: OpenPosition, x: Exit): Trade {
-  const costs = roundTripCosts(
-    pos.na,
-    pos.nb,
-    p.commission,
-    p.slippageTicks,
-    p.tickA,
-    p.multA,
-    p.tickB,
-    p.multB,
-  );
+  const costs = p.rules.costs(pos.na, pos.nb);
   return {
     side: pos.side,
     entry_i: pos.entryI,
