@@ -109,20 +109,10 @@ export class ExitLevels {
   }
 }
 
-/** The open position an exit search reads, and the exit it writes back (one per kernel call). */
-export class HybridPosition {
-  /** +1 long, −1 short; u = d·(kA·(a − entryA) − kB·(b − entryB)). */
-  d = 0;
-  kA = 0;
-  kB = 0;
-  entryA = 0;
-  entryB = 0;
-  /** First row to test (entry + 1), the max_hold bound (n when off), the last row to test. */
-  from = 0;
-  holdEnd = 0;
-  stop = 0;
-  /** The exit: its row, reason, and the fast row a dollar level was reached on (else −1). */
-  exitRow = 0;
+/** Where a position's exit search writes the exit (one per kernel call). */
+export class PositionExit {
+  /** The exit row, its reason, and the fast row a dollar level was reached on (else −1). */
+  row = 0;
   reason = 0;
   fill = -1;
 }
@@ -141,8 +131,21 @@ export interface DecisionRows {
   fillRow(p: number): number;
   /** The max_hold bound of a position entered at row p and filled at `entryTs` (max_hold > 0). */
   holdEnd(p: number, entryTs: number, maxHold: number): number;
-  /** Finds the exit of `pos`, from pos.from on. */
-  findExit(pos: HybridPosition): void;
+  /**
+   * Finds the exit of the position u = d·(kA·(a − entryA) − kB·(b − entryB)) from row `from` on,
+   * `holdEnd` its max_hold bound (n when off), `stop` the last row to test; writes it to `out`.
+   */
+  findExit(
+    d: number,
+    kA: number,
+    kB: number,
+    entryA: number,
+    entryB: number,
+    from: number,
+    holdEnd: number,
+    stop: number,
+    out: PositionExit,
+  ): void;
 }
 
 export class SlowBarDecisions implements DecisionRows {
@@ -188,17 +191,26 @@ export class SlowBarDecisions implements DecisionRows {
     return p + maxHold;
   }
 
-  findExit(pos: HybridPosition): void {
+  findExit(
+    d: number,
+    kA: number,
+    kB: number,
+    entryA: number,
+    entryB: number,
+    from: number,
+    holdEnd: number,
+    stop: number,
+    out: PositionExit,
+  ): void {
     const { z, eod, closeA, closeB, fastA, fastB, count } = this;
     const { fastLo, fastHi, maxA, minA, maxB, minB } = this.index;
     const { negZx, negZs, dollarTp, negDollarSl, dollarOn, prune } = this.levels;
-    const { d, kA, kB, entryA, entryB, holdEnd, stop } = pos;
     // the leg prices that make u largest / smallest over a bar (kA > 0; kB has beta's sign)
     const aHi = d > 0 ? maxA : minA;
     const aLo = d > 0 ? minA : maxA;
     const bHi = d * kB > 0 ? minB : maxB;
     const bLo = d * kB > 0 ? maxB : minB;
-    let j = pos.from;
+    let j = from;
     let f = -1;
     let reason: number;
     for (; ; j++) {
@@ -258,9 +270,9 @@ export class SlowBarDecisions implements DecisionRows {
         break;
       }
     }
-    pos.exitRow = j;
-    pos.reason = reason;
-    pos.fill = f;
+    out.row = j;
+    out.reason = reason;
+    out.fill = f;
   }
 }
 
@@ -322,11 +334,20 @@ export class ZLiveDecisions implements DecisionRows {
     return lo;
   }
 
-  findExit(pos: HybridPosition): void {
+  findExit(
+    d: number,
+    kA: number,
+    kB: number,
+    entryA: number,
+    entryB: number,
+    from: number,
+    holdEnd: number,
+    stop: number,
+    out: PositionExit,
+  ): void {
     const { z, eod, fastRow, fastA, fastB } = this;
     const { negZx, negZs, dollarTp, negDollarSl, dollarOn } = this.levels;
-    const { d, kA, kB, entryA, entryB, holdEnd, stop } = pos;
-    let q = pos.from;
+    let q = from;
     let reason: number;
     for (; ; q++) {
       if (dollarOn) {
@@ -356,8 +377,8 @@ export class ZLiveDecisions implements DecisionRows {
       }
     }
     // every z-live exit fills at the row's fast close
-    pos.exitRow = q;
-    pos.reason = reason;
-    pos.fill = fastRow[q];
+    out.row = q;
+    out.reason = reason;
+    out.fill = fastRow[q];
   }
 }

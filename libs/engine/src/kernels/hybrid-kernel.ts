@@ -29,7 +29,7 @@ import {
   ExitLevels,
   type FastScanCount,
   type HybridKernelInputs,
-  HybridPosition,
+  PositionExit,
   SlowBarDecisions,
   ZLiveDecisions,
 } from "./hybrid-decision-rows.js";
@@ -43,8 +43,8 @@ export type {
 } from "./hybrid-decision-rows.js";
 
 /** Unrealized gross PnL u = d·(kA·(a − a_e) − kB·(b − b_e)), grouped exactly as §6 writes it. */
-function pnlAt(pos: HybridPosition, a: number, b: number): number {
-  return pos.d * (pos.kA * (a - pos.entryA) - pos.kB * (b - pos.entryB));
+function pnlAt(d: number, kA: number, a: number, entryA: number, kB: number, b: number, entryB: number) {
+  return d * (kA * (a - entryA) - kB * (b - entryB));
 }
 
 /**
@@ -89,7 +89,7 @@ export function runHybridKernel(
   const sizing = new ComboSizing(cfg, cfgOffset);
   const sizes = scratch.sizes;
   const tally = new KernelTally(scratch, inp.nDays, row, rowOffset, trades);
-  const pos = new HybridPosition();
+  const exit = new PositionExit();
 
   const last = nRows - 1;
   let p = 0;
@@ -118,20 +118,16 @@ export function runHybridKernel(
     sizing.enter(entryA, entryB, betaEntry, sizes);
     const na = sizes[0];
     const nb = sizes[1];
-    pos.d = d;
-    pos.kA = sizing.exposureA(na);
-    pos.kB = sizing.exposureB(nb, betaEntry);
-    pos.entryA = entryA;
-    pos.entryB = entryB;
-    pos.from = entryP + 1;
-    pos.holdEnd = holdOn ? rows.holdEnd(entryP, entryTs, maxHold) : nRows;
-    pos.stop = pos.holdEnd < last ? pos.holdEnd : last;
+    const kA = sizing.exposureA(na);
+    const kB = sizing.exposureB(nb, betaEntry);
+    const holdEnd = holdOn ? rows.holdEnd(entryP, entryTs, maxHold) : nRows;
+    const stop = holdEnd < last ? holdEnd : last;
 
     // LONG / SHORT: the source's own loop finds the exit row q, its reason and fill
-    rows.findExit(pos);
-    const q = pos.exitRow;
-    const reason = pos.reason;
-    const fill = pos.fill;
+    rows.findExit(d, kA, kB, entryA, entryB, entryP + 1, holdEnd, stop, exit);
+    const q = exit.row;
+    const reason = exit.reason;
+    const fill = exit.fill;
 
     // exit: a dollar level reached on a fast row books the level, any other exit the PnL at its
     // fill (a fast close, or the slow close)
@@ -142,8 +138,8 @@ export function runHybridKernel(
           ? negDollarSl
           : dollarTp
         : fill >= 0
-          ? pnlAt(pos, fastA[fill], fastB[fill])
-          : pnlAt(pos, closeA[exitBar], closeB[exitBar]);
+          ? pnlAt(d, kA, fastA[fill], entryA, kB, fastB[fill], entryB)
+          : pnlAt(d, kA, closeA[exitBar], entryA, kB, closeB[exitBar], entryB);
     const exitTs = fill >= 0 ? fastTs[fill] + fastBarMs : ts[exitBar] + barMs;
     tally.record(
       entryBar,
