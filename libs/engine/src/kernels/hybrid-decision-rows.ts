@@ -38,7 +38,7 @@
  * SL/TP on u (only when a level is on), then z stop and z take-profit on w = d·z, then the folded
  * MAX_HOLD / END_OF_DATA bound `stop` with eod. They are written out in each loop on purpose: as
  * two small functions returning a reason (dollarExit(u), zOrBoundExit(w, …)) that each loop calls,
- * W3's data ran 1.6× slower unpruned and 1.15× in z-live (node 20, same process, alternating).
+ * W3's data ran 1.8× slower unpruned and 1.06× in z-live (node 20, CPU time, same process, alternating).
  */
 import type { BacktestInputs } from "./backtest-inputs.js";
 import {
