@@ -30,8 +30,7 @@ import {
   resolveCombination,
   runCurveGrid,
   runGridKernel,
-  runHybridDollarKernel,
-  runHybridZLiveKernel,
+  runHybridKernel,
   zLiveSeries,
 } from "@pairgrid/engine";
 import { ensureSynthData, synthPairData, writeSpec } from "./lib/bench-data.mjs";
@@ -113,10 +112,10 @@ export async function runW3({ reps }) {
   };
 
   // dollar mode: the exact kernel cell by cell vs the curve grid over the same TP × SL levels
-  const hin = { slow: h.slow, fast: fl.fast, index: dollarData.index };
+  const hin = { slow: h.slow, fast: fl.fast, source: { kind: "slow_bars", index: dollarData.index } };
   const exactOn = (cfgs) => {
     let trades = 0;
-    for (const c of cfgs) trades += runHybridDollarKernel(hin, c, 0, row, 0, folds, 0, nFolds, scratch, null);
+    for (const c of cfgs) trades += runHybridKernel(hin, c, 0, row, 0, folds, 0, nFolds, scratch, null);
     return trades;
   };
   const cfgs = dollarConfigs(baseCfg, DOLLAR_LEVELS);
@@ -127,20 +126,8 @@ export async function runW3({ reps }) {
   let fullTrades = 0;
   for (let k = 0; k < cfgs.length; k++) {
     // warm-up, counting the fast rows one pass over the grid scans, pruned and not
-    trades += runHybridDollarKernel(hin, cfgs[k], 0, row, 0, folds, 0, nFolds, scratch, null, count);
-    fullTrades += runHybridDollarKernel(
-      hin,
-      fullCfgs[k],
-      0,
-      row,
-      0,
-      folds,
-      0,
-      nFolds,
-      scratch,
-      null,
-      fullCount,
-    );
+    trades += runHybridKernel(hin, cfgs[k], 0, row, 0, folds, 0, nFolds, scratch, null, count);
+    fullTrades += runHybridKernel(hin, fullCfgs[k], 0, row, 0, folds, 0, nFolds, scratch, null, fullCount);
   }
   if (fullTrades !== trades || fullCount.rowsInPosition !== count.rowsInPosition)
     throw new Error(`W3: pruned and unpruned runs differ (${trades} vs ${fullTrades} trades)`);
@@ -181,12 +168,11 @@ export async function runW3({ reps }) {
   const zin = {
     slow: h.slow,
     fast: fl.fast,
-    rows,
-    zLive: zLiveSeries(rows, h.slow.beta, h.alpha, h.mu, h.sigma),
+    source: { kind: "zlive_rows", rows, zLive: zLiveSeries(rows, h.slow.beta, h.alpha, h.mu, h.sigma) },
   };
   const zOn = () => {
     let t = 0;
-    for (const c of zCfgs) t += runHybridZLiveKernel(zin, c, 0, row, 0, folds, 0, nFolds, scratch, null);
+    for (const c of zCfgs) t += runHybridKernel(zin, c, 0, row, 0, folds, 0, nFolds, scratch, null);
     return t;
   };
   const zTrades = zOn(); // warm-up

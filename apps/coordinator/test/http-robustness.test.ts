@@ -16,6 +16,7 @@ import {
   planChunks,
   planGrid,
   runChunk,
+  slowGroupContext,
   validateSpec,
   writeSynthFiles,
 } from "@pairgrid/engine";
@@ -59,7 +60,7 @@ async function smallRun(file: string): Promise<string> {
   for (const chunk of chunks) {
     const group = pre.compute(groupCombination(plan, chunk.group));
     const inputs = inputsFromPacked(data.base, group, data.barMs, data.nDays);
-    await db.ingestChunk(jobId, chunk.chunkId, runChunk(spec, plan, inputs, chunk));
+    await db.ingestChunk(jobId, chunk.chunkId, runChunk(spec, plan, slowGroupContext(inputs), chunk));
   }
   await db.finalizeDsr(jobId);
   await db.setStatus(jobId, "done", true);

@@ -22,6 +22,7 @@ import {
   packGridData,
   planGrid,
   runChunk,
+  slowGroupContext,
   type SlowPair,
   validateSpec,
   writeSynthFiles,
@@ -134,7 +135,8 @@ function localResults(s: GridSpec, pair: SlowPair, chunks: Chunk[]): ChunkResult
   const groups = new Map<number, ReturnType<GroupPrecompute["compute"]>>();
   return chunks.map((c) => {
     if (!groups.has(c.group)) groups.set(c.group, pre.compute(groupCombination(plan, c.group)));
-    return runChunk(s, plan, inputsFromPacked(gd.base, groups.get(c.group)!, gd.barMs, gd.nDays), c);
+    const inputs = inputsFromPacked(gd.base, groups.get(c.group)!, gd.barMs, gd.nDays);
+    return runChunk(s, plan, slowGroupContext(inputs), c);
   });
 }
 

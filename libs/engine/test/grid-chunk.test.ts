@@ -14,6 +14,7 @@ import { packGridData } from "../src/chunks/grid-data.js";
 import { combinationAt, groupCombination, planChunks, planGrid } from "../src/chunks/grid-plan.js";
 import { GroupPrecompute } from "../src/chunks/group-precompute.js";
 import { inputsFromPacked, runChunk } from "../src/chunks/run-chunk.js";
+import { slowGroupContext } from "../src/chunks/group-context.js";
 import { computeIndicators } from "../src/indicators/compute-indicators.js";
 import { loadSlowPair } from "../src/loaders/load-slow-pair.js";
 import { STAT_NAMES } from "../src/grid-spec/stat-names.js";
@@ -59,7 +60,7 @@ test("chunk rows equal the reference engine; hedge computed once per hedge setti
   for (const chunk of planChunks(plan, 7)) {
     const group = pre.compute(groupCombination(plan, chunk.group));
     const inputs = inputsFromPacked(data.base, group, data.barMs, data.nDays);
-    const r = runChunk(spec, plan, inputs, chunk);
+    const r = runChunk(spec, plan, slowGroupContext(inputs), chunk);
     skipped += r.skipped;
     for (let j = 0; j < r.k; j++) {
       const c = combinationAt(plan, r.comboIds[j]!);

@@ -4,14 +4,13 @@
 import { makeKernelScratch } from "../src/kernels/grid-kernel.js";
 import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/statistics/stat-row.js";
 import { allocFastCloses, type FastCloses } from "../src/loaders/fast-closes.js";
-import { runHybridDollarKernel } from "../src/kernels/hybrid-dollar-kernel.js";
+import { runHybridKernel } from "../src/kernels/hybrid-kernel.js";
 import type { HybridInputs } from "../src/kernels/hybrid-inputs.js";
 import {
   decodeHybridTrades,
   HYBRID_TRADE_RECORD_WIDTH,
   type HybridKernelTrade,
 } from "../src/kernels/hybrid-trade-record.js";
-import { runHybridZLiveKernel } from "../src/kernels/hybrid-zlive-kernel.js";
 import { slowFastIndex } from "../src/kernels/slow-fast-index.js";
 import { zLiveRows, zLiveSeries } from "../src/kernels/zlive-rows.js";
 import { type InputsSpec, makeInputs } from "./backtest-fixtures.js";
@@ -82,11 +81,12 @@ function runWith(
 }
 
 export function dollarKernel(h: HybridInputs, cfg: Float64Array, nFolds = 16): KernelOutcome {
-  const hin = { slow: h.slow, fast: h.fast, index: slowFastIndex(h.slow.ts, h.slow.barMs, h.fast) };
+  const index = slowFastIndex(h.slow.ts, h.slow.barMs, h.fast);
+  const hin = { slow: h.slow, fast: h.fast, source: { kind: "slow_bars", index } } as const;
   const scratch = makeKernelScratch(h.slow.nDays);
   return runWith(
     nFolds,
-    (row, folds, buf) => runHybridDollarKernel(hin, cfg, 0, row, 0, folds, 0, nFolds, scratch, buf),
+    (row, folds, buf) => runHybridKernel(hin, cfg, 0, row, 0, folds, 0, nFolds, scratch, buf),
     h.slow.n,
   );
 }
@@ -99,8 +99,8 @@ export function zLiveKernel(h: HybridInputs, cfg: Float64Array, nFolds = 16): Ke
   return runWith(
     nFolds,
     (row, folds, buf) =>
-      runHybridZLiveKernel(
-        { slow: h.slow, fast: h.fast, rows, zLive },
+      runHybridKernel(
+        { slow: h.slow, fast: h.fast, source: { kind: "zlive_rows", rows, zLive } },
         cfg,
         0,
         row,

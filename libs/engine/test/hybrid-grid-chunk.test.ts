@@ -12,7 +12,7 @@ import { combinationAt, groupCombination, planChunks, planGrid } from "../src/ch
 import { GroupPrecompute } from "../src/chunks/group-precompute.js";
 import { inputsFromPacked, runChunk } from "../src/chunks/run-chunk.js";
 import { unpackArrays } from "../src/chunks/shared-arrays.js";
-import { hybridGroupContext, runHybridChunk } from "../src/chunks/hybrid-chunk.js";
+import { hybridGroupContext, slowGroupContext } from "../src/chunks/group-context.js";
 import { runHybridDollarReference, runHybridZLiveReference } from "../src/reference/reference-engine.js";
 import { type HybridEngineName, hybridGridData } from "../src/chunks/hybrid-grid-data.js";
 import { hybridInputsFor } from "../src/kernels/hybrid-inputs.js";
@@ -63,7 +63,7 @@ for (const engine of ["hybrid_dollar", "hybrid_zlive"] as HybridEngineName[]) {
       const packed = precompute.compute(groupCombination(plan, chunk.group));
       const inputs = inputsFromPacked(grid.base, packed, grid.barMs, grid.nDays);
       const group = hybridGroupContext(hybrid, inputs, unpackArrays(packed));
-      const result = runHybridChunk(spec, plan, group, chunk);
+      const result = runChunk(spec, plan, group, chunk);
       for (let k = 0; k < result.k; k++) {
         const combo = combinationAt(plan, result.comboIds[k]);
         let h = inputsOf.get(combo.ols_window!);
@@ -95,5 +95,8 @@ test("the slow chunk function refuses a hybrid spec", () => {
   const grid = packGridData(data.sp);
   const packed = new GroupPrecompute(data.sp.pair, spec).compute(groupCombination(plan, 0));
   const inputs = inputsFromPacked(grid.base, packed, grid.barMs, grid.nDays);
-  assert.throws(() => runChunk(spec, plan, inputs, planChunks(plan, 10)[0]), /needs its kernel/);
+  assert.throws(
+    () => runChunk(spec, plan, slowGroupContext(inputs), planChunks(plan, 10)[0]),
+    /needs its kernel/,
+  );
 });

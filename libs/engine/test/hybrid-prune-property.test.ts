@@ -19,7 +19,7 @@ import {
 } from "../src/rules/config-vector.js";
 import { makeKernelScratch } from "../src/kernels/grid-kernel-scratch.js";
 import { FOLD_WIDTH, N_STATS } from "../src/statistics/stat-row.js";
-import { type FastScanCount, runHybridDollarKernel } from "../src/kernels/hybrid-dollar-kernel.js";
+import { type FastScanCount, runHybridKernel } from "../src/kernels/hybrid-kernel.js";
 import { type HybridInputs, hybridInputsFor } from "../src/kernels/hybrid-inputs.js";
 import {
   decodeHybridTrades,
@@ -48,9 +48,9 @@ function run(h: HybridInputs, index: SlowFastIndex, cfg: Float64Array, prune: 0 
   const folds = new Float64Array(nFolds * FOLD_WIDTH);
   const trades = new Float64Array((h.slow.n + 1) * HYBRID_TRADE_RECORD_WIDTH);
   const count = { rowsInPosition: 0, rowsScanned: 0 };
-  const hin = { slow: h.slow, fast: h.fast, index };
+  const hin = { slow: h.slow, fast: h.fast, source: { kind: "slow_bars", index } } as const;
   const scratch = makeKernelScratch(h.slow.nDays);
-  const nTrades = runHybridDollarKernel(hin, c, 0, row, 0, folds, 0, nFolds, scratch, trades, count);
+  const nTrades = runHybridKernel(hin, c, 0, row, 0, folds, 0, nFolds, scratch, trades, count);
   return { nTrades, row, folds, trades, count };
 }
 

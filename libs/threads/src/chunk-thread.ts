@@ -3,16 +3,15 @@
 // task carries only the chunk's ids and range plus its group's SharedArrayBuffer (by reference).
 import { workerData } from "node:worker_threads";
 import {
-  type BacktestInputs,
   type ChunkResult,
+  type GroupContext,
   GroupEvents,
   hybridGroupContext,
-  type HybridGroupContext,
   inputsFromPacked,
   makeKernelScratch,
   planGrid,
   runChunk,
-  runHybridChunk,
+  slowGroupContext,
   unpackArrays,
 } from "@pairgrid/engine";
 import type { ChunkTask, ChunkThreadData } from "./chunk-task.js";
@@ -25,29 +24,23 @@ const data = workerData as ChunkThreadData;
 const plan = planGrid(data.spec, Number.MAX_SAFE_INTEGER);
 const scratch = makeKernelScratch(data.nDays);
 // Chunks arrive group-major, so a thread works on one or two groups around a group boundary; two
-// views suffice, and a view kept longer pins its group's buffer. A group packed with an event
-// index (kernel-choice.ts) runs on the event-driven kernel.
-const views = new GroupViewCache<{ inputs: BacktestInputs; events: GroupEvents | null }>(2);
-// A z-live group context holds a z_live series as long as the fast rows: keep two at most.
-const hybridViews = new GroupViewCache<HybridGroupContext>(2);
+// contexts suffice, and a context kept longer pins its group's buffer (a z-live one also holds a
+// z_live series as long as the fast rows). A slow group packed with an event index
+// (kernel-choice.ts) runs on the event-driven kernel.
+const groups = new GroupViewCache<GroupContext>(2);
+
+/** The context of a group this thread meets for the first time. */
+function groupContext(task: ChunkTask): GroupContext {
+  const inputs = inputsFromPacked(data.base, task.group, data.barMs, data.nDays);
+  const hybrid = data.hybrid;
+  if (hybrid !== null && hybrid !== undefined)
+    return hybridGroupContext(hybrid, inputs, unpackArrays(task.group));
+  // a new slow group: let the buffers of groups this thread is done with go (thread-gc.ts)
+  collectGarbage();
+  return slowGroupContext(inputs, GroupEvents.fromPacked(inputs, unpackArrays(task.group)));
+}
 
 export default function runChunkTask(task: ChunkTask): ChunkResult {
-  const hybrid = data.hybrid;
-  if (hybrid !== null && hybrid !== undefined) {
-    const group = hybridViews.get(task.groupId, () =>
-      hybridGroupContext(
-        hybrid,
-        inputsFromPacked(data.base, task.group, data.barMs, data.nDays),
-        unpackArrays(task.group),
-      ),
-    );
-    return movableChunkResult(runHybridChunk(data.spec, plan, group, task.chunk, scratch));
-  }
-  const { inputs, events } = views.get(task.groupId, () => {
-    // a new group: let the buffers of groups this thread is done with go (thread-gc.ts)
-    collectGarbage();
-    const inputs = inputsFromPacked(data.base, task.group, data.barMs, data.nDays);
-    return { inputs, events: GroupEvents.fromPacked(inputs, unpackArrays(task.group)) };
-  });
-  return movableChunkResult(runChunk(data.spec, plan, inputs, task.chunk, scratch, null, events));
+  const group = groups.get(task.groupId, () => groupContext(task));
+  return movableChunkResult(runChunk(data.spec, plan, group, task.chunk, scratch));
 }

@@ -3,7 +3,7 @@
 // the bound keeps a thread from pinning the SharedArrayBuffers of groups the main thread dropped.
 import type { BacktestInputs } from "@pairgrid/engine";
 
-/** Views are BacktestInputs for the slow engine, a hybrid group context for the hybrid ones. */
+/** Views are BacktestInputs, or a group context (runChunk's, chunk-thread.ts). */
 export class GroupViewCache<V = BacktestInputs> {
   private readonly views = new Map<number, V>();
 

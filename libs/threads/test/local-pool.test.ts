@@ -15,6 +15,7 @@ import {
   planChunks,
   planGrid,
   runChunk,
+  slowGroupContext,
   validateSpec,
   writeSynthFiles,
 } from "@pairgrid/engine";
@@ -75,7 +76,7 @@ test("pool results equal the in-thread chunk function bit for bit", async () => 
     const want = runChunk(
       spec,
       plan,
-      inputsFromPacked(data.base, groups[chunk.group]!, data.barMs, data.nDays),
+      slowGroupContext(inputsFromPacked(data.base, groups[chunk.group]!, data.barMs, data.nDays)),
       chunk,
     );
     assert.equal(got.chunkId, chunk.chunkId);

@@ -8,6 +8,6 @@ export * from "./shared-arrays.js";
 export * from "./packed-codec.js";
 export * from "./valid-count.js";
 export * from "./run-event-distinct.js";
-export * from "./hybrid-chunk.js";
+export * from "./group-context.js";
 export * from "./hybrid-grid-data.js";
 export * from "./zlive-group-precompute.js";

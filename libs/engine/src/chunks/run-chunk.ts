@@ -1,12 +1,13 @@
-// The chunk function: one group's shared arrays, a range of threshold indices, the grid kernel
-// per valid combination. `pairgrid run`'s threads and the cluster's queue workers both call this.
+// The chunk function of every engine: one group's context (group-context.ts), a range of threshold
+// indices, its engine's kernel per valid combination — the slow engine's event-driven or bar-scan
+// kernels, or the hybrid kernel. `pairgrid run`'s threads and the cluster's queue workers call this.
 import type { BacktestInputs } from "../kernels/backtest-inputs.js";
 import { CFG_LENGTH, fillConfig } from "../rules/config-vector.js";
-import type { GroupEvents } from "../kernels/event-index.js";
 import { BatchScratch } from "../kernels/event-batch-kernel.js";
 import { FamilyScratch } from "../kernels/event-family-kernel.js";
 import { eventKernelApplies } from "../kernels/event-kernel.js";
 import { type KernelScratch, makeKernelScratch, runGridKernel } from "../kernels/grid-kernel.js";
+import { runHybridKernel } from "../kernels/hybrid-kernel.js";
 import { KernelCall } from "../kernels/kernel-call.js";
 import { FOLD_WIDTH, N_STATS } from "../statistics/stat-row.js";
 import type { GridSpec } from "../grid-spec/grid-spec-schema.js";
@@ -20,6 +21,7 @@ import {
   isValidCombination,
   paramVector,
 } from "./grid-plan.js";
+import type { GroupContext } from "./group-context.js";
 import { runEventDistinct } from "./run-event-distinct.js";
 import { type PackedArrays, unpackArrays } from "./shared-arrays.js";
 
@@ -73,20 +75,6 @@ export function inputsFromPacked(
   };
 }
 
-/**
- * One combination's backtest inside a chunk, for engines other than the slow grid kernel (the
- * hybrid kernels): writes the §7 row at `row[rowOffset …]` and the folds at `folds[foldOffset …]`.
- */
-export type ComboKernel = (
-  cfg: Float64Array,
-  row: Float64Array,
-  rowOffset: number,
-  folds: Float64Array,
-  foldOffset: number,
-  nFolds: number,
-  scratch: KernelScratch,
-) => void;
-
 /** The event kernels' scratch of this thread (one per thread: chunks run one at a time in it). */
 let batchScratch: BatchScratch | null = null;
 let familyScratch: FamilyScratch | null = null;
@@ -102,17 +90,18 @@ function familyScratchFor(nDays: number): FamilyScratch {
 export function runChunk(
   spec: GridSpec,
   plan: GridPlan,
-  inputs: BacktestInputs,
+  group: GroupContext,
   chunk: Chunk,
-  scratch: KernelScratch = makeKernelScratch(inputs.nDays),
-  kernel: ComboKernel | null = null,
-  /** The group's event index (slow engine): its dollar-free combinations run event-driven. */
-  events: GroupEvents | null = null,
+  scratch: KernelScratch = makeKernelScratch(group.inputs.nDays),
 ): ChunkResult {
-  // a hybrid grid run by the slow kernel would store slow results under a hybrid spec
-  if (kernel === null && spec.engine !== "slow") {
-    throw new Error(`runChunk: engine ${spec.engine} needs its kernel (chunks/hybrid-chunk.ts)`);
+  // another engine's context would store its results under this spec (a hybrid grid filled with
+  // slow results, or the reverse)
+  if (group.engine !== spec.engine) {
+    throw new Error(
+      `runChunk: engine ${spec.engine} needs its kernel: a ${spec.engine} group context (chunks/group-context.ts), not ${group.engine}`,
+    );
   }
+  const inputs = group.inputs;
   const t0 = performance.now();
   const nFolds = spec.rank.folds;
   const size = chunk.t1 - chunk.t0;
@@ -140,40 +129,35 @@ export function runChunk(
   });
   const foldWidth = nFolds * FOLD_WIDTH;
   let copies = 0;
-  if (kernel !== null) {
-    for (let r = 0; r < k; r++) {
-      kernel(
-        cfgs.subarray(r * CFG_LENGTH, (r + 1) * CFG_LENGTH),
-        stats,
-        r * N_STATS,
-        folds,
-        r * foldWidth,
-        nFolds,
-        scratch,
-      );
+  // dollar-free combinations of a slow group with an event index run event-driven (collected in
+  // `batch`); the slow engine's others (all of them without an index) on the bar scan; a hybrid
+  // group's on the hybrid kernel
+  const batch: number[] = [];
+  const call = new KernelCall(inputs, cfgs, stats, folds, nFolds, scratch);
+  for (let r = 0; r < k; r++) {
+    const o = r * CFG_LENGTH;
+    const so = r * N_STATS;
+    const fo = r * foldWidth;
+    if (group.engine !== "slow") {
+      runHybridKernel(group.kernelInputs, cfgs, o, stats, so, folds, fo, nFolds, scratch, null);
+    } else if (group.events !== null && eventKernelApplies(cfgs, o)) {
+      batch.push(r);
+    } else {
+      runGridKernel(call.at(o, so, fo));
     }
-  } else {
-    // dollar-free combinations of a group with an event index run event-driven; the others (all of
-    // them without an index) on the bar scan
-    const batch: number[] = [];
-    const call = new KernelCall(inputs, cfgs, stats, folds, nFolds, scratch);
-    for (let r = 0; r < k; r++) {
-      if (events !== null && eventKernelApplies(cfgs, r * CFG_LENGTH)) batch.push(r);
-      else runGridKernel(call.at(r * CFG_LENGTH, r * N_STATS, r * foldWidth));
-    }
-    if (batch.length > 0) {
-      copies = runEventDistinct(
-        inputs,
-        events!,
-        cfgs,
-        batch,
-        stats,
-        folds,
-        nFolds,
-        batchScratchFor(inputs.nDays),
-        familyScratchFor(inputs.nDays),
-      );
-    }
+  }
+  if (group.engine === "slow" && group.events !== null && batch.length > 0) {
+    copies = runEventDistinct(
+      inputs,
+      group.events,
+      cfgs,
+      batch,
+      stats,
+      folds,
+      nFolds,
+      batchScratchFor(inputs.nDays),
+      familyScratchFor(inputs.nDays),
+    );
   }
   return {
     chunkId: chunk.chunkId,
