@@ -3,6 +3,7 @@
 // (each already a median of 3); the report gives, per figure, the median over the turns of each tree
 // and after/before. Usage:
 //   node bench/compare-trees.mjs --before /path/to/old/checkout [--after .] [--turns 3] W1 W2 …
+// (--turns 1 runs each tree once: still medians of 3 inside each run, but no alternation.)
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,8 +41,8 @@ for (let k = 0; k < args.length; k++) {
   else if (args[k] === "--turns") turns = Number(args[++k]);
   else workloads.push(args[k].toUpperCase());
 }
-if (!before || workloads.length === 0 || !(turns >= 3)) {
-  console.error("usage: node bench/compare-trees.mjs --before DIR [--after DIR] [--turns N≥3] W1 [W2 …]");
+if (!before || workloads.length === 0 || !(turns >= 1)) {
+  console.error("usage: node bench/compare-trees.mjs --before DIR [--after DIR] [--turns N] W1 [W2 …]");
   process.exit(2);
 }
 
