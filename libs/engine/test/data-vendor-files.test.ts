@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { DataFileError } from "../src/errors.js";
-import { readDatabentoFast } from "../src/loaders/duckdb-databento.js";
+import { readDatabentoFast, readDatabentoFiles } from "../src/loaders/duckdb-databento.js";
 import { type Bars, loadLeg } from "../src/loaders/index.js";
 import { databentoOpts, tempDir, writeData } from "./fixtures/data/helpers.js";
 import { type DbBar, dbRow, dbText, DB_HEADER, walk, writeEncoded } from "./fixtures/data/vendor-files.js";
@@ -222,4 +222,51 @@ test("clean Databento files go through DuckDB's readers; a bad row sends a text 
   const rows = dbText(days[0]!).split("\n");
   rows[5] = rows[5]!.replace(/,(\d+),ESM4$/, ",x,ESM4");
   assert.equal(await readDatabentoFast(await writeEncoded(dir, "bad.csv.zst", rows.join("\n")), opts), null);
+});
+
+test("a leg's files share DuckDB queries by layout; a file a query cannot take is left to the single-file path", async () => {
+  const dir = tempDir();
+  const days = fourDays();
+  const opts = { ...oneSecond, fileBarMs: 1000 };
+  // open and close swapped in the header and in every row: the same bars in another layout,
+  // which must not be read with the other files' column order
+  const swapped = dbText(days[3]!)
+    .split("\n")
+    .map((line) => {
+      const f = line.split(",");
+      if (f.length > 7) [f[4], f[7]] = [f[7]!, f[4]!];
+      return f.join(",");
+    })
+    .join("\n");
+  const bad = dbText(days[2]!).split("\n");
+  bad[7] = bad[7]!.replace(/,(\d+),ESM4$/, ",-5,ESM4"); // negative volume: refused
+  const files = [
+    await writeEncoded(dir, "d0.csv.gz", dbText(days[0]!)),
+    await writeEncoded(dir, "d1.csv.zst", dbText(days[1]!)),
+    await writeEncoded(dir, "d2.csv.zst", bad.join("\n")),
+    await writeEncoded(dir, "d3.csv", swapped),
+    await writeEncoded(dir, "d4.parquet", dbText(days[0]!)),
+  ];
+  const reads = await readDatabentoFiles(files, opts);
+  assert.equal(reads.length, 5);
+  assert.equal(reads[2], null, "the refused file is read on its own, to name its line");
+  for (const [k, want] of [
+    [0, days[0]!],
+    [1, days[1]!],
+    [3, days[3]!],
+    [4, days[0]!],
+  ] as const) {
+    const read = reads[k];
+    assert.ok(read, files[k]);
+    assert.equal(read.segments.length, 1);
+    assert.equal(read.segments[0]!.file, files[k]);
+    assertBars(read.segments[0]!.bars, want);
+    assert.equal(read.stats.rowsRead, 300);
+  }
+  // a lenient load leaves text files to the line parser (it counts and samples skips)
+  const lenient = await readDatabentoFiles(files, { ...opts, lenient: true });
+  assert.deepEqual(
+    lenient.map((r) => r !== null),
+    [false, false, false, false, true],
+  );
 });

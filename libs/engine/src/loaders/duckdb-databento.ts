@@ -6,12 +6,10 @@
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance } from "@duckdb/node-api";
 import { DataFileError } from "../errors.js";
 import { textChunks } from "./byte-chunks.js";
-import { type ContractRun, RTYPE_BAR_MS } from "./databento-csv.js";
+import { FileRows, type RowColumns } from "./databento-rows.js";
 import { type Header, readHeader, requireColumn, findColumn, checkDelimiter } from "./fields.js";
-import { LegBuilder, NeedsLineParse } from "./leg-builder.js";
-import { maxJumpOf } from "./leg-format.js";
 import { fileKind } from "./file-kind.js";
-import { type FileRead, type Segment, sliceSegment, dropZeroVolume } from "./leg-parts.js";
+import type { FileRead } from "./leg-parts.js";
 import type { FileOptions } from "./parse-text-file.js";
 
 let instance: Promise<DuckDBInstance> | null = null;
@@ -33,9 +31,6 @@ export async function loaderDb(): Promise<DuckDBConnection> {
  */
 const msOfNanos = (ns: string) =>
   `((${ns}) // 1000000)::DOUBLE + CASE WHEN (${ns}) % 1000000 <> 0 THEN 0.5 ELSE 0 END`;
-
-/** Databento's undefined price (i64::MAX in 1e-9 units) as the double the SQL gives for it. */
-const UNDEF_PX = 2 ** 63 / 1e9; // i64::MAX as a double is 2^63
 
 /** SQL string literal. */
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -73,7 +68,9 @@ export async function firstRtype(file: string): Promise<number | null> {
   try {
     const src = await sourceOf(file, con);
     if (src === null || src.rtype === null) return null;
-    const r = await con.runAndReadAll(`SELECT TRY_CAST(${src.rtype} AS DOUBLE) FROM ${src.from} LIMIT 1`);
+    const r = await con.runAndReadAll(
+      `SELECT TRY_CAST(${src.rtype} AS DOUBLE) FROM ${src.from(lit(file))} LIMIT 1`,
+    );
     const v = r.getRows()[0]?.[0];
     return typeof v === "number" ? v : null;
   } catch {
@@ -84,7 +81,8 @@ export async function firstRtype(file: string): Promise<number | null> {
 }
 
 interface Source {
-  from: string;
+  /** The table function over a file, or over a list of alike files (`list` is SQL). */
+  from: (list: string) => string;
   ts: string;
   id: string;
   open: string;
@@ -122,7 +120,7 @@ async function sourceOf(file: string, con: DuckDBConnection): Promise<Source | n
     const px = (name: string) =>
       isInt(need(name)) ? `${ident(name)}::DOUBLE / 1e9` : `${ident(name)}::DOUBLE`;
     return {
-      from: `read_parquet(${lit(file)})`,
+      from: (list) => `read_parquet(${list})`,
       ts: tsSql,
       id: `${ident(need("instrument_id"))}::DOUBLE`,
       open: px("open"),
@@ -163,11 +161,11 @@ async function sourceOf(file: string, con: DuckDBConnection): Promise<Source | n
           : "VARCHAR";
   const columns = `{${names.map((n, k) => `${lit(`c${k}`)}: '${typeOf(n.toLowerCase())}'`).join(", ")}}`;
   const col = (name: string) => ident(`c${at(name)}`);
-  // the undefined-price sentinel (i64::MAX) comes out as UNDEF_PX: caught by the row loop
+  // the undefined-price sentinel (i64::MAX) comes out as 2^63 / 1e9: caught by the row loop
   const px = (name: string) => (decimal ? col(name) : `${col(name)} / 1e9`);
   return {
-    from:
-      `read_csv(${lit(file)}, header = true, auto_detect = false, delim = ',', quote = '"', ` +
+    from: (list) =>
+      `read_csv(${list}, header = true, auto_detect = false, delim = ',', quote = '"', ` +
       `columns = ${columns}, null_padding = false, strict_mode = true)`,
     ts: msOfNanos(col("ts_event")),
     id: col("instrument_id"),
@@ -189,6 +187,39 @@ function doubles(chunk: DuckDBDataChunk, k: number): Float64Array {
   return items;
 }
 
+function columnsOf(chunk: DuckDBDataChunk): RowColumns {
+  return {
+    ts: doubles(chunk, 0),
+    id: doubles(chunk, 1),
+    o: doubles(chunk, 2),
+    h: doubles(chunk, 3),
+    l: doubles(chunk, 4),
+    c: doubles(chunk, 5),
+    v: doubles(chunk, 6),
+    rt: doubles(chunk, 7),
+    mark: doubles(chunk, 8),
+    sym: chunk.getColumnVector(9),
+  };
+}
+
+/** The query of the rows of `list` (SQL: a file or a list of files), as RowColumns' doubles. */
+function selectSql(src: Source, list: string, withFileIndex: boolean): string {
+  const symbolSql = src.symbol === null ? "NULL" : src.symbol;
+  const markSql = src.headerMark === null ? "false" : src.headerMark;
+  const rtypeSql = src.rtype === null ? "NULL" : `TRY_CAST(${src.rtype} AS DOUBLE)`;
+  return (
+    `SELECT coalesce(${src.ts}, 'NaN'::DOUBLE), coalesce(${src.id}, 'NaN'::DOUBLE), ` +
+    `coalesce(${src.open}, 'NaN'::DOUBLE), coalesce(${src.high}, 'NaN'::DOUBLE), ` +
+    `coalesce(${src.low}, 'NaN'::DOUBLE), coalesce(${src.close}, 'NaN'::DOUBLE), ` +
+    `coalesce(${src.volume}, 'NaN'::DOUBLE), coalesce(${rtypeSql}, 'NaN'::DOUBLE), ` +
+    `(CASE WHEN ${markSql} THEN 1 ELSE 0 END)::DOUBLE, ` +
+    `${symbolSql}` +
+    // which file of the list a row comes from (DuckDB's multi-file readers number them)
+    (withFileIndex ? ", file_index::DOUBLE " : " ") +
+    `FROM ${src.from(list)}`
+  );
+}
+
 /**
  * Reads a Databento file through DuckDB. Returns null when the file must be read by the line
  * parser instead: a bad row or field in a text file (to name its line), or a file DuckDB
@@ -205,11 +236,19 @@ export async function readDatabentoFast(
   if (opts.lenient && !parquet) return null;
   const con = await loaderDb();
   try {
-    return await readWith(con, file, opts, parquet, rowsHint);
+    const src = await sourceOf(file, con);
+    if (src === null) return null;
+    const rows = new FileRows(file, opts, parquet, rowsHint);
+    const result = await con.stream(selectSql(src, lit(file), false));
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) break;
+      if (!rows.take(columnsOf(chunk), 0, chunk.rowCount)) return null;
+    }
+    return rows.finish();
   } catch (e) {
     if (e instanceof DataFileError) throw e;
     if (parquet) {
-      if (e instanceof NeedsLineParse) throw e; // not reached: parquet builders are not probes
       throw new DataFileError(file, 0, `cannot read Parquet file (${(e as Error).message.split("\n")[0]})`);
     }
     return null;
@@ -218,159 +257,130 @@ export async function readDatabentoFast(
   }
 }
 
-async function readWith(
-  con: DuckDBConnection,
-  file: string,
-  opts: FileOptions,
-  parquet: boolean,
-  rowsHint: number,
-): Promise<FileRead | null> {
-  const src = await sourceOf(file, con);
-  if (src === null) return null;
-  const maxJump = maxJumpOf(opts);
-  // text rows have no line numbers here: any refusal re-reads the file with the line parser
-  const probe = !parquet;
-  const single = new LegBuilder(file, opts.fileBarMs, opts.lenient, maxJump, probe);
-  single.reserve(Math.ceil(rowsHint * 1.05));
-  const multiMode = opts.roll?.select === "volume";
-  const contracts = new Map<number, { builder: LegBuilder; symbol: string | undefined }>();
-  const runs: ContractRun[] = [];
-  const symbolSql = src.symbol === null ? "NULL" : src.symbol;
-  const markSql = src.headerMark === null ? "false" : src.headerMark;
-  const rtypeSql = src.rtype === null ? "NULL" : `TRY_CAST(${src.rtype} AS DOUBLE)`;
-  const result = await con.stream(
-    `SELECT coalesce(${src.ts}, 'NaN'::DOUBLE), coalesce(${src.id}, 'NaN'::DOUBLE), ` +
-      `coalesce(${src.open}, 'NaN'::DOUBLE), coalesce(${src.high}, 'NaN'::DOUBLE), ` +
-      `coalesce(${src.low}, 'NaN'::DOUBLE), coalesce(${src.close}, 'NaN'::DOUBLE), ` +
-      `coalesce(${src.volume}, 'NaN'::DOUBLE), coalesce(${rtypeSql}, 'NaN'::DOUBLE), ` +
-      `(CASE WHEN ${markSql} THEN 1 ELSE 0 END)::DOUBLE, ` +
-      `${symbolSql} ` +
-      `FROM ${src.from}`,
-  );
-  const wantRtypeMs = opts.fileBarMs;
-  let rowsRead = 0;
-  let headersRepeated = 0;
-  let lastId = Number.NaN;
-  let lastRtype = Number.NaN;
-  let builder = single;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (chunk === null || chunk.rowCount === 0) break;
-    const n = chunk.rowCount;
-    const ts = doubles(chunk, 0);
-    const id = doubles(chunk, 1);
-    const o = doubles(chunk, 2);
-    const h = doubles(chunk, 3);
-    const l = doubles(chunk, 4);
-    const c = doubles(chunk, 5);
-    const v = doubles(chunk, 6);
-    const rt = doubles(chunk, 7);
-    const mark = doubles(chunk, 8);
-    const sym = chunk.getColumnVector(9);
-    for (let i = 0; i < n; i++) {
-      if (mark[i] === 1) {
-        headersRepeated++;
-        continue;
+/** Files whose headers are read at once (each decodes a few kB of its stream). */
+const SOURCE_CONCURRENCY = 4;
+/** Files per query, and queries at once (see readDatabentoFiles). */
+const BATCH_FILES = 32;
+const QUERY_CONCURRENCY = 2;
+
+/**
+ * Reads many Databento files (a leg's daily files) through as few DuckDB queries as their
+ * layouts allow: one per distinct header (CSV) or schema (Parquet), over the list of files, so
+ * DuckDB reads several files at once and the fixed cost of a query is paid once, not per file.
+ * Each file's rows are checked on their own (FileRows). A file gets null, to be read on its
+ * own by readDatabentoFast and then the line parser, when anything about it goes wrong here: a
+ * refused row, an unreadable header, or a query that fails (then every file of that query).
+ * Errors are thus always raised by the single-file path, as before, naming file and line.
+ */
+export async function readDatabentoFiles(files: string[], opts: FileOptions): Promise<(FileRead | null)[]> {
+  const out: (FileRead | null)[] = files.map(() => null);
+  const kinds = files.map((f) => fileKind(f) === "parquet");
+  // lenient text files need the line parser's per-row skipping and samples
+  const wanted = files.map((_, k) => kinds[k]! || !opts.lenient);
+  if (!wanted.some(Boolean)) return out;
+
+  const sources: (Source | null)[] = files.map(() => null);
+  let next = 0;
+  const worker = async () => {
+    const con = await loaderDb();
+    try {
+      while (next < files.length) {
+        const k = next++;
+        if (wanted[k]) sources[k] = await sourceOf(files[k]!, con).catch(() => null);
       }
-      rowsRead++;
-      const line = parquet ? rowsRead : 0;
-      if (rt[i] !== lastRtype) {
-        const known = RTYPE_BAR_MS[rt[i]!];
-        if (known && known[1] !== wantRtypeMs) {
-          if (!parquet) return null; // the line parser reports it with its line
-          throw new DataFileError(
-            file,
-            line,
-            `rtype ${rt[i]} is ${known[0]} bars but the file's bar length is set otherwise ` +
-              `(${opts.fileBarSetting ?? "data.file_bar_seconds"}: leave it unset to take it from rtype)`,
-          );
-        }
-        lastRtype = rt[i]!;
-      }
-      const inst = id[i]!;
-      if (inst !== lastId) {
-        if (Number.isNaN(inst)) {
-          if (!parquet) return null;
-          throw new DataFileError(file, line, "instrument_id is not a number");
-        }
-        const s = sym.getItem(i);
-        const symbol = s === null || s === undefined ? undefined : String(s);
-        if (multiMode) {
-          let entry = contracts.get(inst);
-          if (entry === undefined) {
-            entry = { builder: new LegBuilder(file, opts.fileBarMs, opts.lenient, maxJump, probe), symbol };
-            contracts.set(inst, entry);
-          }
-          builder = entry.builder;
-        } else {
-          if (!Number.isNaN(lastId) && ts[i]! <= single.lastTs) {
-            if (!parquet) return null;
-            throw new DataFileError(
-              file,
-              line,
-              "rows of several instruments are interleaved; export one (e.g. continuous) symbol per file, " +
-                "or set data.roll.select: volume",
-            );
-          }
-          single.newContract();
-          runs.push({ row: single.n, line, id: String(inst), ...(symbol === undefined ? {} : { symbol }) });
-        }
-        lastId = inst;
-      }
-      if (o[i] === UNDEF_PX || h[i] === UNDEF_PX || l[i] === UNDEF_PX || c[i] === UNDEF_PX) {
-        if (!parquet) return null; // the line parser names the undefined price and its line
-        builder.reject(line, "undefined price (UNDEF_PRICE)", "bad price");
-        continue;
-      }
-      builder.add(line, ts[i]!, o[i]!, h[i]!, l[i]!, c[i]!, v[i]!);
+    } finally {
+      con.closeSync();
     }
-  }
-  if (rowsRead === 0) {
-    if (!parquet) return null;
-    throw new DataFileError(file, 0, "no data rows (empty file)");
-  }
-  const builders = multiMode ? [...contracts.values()].map((e) => e.builder) : [single];
-  let segments: Segment[] = [];
-  if (multiMode) {
-    for (const [inst, e] of contracts) {
-      segments.push({
-        file,
-        id: String(inst),
-        ...(e.symbol === undefined ? {} : { symbol: e.symbol }),
-        bars: e.builder.finish(),
-        lines: parquet ? e.builder.rowLines() : null,
-      });
-    }
-  } else {
-    const whole: Segment = { file, id: "", bars: single.finish(), lines: parquet ? single.rowLines() : null };
-    runs.forEach((run, k) => {
-      const to = k + 1 < runs.length ? runs[k + 1]!.row : single.n;
-      segments.push({ ...sliceSegment(whole, run.row, to), id: run.id, symbol: run.symbol });
-    });
-  }
-  let zeroVolumeDropped = 0;
-  if (opts.dropZeroVolume) {
-    segments = segments
-      .map((s) => {
-        const r = dropZeroVolume(s);
-        zeroVolumeDropped += r.dropped;
-        return r.seg;
-      })
-      .filter((s) => s.bars.ts.length > 0);
-  }
-  const skipped = builders.reduce((k, b) => k + b.skipped, 0);
-  const skippedByKind: FileRead["stats"]["skippedByKind"] = {};
-  for (const b of builders) {
-    for (const [kind, k] of Object.entries(b.skippedByKind) as [keyof typeof skippedByKind, number][]) {
-      skippedByKind[kind] = (skippedByKind[kind] ?? 0) + k;
-    }
-  }
-  const skippedSamples = builders
-    .flatMap((b) => b.skippedSamples)
-    .slice(0, 10)
-    .map((s) => ({ ...s, file }));
-  return {
-    segments,
-    stats: { rowsRead, skipped, skippedByKind, skippedSamples, zeroVolumeDropped, headersRepeated },
   };
+  await Promise.all(Array.from({ length: Math.min(SOURCE_CONCURRENCY, files.length) }, worker));
+
+  // files of the same layout (the same SQL but for the file list) share a query
+  const groups = new Map<string, number[]>();
+  sources.forEach((src, k) => {
+    if (src === null) return;
+    const key = `${kinds[k]}\n${selectSql(src, "?", true)}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [k]);
+    else group.push(k);
+  });
+  // batches of a group's files, QUERY_CONCURRENCY queries in flight: one streamed query over
+  // many compressed files keeps fewer threads busy than two at a time
+  const batches: number[][] = [];
+  for (const group of groups.values()) {
+    for (let i = 0; i < group.length; i += BATCH_FILES) batches.push(group.slice(i, i + BATCH_FILES));
+  }
+  let nextBatch = 0;
+  const reader = async () => {
+    const con = await loaderDb();
+    try {
+      while (nextBatch < batches.length) {
+        const batch = batches[nextBatch++]!;
+        const src = sources[batch[0]!]!;
+        const list = `[${batch.map((k) => lit(files[k]!)).join(", ")}]`;
+        await readGroup(con, selectSql(src, list, true), batch, files, kinds, opts, out);
+      }
+    } finally {
+      con.closeSync();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(QUERY_CONCURRENCY, batches.length) }, reader));
+  return out;
+}
+
+async function readGroup(
+  con: DuckDBConnection,
+  sql: string,
+  group: number[],
+  files: string[],
+  kinds: boolean[],
+  opts: FileOptions,
+  out: (FileRead | null)[],
+): Promise<void> {
+  let hint = 0; // daily files of one leg are alike in size: the last one's rows size the next
+  const rows: (FileRows | null)[] = group.map(() => null);
+  const failed = group.map(() => false);
+  const rowsOf = (j: number) => {
+    let r = rows[j];
+    if (r === null || r === undefined) {
+      r = new FileRows(files[group[j]!]!, opts, kinds[group[j]!]!, hint);
+      rows[j] = r;
+    }
+    return r;
+  };
+  try {
+    const result = await con.stream(sql);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) break;
+      const n = chunk.rowCount;
+      const cols = columnsOf(chunk);
+      const fileIndex = doubles(chunk, 10);
+      // the chunk in runs of rows of one file
+      for (let i0 = 0; i0 < n;) {
+        const j = fileIndex[i0]!;
+        let i1 = i0 + 1;
+        while (i1 < n && fileIndex[i1] === j) i1++;
+        if (!failed[j]) {
+          try {
+            if (!rowsOf(j).take(cols, i0, i1)) failed[j] = true;
+          } catch {
+            failed[j] = true; // the file on its own raises the error
+          }
+          hint = Math.max(hint, rows[j]!.rowsRead);
+        }
+        i0 = i1;
+      }
+    }
+  } catch {
+    return; // DuckDB refused a file of the list: each is read on its own
+  }
+  group.forEach((k, j) => {
+    const r = rows[j];
+    if (failed[j] || r === null || r === undefined) return;
+    try {
+      out[k] = r.finish();
+    } catch {
+      out[k] = null;
+    }
+  });
 }

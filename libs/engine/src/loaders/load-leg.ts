@@ -15,7 +15,7 @@ import { defaultCacheDir } from "./cache-dir.js";
 import { cacheKey } from "./cache-key.js";
 import { type CachedStats, readCacheEntry, writeCacheEntry } from "./column-cache.js";
 import { RTYPE_BAR_MS } from "./databento-csv.js";
-import { firstRtype, readDatabentoFast } from "./duckdb-databento.js";
+import { firstRtype, readDatabentoFast, readDatabentoFiles } from "./duckdb-databento.js";
 import { fileKind } from "./file-kind.js";
 import { hashFile } from "./file-hash.js";
 import { NeedsLineParse } from "./leg-builder.js";
@@ -204,17 +204,21 @@ async function parseFiles(
   const fileBarMs = await fileBarMsOf(files, opts);
   const fopts: FileOptions = { ...opts, fileBarMs };
   checkLoadOptions(fopts);
-  const reads: FileRead[] = new Array(files.length);
+  // Databento files: DuckDB reads a leg's files in a few queries, several files at once; the
+  // files it could not take (null) are read one by one below, which names any bad line.
+  const many = opts.format === "databento" ? await readDatabentoFiles(files, fopts) : [];
+  const reads: FileRead[] = files.map((_, k) => many[k] ?? (undefined as unknown as FileRead));
+  const rest = files.flatMap((_, k) => (many[k] ? [] : [k]));
   let next = 0;
   const worker = async () => {
     let rows = 0; // the last file's: daily files of one leg are alike in size
-    while (next < files.length) {
-      const k = next++;
+    while (next < rest.length) {
+      const k = rest[next++]!;
       reads[k] = await readFile(files[k]!, fopts, stats[k]!.size, false, rows);
       rows = reads[k]!.stats.rowsRead;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, rest.length) }, worker));
 
   // overlapping files that disagree are named by line: files read without lines are read again
   let counts: { duplicates: number };
