@@ -65,13 +65,16 @@ export function runGridKernel(call: KernelCall): number {
   // below is the ComboRules method it names, written out on these locals in the branch shape of the
   // kernel before issue 17 (a reason per branch): the loops calling rules.zHit / dollarHit and then
   // rules.exitReason at the exit bar made this kernel 1.1–1.2× slower on W1 (A/B, same process),
-  // though every call was inlined; the event kernels were not affected.
-  const ze = rules.zEntry;
+  // though every call was inlined; the event kernels were not affected. `+ 0` makes each level a
+  // machine double here, once: ComboRules' fields are tagged (a Smi or a boxed double, --perf-prof
+  // shows it), and V8 does not hoist their unboxing out of a loop, so a plain `rules.wStop` cost a
+  // tag test and a load at every held bar. (−0 + 0 = +0 and NaN + 0 = NaN: no compare changes.)
+  const ze = rules.zEntry + 0;
   const negZe = -ze;
-  const wStop = rules.wStop;
-  const wExit = rules.wExit;
-  const uStop = rules.uStop;
-  const dollarTp = rules.dollarTp;
+  const wStop = rules.wStop + 0;
+  const wExit = rules.wExit + 0;
+  const uStop = rules.uStop + 0;
+  const dollarTp = rules.dollarTp + 0;
   const dollarOn = rules.dollarOn;
   // gates: an entry needs at least `gates.required` passes (all enabled ones unless min_gates ≥ 0)
   const gates = new GateSet(inp, call.cfg, call.cfgOffset);
