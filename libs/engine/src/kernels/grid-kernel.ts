@@ -30,10 +30,13 @@
  * at entries and exits; the daily-series statistics and folds are computed once after the loop.
  * MFE/MAE and the mark-to-market figures are not part of the §7 row and are left to the reference
  * engine, so no bar in position pays for them. What each test decides (entry side and conditions,
- * the exit tests and their order, cooldown, sizing, costs, PnL) is asked of ComboRules
- * (rules/combo-rules.ts), shared with every other engine; this file owns only the loops.
+ * the exit tests and their order, cooldown, sizing, costs, PnL) is ComboRules'
+ * (rules/combo-rules.ts), shared with every other engine; this file owns only the loops. The
+ * per-bar tests are ComboRules' compares written out on its levels held in locals (each one names
+ * the method it is); the per-trade steps call ComboRules.
  */
 import { ComboRules, positionPnl } from "../rules/combo-rules.js";
+import { SL_DOLLAR, SL_ZSCORE, TP_DOLLAR, TP_ZSCORE } from "../rules/enums.js";
 import { GateSet } from "../rules/kernel-gates.js";
 import type { KernelCall } from "./kernel-call.js";
 import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
@@ -58,9 +61,20 @@ export function runGridKernel(call: KernelCall): number {
   const dayIndex = inp.dayIndex;
 
   const rules = new ComboRules(call.cfg, call.cfgOffset);
-  // the FLAT scan's levels in locals: the scan is the hot loop
-  const ze = rules.zEntry;
+  // The levels of the per-bar tests, read from the rules once into locals. Each test in the loops
+  // below is the ComboRules method it names, written out on these locals in the branch shape of the
+  // kernel before issue 17 (a reason per branch): the loops calling rules.zHit / dollarHit and then
+  // rules.exitReason at the exit bar made this kernel 1.1–1.2× slower on W1 (A/B, same process),
+  // though every call was inlined; the event kernels were not affected. `+ 0` makes each level a
+  // machine double here, once: ComboRules' fields are tagged (a Smi or a boxed double, --perf-prof
+  // shows it), and V8 does not hoist their unboxing out of a loop, so a plain `rules.wStop` cost a
+  // tag test and a load at every held bar. (−0 + 0 = +0 and NaN + 0 = NaN: no compare changes.)
+  const ze = rules.zEntry + 0;
   const negZe = -ze;
+  const wStop = rules.wStop + 0;
+  const wExit = rules.wExit + 0;
+  const uStop = rules.uStop + 0;
+  const dollarTp = rules.dollarTp + 0;
   const dollarOn = rules.dollarOn;
   // gates: an entry needs at least `gates.required` passes (all enabled ones unless min_gates ≥ 0)
   const gates = new GateSet(inp, call.cfg, call.cfgOffset);
@@ -71,20 +85,22 @@ export function runGridKernel(call: KernelCall): number {
   let i = 0;
   while (i < last) {
     // FLAT: the hot scan. A tight inner loop of its own — as an `if … continue` of this outer loop,
-    // with all the trade code in its body, V8 made it about 1.8× slower on W1.
+    // with all the trade code in its body, V8 made it about 1.8× slower on W1. The loop stops where
+    // rules.entrySide(z) ≠ 0.
     let zi = z[i]!;
     while (!(zi <= negZe || zi >= ze)) {
       if (++i >= last) break;
       zi = z[i]!;
     }
     if (i >= last) break;
-    if (!rules.entryAllowed(windowOk[i] !== 0, eod[i] !== 0, false, !gated || gates.pass(i))) {
+    // rules.entryAllowed (the scan never reaches the last bar)
+    if (windowOk[i] === 0 || eod[i] !== 0 || (gated && !gates.pass(i))) {
       i++;
       continue;
     }
 
-    // entry at bar i's close
-    const d = rules.entrySide(zi);
+    // entry at bar i's close; rules.entrySide(zi), which is ±1 here
+    const d = zi <= negZe ? 1 : -1;
     const entryI = i;
     const entryA = closeA[i]!;
     const entryB = closeB[i]!;
@@ -97,25 +113,47 @@ export function runGridKernel(call: KernelCall): number {
     const holdEnd = rules.holdEnd(entryI, n);
     const stop = holdEnd < last ? holdEnd : last;
 
-    // LONG / SHORT: find the exit bar j, the first where an exit test of §5 step 1 applies. The
-    // loop asks only whether one does (booleans: a reason per bar would cost a branch more on
-    // every held bar); which one, in priority order, is asked once at j. max_hold and the last
-    // bar are folded into one bound `stop`.
+    // LONG / SHORT: find the exit bar j and its reason, the tests of rules.exitReason in its order.
+    // max_hold and the last bar are folded into one bound `stop`.
     let j = entryI + 1;
+    let reason: number;
     for (; ; j++) {
-      if (dollarOn && rules.dollarHit(positionPnl(d, kA, kB, closeA[j]!, closeB[j]!, entryA, entryB))) break;
-      if (rules.zHit(d * z[j]!) || j >= stop || eod[j] !== 0) break;
+      if (dollarOn) {
+        // rules.dollarExit(u)
+        const u = positionPnl(d, kA, kB, closeA[j]!, closeB[j]!, entryA, entryB);
+        if (u <= uStop) {
+          reason = SL_DOLLAR;
+          break;
+        }
+        if (u >= dollarTp) {
+          reason = TP_DOLLAR;
+          break;
+        }
+      }
+      // rules.zScoreExit(w)
+      const w = d * z[j]!;
+      if (w <= wStop) {
+        reason = SL_ZSCORE;
+        break;
+      }
+      if (w >= wExit) {
+        reason = TP_ZSCORE;
+        break;
+      }
+      if (j >= stop || eod[j] !== 0) {
+        reason = rules.timeExit(j >= holdEnd, eod[j] !== 0, j >= last);
+        break;
+      }
     }
 
     // exit at bar j's close (fill times are not part of this record: 0, 0)
     const pnlGross = positionPnl(d, kA, kB, closeA[j]!, closeB[j]!, entryA, entryB);
-    const reason = rules.exitReason(pnlGross, d * z[j]!, j >= holdEnd, eod[j] !== 0, j >= last);
     tally.record(entryI, j, d, na, nb, reason, betaEntry, 0, 0, pnlGross, rules.costs(na, nb), dayIndex[j]!);
 
-    // CD_LONG / CD_SHORT, from the exit bar itself; then FLAT again at bar i
+    // CD_LONG / CD_SHORT, from the exit bar itself, until rules.releases(w); then FLAT again at i
     i = j;
     if (rules.cooldownAfter(reason)) {
-      while (i < last && !rules.releases(d * z[i]!)) i++;
+      while (i < last && !(d * z[i]! >= wExit)) i++;
     }
   }
   return call.finish(tally);
