@@ -14,6 +14,11 @@ export interface TopOptions {
   limit: number;
   /** Smallest first (e.g. `max_dd`); default largest first. */
   ascending?: boolean;
+  /**
+   * Every row, twins included (`--all`). By default a group of rows with identical statistics is
+   * listed once, by its lowest combo_id (`same_as` NULL); ResultsDb.twinGroups says what it holds.
+   */
+  all?: boolean;
 }
 
 /** Columns of a ranked row, in output order. */
@@ -53,7 +58,7 @@ export async function topRows(
   // `by` is checked against RANKABLE above, so splicing it into the SQL is safe
   const reader = await conn.runAndReadAll(
     `SELECT ${TOP_COLUMNS.map(ident).join(", ")} FROM results ` +
-      `WHERE job_id = $1 AND n_trades >= $2 ` +
+      `WHERE job_id = $1 AND n_trades >= $2 ${opts.all ? "" : "AND same_as IS NULL "}` +
       `ORDER BY ${ident(opts.by)} ${direction} NULLS LAST, combo_id ASC LIMIT $3`,
     [jobId, BigInt(opts.minTrades), BigInt(opts.limit)],
     [VARCHAR, BIGINT, BIGINT],
