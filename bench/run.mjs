@@ -10,8 +10,17 @@ import { runW3 } from "./w3-hybrid.mjs";
 import { runW2, runW2G } from "./w2-local.mjs";
 import { runW4 } from "./w4-cluster.mjs";
 import { runW5 } from "./w5-memory.mjs";
+import { runW6 } from "./w6-seed-scale.mjs";
 
-const WORKLOADS = { W1: runW1, W2: runW2, W2G: runW2G, W3: runW3, W4: runW4, W5: runW5 };
+const WORKLOADS = {
+  W1: runW1,
+  W2: runW2,
+  W2G: runW2G,
+  W3: runW3,
+  W4: runW4,
+  W5: runW5,
+  W6: runW6,
+};
 
 function parseArgs(argv) {
   const names = [];
