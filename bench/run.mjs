@@ -11,6 +11,7 @@ import { runW2, runW2G } from "./w2-local.mjs";
 import { runW4 } from "./w4-cluster.mjs";
 import { runW5 } from "./w5-memory.mjs";
 import { runW6 } from "./w6-seed-scale.mjs";
+import { runW7 } from "./w7-analysis-scale.mjs";
 
 const WORKLOADS = {
   W1: runW1,
@@ -20,6 +21,7 @@ const WORKLOADS = {
   W4: runW4,
   W5: runW5,
   W6: runW6,
+  W7: runW7,
 };
 
 function parseArgs(argv) {
