@@ -415,6 +415,21 @@ test(
       "the table's first rows are GET /results' (same defaults, same ties)",
     );
     const total = Number(await page.locator("table.ranked").getAttribute("data-total"));
+    // twins (rows with identical statistics) are listed once, with "+N identical" as the API says
+    const rowsApi = async (all: string) =>
+      (await (
+        await fetch(`${c.url}/jobs/${jobId}/rows?min_trades=5${all}`, { headers: c.headers() })
+      ).json()) as { total: number; rows: { combo_id: number; n_identical?: number }[] };
+    const [distinct, every] = [await rowsApi(""), await rowsApi("&all=1")];
+    assert.equal(distinct.total, total);
+    const withTwins = distinct.rows.filter((r) => (r.n_identical ?? 0) > 0);
+    assert.ok(withTwins.length > 0, "the e2e grid has twins on its first page");
+    assert.ok(every.total > total, `all=1 lists every row: ${every.total} > ${total}`);
+    for (const r of withTwins.slice(0, 5)) {
+      const cell = page.locator(`table.ranked tr[data-combo="${r.combo_id}"] td.twins`);
+      assert.equal(Number(await cell.getAttribute("data-identical")), r.n_identical);
+      assert.match((await cell.textContent())!, /^\+[\d,]+ identical( \(.+\))?$/);
+    }
     const rows = await downloaded('[data-download="rows-csv"]');
     assert.equal(csvLineCount(rows.text), total + 1, "every filtered row, not one page");
     assert.equal(Number(rows.text.split("\n")[1]!.split(",")[0]), shownIds[0]);

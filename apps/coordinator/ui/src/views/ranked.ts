@@ -14,14 +14,14 @@ const PAGE = 50;
  * "+N identical" for a row standing for a group of twins (rows with identical statistics, listed
  * once), and the parameters that vary inside the group with their values; "" for none.
  */
-function twinsText(r: Record<string, unknown>): { short: string; detail: string } {
+function twinsText(r: Record<string, unknown>): { n: number; short: string; detail: string } {
   const n = typeof r.n_identical === "number" ? r.n_identical : 0;
-  if (n === 0) return { short: "", detail: "" };
+  if (n === 0) return { n, short: "", detail: "" };
   const varying = (r.identical_varying ?? {}) as Record<string, ParamValue[]>;
   const detail = Object.entries(varying)
     .map(([p, values]) => `${p} ${values.map(fmtParam).join("|")}`)
     .join(", ");
-  return { short: `+${fmtInt(n)} identical`, detail };
+  return { n, short: `+${fmtInt(n)} identical`, detail };
 }
 
 /** Best first when the user picks another column: smaller is better for max_dd only (as ranking.ts). */
@@ -213,7 +213,7 @@ export function rankedView(root: HTMLElement, ctx: JobContext): void {
     const t = twinsText(r);
     return h(
       "td",
-      { class: "twins small", "data-twins": t.short, title: t.detail },
+      { class: "twins small", "data-identical": t.n, title: t.detail },
       t.short,
       t.detail ? h("span", { class: "muted" }, ` (${t.detail})`) : "",
     );
