@@ -435,6 +435,23 @@ test(
     assert.equal(Number(rows.text.split("\n")[1]!.split(",")[0]), shownIds[0]);
     await shot("ranked-download");
 
+    // a twin's combination page says which row it is identical to (the one rankings list)
+    const first = withTwins[0]!.combo_id;
+    const twinQuery = await fetch(`${c.url}/query`, {
+      method: "POST",
+      headers: c.headers({ "content-type": "application/json" }),
+      body: JSON.stringify({
+        sql: `SELECT min(combo_id) FROM results WHERE job_id = '${jobId}' AND same_as = ${first}`,
+      }),
+    });
+    const twin = Number(((await twinQuery.json()) as { rows: unknown[][] }).rows[0]![0]);
+    await page.goto(`${c.url}/#/job/${jobId}/combo/${twin}`);
+    await waitForView(".twins-note");
+    assert.equal(Number(await page.locator(".twins-note").getAttribute("data-same-as")), first);
+    assert.match((await page.locator(".twins-note").textContent())!, new RegExp(`combination ${first}\\b`));
+    await page.goto(`${c.url}/#/job/${jobId}`);
+    await waitForView("table.ranked tbody tr");
+
     // heatmap: each cell says how many rows it holds; the slider pins a third parameter
     await page.click("nav.tabs a:has-text('Heatmap')");
     await waitForView("table.heatmap-table td[data-x]");
