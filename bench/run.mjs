@@ -10,9 +10,21 @@ import { runW3 } from "./w3-hybrid.mjs";
 import { runW2, runW2G } from "./w2-local.mjs";
 import { runW4 } from "./w4-cluster.mjs";
 import { runW5 } from "./w5-memory.mjs";
+import { runW6 } from "./w6-seed-scale.mjs";
+import { runW7 } from "./w7-analysis-scale.mjs";
 import { runW8 } from "./w8-market-data.mjs";
 
-const WORKLOADS = { W1: runW1, W2: runW2, W2G: runW2G, W3: runW3, W4: runW4, W5: runW5, W8: runW8 };
+const WORKLOADS = {
+  W1: runW1,
+  W2: runW2,
+  W2G: runW2G,
+  W3: runW3,
+  W4: runW4,
+  W5: runW5,
+  W6: runW6,
+  W7: runW7,
+  W8: runW8,
+};
 
 function parseArgs(argv) {
   const names = [];

@@ -167,7 +167,12 @@ async function printTop(
   const on = origin ? ` on ${origin.label}` : "";
   process.stdout.write(`top ${rows.length} by ${by} (n_trades ≥ ${minTrades})${on}:\n`);
   if (rows.length === 0) return;
-  process.stdout.write(`${formatTopTable(rows, params, by)}\n`);
+  // each group of twins is listed once (as `pairgrid top`): say what it holds
+  const twins = await db.twinGroups(
+    jobId,
+    rows.map((r) => Number(r.combo_id)),
+  );
+  process.stdout.write(`${formatTopTable(rows, params, by, twins)}\n`);
   // every axis with several values, so the command replays exactly this row
   const axes = plan.axes.filter((a) => a.values.length > 1).map((a) => a.name);
   const sets = axes.map((name) => `--set ${name}=${rows[0]![name] ?? "null"}`).join(" ");

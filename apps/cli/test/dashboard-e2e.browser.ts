@@ -415,10 +415,42 @@ test(
       "the table's first rows are GET /results' (same defaults, same ties)",
     );
     const total = Number(await page.locator("table.ranked").getAttribute("data-total"));
+    // twins (rows with identical statistics) are listed once, with "+N identical" as the API says
+    const rowsApi = async (all: string) =>
+      (await (
+        await fetch(`${c.url}/jobs/${jobId}/rows?min_trades=5${all}`, { headers: c.headers() })
+      ).json()) as { total: number; rows: { combo_id: number; n_identical?: number }[] };
+    const [distinct, every] = [await rowsApi(""), await rowsApi("&all=1")];
+    assert.equal(distinct.total, total);
+    const withTwins = distinct.rows.filter((r) => (r.n_identical ?? 0) > 0);
+    assert.ok(withTwins.length > 0, "the e2e grid has twins on its first page");
+    assert.ok(every.total > total, `all=1 lists every row: ${every.total} > ${total}`);
+    for (const r of withTwins.slice(0, 5)) {
+      const cell = page.locator(`table.ranked tr[data-combo="${r.combo_id}"] td.twins`);
+      assert.equal(Number(await cell.getAttribute("data-identical")), r.n_identical);
+      assert.match((await cell.textContent())!, /^\+[\d,]+ identical( \(.+\))?$/);
+    }
     const rows = await downloaded('[data-download="rows-csv"]');
     assert.equal(csvLineCount(rows.text), total + 1, "every filtered row, not one page");
     assert.equal(Number(rows.text.split("\n")[1]!.split(",")[0]), shownIds[0]);
     await shot("ranked-download");
+
+    // a twin's combination page says which row it is identical to (the one rankings list)
+    const first = withTwins[0]!.combo_id;
+    const twinQuery = await fetch(`${c.url}/query`, {
+      method: "POST",
+      headers: c.headers({ "content-type": "application/json" }),
+      body: JSON.stringify({
+        sql: `SELECT min(combo_id) FROM results WHERE job_id = '${jobId}' AND same_as = ${first}`,
+      }),
+    });
+    const twin = Number(((await twinQuery.json()) as { rows: unknown[][] }).rows[0]![0]);
+    await page.goto(`${c.url}/#/job/${jobId}/combo/${twin}`);
+    await waitForView(".twins-note");
+    assert.equal(Number(await page.locator(".twins-note").getAttribute("data-same-as")), first);
+    assert.match((await page.locator(".twins-note").textContent())!, new RegExp(`combination ${first}\\b`));
+    await page.goto(`${c.url}/#/job/${jobId}`);
+    await waitForView("table.ranked tbody tr");
 
     // heatmap: each cell says how many rows it holds; the slider pins a third parameter
     await page.click("nav.tabs a:has-text('Heatmap')");

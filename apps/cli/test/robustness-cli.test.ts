@@ -147,13 +147,16 @@ test("top rows: ranked as in SQL, with dsr, and each cell's stability from its g
   const names = Object.keys(PARAMS);
   const rows = (await withResultsFiles([db], (q) =>
     q(
-      `SELECT combo_id::DOUBLE, sharpe, dsr, ${names.join(", ")} FROM db0.results WHERE job_id = '${jobId}' ` +
+      `SELECT combo_id::DOUBLE, sharpe, dsr, ${names.join(", ")}, same_as::DOUBLE FROM db0.results WHERE job_id = '${jobId}' ` +
         "ORDER BY sharpe DESC NULLS LAST, combo_id",
     ),
   )) as (number | null)[][];
   assert.equal(report.top.length, 6);
+  // the ranking lists each group of twins once, by its first row (same_as NULL; INTERFACE.md)
+  const firstRows = rows.filter((r) => r[3 + names.length] === null);
   report.top.forEach((t, i) => {
-    const [id, sharpe, dsr] = rows[i]!;
+    const [id, sharpe, dsr] = firstRows[i]!;
+    assert.equal(t.n_identical, rows.filter((r) => r[3 + names.length] === id).length);
     assert.equal(t.combo_id, id);
     near(t.sharpe, sharpe!, "sharpe");
     near(t.dsr, dsr!, "dsr");

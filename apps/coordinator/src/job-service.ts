@@ -91,6 +91,8 @@ export interface ResultsQuery {
   by: string;
   limit: number;
   minTrades: number;
+  /** Every row, twins included (`all=1`); default each group of twins once. */
+  all?: boolean;
 }
 
 /** A job's ranked rows, as `pairgrid top` ranks them (null: no such job). */
@@ -101,7 +103,14 @@ export async function rankedResults(
 ): Promise<Record<string, unknown>[] | null> {
   if (!(await db.getJob(jobId))) return null;
   // a drawdown ranks best when smallest; every other statistic when largest
-  return db.top({ jobId, by: q.by, minTrades: q.minTrades, limit: q.limit, ascending: q.by === "max_dd" });
+  return db.top({
+    jobId,
+    by: q.by,
+    minTrades: q.minTrades,
+    limit: q.limit,
+    ascending: q.by === "max_dd",
+    all: q.all,
+  });
 }
 
 export interface JobService {

@@ -80,7 +80,10 @@ export interface ResultsReader {
   heatmap(jobId: string, q: HeatmapAsk): Promise<Heatmap | null>;
   rows(jobId: string, q: RowsAsk): Promise<RowsPage | null>;
   /** Share of a statistic's variance each varying parameter explains (param-importance.ts). */
-  importance(jobId: string, q: { stat?: string; minTrades?: number }): Promise<ImportanceReport | null>;
+  importance(
+    jobId: string,
+    q: { stat?: string; minTrades?: number; all?: boolean },
+  ): Promise<ImportanceReport | null>;
   /** Every ranked row passing the filters, as a table to download. */
   rowsExport(
     jobId: string,
@@ -200,14 +203,19 @@ export class ResultsDbReader implements ResultsReader {
 
   async importance(
     jobId: string,
-    q: { stat?: string; minTrades?: number },
+    q: { stat?: string; minTrades?: number; all?: boolean },
   ): Promise<ImportanceReport | null> {
     const job = await this.job(jobId);
     if (!job) return null;
     const stat = q.stat ?? job.rank.by;
     const minTrades = q.minTrades ?? job.rank.minTrades;
     return this.source.read((conn) =>
-      paramImportance(conn, jobId, job.grid, { stat, minTrades, smallerIsBetter: bestAscending(stat) }),
+      paramImportance(conn, jobId, job.grid, {
+        stat,
+        minTrades,
+        smallerIsBetter: bestAscending(stat),
+        all: q.all,
+      }),
     );
   }
 

@@ -2,7 +2,7 @@
 // (DuckDB docs, "Appender": it "will use the transaction context of that connection"), so a
 // chunk's results rows, fold rows, ledger row and n_done bump either all commit or, after a
 // ROLLBACK, none exist. Constraint errors (a duplicate combo id) surface when the appender flushes.
-import type { DuckDBConnection, DuckDBPreparedStatement } from "@duckdb/node-api";
+import { type DuckDBConnection, type DuckDBPreparedStatement, listValue } from "@duckdb/node-api";
 import {
   FOLD_N_DAYS,
   FOLD_N_TRADES,
@@ -22,11 +22,14 @@ import {
   discardAppender,
   nanToNull,
 } from "./column-append.js";
+import type { FoldLayout } from "./schema.js";
 
-/** Storage order of the two appended tables, read once when the file is opened. */
+/** Storage order of the appended tables and where folds go, read once when the file is opened. */
 export interface TableLayouts {
   results: readonly string[];
+  /** Columns of the results_folds table; empty when it is a view over lists in `results`. */
   results_folds: readonly string[];
+  folds: FoldLayout;
 }
 
 /** Test seam: lets a test throw between the steps of one ingest transaction. */
@@ -45,7 +48,27 @@ function resultSources(jobId: string, batch: ChunkBatch): Map<string, ColumnSour
   ]);
   PARAM_NAMES.forEach((name, j) => sources.set(name, (r) => nanToNull(params[r * nParams + j]!)));
   STAT_NAMES.forEach((name, j) => sources.set(name, (r) => nanToNull(stats[r * N_STATS + j]!)));
-  return sources; // dsr (and any column this engine does not know) stays NULL
+  return sources; // dsr, same_as (and any column this engine does not know) stay NULL
+}
+
+/** The fold-list columns of `results` (schema.ts FOLD_LIST_COLUMNS): row r's folds in fold order. */
+function foldListSources(batch: ChunkBatch): [string, ColumnSource][] {
+  const { folds, nFolds } = batch;
+  const field =
+    (offset: number): ColumnSource =>
+    (r) => {
+      const items = new Array<number | null>(nFolds);
+      for (let f = 0, at = r * nFolds * FOLD_WIDTH + offset; f < nFolds; f++, at += FOLD_WIDTH) {
+        items[f] = nanToNull(folds[at]!);
+      }
+      return listValue(items);
+    };
+  return [
+    ["fold_n_trades", field(FOLD_N_TRADES)],
+    ["fold_pnl", field(FOLD_PNL)],
+    ["fold_pnl_sq", field(FOLD_PNL_SQ)],
+    ["fold_n_days", field(FOLD_N_DAYS)],
+  ];
 }
 
 function foldSources(jobId: string, batch: ChunkBatch): Map<string, ColumnSource> {
@@ -176,19 +199,27 @@ export async function ingestChunksAtomically(
       seen.add(key);
     }
     const toWrite = chunks.filter((_, i) => written[i]);
+    const lists = layouts.folds === "lists";
+    const rowSources = (c: PendingChunk) => {
+      const sources = resultSources(c.jobId, c.batch);
+      if (lists) for (const [name, source] of foldListSources(c.batch)) sources.set(name, source);
+      return sources;
+    };
     await appendToTable(
       conn,
       "results",
       layouts.results,
-      toWrite.map((c) => ({ sources: resultSources(c.jobId, c.batch), nRows: c.nRows })),
+      toWrite.map((c) => ({ sources: rowSources(c), nRows: c.nRows })),
     );
     await hooks.afterResultRows?.();
-    await appendToTable(
-      conn,
-      "results_folds",
-      layouts.results_folds,
-      toWrite.map((c) => ({ sources: foldSources(c.jobId, c.batch), nRows: c.nRows * c.batch.nFolds })),
-    );
+    if (!lists) {
+      await appendToTable(
+        conn,
+        "results_folds",
+        layouts.results_folds,
+        toWrite.map((c) => ({ sources: foldSources(c.jobId, c.batch), nRows: c.nRows * c.batch.nFolds })),
+      );
+    }
     for (const c of toWrite) await ledger.record(c.jobId, c.chunkId, c.nRows);
     await conn.run(toWrite.length > 0 ? "COMMIT" : "ROLLBACK");
     return written;

@@ -3,7 +3,7 @@
 // a job of 1e6 combinations × 16 folds is 16e6 fold rows.
 import { type DuckDBConnection, type DuckDBDataChunk, type DuckDBResult, VARCHAR } from "@duckdb/node-api";
 import { type FoldMatrix, InputError, makeFoldMatrix, PARAM_NAMES } from "@pairgrid/engine";
-import { ident } from "./schema.js";
+import { ident, tableColumnNames } from "./schema.js";
 
 export interface FoldStats {
   jobId: string;
@@ -17,6 +17,8 @@ export interface FoldStats {
   dsr: Float64Array;
   totalPnl: Float64Array;
   nTrades: Float64Array;
+  /** same_as of each row (twin-groups.ts), NaN = NULL (its group's first row, or no twin). */
+  sameAs: Float64Array;
   /** results_folds, one row per combination in the same order; nFolds 0 when the job has none. */
   folds: FoldMatrix;
 }
@@ -89,8 +91,12 @@ export async function readFoldStats(conn: DuckDBConnection, jobId: string): Prom
     Float64Array,
     Float64Array,
   ];
+  const sameAs = new Float64Array(nRows).fill(Number.NaN);
+  // a file opened read-only before a writer added same_as has none: no row is a twin
+  const hasSameAs = (await tableColumnNames(conn, "results")).includes("same_as");
   const results = await conn.run(
     `SELECT combo_id::DOUBLE, sharpe, dsr, total_pnl, n_trades::DOUBLE, ` +
+      `${hasSameAs ? "same_as::DOUBLE" : "NULL::DOUBLE"}, ` +
       `${PARAM_NAMES.map((p) => `${ident(p)}::DOUBLE`).join(", ")} ` +
       "FROM results WHERE job_id = $1 ORDER BY combo_id",
     [jobId],
@@ -99,7 +105,8 @@ export async function readFoldStats(conn: DuckDBConnection, jobId: string): Prom
   await eachChunk(results, (chunk, at) => {
     copyColumn(chunk, 0, comboIds, at);
     for (let k = 0; k < 4; k++) copyColumn(chunk, 1 + k, stats[k]!, at);
-    for (let j = 0; j < P; j++) copyColumn(chunk, 5 + j, params, at * P + j, P);
+    copyColumn(chunk, 5, sameAs, at);
+    for (let j = 0; j < P; j++) copyColumn(chunk, 6 + j, params, at * P + j, P);
   });
 
   const folds = makeFoldMatrix(nRows, nFolds);
@@ -131,7 +138,7 @@ export async function readFoldStats(conn: DuckDBConnection, jobId: string): Prom
     copyColumn(chunk, 5, folds.nDays, at);
   });
   const [sharpe, dsr, totalPnl, nTrades] = stats;
-  return { jobId, nRows, comboIds, params, sharpe, dsr, totalPnl, nTrades, folds };
+  return { jobId, nRows, comboIds, params, sharpe, dsr, totalPnl, nTrades, sameAs, folds };
 }
 
 const damaged = (jobId: string, comboId: number) =>

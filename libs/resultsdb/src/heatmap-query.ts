@@ -30,6 +30,8 @@ export interface HeatmapQuery {
   minTrades: number;
   /** Varying parameters held at one of their values; with `fixed`, every one but x and y. */
   fix: Record<string, number | null>;
+  /** Every row, twins included (`all=1`); default a cell counts distinct results (ranking.ts). */
+  all?: boolean;
 }
 
 export interface HeatmapBest {
@@ -144,7 +146,7 @@ export async function heatmap(
   const { x, y, fixes } = checkHeatmapQuery(grid, q);
   const values: DuckDBValue[] = [jobId, BigInt(q.minTrades)];
   const types: DuckDBType[] = [VARCHAR, BIGINT];
-  const where = [rankedRowsWhere("$1", "$2")];
+  const where = [rankedRowsWhere("$1", "$2", q.all === true)];
   for (const [name, value] of fixes) {
     if (value === null) where.push(`${ident(name)} IS NULL`);
     else {

@@ -14,7 +14,8 @@ export {
   shownStatus,
   STALE_AFTER_MS,
 } from "./job-liveness.js";
-export { ResultsDb, type OpenOptions } from "./results-db.js";
+export { DUCKDB_MEMORY_LIMIT, duckdbMemoryLimit, ResultsDb, type OpenOptions } from "./results-db.js";
+export { type TwinGroup } from "./twin-groups.js";
 export type { JsonValue } from "./query-json.js";
 export { formatBytes, formatMs } from "./query-limits.js";
 export {
@@ -30,6 +31,7 @@ export {
 } from "./sandboxed-query.js";
 export {
   FOLD_COLUMNS,
+  FOLD_LIST_COLUMNS,
   isCountStat,
   JOB_RUNNERS,
   JOB_STATUSES,

@@ -30,13 +30,13 @@ export async function paramImportance(
   conn: DuckDBConnection,
   jobId: string,
   grid: Pick<JobGrid, "params">,
-  q: { stat: string; minTrades: number; smallerIsBetter: boolean },
+  q: { stat: string; minTrades: number; smallerIsBetter: boolean; all?: boolean },
 ): Promise<ImportanceReport> {
   if (!GRID_STATS.includes(q.stat)) {
     throw new InputError(`stat: unknown statistic '${q.stat}' (one of: ${GRID_STATS.join(", ")})`, "stat");
   }
   const s = ident(q.stat);
-  const from = `FROM results WHERE ${rankedRowsWhere("$1", "$2")} AND ${s} IS NOT NULL AND isfinite(${s}::DOUBLE)`;
+  const from = `FROM results WHERE ${rankedRowsWhere("$1", "$2", q.all === true)} AND ${s} IS NOT NULL AND isfinite(${s}::DOUBLE)`;
   const values = [jobId, BigInt(q.minTrades)];
   const types = [VARCHAR, BIGINT];
   const total = await conn.runAndReadAll(

@@ -56,15 +56,14 @@ export function rankOrderSql(by: string, ascending: boolean): string {
 
 /**
  * The rows a ranking counts, as a WHERE clause over `results`: the job's rows with at least
- * `minTrades` trades. `$job` and `$min` name the bound parameters holding the job id and the trade
- * minimum.
- *
- * Twins (INTERFACE.md `same_as`: a combination whose configuration equals an earlier one's) are
- * to be counted once; this is the single place where that plugs in (`AND same_as IS NULL`) once
- * the column lands (seed-scale issue). Until then every stored row counts.
+ * `minTrades` trades, each group of twins once (INTERFACE.md `same_as`: a row whose statistics all
+ * equal those of a lower combo_id is not counted; its group's representative is). `all` (`--all`,
+ * `all=1`) counts every row. `$job` and `$min` name the bound parameters holding the job id and
+ * the trade minimum. This is the single place where twins are filtered: top, /results, /rows,
+ * heatmaps, exports, parallel coordinates and parameter importance all build on it.
  */
-export function rankedRowsWhere(job: string, min: string): string {
-  return `job_id = ${job} AND n_trades >= ${min}`;
+export function rankedRowsWhere(job: string, min: string, all = false): string {
+  return `job_id = ${job} AND n_trades >= ${min}${all ? "" : " AND same_as IS NULL"}`;
 }
 
 /** A SELECT that ranks a job's rows by the rule, with the job id and minimum spliced in (SQL box). */

@@ -31,10 +31,18 @@ import {
 import { GroupCommitter } from "./group-commit.js";
 import { fileInPlace, type QuerySource, WriterSnapshots } from "./query-snapshot.js";
 import { type SandboxOptions, SandboxedQuery } from "./sandboxed-query.js";
-import { ensureSchema, hasSchema, type JobStatus, tableColumnNames } from "./schema.js";
+import {
+  ensureSchema,
+  type FoldLayout,
+  foldLayout,
+  hasSchema,
+  type JobStatus,
+  tableColumnNames,
+} from "./schema.js";
 import { SerialQueue } from "./serial-queue.js";
 import { bestAscending } from "./ranking.js";
 import { type TopOptions, topRows, varyingParams } from "./top-query.js";
+import { markTwins, type TwinGroup, twinGroups } from "./twin-groups.js";
 
 export interface OpenOptions {
   /** Open without write access (and without creating anything): `pairgrid top`, dashboards. */
@@ -52,7 +60,33 @@ const firstLine = (err: unknown) => String((err as Error)?.message ?? err).split
  */
 const WRITE_OPTIONS = { checkpoint_threshold: "256MB" };
 
+/**
+ * DuckDB's buffer pool, for every open (issue 19). Its default is 80 % of the machine's memory,
+ * which let a run's or a report's RSS grow with the job; bounded, DuckDB spills sorts, joins and
+ * aggregates to its temp directory instead. 1 GB holds the working set of a W6 job's queries; the
+ * environment variable PAIRGRID_DUCKDB_MEMORY (a DuckDB size such as "512MB" or "4GB") overrides it.
+ */
+export const DUCKDB_MEMORY_LIMIT = "1GB";
+
+/** The memory limit an open uses (PAIRGRID_DUCKDB_MEMORY, else DUCKDB_MEMORY_LIMIT). */
+export function duckdbMemoryLimit(env: NodeJS.ProcessEnv = process.env): string {
+  const v = env.PAIRGRID_DUCKDB_MEMORY?.trim();
+  return v ? v : DUCKDB_MEMORY_LIMIT;
+}
+
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * A file opened read-only before any writer added `same_as` has no twins marked. A temporary view
+ * of this connection, named `results` (temp objects shadow the file's), gives it an all-NULL
+ * same_as, so every ranked query filters twins the one way (ranking.ts rankedRowsWhere) and counts
+ * every row here.
+ */
+async function noTwinsMarked(conn: DuckDBConnection): Promise<void> {
+  const reader = await conn.runAndReadAll("SELECT current_database()");
+  const file = quoteIdent(String(reader.getRows()[0]![0]));
+  await conn.run(`CREATE TEMP VIEW results AS SELECT *, NULL::BIGINT AS same_as FROM ${file}.main.results`);
+}
 
 export class ResultsDb {
   /** Test seam for the atomicity tests; never set in production code. */
@@ -88,22 +122,30 @@ export class ResultsDb {
     if (readOnly && !existsSync(file)) throw new InputError(`${file}: no such results database`);
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(file, readOnly ? { access_mode: "READ_ONLY" } : WRITE_OPTIONS);
+      const memory = { memory_limit: duckdbMemoryLimit() };
+      instance = await DuckDBInstance.create(
+        file,
+        readOnly ? { access_mode: "READ_ONLY", ...memory } : { ...WRITE_OPTIONS, ...memory },
+      );
     } catch (err) {
       // typically the lock another process holds while it writes the file, or not a DuckDB file
       throw new InputError(`${file}: ${firstLine(err)}`);
     }
     const conn = await instance.connect();
     try {
+      let folds: FoldLayout;
       if (readOnly) {
         if (!(await hasSchema(conn))) throw new InputError(`${file}: not a pairgrid results database`);
+        folds = await foldLayout(conn);
       } else {
-        await ensureSchema(conn);
+        folds = await ensureSchema(conn);
       }
       const layouts: TableLayouts = {
         results: await tableColumnNames(conn, "results"),
-        results_folds: await tableColumnNames(conn, "results_folds"),
+        results_folds: folds === "table" ? await tableColumnNames(conn, "results_folds") : [],
+        folds,
       };
+      if (!layouts.results.includes("same_as")) await noTwinsMarked(conn);
       const jobColumns = jobSelectList(new Set(await tableColumnNames(conn, "jobs")));
       return new ResultsDb(file, readOnly, instance, conn, layouts, jobColumns);
     } catch (err) {
@@ -193,9 +235,26 @@ export class ResultsDb {
     return this.write(() => updateJobStatus(this.conn, jobId, status, finished));
   }
 
-  /** Fills results.dsr for every row of the job (ENGINE.md §7: N = all the job's rows). */
+  /**
+   * The finalise step once a job's rows are in: results.dsr for every row (ENGINE.md §7: N = all
+   * the job's rows), then results.same_as (twin-groups.ts).
+   */
   async finalizeDsr(jobId: string): Promise<void> {
-    await this.write(() => finalizeJobDsr(this.conn, jobId));
+    await this.write(async () => {
+      await finalizeJobDsr(this.conn, jobId);
+      await markTwins(this.conn, jobId);
+    });
+  }
+
+  /**
+   * "+N identical" and the parameters that vary inside each group, for first rows of twin groups
+   * (the rows `top` lists by default): what rankings and tables show beside a row.
+   */
+  twinGroups(jobId: string, comboIds: readonly number[]): Promise<TwinGroup[]> {
+    if (!this.layouts.results.includes("same_as")) {
+      return Promise.resolve(comboIds.map((id) => ({ combo_id: id, n_identical: 0, varying: {} })));
+    }
+    return this.serial(() => twinGroups(this.conn, jobId, comboIds));
   }
 
   /** The best rows of a job (default: the latest job) by a RANKABLE statistic. */

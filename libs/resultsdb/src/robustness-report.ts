@@ -103,6 +103,8 @@ export interface RankedRow {
   n_neighbours: number;
   total_pnl: number | null;
   n_trades: number | null;
+  /** Other rows of the job with identical statistics (same_as this row): "+N identical". */
+  n_identical: number;
 }
 
 export interface RobustnessReport {
@@ -189,7 +191,11 @@ export function robustnessOf(
   // full-sample statistic from the results table, the one `pairgrid top` ranks by
   const values = by === "sharpe" ? fs.sharpe : fs.totalPnl;
   const stab = stabilityScores(nb, values);
-  const top = Array.from(rankRows(values, limit), (row, i) => ({
+  // each group of twins (same_as) ranks once, by its first row, as in `pairgrid top`
+  const { firstRows, twins } = twinCounts(fs);
+  const firstValues = Float64Array.from(firstRows, (row) => values[row]!);
+  const ranked = Array.from(rankRows(firstValues, limit), (k) => firstRows[k]!);
+  const top = ranked.map((row, i) => ({
     rank: i + 1,
     combo_id: fs.comboIds[row]!,
     params: paramsOf(row),
@@ -199,6 +205,7 @@ export function robustnessOf(
     n_neighbours: stab.nNeighbours[row]!,
     total_pnl: orNull(fs.totalPnl[row]!),
     n_trades: orNull(fs.nTrades[row]!),
+    n_identical: twins.get(fs.comboIds[row]!) ?? 0,
   }));
   return {
     job_id: fs.jobId,
@@ -210,6 +217,20 @@ export function robustnessOf(
     walk_forward: walk,
     top,
   };
+}
+
+/** Rows that are no other row's twin (same_as NULL), and how many twins point at each combo id. */
+function twinCounts(fs: FoldStats): { firstRows: Int32Array; twins: Map<number, number> } {
+  const twins = new Map<number, number>();
+  let nFirst = 0;
+  for (let row = 0; row < fs.nRows; row++) {
+    const first = fs.sameAs[row]!;
+    if (Number.isNaN(first)) nFirst++;
+    else twins.set(first, (twins.get(first) ?? 0) + 1);
+  }
+  const firstRows = new Int32Array(nFirst);
+  for (let row = 0, k = 0; row < fs.nRows; row++) if (Number.isNaN(fs.sameAs[row]!)) firstRows[k++] = row;
+  return { firstRows, twins };
 }
 
 function pboReport(r: PboResult): PboReport {

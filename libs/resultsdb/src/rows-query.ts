@@ -16,6 +16,7 @@ import { bestAscending, rankedRowsWhere, rankOrderSql } from "./ranking.js";
 import { ident } from "./schema.js";
 import { COPY_OPTIONS, type ExportFormat, MAX_EXPORT_ROWS, sqlString } from "./table-export.js";
 import { TOP_COLUMNS } from "./top-query.js";
+import { twinGroups } from "./twin-groups.js";
 
 /** Largest page. */
 export const MAX_ROWS_LIMIT = 10_000;
@@ -32,12 +33,17 @@ export interface RowsQuery {
   offset: number;
   minTrades: number;
   filter: Record<string, RowFilter>;
+  /** Every row, twins included (`all=1`); default each group of twins once (ranking.ts). */
+  all?: boolean;
 }
 
 export interface RowsPage {
   /** Rows passing the filters (all pages). */
   total: number;
-  /** combo_id, every parameter, every statistic and dsr (TOP_COLUMNS), NULL as null. */
+  /**
+   * combo_id, every parameter, every statistic and dsr (TOP_COLUMNS), NULL as null; unless `all`,
+   * also n_identical (twins the row stands for) and identical_varying (twin-groups.ts `varying`).
+   */
   rows: Record<string, unknown>[];
 }
 
@@ -60,7 +66,7 @@ function checkCount(name: string, v: number, min: number, max = Number.MAX_SAFE_
 function whereOf(jobId: string, q: RowsQuery): { sql: string; values: DuckDBValue[]; types: DuckDBType[] } {
   const values: DuckDBValue[] = [jobId, BigInt(q.minTrades)];
   const types: DuckDBType[] = [VARCHAR, BIGINT];
-  const where = [rankedRowsWhere("$1", "$2")];
+  const where = [rankedRowsWhere("$1", "$2", q.all === true)];
   const bind = (v: number) => {
     if (!Number.isFinite(v)) throw new InputError(`filter: ${v} is not a finite number`, "filter");
     values.push(v);
@@ -144,23 +150,41 @@ async function rankedRows(
     for (const name of TOP_COLUMNS) out[name] = plain(r[name]);
     return out;
   });
+  if (!q.all) {
+    // each listed row stands for its group of twins: say how many more and what varies inside
+    const groups = await twinGroups(
+      conn,
+      jobId,
+      rows.map((r) => Number(r.combo_id)),
+    );
+    rows.forEach((row, i) => {
+      row.n_identical = groups[i]!.n_identical;
+      row.identical_varying = groups[i]!.varying;
+    });
+  }
   return { total: Number(total.getRowsJS()[0]![0]), rows };
 }
 
-/** One stored row of a job (TOP_COLUMNS), or null when the combination has none (yet). */
+/**
+ * One stored row of a job (TOP_COLUMNS, then same_as: the twin it is identical to, and n_identical:
+ * the twins of its group when it is the group's first row), or null when the combination has none
+ * (yet).
+ */
 export async function storedRow(
   conn: DuckDBConnection,
   jobId: string,
   comboId: number,
 ): Promise<Record<string, unknown> | null> {
   const reader = await conn.runAndReadAll(
-    `SELECT ${TOP_COLUMNS.map(ident).join(", ")} FROM results WHERE job_id = $1 AND combo_id = $2`,
+    `SELECT ${TOP_COLUMNS.map(ident).join(", ")}, same_as, ` +
+      "(SELECT count(*) FROM results t WHERE t.job_id = $1 AND t.same_as = $2)::BIGINT AS n_identical " +
+      "FROM results WHERE job_id = $1 AND combo_id = $2",
     [jobId, BigInt(comboId)],
     [VARCHAR, BIGINT],
   );
   const row = reader.getRowObjectsJS()[0];
   if (!row) return null;
   const out: Record<string, unknown> = {};
-  for (const name of TOP_COLUMNS) out[name] = plain(row[name]);
+  for (const name of [...TOP_COLUMNS, "same_as", "n_identical"]) out[name] = plain(row[name]);
   return out;
 }

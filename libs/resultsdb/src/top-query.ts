@@ -16,6 +16,11 @@ export interface TopOptions {
   limit: number;
   /** Smallest first; default: the direction in which `by` ranks best (ranking.ts). */
   ascending?: boolean;
+  /**
+   * Every row, twins included (`--all`). By default a group of rows with identical statistics is
+   * listed once, by its lowest combo_id (`same_as` NULL); ResultsDb.twinGroups says what it holds.
+   */
+  all?: boolean;
 }
 
 /** Columns of a ranked row, in output order. */
@@ -48,7 +53,7 @@ export async function topRows(
   // `by` is checked against RANKABLE above, so splicing it into the SQL is safe
   const reader = await conn.runAndReadAll(
     `SELECT ${TOP_COLUMNS.map(ident).join(", ")} FROM results ` +
-      `WHERE ${rankedRowsWhere("$1", "$2")} ` +
+      `WHERE ${rankedRowsWhere("$1", "$2", opts.all === true)} ` +
       `ORDER BY ${rankOrderSql(opts.by, opts.ascending)} LIMIT $3`,
     [jobId, BigInt(opts.minTrades), BigInt(opts.limit)],
     [VARCHAR, BIGINT, BIGINT],

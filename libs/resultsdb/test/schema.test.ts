@@ -17,7 +17,19 @@ test("open creates jobs, results, results_folds and chunks with the contract's c
   const of = (table: string) => cols.filter((c) => c.table_name === table);
   assert.deepEqual(
     of("results").map((c) => c.column_name),
-    ["job_id", "combo_id", ...PARAM_NAMES, ...STAT_NAMES, "dsr"],
+    [
+      "job_id",
+      "combo_id",
+      ...PARAM_NAMES,
+      ...STAT_NAMES,
+      "dsr",
+      "same_as",
+      // a new file keeps a row's folds with it; results_folds is a view over these (schema.ts)
+      "fold_n_trades",
+      "fold_pnl",
+      "fold_pnl_sq",
+      "fold_n_days",
+    ],
   );
   const type = (name: string) => of("results").find((c) => c.column_name === name)!.data_type;
   assert.equal(type("combo_id"), "BIGINT");
@@ -71,7 +83,7 @@ test("open creates jobs, results, results_folds and chunks with the contract's c
       "chunks [job_id, chunk_id]",
       "jobs [job_id]",
       "results [job_id, combo_id]",
-      // results_folds has none: the chunk ledger keeps its rows exactly-once (schema.ts)
+      // results_folds has none (a view over results' fold lists in a new file; schema.ts)
     ],
   );
 });

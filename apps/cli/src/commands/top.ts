@@ -14,6 +14,7 @@ import {
   replayCommand,
   ResultsDb,
   resumeCommand,
+  type TwinGroup,
 } from "@pairgrid/resultsdb";
 import type { Command } from "commander";
 import { resolveJob } from "../resolve-job.js";
@@ -27,6 +28,7 @@ interface TopFlags {
   order?: string;
   command?: string;
   json?: boolean;
+  all?: boolean;
 }
 
 /** Statistics shown after the varying parameters, in this order (plus the ranking one). */
@@ -62,18 +64,36 @@ function cell(name: string, v: unknown): string {
   return String(Number(v.toPrecision(6))); // parameters: as written in the spec, without float noise
 }
 
-/** Right-aligned columns under a header line; one line per row. */
+/**
+ * What a listed row stands for besides itself: "+3 identical (lookback 60|120, z_exit 0|off)", the
+ * parameters that vary inside its group of twins with their values ("off" for NULL); "" for none.
+ */
+export function twinsText(group: TwinGroup | undefined): string {
+  if (!group || group.n_identical === 0) return "";
+  const varying = Object.entries(group.varying).map(
+    ([p, values]) => `${p} ${values.map((v) => (v === null ? "off" : cell(p, v))).join("|")}`,
+  );
+  return `+${group.n_identical} identical${varying.length > 0 ? ` (${varying.join(", ")})` : ""}`;
+}
+
+/**
+ * Right-aligned columns under a header line; one line per row. With `twins` (the groups of the
+ * rows, in order) a last, left-aligned column says what each row's group of twins holds.
+ */
 export function formatTopTable(
   rows: Record<string, unknown>[],
   params: readonly string[],
   by: string,
+  twins?: readonly TwinGroup[],
 ): string {
   const stats = SHOWN_STATS.includes(by) ? SHOWN_STATS : [...SHOWN_STATS, by];
   const columns = ["rank", "combo_id", ...params, ...stats];
   const body = rows.map((r, i) => [String(i + 1), ...columns.slice(1).map((c) => cell(c, r[c]))]);
   const widths = columns.map((c, j) => Math.max(c.length, ...body.map((b) => b[j]!.length)));
   const line = (cells: string[]) => cells.map((s, j) => s.padStart(widths[j]!)).join("  ");
-  return [line(columns), ...body.map(line)].join("\n");
+  const notes = rows.map((_, i) => twinsText(twins?.[i]));
+  if (!notes.some((n) => n !== "")) return [line(columns), ...body.map(line)].join("\n");
+  return [`${line(columns)}  twins`, ...body.map((b, i) => `${line(b)}  ${notes[i]}`.trimEnd())].join("\n");
 }
 
 /** `pairgrid top [--db FILE] [--job ID] [--by METRIC] [--limit N] [--min-trades N] [--json]` */
@@ -92,6 +112,10 @@ export function registerTopCommand(program: Command): void {
     .option("--order <asc|desc>", "sort direction (default: asc for max_dd, desc otherwise)")
     .option("--command <n>", "print the replay command of row N (default: of row 1) after the table")
     .option("--json", "print an array of row objects (null for NULL) instead of a table")
+    .option(
+      "--all",
+      "list every row; by default rows with identical statistics (twins) are listed once, as '+N identical'",
+    )
     .action(async (opts: TopFlags) => {
       const file = resolve(opts.db);
       if (!existsSync(file)) throw new InputError(`--db ${opts.db}: no such file`, "--db");
@@ -123,7 +147,8 @@ export function registerTopCommand(program: Command): void {
           const from = opts.by !== undefined ? "--by" : `rank.by of job ${job.job_id}`;
           throw new InputError(`${from}: ${(err as Error).message}`, "--by");
         }
-        const rows = await db.top({ jobId: job.job_id, by, minTrades, limit, ascending });
+        const all = opts.all === true;
+        const rows = await db.top({ jobId: job.job_id, by, minTrades, limit, ascending, all });
         // a run that died without marking its job (killed, crashed): say so, and how to finish it
         const gone = interruption(job, file, localProbe());
         const notice = gone
@@ -144,7 +169,13 @@ export function registerTopCommand(program: Command): void {
             `top ${rows.length} by ${by}${ascending ? " ascending" : ""}, n_trades ≥ ${minTrades}\n`,
         );
         if (rows.length === 0) return;
-        process.stdout.write(`${formatTopTable(rows, params, by)}\n`);
+        const twins = all
+          ? undefined
+          : await db.twinGroups(
+              job.job_id,
+              rows.map((r) => Number(r.combo_id)),
+            );
+        process.stdout.write(`${formatTopTable(rows, params, by, twins)}\n`);
         const row = rows[commandRow - 1];
         if (!row) {
           throw new InputError(

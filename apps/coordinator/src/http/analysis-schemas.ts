@@ -8,6 +8,16 @@ import { HttpError } from "./errors.js";
 
 const paramValue = z.number().nullable();
 
+/**
+ * `all=1`: every row, twins included. By default each group of rows with identical statistics
+ * (INTERFACE.md `same_as`) counts once, by its lowest combo_id.
+ */
+export const allRows = z
+  .enum(["0", "1", "true", "false"])
+  .optional()
+  .transform((v) => v === "1" || v === "true")
+  .describe("1: every row, twins (rows with identical statistics) included; default each group once");
+
 export const axisValues = z.object({ name: z.string(), values: z.array(paramValue) });
 
 export const gridView = z
@@ -50,6 +60,7 @@ export const heatmapQuery = z.object({
     .min(0)
     .optional()
     .describe("leave out rows with fewer trades (default: the job's rank.min_trades)"),
+  all: allRows,
   fix: z
     .string()
     .optional()
@@ -65,7 +76,9 @@ export const heatmapBody = z
     stat: z.string(),
     agg: z.enum(HEATMAP_AGGS),
     cells: cellGrid(z.number().nullable()).describe("aggregated statistic, [yi][xi]; null: no row"),
-    counts: cellGrid(z.number().int()).describe("rows aggregated per cell, [yi][xi]"),
+    counts: cellGrid(z.number().int()).describe(
+      "distinct results aggregated per cell (each group of twins once unless all=1), [yi][xi]",
+    ),
     best: z
       .object({ combo_id: z.number().int().nullable(), x: paramValue, y: paramValue, value: z.number() })
       .nullable()
@@ -87,6 +100,7 @@ export const rowsQuery = z.object({
   order: z.enum(["asc", "desc"]).optional().describe("default: asc for max_dd, desc otherwise"),
   limit: z.coerce.number().int().min(1).max(MAX_ROWS_LIMIT).default(50),
   offset: z.coerce.number().int().min(0).default(0),
+  all: allRows,
   min_trades: z.coerce
     .number()
     .int()
@@ -234,6 +248,7 @@ export function parseJsonQuery<T extends z.ZodType>(
 
 export const importanceQuery = z.object({
   stat: z.string().min(1).optional().describe("statistic (default: the job's rank.by)"),
+  all: allRows,
   min_trades: z.coerce
     .number()
     .int()

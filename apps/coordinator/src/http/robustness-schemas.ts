@@ -111,6 +111,10 @@ export const robustnessReport = z
         n_neighbours: z.number().int(),
         total_pnl: stat,
         n_trades: stat,
+        n_identical: z
+          .number()
+          .int()
+          .describe("other rows with identical statistics (same_as this one), ranked once with it"),
       }),
     ),
   })

@@ -3,6 +3,7 @@
 import { RANKABLE } from "@pairgrid/engine";
 import { JOB_RUNNERS, SHOWN_STATUSES } from "@pairgrid/resultsdb";
 import { z } from "zod";
+import { allRows } from "./analysis-schemas.js";
 import type { JobView, SubmitResult } from "../job-service.js";
 
 export const errorBody = z
@@ -57,6 +58,7 @@ export const jobView = z.object({
 });
 
 export const resultsQuery = z.object({
+  all: allRows,
   by: z.enum(RANKABLE).optional().describe("statistic to rank by (default: the job's rank.by)"),
   limit: z.coerce.number().int().min(1).max(10_000).default(50),
   min_trades: z.coerce

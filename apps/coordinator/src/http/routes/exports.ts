@@ -33,11 +33,11 @@ export const exportRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = async 
       },
     },
     async (req, reply) => {
-      const { by, order, min_trades, filter, format } = req.query;
+      const { by, order, min_trades, filter, format, all } = req.query;
       const filters = parseJsonQuery(filter, "filter", filterObject, {});
       const id = req.params.id;
       const file = await fromReader(id, () =>
-        results.rowsExport(id, { by, order, minTrades: min_trades, filter: filters }, format),
+        results.rowsExport(id, { by, order, minTrades: min_trades, filter: filters, all }, format),
       );
       return sendExport(reply, file, `${id}-rows`);
     },

@@ -25,10 +25,10 @@ export const jobHeatmapRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = as
       },
     },
     (req) => {
-      const { x, y, stat, agg, min_trades, fix } = req.query;
+      const { x, y, stat, agg, min_trades, fix, all } = req.query;
       const fixed = parseJsonQuery(fix, "fix", fixObject, {});
       return fromReader(req.params.id, () =>
-        results.heatmap(req.params.id, { x, y, stat, agg, minTrades: min_trades, fix: fixed }),
+        results.heatmap(req.params.id, { x, y, stat, agg, minTrades: min_trades, fix: fixed, all }),
       );
     },
   );

@@ -21,7 +21,11 @@ export const jobImportanceRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> =
     },
     (req) =>
       fromReader(req.params.id, () =>
-        results.importance(req.params.id, { stat: req.query.stat, minTrades: req.query.min_trades }),
+        results.importance(req.params.id, {
+          stat: req.query.stat,
+          minTrades: req.query.min_trades,
+          all: req.query.all,
+        }),
       ),
   );
 };

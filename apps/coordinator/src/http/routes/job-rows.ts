@@ -20,10 +20,18 @@ export const jobRowsRoutes: FastifyPluginAsyncZod<AnalysisRoutesOptions> = async
       },
     },
     (req) => {
-      const { by, order, limit, offset, min_trades, filter } = req.query;
+      const { by, order, limit, offset, min_trades, filter, all } = req.query;
       const filters = parseJsonQuery(filter, "filter", filterObject, {});
       return fromReader(req.params.id, () =>
-        results.rows(req.params.id, { by, order, limit, offset, minTrades: min_trades, filter: filters }),
+        results.rows(req.params.id, {
+          by,
+          order,
+          limit,
+          offset,
+          minTrades: min_trades,
+          filter: filters,
+          all,
+        }),
       );
     },
   );

@@ -84,7 +84,7 @@ export const jobRoutes: FastifyPluginAsyncZod<JobRoutesOptions> = async (app, { 
       },
     },
     async (req) => {
-      const { by, limit, min_trades } = req.query;
+      const { by, limit, min_trades, all } = req.query;
       let rows: Awaited<ReturnType<JobService["results"]>>;
       try {
         // the job's own rank.by / rank.min_trades unless the query names others (ranking.ts)
@@ -92,7 +92,12 @@ export const jobRoutes: FastifyPluginAsyncZod<JobRoutesOptions> = async (app, { 
           ? await results.ranking(req.params.id, { by, minTrades: min_trades })
           : { by: by ?? "sharpe", minTrades: min_trades ?? 0 };
         if (!rank) throw noSuchJob(req.params.id);
-        rows = await jobs.results(req.params.id, { by: rank.by, limit, minTrades: rank.minTrades });
+        rows = await jobs.results(req.params.id, {
+          by: rank.by,
+          limit,
+          minTrades: rank.minTrades,
+          ...(all ? { all } : {}),
+        });
       } catch (err) {
         // the service names its options after the query fields (`by`, `limit`, `min_trades`); a
         // stored spec the ranking cannot read is the reader's 409, as on the analysis routes

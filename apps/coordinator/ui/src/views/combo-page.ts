@@ -76,6 +76,7 @@ function render(body: HTMLElement, jobId: string, d: ComboDetail): void {
   fill(
     body,
     h("h1", {}, `Combination ${d.combo_id}`),
+    twinsNote(jobId, stored),
     h(
       "div",
       { class: "chips" },
@@ -388,5 +389,29 @@ function tradesTable(trades: Row[], tz: string): HTMLElement {
         ),
       ),
     ),
+  );
+}
+
+/**
+ * Twins (rows with identical statistics, which rankings list once by the lowest combo id): "identical
+ * to combination N" on a twin, "+N identical" on the row that stands for its group.
+ */
+function twinsNote(jobId: string, stored: Record<string, unknown>): HTMLElement | null {
+  if (typeof stored.same_as === "number") {
+    const href = `#/job/${jobId}/combo/${stored.same_as}`;
+    return h(
+      "p",
+      { class: "twins-note muted", "data-same-as": stored.same_as },
+      "Identical to ",
+      h("a", { href }, `combination ${stored.same_as}`),
+      " (same statistics): rankings list that one.",
+    );
+  }
+  const n = typeof stored.n_identical === "number" ? stored.n_identical : 0;
+  if (n === 0) return null;
+  return h(
+    "p",
+    { class: "twins-note muted", "data-identical": n },
+    `+${fmtInt(n)} identical: other combinations of this job have the same statistics; rankings list this one.`,
   );
 }

@@ -88,7 +88,8 @@ export function exploreView(root: HTMLElement, ctx: JobContext): void {
     const params = grid.params;
     fill(
       parallelNote,
-      `The ${fmtInt(page.rows.length)} best of ${fmtInt(page.total)} ranked rows by ${state.stat}, ` +
+      `The ${fmtInt(page.rows.length)} best of ${fmtInt(page.total)} distinct results by ${state.stat} ` +
+        "(rows with identical statistics once), " +
         `one line each over the ${params.length} varying parameters; colour: ${state.stat}. ` +
         "Drag along an axis to keep only the lines crossing it there; click a line to open its combination.",
     );

@@ -239,7 +239,8 @@ export function heatmapView(root: HTMLElement, ctx: JobContext): void {
     fill(
       summary,
       `${hm.stat} over ${hm.x.name} × ${hm.y.name}, ${how} · ` +
-        `${fmtInt(data.length)} of ${fmtInt(hm.x.values.length * hm.y.values.length)} cells filled`,
+        `${fmtInt(data.length)} of ${fmtInt(hm.x.values.length * hm.y.values.length)} cells filled · ` +
+        "n = distinct results per cell (rows with identical statistics count once)",
       best
         ? [
             ` · best ${fmtStat(hm.stat, best.value)} at ${hm.x.name} = ${fmtParam(best.x)}, ${hm.y.name} = ${fmtParam(best.y)} `,
@@ -260,7 +261,7 @@ export function heatmapView(root: HTMLElement, ctx: JobContext): void {
           const combo = comboAt(hm, xi, yi);
           return (
             `${esc(hm.x.name)} = ${fmtParam(hm.x.values[xi])}<br>${esc(hm.y.name)} = ${fmtParam(hm.y.values[yi])}<br>` +
-            `<b>${esc(hm.stat)} = ${fmtStat(hm.stat, v)}</b><br>${fmtInt(hm.counts[yi]?.[xi] ?? 0)} rows` +
+            `<b>${esc(hm.stat)} = ${fmtStat(hm.stat, v)}</b><br>${fmtInt(hm.counts[yi]?.[xi] ?? 0)} distinct results` +
             (combo !== null ? `<br>combo ${combo}` : "")
           );
         },

@@ -10,6 +10,20 @@ import { errorBox } from "./status.js";
 
 const PAGE = 50;
 
+/**
+ * "+N identical" for a row standing for a group of twins (rows with identical statistics, listed
+ * once), and the parameters that vary inside the group with their values; "" for none.
+ */
+function twinsText(r: Record<string, unknown>): { n: number; short: string; detail: string } {
+  const n = typeof r.n_identical === "number" ? r.n_identical : 0;
+  if (n === 0) return { n, short: "", detail: "" };
+  const varying = (r.identical_varying ?? {}) as Record<string, ParamValue[]>;
+  const detail = Object.entries(varying)
+    .map(([p, values]) => `${p} ${values.map(fmtParam).join("|")}`)
+    .join(", ");
+  return { n, short: `+${fmtInt(n)} identical`, detail };
+}
+
 /** Best first when the user picks another column: smaller is better for max_dd only (as ranking.ts). */
 const defaultOrder = (stat: string): "asc" | "desc" => (stat === "max_dd" ? "asc" : "desc");
 /** The statistics the table shows, in this order (DSR right after Sharpe), when the job has them. */
@@ -195,6 +209,16 @@ export function rankedView(root: HTMLElement, ctx: JobContext): void {
     }
   };
 
+  const twinsCell = (r: Record<string, unknown>) => {
+    const t = twinsText(r);
+    return h(
+      "td",
+      { class: "twins small", "data-identical": t.n, title: t.detail },
+      t.short,
+      t.detail ? h("span", { class: "muted" }, ` (${t.detail})`) : "",
+    );
+  };
+
   const renderTable = (page: RowsPage) => {
     const stats = SHOWN.filter((s) => statNames.includes(s));
     if (!stats.includes(state.by)) stats.push(state.by);
@@ -227,6 +251,7 @@ export function rankedView(root: HTMLElement, ctx: JobContext): void {
           {},
           h("th", { class: "num" }, "#"),
           h("th", { class: "num" }, "combo"),
+          h("th", { title: "rows with identical statistics, listed once (the lowest combo id)" }, "twins"),
           params.map((p) => h("th", { class: "num param" }, p)),
           stats.map(sortHeader),
         ),
@@ -241,6 +266,7 @@ export function rankedView(root: HTMLElement, ctx: JobContext): void {
             { class: "clickable", "data-combo": String(r.combo_id), onclick: () => (location.hash = href) },
             h("td", { class: "num muted" }, fmtInt(state.offset + i + 1)),
             h("td", { class: "num" }, h("a", { href }, String(r.combo_id))),
+            twinsCell(r),
             params.map((p) => h("td", { class: "num param" }, fmtParam(r[p]))),
             stats.map((s) =>
               h("td", { class: s === state.by ? "num sorted" : "num", "data-stat": s }, fmtStat(s, r[s])),
@@ -267,7 +293,9 @@ export function rankedView(root: HTMLElement, ctx: JobContext): void {
       h(
         "span",
         { class: "muted" },
-        page.total === 0 ? "0 rows" : `${fmtInt(state.offset + 1)}–${fmtInt(last)} of ${fmtInt(page.total)}`,
+        page.total === 0
+          ? "0 rows"
+          : `${fmtInt(state.offset + 1)}–${fmtInt(last)} of ${fmtInt(page.total)} distinct results`,
       ),
       h(
         "button",

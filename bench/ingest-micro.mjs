@@ -1,0 +1,62 @@
+// Ingest throughput alone: N rows with 16 folds each, in chunks of 1000, into a fresh results file
+// through ResultsDb.ingestChunk (the path `pairgrid run` and the coordinator use). Usage:
+//   node bench/ingest-micro.mjs [rows] [tree]
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const nRows = Number(process.argv[2] ?? 200_000);
+const tree = resolve(process.argv[3] ?? ".");
+const { ResultsDb } = await import(pathToFileURL(join(tree, "libs/resultsdb/dist/src/index.js")).href);
+const { PARAM_NAMES, N_STATS, FOLD_WIDTH } = await import(
+  pathToFileURL(join(tree, "libs/engine/dist/src/index.js")).href
+);
+
+const chunkSize = 1000;
+const nFolds = 16;
+function batch(c) {
+  const k = chunkSize;
+  const comboIds = new Float64Array(k);
+  const params = new Float64Array(k * PARAM_NAMES.length);
+  const stats = new Float64Array(k * N_STATS);
+  const folds = new Float64Array(k * nFolds * FOLD_WIDTH);
+  for (let r = 0; r < k; r++) comboIds[r] = c * k + r;
+  for (let i = 0; i < params.length; i++) params[i] = i % 7 === 0 ? NaN : (i * 0.37) % 11;
+  for (let i = 0; i < stats.length; i++) stats[i] = (i * 31 + c) % 97;
+  for (let i = 0; i < folds.length; i++)
+    folds[i] = i % 4 === 0 || i % 4 === 3 ? (i + c) % 50 : Math.cos(i + c);
+  return { comboIds, params, stats, folds, nFolds };
+}
+const dir = mkdtempSync(join(process.env.MICRO_DIR ?? tmpdir(), "ingest-micro-"));
+const file = join(dir, "r.duckdb");
+const db = await ResultsDb.open(file);
+await db.createJob({ job_id: "j1", name: "micro", spec: {}, n_combos: nRows, n_chunks: nRows / chunkSize });
+const batches = Array.from({ length: 8 }, (_, i) => batch(i));
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+const pending = [];
+for (let c = 0; c < nRows / chunkSize; c++) {
+  const b = batches[c % 8];
+  const ids = new Float64Array(chunkSize);
+  for (let r = 0; r < chunkSize; r++) ids[r] = c * chunkSize + r;
+  pending.push(db.ingestChunk("j1", c, { ...b, comboIds: ids }));
+  if (pending.length >= 8) await pending.shift();
+}
+await Promise.all(pending);
+const s = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+await db.close();
+const size = statSync(file).size;
+console.log(
+  JSON.stringify({
+    tree,
+    rows: nRows,
+    seconds: s.toFixed(2),
+    rows_per_s: Math.round(nRows / s),
+    cpu_s: ((cpu.user + cpu.system) / 1e6).toFixed(2),
+    file_mb: (size / 1e6).toFixed(1),
+    rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
+);
+rmSync(dir, { recursive: true, force: true });

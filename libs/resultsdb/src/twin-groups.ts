@@ -1,0 +1,85 @@
+// Twins (INTERFACE.md `same_as`): rows of a job whose §7 statistics are all identical are one
+// result. Identical configurations that the kernels copy are the obvious case; behavioural twins
+// (different parameters that make the same trades: a gate that never refuses, a max_hold never
+// reached) have identical statistics too, and are caught the same way. Computed exactly in SQL
+// when the job is finalised, grouping on every statistic column (GROUP BY / PARTITION BY treat
+// NULLs as equal, as a twin should), so DuckDB spills to disk rather than holding the job in memory.
+import { type DuckDBConnection, VARCHAR } from "@duckdb/node-api";
+import { PARAM_NAMES, STAT_NAMES } from "@pairgrid/engine";
+import { ident } from "./schema.js";
+
+/**
+ * Sets `same_as` of every row of the job: the lowest combo_id among the rows with the same
+ * statistics, or NULL for that lowest row itself (and every row without a twin). Returns the
+ * number of rows that point at a twin. One UPDATE: atomic on its own.
+ */
+export async function markTwins(conn: DuckDBConnection, jobId: string): Promise<number> {
+  const stats = STAT_NAMES.map(ident).join(", ");
+  await conn.run(
+    "UPDATE results SET same_as = (CASE WHEN t.first < t.combo_id THEN t.first END) FROM (" +
+      `SELECT combo_id, min(combo_id) OVER (PARTITION BY ${stats}) AS first ` +
+      "FROM results WHERE job_id = $1) t " +
+      "WHERE results.job_id = $1 AND results.combo_id = t.combo_id " +
+      // every row is rewritten, so a finalize after more rows leaves no stale pointer
+      "AND results.same_as IS DISTINCT FROM (CASE WHEN t.first < t.combo_id THEN t.first END)",
+    [jobId],
+    [VARCHAR],
+  );
+  const reader = await conn.runAndReadAll(
+    "SELECT count(*)::BIGINT FROM results WHERE job_id = $1 AND same_as IS NOT NULL",
+    [jobId],
+    [VARCHAR],
+  );
+  return Number(reader.getRowsJS()[0]![0]);
+}
+
+/** A group of twins as rankings show it: its first row, how many more it holds, what varies inside. */
+export interface TwinGroup {
+  /** The group's lowest combo_id (the row shown; the others' same_as). */
+  combo_id: number;
+  /** Rows in the group besides the first ("+N identical"). */
+  n_identical: number;
+  /** Parameters taking more than one value inside the group, with their distinct values (null = off). */
+  varying: Record<string, (number | null)[]>;
+}
+
+/**
+ * The twin groups of the given first rows (e.g. the combo ids of a `top` page, which lists first
+ * rows only). A combo id that is no group's first row, or has no twins, gets n_identical 0.
+ */
+export async function twinGroups(
+  conn: DuckDBConnection,
+  jobId: string,
+  comboIds: readonly number[],
+): Promise<TwinGroup[]> {
+  const ids = comboIds.filter((id) => Number.isSafeInteger(id) && id >= 0);
+  const out = new Map<number, TwinGroup>(
+    ids.map((id) => [id, { combo_id: id, n_identical: 0, varying: {} }]),
+  );
+  if (ids.length === 0) return [...out.values()];
+  const list = ids.join(", "); // safe integers checked above
+  const lists = PARAM_NAMES.map(
+    (p) => `list(DISTINCT ${ident(p)}) FILTER (WHERE ${ident(p)} IS NOT NULL) AS ${ident(p)}`,
+  ).join(", ");
+  const nulls = PARAM_NAMES.map((p) => `bool_or(${ident(p)} IS NULL) AS ${ident(`${p}__null`)}`).join(", ");
+  const reader = await conn.runAndReadAll(
+    `SELECT coalesce(same_as, combo_id)::DOUBLE AS first, (count(*) - 1)::INTEGER AS n_identical, ${lists}, ${nulls} ` +
+      `FROM results WHERE job_id = $1 AND (same_as IN (${list}) OR (same_as IS NULL AND combo_id IN (${list}))) ` +
+      "GROUP BY 1",
+    [jobId],
+    [VARCHAR],
+  );
+  for (const row of reader.getRowObjectsJS()) {
+    const group = out.get(Number(row.first));
+    if (!group) continue;
+    group.n_identical = Number(row.n_identical);
+    for (const p of PARAM_NAMES) {
+      const values = ((row[p] as number[] | null) ?? []).map(Number).sort((a, b) => a - b) as (
+        number | null
+      )[];
+      if (row[`${p}__null`] === true) values.push(null);
+      if (values.length > 1) group.varying[p] = values;
+    }
+  }
+  return ids.map((id) => out.get(id)!);
+}
