@@ -122,9 +122,7 @@ export function runHybridKernel(
     const exitBar = rows.slowBar(q);
     const pnlGross =
       fill >= 0 && (reason === SL_DOLLAR || reason === TP_DOLLAR)
-        ? reason === SL_DOLLAR
-          ? -rules.dollarSl
-          : rules.dollarTp
+        ? rules.dollarLevel(reason)
         : fill >= 0
           ? positionPnl(d, kA, kB, fastA[fill], fastB[fill], entryA, entryB)
           : positionPnl(d, kA, kB, closeA[exitBar], closeB[exitBar], entryA, entryB);
