@@ -20,6 +20,7 @@ import {
   type IndicatorPlan,
   type IndicatorSnapshot,
 } from "./incremental-indicators.js";
+import { indicatorFacts } from "./trace-facts.js";
 import { SignalStateMachine, signalParams, type StepResult } from "./signal-state-machine.js";
 import {
   type BarFacts,
@@ -126,23 +127,7 @@ export class HybridReplayEngine {
         gatesOk,
       });
     }
-    return this.trace(ev, close, "slow", this.i, r, {
-      beta: ind.beta,
-      alpha: ind.alpha,
-      spread: ind.spread,
-      mu: ind.mu,
-      sigma: ind.sigma,
-      z: ind.z,
-      corr: ind.corr,
-      hurst: ind.hurst,
-      half_life: ind.halfLife,
-      adf_stat: ind.adfStat,
-      adf_pvalue: ind.adfPvalue,
-      gates_ok: gatesOk,
-      window_ok: windowOk,
-      eod,
-      last,
-    });
+    return this.trace(ev, close, "slow", this.i, r, indicatorFacts(ind, gatesOk, windowOk, eod, last));
   }
 
   private fast(ev: HybridFastEvent, close: number): SignalTrace | null {
