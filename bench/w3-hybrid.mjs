@@ -115,7 +115,7 @@ export async function runW3({ reps }) {
   const hin = { slow: h.slow, fast: fl.fast, source: { kind: "slow_bars", index: dollarData.index } };
   const exactOn = (cfgs) => {
     let trades = 0;
-    for (const c of cfgs) trades += runHybridKernel(hin, c, 0, row, 0, folds, 0, nFolds, scratch, null);
+    for (const c of cfgs) trades += runHybridKernel(new KernelCall(hin, c, row, folds, nFolds, scratch));
     return trades;
   };
   const cfgs = dollarConfigs(baseCfg, DOLLAR_LEVELS);
@@ -126,8 +126,8 @@ export async function runW3({ reps }) {
   let fullTrades = 0;
   for (let k = 0; k < cfgs.length; k++) {
     // warm-up, counting the fast rows one pass over the grid scans, pruned and not
-    trades += runHybridKernel(hin, cfgs[k], 0, row, 0, folds, 0, nFolds, scratch, null, count);
-    fullTrades += runHybridKernel(hin, fullCfgs[k], 0, row, 0, folds, 0, nFolds, scratch, null, fullCount);
+    trades += runHybridKernel(new KernelCall(hin, cfgs[k], row, folds, nFolds, scratch), count);
+    fullTrades += runHybridKernel(new KernelCall(hin, fullCfgs[k], row, folds, nFolds, scratch), fullCount);
   }
   if (fullTrades !== trades || fullCount.rowsInPosition !== count.rowsInPosition)
     throw new Error(`W3: pruned and unpruned runs differ (${trades} vs ${fullTrades} trades)`);
@@ -172,7 +172,7 @@ export async function runW3({ reps }) {
   };
   const zOn = () => {
     let t = 0;
-    for (const c of zCfgs) t += runHybridKernel(zin, c, 0, row, 0, folds, 0, nFolds, scratch, null);
+    for (const c of zCfgs) t += runHybridKernel(new KernelCall(zin, c, row, folds, nFolds, scratch));
     return t;
   };
   const zTrades = zOn(); // warm-up

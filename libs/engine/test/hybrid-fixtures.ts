@@ -5,6 +5,7 @@ import { makeKernelScratch } from "../src/kernels/grid-kernel.js";
 import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/statistics/stat-row.js";
 import { allocFastCloses, type FastCloses } from "../src/loaders/fast-closes.js";
 import { runHybridKernel } from "../src/kernels/hybrid-kernel.js";
+import { KernelCall } from "../src/kernels/kernel-call.js";
 import type { HybridInputs } from "../src/kernels/hybrid-inputs.js";
 import {
   decodeHybridTrades,
@@ -86,7 +87,7 @@ export function dollarKernel(h: HybridInputs, cfg: Float64Array, nFolds = 16): K
   const scratch = makeKernelScratch(h.slow.nDays);
   return runWith(
     nFolds,
-    (row, folds, buf) => runHybridKernel(hin, cfg, 0, row, 0, folds, 0, nFolds, scratch, buf),
+    (row, folds, buf) => runHybridKernel(new KernelCall(hin, cfg, row, folds, nFolds, scratch, buf)),
     h.slow.n,
   );
 }
@@ -100,16 +101,15 @@ export function zLiveKernel(h: HybridInputs, cfg: Float64Array, nFolds = 16): Ke
     nFolds,
     (row, folds, buf) =>
       runHybridKernel(
-        { slow: h.slow, fast: h.fast, source: { kind: "zlive_rows", rows, zLive } },
-        cfg,
-        0,
-        row,
-        0,
-        folds,
-        0,
-        nFolds,
-        scratch,
-        buf,
+        new KernelCall(
+          { slow: h.slow, fast: h.fast, source: { kind: "zlive_rows", rows, zLive } },
+          cfg,
+          row,
+          folds,
+          nFolds,
+          scratch,
+          buf,
+        ),
       ),
     rows.n,
   );

@@ -20,6 +20,7 @@ import {
 import { makeKernelScratch } from "../src/kernels/grid-kernel-scratch.js";
 import { FOLD_WIDTH, N_STATS } from "../src/statistics/stat-row.js";
 import { type FastScanCount, runHybridKernel } from "../src/kernels/hybrid-kernel.js";
+import { KernelCall } from "../src/kernels/kernel-call.js";
 import { type HybridInputs, hybridInputsFor } from "../src/kernels/hybrid-inputs.js";
 import {
   decodeHybridTrades,
@@ -50,7 +51,7 @@ function run(h: HybridInputs, index: SlowFastIndex, cfg: Float64Array, prune: 0 
   const count = { rowsInPosition: 0, rowsScanned: 0 };
   const hin = { slow: h.slow, fast: h.fast, source: { kind: "slow_bars", index } } as const;
   const scratch = makeKernelScratch(h.slow.nDays);
-  const nTrades = runHybridKernel(hin, c, 0, row, 0, folds, 0, nFolds, scratch, trades, count);
+  const nTrades = runHybridKernel(new KernelCall(hin, c, row, folds, nFolds, scratch, trades), count);
   return { nTrades, row, folds, trades, count };
 }
 

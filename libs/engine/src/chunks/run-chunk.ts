@@ -7,7 +7,7 @@ import { BatchScratch } from "../kernels/event-batch-kernel.js";
 import { FamilyScratch } from "../kernels/event-family-kernel.js";
 import { eventKernelApplies } from "../kernels/event-kernel.js";
 import { type KernelScratch, makeKernelScratch, runGridKernel } from "../kernels/grid-kernel.js";
-import { runHybridKernel } from "../kernels/hybrid-kernel.js";
+import { type HybridKernelInputs, runHybridKernel } from "../kernels/hybrid-kernel.js";
 import { KernelCall } from "../kernels/kernel-call.js";
 import { FOLD_WIDTH, N_STATS } from "../statistics/stat-row.js";
 import type { GridSpec } from "../grid-spec/grid-spec-schema.js";
@@ -134,12 +134,14 @@ export function runChunk(
   // group's on the hybrid kernel
   const batch: number[] = [];
   const call = new KernelCall(inputs, cfgs, stats, folds, nFolds, scratch);
+  let hybridCall: KernelCall<HybridKernelInputs> | null = null;
   for (let r = 0; r < k; r++) {
     const o = r * CFG_LENGTH;
     const so = r * N_STATS;
     const fo = r * foldWidth;
     if (group.engine !== "slow") {
-      runHybridKernel(group.kernelInputs, cfgs, o, stats, so, folds, fo, nFolds, scratch, null);
+      hybridCall ??= new KernelCall(group.kernelInputs, cfgs, stats, folds, nFolds, scratch);
+      runHybridKernel(hybridCall.at(o, so, fo));
     } else if (group.events !== null && eventKernelApplies(cfgs, o)) {
       batch.push(r);
     } else {

@@ -18,12 +18,11 @@
  * Dollar exits (§10): reached on a fast row, the PnL is the level; reached at a slow close (dollar
  * mode), the actual PnL. MFE/MAE are not part of the §7 row; the readable engines report them.
  */
-import { CFG_MAX_HOLD, CFG_Z_ENTRY, CFG_Z_EXIT } from "../rules/config-vector.js";
-import { MAX_HOLD, SL_DOLLAR, SL_ZSCORE, TP_DOLLAR } from "../rules/enums.js";
-import { ComboSizing } from "../rules/event-position.js";
+import { SL_DOLLAR, TP_DOLLAR } from "../rules/enums.js";
+import { ComboRules, positionPnl } from "../rules/combo-rules.js";
 import { GateSet } from "../rules/kernel-gates.js";
-import { KernelTally } from "../rules/kernel-tally.js";
-import type { KernelScratch } from "./grid-kernel-scratch.js";
+import { HYBRID_TRADE_RECORD_WIDTH } from "./hybrid-trade-record.js";
+import type { KernelCall } from "./kernel-call.js";
 import {
   type DecisionRows,
   ExitLevels,
@@ -42,32 +41,21 @@ export type {
   ZLiveRowSource,
 } from "./hybrid-decision-rows.js";
 
-/** Unrealized gross PnL u = d·(kA·(a − a_e) − kB·(b − b_e)), grouped exactly as §6 writes it. */
-function pnlAt(d: number, kA: number, a: number, entryA: number, kB: number, b: number, entryB: number) {
-  return d * (kA * (a - entryA) - kB * (b - entryB));
-}
-
 /**
- * Backtests the combination at `cfg[cfgOffset …]`; same outputs as runGridKernel (§7 row, folds),
- * with HYBRID_TRADE_RECORD_WIDTH numbers per trade in `trades` when given. `count` (dollar mode)
- * adds the fast rows held and scanned. Returns the trade count.
+ * Backtests the combination `call` points at (kernel-call.ts); same outputs as runGridKernel (§7
+ * row, folds), with HYBRID_TRADE_RECORD_WIDTH numbers per trade in `call.trades` when given.
+ * `count` (dollar mode) adds the fast rows held and scanned. Returns the trade count.
  */
 export function runHybridKernel(
-  hin: HybridKernelInputs,
-  cfg: Float64Array,
-  cfgOffset: number,
-  row: Float64Array,
-  rowOffset: number,
-  folds: Float64Array,
-  foldOffset: number,
-  nFolds: number,
-  scratch: KernelScratch,
-  trades: Float64Array | null,
+  call: KernelCall<HybridKernelInputs>,
   count: FastScanCount | null = null,
 ): number {
+  const hin = call.inp;
   const inp = hin.slow;
   const { closeA, closeB, beta, dayIndex, ts, barMs } = inp;
   const { ts: fastTs, closeA: fastA, closeB: fastB, barMs: fastBarMs } = hin.fast;
+  const cfg = call.cfg;
+  const cfgOffset = call.cfgOffset;
   const levels = new ExitLevels(cfg, cfgOffset);
   const src = hin.source;
   const rows: DecisionRows =
@@ -77,37 +65,37 @@ export function runHybridKernel(
   const { z, eod, windowOk } = rows;
   const nRows = rows.n;
 
-  // thresholds, pre-negated so every test below is a single compare; NaN (off) never passes
-  const ze = cfg[cfgOffset + CFG_Z_ENTRY];
+  // the rules of §5–§6 (rules/combo-rules.ts); the hot scans below test their levels inline, each
+  // test naming the ComboRules method it is (as methods in these loops they measured slower)
+  const rules = new ComboRules(cfg, cfgOffset);
+  const ze = rules.zEntry;
   const negZe = -ze;
-  const negZx = -cfg[cfgOffset + CFG_Z_EXIT];
-  const maxHold = cfg[cfgOffset + CFG_MAX_HOLD];
-  const holdOn = maxHold > 0;
-  const negDollarSl = levels.negDollarSl;
-  const dollarTp = levels.dollarTp;
+  const wExit = rules.wExit;
+  const maxHold = rules.maxHold;
+  const holdOn = rules.holdOn;
   const gates = new GateSet(inp, cfg, cfgOffset);
-  const sizing = new ComboSizing(cfg, cfgOffset);
-  const sizes = scratch.sizes;
-  const tally = new KernelTally(scratch, inp.nDays, row, rowOffset, trades);
+  const sizes = call.scratch.sizes;
+  const tally = call.tally(HYBRID_TRADE_RECORD_WIDTH);
   const exit = new PositionExit();
 
   const last = nRows - 1;
   let p = 0;
   while (p < last) {
-    // FLAT: the hot scan, as in the grid kernel; NaN never stops it
+    // FLAT: the hot scan, as in the grid kernel; NaN never stops it (rules.entrySide(z) === 0)
     let zp = z[p];
     while (!(zp <= negZe || zp >= ze)) {
       if (++p >= last) break;
       zp = z[p];
     }
     if (p >= last) break;
+    // rules.entryAllowed (p < last holds here)
     if (windowOk[p] === 0 || eod[p] !== 0 || !gates.pass(rows.decidingBar(p))) {
       p++;
       continue;
     }
 
     // entry at the row's close, sized with the deciding bar's beta
-    const d = zp <= negZe ? 1 : -1;
+    const d = rules.entrySide(zp);
     const entryP = p;
     const entryBar = rows.slowBar(p);
     const entryFill = rows.fillRow(p);
@@ -115,11 +103,11 @@ export function runHybridKernel(
     const entryB = entryFill >= 0 ? fastB[entryFill] : closeB[entryBar];
     const entryTs = entryFill >= 0 ? fastTs[entryFill] + fastBarMs : ts[entryBar] + barMs;
     const betaEntry = beta[rows.decidingBar(p)];
-    sizing.enter(entryA, entryB, betaEntry, sizes);
+    rules.enter(entryA, entryB, betaEntry, sizes);
     const na = sizes[0];
     const nb = sizes[1];
-    const kA = sizing.exposureA(na);
-    const kB = sizing.exposureB(nb, betaEntry);
+    const kA = rules.exposureA(na);
+    const kB = rules.exposureB(nb, betaEntry);
     const holdEnd = holdOn ? rows.holdEnd(entryP, entryTs, maxHold) : nRows;
     const stop = holdEnd < last ? holdEnd : last;
 
@@ -134,12 +122,10 @@ export function runHybridKernel(
     const exitBar = rows.slowBar(q);
     const pnlGross =
       fill >= 0 && (reason === SL_DOLLAR || reason === TP_DOLLAR)
-        ? reason === SL_DOLLAR
-          ? negDollarSl
-          : dollarTp
+        ? rules.dollarLevel(reason)
         : fill >= 0
-          ? pnlAt(d, kA, fastA[fill], entryA, kB, fastB[fill], entryB)
-          : pnlAt(d, kA, closeA[exitBar], entryA, kB, closeB[exitBar], entryB);
+          ? positionPnl(d, kA, kB, fastA[fill], fastB[fill], entryA, entryB)
+          : positionPnl(d, kA, kB, closeA[exitBar], closeB[exitBar], entryA, entryB);
     const exitTs = fill >= 0 ? fastTs[fill] + fastBarMs : ts[exitBar] + barMs;
     tally.record(
       entryBar,
@@ -152,16 +138,17 @@ export function runHybridKernel(
       entryTs,
       exitTs,
       pnlGross,
-      sizing.costs(na, nb),
+      rules.costs(na, nb),
       dayIndex[exitBar],
     );
 
     // CD_LONG / CD_SHORT from the exit row itself; then FLAT again at row p (a dollar-mode fast
     // exit re-enters on its own slow bar from here)
     p = q;
-    if (reason === SL_ZSCORE || reason === MAX_HOLD) {
-      while (p < last && !(d * z[p] >= negZx)) p++;
+    if (rules.cooldownAfter(reason)) {
+      // the cooldown scan: rules.releases(d · z) inline
+      while (p < last && !(d * z[p] >= wExit)) p++;
     }
   }
-  return tally.finish(inp.n, folds, foldOffset, nFolds);
+  return call.finish(tally);
 }

@@ -1,17 +1,26 @@
 // The one argument of a kernel, written once instead of the ten positional arguments each kernel
 // repeated. KernelCall, for a kernel that runs one combination (runGridKernel, runEventKernel,
-// runSlowKernel, and the hybrid kernels when they adopt it): its inputs and working memory, which
+// runSlowKernel, runHybridKernel): its inputs and working memory, which
 // combination of a config buffer it runs, where its row, folds and trade records go. A grid makes
 // one per group and moves it from combination to combination with `at`, so nothing is allocated
 // per combination for it. BatchCall, for the event kernels that run many at once.
 import type { BacktestInputs } from "./backtest-inputs.js";
 import type { GroupEvents } from "./event-index.js";
+import type { HybridKernelInputs } from "./hybrid-decision-rows.js";
 import { CFG_LENGTH } from "../rules/config-vector.js";
 import { FOLD_WIDTH, N_STATS } from "../statistics/stat-row.js";
 import type { KernelScratch } from "./grid-kernel-scratch.js";
 import { KernelTally } from "../rules/kernel-tally.js";
 
-export class KernelCall<I extends BacktestInputs = BacktestInputs> {
+/**
+ * What a kernel call can carry: a slow kernel's BacktestInputs, or the hybrid kernel's inputs, whose
+ * slow bars are what its days, trades and folds are counted on.
+ */
+export type KernelInputs = BacktestInputs | HybridKernelInputs;
+
+export class KernelCall<I extends KernelInputs = BacktestInputs> {
+  /** The slow bars of `inp` (itself for a slow kernel): the tally's days and the folds' bars. */
+  readonly bars: BacktestInputs;
   /** Where the combination's config vector starts in `cfg` (config-vector.ts). */
   cfgOffset = 0;
   /** Where its §7 row (N_STATS values, NaN = null) goes in `row`. */
@@ -31,7 +40,9 @@ export class KernelCall<I extends BacktestInputs = BacktestInputs> {
      * written here; null = statistics only (what grids run).
      */
     readonly trades: Float64Array | null = null,
-  ) {}
+  ) {
+    this.bars = "slow" in inp ? inp.slow : inp;
+  }
 
   /** Points the call at another combination: its config, row and fold offsets. Returns the call. */
   at(cfgOffset: number, rowOffset: number, foldOffset: number): this {
@@ -43,12 +54,12 @@ export class KernelCall<I extends BacktestInputs = BacktestInputs> {
 
   /** The tally of this combination's trades, writing its row and `recordWidth`-wide trade records. */
   tally(recordWidth: number): KernelTally {
-    return new KernelTally(this.scratch, this.inp.nDays, this.row, this.rowOffset, this.trades, recordWidth);
+    return new KernelTally(this.scratch, this.bars.nDays, this.row, this.rowOffset, this.trades, recordWidth);
   }
 
   /** Writes the row and folds of `tally` (KernelTally.finish); returns the trade count. */
   finish(tally: KernelTally): number {
-    return tally.finish(this.inp.n, this.folds, this.foldOffset, this.nFolds);
+    return tally.finish(this.bars.n, this.folds, this.foldOffset, this.nFolds);
   }
 }
 

@@ -11,7 +11,6 @@
 // Slow bars before `decideFromTs` are warm-up. Every decision event returns its `SignalTrace`
 // (`event`, `close_ts` set; `i` of a fast row is the slow bar holding it).
 import { STATE_NAMES } from "../rules/enums.js";
-import * as C from "../rules/config-vector.js";
 import type { SessionCalendar } from "../calendar/session-calendar.js";
 import type { HybridEngineName } from "../chunks/hybrid-grid-data.js";
 import { gatesAllow, type GateThresholds, gateThresholds } from "./gate-filter.js";
@@ -21,8 +20,16 @@ import {
   type IndicatorPlan,
   type IndicatorSnapshot,
 } from "./incremental-indicators.js";
+import { indicatorFacts } from "./trace-facts.js";
 import { SignalStateMachine, signalParams, type StepResult } from "./signal-state-machine.js";
-import { decisionName, hybridConfigHash, inputsHash, type SignalTrace } from "../parity/signal-trace.js";
+import {
+  type BarFacts,
+  decisionName,
+  hybridConfigHash,
+  inputsHash,
+  PRICES_ONLY,
+  type SignalTrace,
+} from "../parity/signal-trace.js";
 
 export type { HybridEngineName };
 
@@ -48,20 +55,6 @@ interface Completed {
   gatesOk: boolean;
 }
 
-const NO_INDICATORS = {
-  beta: Number.NaN,
-  alpha: Number.NaN,
-  spread: Number.NaN,
-  mu: Number.NaN,
-  sigma: Number.NaN,
-  z: Number.NaN,
-  corr: Number.NaN,
-  hurst: Number.NaN,
-  half_life: Number.NaN,
-  adf_stat: Number.NaN,
-  adf_pvalue: Number.NaN,
-};
-
 export class HybridReplayEngine {
   private readonly indicators: IncrementalIndicators;
   private readonly machine: SignalStateMachine;
@@ -79,12 +72,13 @@ export class HybridReplayEngine {
 
   constructor(private readonly o: HybridReplayOptions) {
     this.indicators = new IncrementalIndicators(o.plan, o.firstIndex);
-    this.machine = new SignalStateMachine(signalParams(o.cfg));
+    const rules = signalParams(o.cfg);
+    this.machine = new SignalStateMachine(rules);
     this.gates = gateThresholds(o.cfg);
     this.flatTimeSet = o.calendar.settings.flat_time !== null;
-    this.dollarOn = !Number.isNaN(o.cfg[C.CFG_DOLLAR_TP]!) || !Number.isNaN(o.cfg[C.CFG_DOLLAR_SL]!);
-    const maxHold = o.cfg[C.CFG_MAX_HOLD]!;
-    this.maxHoldMs = maxHold > 0 ? maxHold * o.barMs : Number.NaN;
+    this.dollarOn = rules.dollarOn;
+    // z-live's max_hold is elapsed time (§8): max_hold slow bars' worth of ms; NaN (off) never due
+    this.maxHoldMs = rules.holdOn ? rules.maxHold * o.barMs : Number.NaN;
     this.i = o.firstIndex - 1;
     this.configHash = hybridConfigHash(o.plan, o.cfg, o.calendar.settings, o.barMs, o.engine, o.fastMs);
   }
@@ -133,23 +127,7 @@ export class HybridReplayEngine {
         gatesOk,
       });
     }
-    return this.trace(ev, close, "slow", this.i, r, {
-      beta: ind.beta,
-      alpha: ind.alpha,
-      spread: ind.spread,
-      mu: ind.mu,
-      sigma: ind.sigma,
-      z: ind.z,
-      corr: ind.corr,
-      hurst: ind.hurst,
-      half_life: ind.halfLife,
-      adf_stat: ind.adfStat,
-      adf_pvalue: ind.adfPvalue,
-      gates_ok: gatesOk,
-      window_ok: windowOk,
-      eod,
-      last,
-    });
+    return this.trace(ev, close, "slow", this.i, r, indicatorFacts(ind, gatesOk, windowOk, eod, last));
   }
 
   private fast(ev: HybridFastEvent, close: number): SignalTrace | null {
@@ -164,13 +142,7 @@ export class HybridReplayEngine {
     const k = this.i + 1; // the slow bar holding it: the one after the last completed bar
     if (this.o.engine === "hybrid_dollar") {
       const r = this.dollarOn ? this.machine.dollarLevels(k, ev.a, ev.b) : null;
-      return this.trace(ev, close, "fast", k, r, {
-        ...NO_INDICATORS,
-        gates_ok: false,
-        window_ok: false,
-        eod: false,
-        last: false,
-      });
+      return this.trace(ev, close, "fast", k, r, PRICES_ONLY);
     }
     // z-live: only with a completed DECISION bar before it (the window's first bar has none, §10)
     if (done === null || done.ts < this.o.decideFromTs) return null;
@@ -220,24 +192,7 @@ export class HybridReplayEngine {
     event: "slow" | "fast",
     i: number,
     r: StepResult | null,
-    facts: Pick<
-      SignalTrace,
-      | "beta"
-      | "alpha"
-      | "spread"
-      | "mu"
-      | "sigma"
-      | "z"
-      | "corr"
-      | "hurst"
-      | "half_life"
-      | "adf_stat"
-      | "adf_pvalue"
-      | "gates_ok"
-      | "window_ok"
-      | "eod"
-      | "last"
-    >,
+    facts: Readonly<BarFacts>,
   ): SignalTrace {
     const m = this.machine;
     const pos = r === null ? this.machine.position : r.position;

@@ -8,6 +8,7 @@ import type { BarFeed, ReplayBar } from "./bar-feed.js";
 import { gatesAllow, type GateThresholds, gateThresholds } from "./gate-filter.js";
 import { IncrementalIndicators, type IndicatorPlan } from "./incremental-indicators.js";
 import type { NextBarSchedule } from "./next-bar-schedule.js";
+import { indicatorFacts } from "./trace-facts.js";
 import { SignalStateMachine, signalParams } from "./signal-state-machine.js";
 import { decisionName, inputsHash, runConfigHash, type SignalTrace } from "../parity/signal-trace.js";
 
@@ -96,21 +97,7 @@ export class ReplayEngine {
       inputs_hash: inputsHash(bar.ts, bar.a, bar.b),
       a: bar.a,
       b: bar.b,
-      beta: ind.beta,
-      alpha: ind.alpha,
-      spread: ind.spread,
-      mu: ind.mu,
-      sigma: ind.sigma,
-      z: ind.z,
-      corr: ind.corr,
-      hurst: ind.hurst,
-      half_life: ind.halfLife,
-      adf_stat: ind.adfStat,
-      adf_pvalue: ind.adfPvalue,
-      gates_ok: gatesOk,
-      window_ok: windowOk,
-      eod,
-      last,
+      ...indicatorFacts(ind, gatesOk, windowOk, eod, last),
       state: STATE_NAMES[r.state]!,
       decision: decisionName(r.exit?.reason ?? null, r.entry),
       position: pos === null ? 0 : pos.side,

@@ -130,7 +130,7 @@ export class SignalStateMachine {
     const pos = this.pos;
     if (pos !== null) {
       const reason = this.rules.dollarExit(this.unrealized(pos, a, b));
-      if (reason !== NO_EXIT) exit = this.close(pos, i, reason, this.levelOf(reason));
+      if (reason !== NO_EXIT) exit = this.close(pos, i, reason, this.rules.dollarLevel(reason));
     }
     return {
       exit,
@@ -156,11 +156,6 @@ export class SignalStateMachine {
     );
   }
 
-  /** The gross PnL a dollar exit books at fast resolution: exactly its level (§10). */
-  private levelOf(reason: number): number {
-    return reason === SL_DOLLAR ? -this.rules.dollarSl : this.rules.dollarTp;
-  }
-
   /** Step 1: the first exit that applies, in priority order; fills at the bar's close. */
   private exitIfDue(pos: OpenPosition, f: BarFacts): ClosedTrade | null {
     const u = this.unrealized(pos, f.a, f.b);
@@ -168,7 +163,7 @@ export class SignalStateMachine {
     const reason = this.rules.exitReason(u, pos.side * f.z, holdDue, f.eod, f.last);
     if (reason === NO_EXIT) return null;
     const levelFill = f.levelFills === true && (reason === SL_DOLLAR || reason === TP_DOLLAR);
-    return this.close(pos, f.i, reason, levelFill ? this.levelOf(reason) : u);
+    return this.close(pos, f.i, reason, levelFill ? this.rules.dollarLevel(reason) : u);
   }
 
   /** Closes `pos` at bar `i` with gross PnL `pnlGross`: costs, realized PnL, the state after. */

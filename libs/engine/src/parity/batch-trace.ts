@@ -10,8 +10,8 @@
 // exits and z by §5 step 2 (slow z at slow closes; z_live at fast bars in z-live mode).
 import { type BacktestInputs, dayIndexOf } from "../kernels/backtest-inputs.js";
 import { type HybridInputs, hybridInputs } from "../kernels/hybrid-inputs.js";
-import * as C from "../rules/config-vector.js";
-import { CD_LONG, CD_SHORT, FLAT, LONG, SHORT, STATE_NAMES } from "../rules/enums.js";
+import { NO_EXIT } from "../rules/combo-rules.js";
+import { EXIT_REASON_NAMES, FLAT, STATE_NAMES } from "../rules/enums.js";
 import { type OpenPosition, readParams, unrealized } from "../rules/reference-rules.js";
 import {
   fastBarCursor,
@@ -43,6 +43,7 @@ import {
   decisionName,
   hybridConfigHash,
   inputsHash,
+  PRICES_ONLY,
   runConfigHash,
   type SignalTrace,
 } from "./signal-trace.js";
@@ -171,25 +172,6 @@ export function runHybridBatchPath(
   return { traces, result, inputs: h.slow, hybrid: h };
 }
 
-/** A dollar-mode fast row: prices only, no indicators (they are only ever computed on slow bars). */
-const PRICES_ONLY: BarFacts = {
-  beta: Number.NaN,
-  alpha: Number.NaN,
-  spread: Number.NaN,
-  mu: Number.NaN,
-  sigma: Number.NaN,
-  z: Number.NaN,
-  corr: Number.NaN,
-  hurst: Number.NaN,
-  half_life: Number.NaN,
-  adf_stat: Number.NaN,
-  adf_pvalue: Number.NaN,
-  gates_ok: false,
-  window_ok: false,
-  eod: false,
-  last: false,
-};
-
 const nanOr = (arr: Float64Array | null, i: number) => (arr === null ? Number.NaN : arr[i]);
 
 /** The gate metrics of slow bar k as a trace row shows them, and whether the gates allow an entry. */
@@ -244,9 +226,8 @@ function batchTraces(
 ): SignalTrace[] {
   const p = readParams(cfg);
   const zlive = engine === "hybrid_zlive";
-  const dollarOn = !Number.isNaN(p.dollarTp) || !Number.isNaN(p.dollarSl);
+  const dollarOn = p.rules.dollarOn;
   const thresholds = gateThresholds(cfg);
-  const zExit = cfg[C.CFG_Z_EXIT];
   // fill times are unique per side: one position at a time, an entry after the exit it follows
   const entryAt = new Map<number, Trade>();
   const exitAt = new Map<number, Trade>();
@@ -259,28 +240,28 @@ function batchTraces(
   let open: Trade | null = null;
   let realized = 0;
 
+  // the trace's states follow the trades by the same rules the engines used (ComboRules)
+  const rules = p.rules;
   const closeTrade = (t: Trade) => {
     realized += t.pnl_net;
     open = null;
-    const cooldown = t.reason === "SL_ZSCORE" || t.reason === "MAX_HOLD";
-    state = cooldown ? (t.side === 1 ? CD_LONG : CD_SHORT) : FLAT;
+    state = rules.stateAfterExit(EXIT_REASON_NAMES.indexOf(t.reason), t.side);
   };
   const endCooldown = (z: number) => {
-    if (state === CD_LONG && z >= -zExit) state = FLAT;
-    else if (state === CD_SHORT && z <= zExit) state = FLAT;
+    const d = rules.cooldownSide(state);
+    if (d !== 0 && rules.releases(d * z)) state = FLAT;
   };
   const openTrade = (t: Trade) => {
     open = t;
-    state = t.side === 1 ? LONG : SHORT;
+    state = rules.positionState(t.side);
   };
   const u = (t: Trade | null, a: number, b: number) => (t === null ? 0 : unrealized(positionOf(t), p, a, b));
   /** A dollar-mode exit the fast scan took at this fast bar (the level reached at its close). */
   const fastDollarExit = (t: Trade, k: number, closeTs: number, a: number, b: number) => {
     if (!dollarOn || t.exit_i !== k || t.exit_ts !== closeTs) return false;
-    const x = u(t, a, b);
-    if (t.reason === "SL_DOLLAR") return x <= -p.dollarSl && t.pnl_gross === -p.dollarSl;
-    if (t.reason === "TP_DOLLAR") return x >= p.dollarTp && t.pnl_gross === p.dollarTp && !(x <= -p.dollarSl);
-    return false;
+    const reason = rules.dollarExit(u(t, a, b));
+    if (reason === NO_EXIT) return false;
+    return t.reason === EXIT_REASON_NAMES[reason] && t.pnl_gross === rules.dollarLevel(reason);
   };
   const push = (
     event: "slow" | "fast",

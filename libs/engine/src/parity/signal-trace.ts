@@ -86,6 +86,28 @@ export type BarFacts = Pick<
   | "last"
 >;
 
+/**
+ * The facts of a dollar-mode fast row: prices only, no indicators (those are only ever computed on
+ * slow bars), no gates, calendar or last bar (a fast row never enters).
+ */
+export const PRICES_ONLY: Readonly<BarFacts> = {
+  beta: Number.NaN,
+  alpha: Number.NaN,
+  spread: Number.NaN,
+  mu: Number.NaN,
+  sigma: Number.NaN,
+  z: Number.NaN,
+  corr: Number.NaN,
+  hurst: Number.NaN,
+  half_life: Number.NaN,
+  adf_stat: Number.NaN,
+  adf_pvalue: Number.NaN,
+  gates_ok: false,
+  window_ok: false,
+  eod: false,
+  last: false,
+};
+
 /** The decision string of a bar from its exit reason (or null) and entry side. */
 export function decisionName(exitReason: string | null, entry: -1 | 0 | 1): string {
   const enter = entry === 1 ? "ENTER_LONG" : entry === -1 ? "ENTER_SHORT" : "";

@@ -14,7 +14,7 @@
 // fast bars in gaps of the slow join are never rows (§10).
 import type { BacktestInputs } from "../kernels/backtest-inputs.js";
 import type { HybridInputs } from "../kernels/hybrid-inputs.js";
-import { on, type OpenPosition, type Params } from "../rules/reference-rules.js";
+import { type OpenPosition, type Params } from "../rules/reference-rules.js";
 
 export type ReferenceEngineName = "slow" | "hybrid_dollar" | "hybrid_zlive";
 
@@ -98,7 +98,7 @@ export function fastBarCursor(h: HybridInputs): (k: number) => { first: number; 
 }
 
 export function hybridDollarSource(h: HybridInputs, p: Params): DecisionSource {
-  const dollarOn = on(p.dollarTp) || on(p.dollarSl);
+  const dollarOn = p.rules.dollarOn;
   const fastBarsOf = fastBarCursor(h);
   const fast = h.fast;
   return {

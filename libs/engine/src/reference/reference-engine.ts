@@ -3,6 +3,10 @@
 // hybrid kernels, live replay) is tested against, so it stays obvious: named variables, one step
 // of the spec per block, statistics from the finished trade list.
 //
+// Every §5–§6 decision (entry side and conditions, the exits in priority order, cooldown, sizing,
+// costs, PnL) is asked of the combination's ComboRules and GateRule (rules/combo-rules.ts), which
+// every kernel and the live replay ask too; this file owns only the bar-by-bar loop.
+//
 // One loop serves the three engines; they differ only in where the state machine looks at the
 // market — the rows of each slow bar, their prices, z and fill times (decision-rows.ts):
 //   runReference               slow bars (§5);
@@ -11,16 +15,15 @@
 import type { BacktestInputs } from "../kernels/backtest-inputs.js";
 import type { HybridInputs } from "../kernels/hybrid-inputs.js";
 import * as E from "../rules/enums.js";
+import { NO_EXIT } from "../rules/combo-rules.js";
 import {
   closedTrade,
   gatesAllow,
   type OpenPosition,
-  on,
   type Params,
   readParams,
   unrealized,
 } from "../rules/reference-rules.js";
-import { hedgeRatio, legSizes } from "../rules/sizing.js";
 import { tradeListResult } from "../statistics/trade-list-statistics.js";
 import {
   type DecisionRow,
@@ -31,31 +34,15 @@ import {
 } from "./decision-rows.js";
 import type { ReferenceResult, Trade } from "./trade.js";
 
-/** §5 step 1: the first exit that applies at this row, in priority order, or null. */
-function exitReason(
-  source: DecisionSource,
-  p: Params,
-  pos: OpenPosition,
-  row: DecisionRow,
-  u: number,
-): number | null {
-  const z = row.z;
-  const zKnown = !Number.isNaN(z);
-  if (on(p.dollarSl) && u <= -p.dollarSl) return E.SL_DOLLAR;
-  if (on(p.dollarTp) && u >= p.dollarTp) return E.TP_DOLLAR;
-  if (row.dollarOnly) return null;
-  if (zKnown && on(p.zStop)) {
-    if (pos.side === 1 && z <= -p.zStop) return E.SL_ZSCORE;
-    if (pos.side === -1 && z >= p.zStop) return E.SL_ZSCORE;
-  }
-  if (zKnown) {
-    if (pos.side === 1 && z >= -p.zExit) return E.TP_ZSCORE;
-    if (pos.side === -1 && z <= p.zExit) return E.TP_ZSCORE;
-  }
-  if (p.maxHold > 0 && source.holdExpired(pos, row, p.maxHold)) return E.MAX_HOLD;
-  if (row.eod) return E.FLAT_EOD;
-  if (row.last) return E.END_OF_DATA;
-  return null;
+/**
+ * §5 step 1: the first exit that applies at this row, in priority order (ComboRules.exitReason), or
+ * NO_EXIT. Dollar mode's fast rows only watch the dollar levels.
+ */
+function exitAt(source: DecisionSource, p: Params, pos: OpenPosition, row: DecisionRow, u: number): number {
+  const rules = p.rules;
+  if (row.dollarOnly) return rules.dollarExit(u);
+  const holdDue = rules.holdOn && source.holdExpired(pos, row, rules.maxHold);
+  return rules.exitReason(u, pos.side * row.z, holdDue, row.eod, row.last);
 }
 
 /** The state machine of §5 over the rows `source` gives for each slow bar of `inp`. */
@@ -66,6 +53,7 @@ export function runReferenceOn(
   nFolds = 16,
 ): ReferenceResult {
   const p = readParams(cfg);
+  const rules = p.rules;
   const n = inp.n;
   const trades: Trade[] = [];
   const equity = new Float64Array(n);
@@ -83,12 +71,11 @@ export function runReferenceOn(
         const u = unrealized(pos, p, a, b);
         pos.mfe = Math.max(pos.mfe, u);
         pos.mae = Math.min(pos.mae, u);
-        const reason = exitReason(source, p, pos, row, u);
-        if (reason !== null) {
+        const reason = exitAt(source, p, pos, row, u);
+        if (reason !== NO_EXIT) {
           // at fast resolution a dollar exit books its level; on a slow close, the actual PnL (§10)
-          let pnlGross = u;
-          if (row.fast && reason === E.SL_DOLLAR) pnlGross = -p.dollarSl;
-          if (row.fast && reason === E.TP_DOLLAR) pnlGross = p.dollarTp;
+          const dollar = reason === E.SL_DOLLAR || reason === E.TP_DOLLAR;
+          const pnlGross = row.fast && dollar ? rules.dollarLevel(reason) : u;
           const trade = closedTrade(inp, p, pos, {
             reason,
             exitI: row.bar,
@@ -99,9 +86,8 @@ export function runReferenceOn(
           });
           trades.push(trade);
           realized += trade.pnl_net;
-          const cooldown = reason === E.SL_ZSCORE || reason === E.MAX_HOLD;
-          if (cooldown) state = pos.side === 1 ? E.CD_LONG : E.CD_SHORT;
-          else state = E.FLAT;
+          // a z stop or max_hold waits in CD_LONG / CD_SHORT, any other exit is FLAT at once
+          state = rules.stateAfterExit(reason, pos.side);
           pos = null;
         }
       }
@@ -109,24 +95,20 @@ export function runReferenceOn(
       if (row.dollarOnly) continue;
 
       // 2. a cooldown ends when the spread is back inside the exit band (NaN z keeps it)
-      if (state === E.CD_LONG && z >= -p.zExit) state = E.FLAT;
-      if (state === E.CD_SHORT && z <= p.zExit) state = E.FLAT;
+      const cooldownSide = rules.cooldownSide(state);
+      if (cooldownSide !== 0 && rules.releases(cooldownSide * z)) state = E.FLAT;
 
       // 3. entry, only from FLAT (possibly reached at this very row), with the gates and beta of
       // the row's indicator bar
-      const mayEnter =
-        state === E.FLAT &&
-        !Number.isNaN(z) &&
-        row.windowOk &&
-        !row.eod &&
-        !row.last &&
-        gatesAllow(inp, p, row.indicatorBar);
-      if (mayEnter && (z <= -p.zEntry || z >= p.zEntry)) {
-        const side = z <= -p.zEntry ? 1 : -1;
+      const side = state === E.FLAT ? rules.entrySide(z) : 0;
+      if (
+        side !== 0 &&
+        rules.entryAllowed(row.windowOk, row.eod, row.last, gatesAllow(inp, p, row.indicatorBar))
+      ) {
         const beta = inp.beta[row.indicatorBar];
-        legSizes(hedgeRatio(a, b, p.multA, p.multB, beta), p.baseQty, p.maxMult, sizes);
+        rules.enter(a, b, beta, sizes);
         pos = {
-          side,
+          side: side === 1 ? 1 : -1,
           entryI: row.bar,
           entryTs: row.closeTs,
           entryA: a,
@@ -137,7 +119,7 @@ export function runReferenceOn(
           mfe: -Infinity,
           mae: Infinity,
         };
-        state = side === 1 ? E.LONG : E.SHORT;
+        state = rules.positionState(side);
       }
     }
 

@@ -159,6 +159,14 @@ export class ComboRules {
     return this.timeExit(holdDue, eod, last);
   }
 
+  /**
+   * What a dollar exit (SL_DOLLAR / TP_DOLLAR) reached on a fast bar books as gross PnL: its level
+   * (§10), −dollar_sl or dollar_tp. One reached at a slow close books the actual PnL instead.
+   */
+  dollarLevel(reason: number): number {
+    return reason === SL_DOLLAR ? this.uStop : this.dollarTp;
+  }
+
   // ---- cooldown (§5 step 2) and states ----
 
   /** A z stop or a time stop waits for the spread to come back before trading again. */

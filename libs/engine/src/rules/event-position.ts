@@ -1,16 +1,7 @@
 // The exit of a position as the event-driven kernels (event-kernel, event-batch-kernel,
 // event-family-kernel) find it: from the bars where each exit event comes next, the first one in
 // §5 priority order, packed with its reason into one number. The rest of §5–§6 is combo-rules.ts.
-import { ComboRules } from "./combo-rules.js";
 import { END_OF_DATA, FLAT_EOD, MAX_HOLD, SL_ZSCORE, TP_ZSCORE } from "./enums.js";
-
-/**
- * @deprecated ComboRules (combo-rules.ts) holds these sizing and cost rules with the rest of §5–§6;
- * this name stays until the hybrid kernels and the references have moved to it.
- */
-export const ComboSizing = ComboRules;
-/** @deprecated see ComboSizing. */
-export type ComboSizing = ComboRules;
 
 /** Reasons fit in 3 bits: exitCode packs bar · 8 + reason into one number. */
 export const REASON_BITS = 8;

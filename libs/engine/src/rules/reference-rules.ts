@@ -4,69 +4,23 @@
 // replay ask (ComboRules, GateRule), so that a rule changes in one place.
 import { dayNumberToIso } from "../calendar/index.js";
 import type { BacktestInputs } from "../kernels/backtest-inputs.js";
-import * as C from "./config-vector.js";
 import { ComboRules, positionPnl } from "./combo-rules.js";
 import { EXIT_REASON_NAMES } from "./enums.js";
 import { GateRule } from "./kernel-gates.js";
 import type { Trade } from "../reference/trade.js";
 
-/** The config vector as named fields; NaN means "off". */
+/**
+ * One combination's rules as the readable engines hold them: its §5–§6 rules and its gate rule,
+ * read once from the config vector (NaN = off), which the functions below and the engines' loops ask.
+ */
 export interface Params {
-  zEntry: number;
-  zExit: number;
-  zStop: number;
-  maxHold: number;
-  dollarTp: number;
-  dollarSl: number;
-  minCorr: number;
-  maxHurst: number;
-  hlMin: number;
-  hlMax: number;
-  adfMaxStat: number;
-  adfMaxPvalue: number;
-  minGates: number;
-  multA: number;
-  multB: number;
-  tickA: number;
-  tickB: number;
-  commission: number;
-  slippageTicks: number;
-  baseQty: number;
-  maxMult: number;
-  /** The same combination's §5–§6 rules and gate rule, which the functions below apply. */
   rules: ComboRules;
   gates: GateRule;
 }
 
 export function readParams(cfg: Float64Array): Params {
-  return {
-    rules: new ComboRules(cfg, 0),
-    gates: new GateRule(cfg, 0),
-    zEntry: cfg[C.CFG_Z_ENTRY],
-    zExit: cfg[C.CFG_Z_EXIT],
-    zStop: cfg[C.CFG_Z_STOP],
-    maxHold: cfg[C.CFG_MAX_HOLD],
-    dollarTp: cfg[C.CFG_DOLLAR_TP],
-    dollarSl: cfg[C.CFG_DOLLAR_SL],
-    minCorr: cfg[C.CFG_MIN_CORR],
-    maxHurst: cfg[C.CFG_MAX_HURST],
-    hlMin: cfg[C.CFG_HL_MIN],
-    hlMax: cfg[C.CFG_HL_MAX],
-    adfMaxStat: cfg[C.CFG_ADF_MAX_STAT],
-    adfMaxPvalue: cfg[C.CFG_ADF_MAX_PVALUE],
-    minGates: cfg[C.CFG_MIN_GATES],
-    multA: cfg[C.CFG_MULT_A],
-    multB: cfg[C.CFG_MULT_B],
-    tickA: cfg[C.CFG_TICK_A],
-    tickB: cfg[C.CFG_TICK_B],
-    commission: cfg[C.CFG_COMMISSION],
-    slippageTicks: cfg[C.CFG_SLIPPAGE_TICKS],
-    baseQty: cfg[C.CFG_BASE_QTY],
-    maxMult: cfg[C.CFG_MAX_MULT],
-  };
+  return { rules: new ComboRules(cfg, 0), gates: new GateRule(cfg, 0) };
 }
-
-export const on = (threshold: number) => !Number.isNaN(threshold);
 
 /** Slow bar i's value of a gate's metric; NaN when the gate is off (GateRule ignores it then). */
 function metric(arr: Float64Array | null, gateOn: boolean, name: string, i: number): number {
