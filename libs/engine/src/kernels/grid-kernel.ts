@@ -63,7 +63,7 @@ export function runGridKernel(call: KernelCall): number {
   const rules = new ComboRules(call.cfg, call.cfgOffset);
   // The levels of the per-bar tests, read from the rules once into locals. Each test in the loops
   // below is the ComboRules method it names, written out on these locals in the branch shape of the
-  // kernel before issue 17 (a reason per branch): the loops calling rules.zHit / dollarHit and then
+  // kernel before issue 17 (a reason per branch): loops asking yes/no exit questions of the rules and then
   // rules.exitReason at the exit bar made this kernel 1.1–1.2× slower on W1 (A/B, same process),
   // though every call was inlined; the event kernels were not affected. `+ 0` makes each level a
   // machine double here, once: ComboRules' fields are tagged (a Smi or a boxed double, --perf-prof

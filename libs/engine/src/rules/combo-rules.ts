@@ -124,20 +124,6 @@ export class ComboRules {
     return w <= this.wStop ? SL_ZSCORE : w >= this.wExit ? TP_ZSCORE : NO_EXIT;
   }
 
-  /**
-   * Whether a dollar level is reached at u: dollarExit(u) !== NO_EXIT as one boolean, for a
-   * kernel's per-bar loop, which asks exitReason for the reason once it stops (a reason per held
-   * bar cost a compare and a branch more on every bar).
-   */
-  dollarHit(u: number): boolean {
-    return u <= this.uStop || u >= this.dollarTp;
-  }
-
-  /** Whether a z exit applies at w = d·z: zScoreExit(w) !== NO_EXIT as one boolean (dollarHit). */
-  zHit(w: number): boolean {
-    return w <= this.wStop || w >= this.wExit;
-  }
-
   /** The first bar index at which max_hold is due for a position entered at entryI (n: never). */
   holdEnd(entryI: number, n: number): number {
     return this.holdOn ? entryI + this.maxHold : n;
