@@ -27,7 +27,7 @@ import {
   startHeartbeat,
   StopRequest,
 } from "@pairgrid/jobs";
-import { ResultsDb, resumeCommand } from "@pairgrid/resultsdb";
+import { replayCommand, ResultsDb, resumeCommand } from "@pairgrid/resultsdb";
 import { formatTopTable } from "./commands/top.js";
 import { printLoadReports } from "./load-report.js";
 import type { RunSettings } from "./run-flags.js";
@@ -173,8 +173,8 @@ async function printTop(
     rows.map((r) => Number(r.combo_id)),
   );
   process.stdout.write(`${formatTopTable(rows, params, by, twins)}\n`);
-  // every axis with several values, so the command replays exactly this row
-  const axes = plan.axes.filter((a) => a.values.length > 1).map((a) => a.name);
-  const sets = axes.map((name) => `--set ${name}=${rows[0]![name] ?? "null"}`).join(" ");
-  process.stdout.write(`trades of the best row: pairgrid backtest ${specPath} ${sets}\n`);
+  // every axis with several values, so the command replays exactly this row (the one form `top`
+  // and the dashboard print too)
+  const axes = plan.axes.filter((a) => a.values.length > 1);
+  process.stdout.write(`trades of the best row: ${replayCommand(specPath, { params: axes }, rows[0]!)}\n`);
 }

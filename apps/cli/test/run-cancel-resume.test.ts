@@ -87,6 +87,11 @@ test("SIGINT cancels, keeping finished chunks; --resume completes the job like a
   assert.equal(resumed.jobId, jobId, "the same job");
   assert.match(resumed.r.stderr, /resuming: \d+ of 96 chunks left/);
   assert.match(resumed.r.stdout, /^top \d+ by sharpe/m);
+  // the best row's replay line sets every varied axis, in the one form `top` prints
+  const replay = /^trades of the best row: (.*)$/m.exec(resumed.r.stdout)?.[1] ?? "";
+  const varied = Object.entries(params).filter(([, v]) => Array.isArray(v));
+  assert.match(replay, new RegExp(`^pairgrid backtest ${spec} (--set [a-z_]+=\\S+ ?){${varied.length}}$`));
+  for (const [name] of varied) assert.ok(replay.includes(`--set ${name}=`), `${name} in ${replay}`);
   const done = await jobState(db, jobId);
   assert.equal(done.status, "done");
   assert.equal(done.rows, done.nCombos);

@@ -110,34 +110,33 @@ interface JobEntry {
   plan: GridPlan | null;
 }
 
-/** Parquet types of the trade columns (TRADE_COLUMNS, then entry_time and exit_time). */
-const TRADE_TYPES: Record<string, string> = {
+/**
+ * Parquet types of the trade columns (TRADE_COLUMNS, then entry_time and exit_time). Keyed by the
+ * column-name union so a column added to the trade list fails to compile until it has a type here.
+ */
+const TRADE_TYPES: Record<(typeof TRADE_CSV_COLUMNS)[number], string> = {
   side: "INTEGER",
   entry_i: "BIGINT",
   exit_i: "BIGINT",
   entry_ts: "BIGINT",
   exit_ts: "BIGINT",
+  entry_a: "DOUBLE",
+  entry_b: "DOUBLE",
+  exit_a: "DOUBLE",
+  exit_b: "DOUBLE",
+  beta_entry: "DOUBLE",
+  n_a: "DOUBLE",
+  n_b: "DOUBLE",
+  pnl_gross: "DOUBLE",
+  costs: "DOUBLE",
+  pnl_net: "DOUBLE",
   reason: "VARCHAR",
   bars_held: "BIGINT",
+  mfe: "DOUBLE",
+  mae: "DOUBLE",
   exit_day: "VARCHAR",
   entry_time: "VARCHAR",
   exit_time: "VARCHAR",
-  ...Object.fromEntries(
-    [
-      "entry_a",
-      "entry_b",
-      "exit_a",
-      "exit_b",
-      "beta_entry",
-      "n_a",
-      "n_b",
-      "pnl_gross",
-      "costs",
-      "pnl_net",
-      "mfe",
-      "mae",
-    ].map((c) => [c, "DOUBLE"]),
-  ),
 };
 
 /** Columns of the SQL box's first query: the ranked table's leading ones. */
@@ -247,9 +246,9 @@ export class ResultsDbReader implements ResultsReader {
     const data = await this.jobData(jobId, job.spec, job.plan);
     const report = comboReport(data, comboId, null, Number.POSITIVE_INFINITY);
     if (table === "trades") {
-      const names: readonly string[] = TRADE_CSV_COLUMNS; // as `pairgrid backtest --trades`
+      const names = TRADE_CSV_COLUMNS; // as `pairgrid backtest --trades`
       return {
-        columns: names.map((name) => ({ name, type: TRADE_TYPES[name] ?? "VARCHAR" })),
+        columns: names.map((name) => ({ name, type: TRADE_TYPES[name] })),
         rows: report.trades.map((t) => names.map((n) => (t as Record<string, unknown>)[n])),
       };
     }

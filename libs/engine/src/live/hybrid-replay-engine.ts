@@ -23,7 +23,7 @@ import {
 import { indicatorFacts } from "./trace-facts.js";
 import { SignalStateMachine, signalParams, type StepResult } from "./signal-state-machine.js";
 import {
-  type BarFacts,
+  type TraceBarFacts,
   decisionName,
   hybridConfigHash,
   inputsHash,
@@ -192,7 +192,7 @@ export class HybridReplayEngine {
     event: "slow" | "fast",
     i: number,
     r: StepResult | null,
-    facts: Readonly<BarFacts>,
+    facts: Readonly<TraceBarFacts>,
   ): SignalTrace {
     const m = this.machine;
     const pos = r === null ? this.machine.position : r.position;

@@ -1,7 +1,7 @@
-// The facts a replay trace row states about a slow bar (parity/signal-trace.ts BarFacts): the
+// The facts a replay trace row states about a slow bar (parity/signal-trace.ts TraceBarFacts): the
 // incremental indicators under the trace's names, with the bar's gates and calendar. Both replay
 // engines write them so, once, here.
-import type { BarFacts } from "../parity/signal-trace.js";
+import type { TraceBarFacts } from "../parity/signal-trace.js";
 import type { IndicatorSnapshot } from "./incremental-indicators.js";
 
 export function indicatorFacts(
@@ -10,7 +10,7 @@ export function indicatorFacts(
   windowOk: boolean,
   eod: boolean,
   last: boolean,
-): BarFacts {
+): TraceBarFacts {
   return {
     beta: ind.beta,
     alpha: ind.alpha,

@@ -39,7 +39,7 @@ import { fastRowRange } from "../live/hybrid-feed.js";
 import type { HybridEngineName } from "../live/hybrid-replay-engine.js";
 import { indicatorPlan } from "../live/incremental-indicators.js";
 import {
-  type BarFacts,
+  type TraceBarFacts,
   decisionName,
   hybridConfigHash,
   inputsHash,
@@ -270,7 +270,7 @@ function batchTraces(
     i: number,
     a: number,
     b: number,
-    facts: BarFacts,
+    facts: TraceBarFacts,
     exit: Trade | null,
     entry: Trade | null,
     equity: number,
@@ -350,7 +350,7 @@ function batchTraces(
         }
         const beta = inp.beta[prev];
         const alpha = h.alpha[prev];
-        const facts: BarFacts = {
+        const facts: TraceBarFacts = {
           beta,
           alpha,
           spread: Math.log(a) - beta * Math.log(b) - alpha,
@@ -388,7 +388,7 @@ function batchTraces(
         openTrade(e);
       }
     }
-    const facts: BarFacts = {
+    const facts: TraceBarFacts = {
       beta: ind.beta[g],
       alpha: ind.alpha[g],
       spread: ind.spread[g],

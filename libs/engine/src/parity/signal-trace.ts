@@ -67,7 +67,7 @@ export interface SignalTrace {
 }
 
 /** What a trace row says about its bar, before any decision: its indicators, gates and calendar. */
-export type BarFacts = Pick<
+export type TraceBarFacts = Pick<
   SignalTrace,
   | "beta"
   | "alpha"
@@ -90,7 +90,7 @@ export type BarFacts = Pick<
  * The facts of a dollar-mode fast row: prices only, no indicators (those are only ever computed on
  * slow bars), no gates, calendar or last bar (a fast row never enters).
  */
-export const PRICES_ONLY: Readonly<BarFacts> = {
+export const PRICES_ONLY: Readonly<TraceBarFacts> = {
   beta: Number.NaN,
   alpha: Number.NaN,
   spread: Number.NaN,
