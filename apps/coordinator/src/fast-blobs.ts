@@ -1,7 +1,7 @@
 // A hybrid job's fast closes cut into compressed per-day blobs (engine chunks/fast-day-blobs.ts),
 // made once at submission: their exact size is what the job needs in Redis, checked against
 // Redis's free memory and the coordinator's cap before the job exists (a 400 naming the size).
-import { encodeFastDay, type FastCloses, fastDayCuts, InputError, type SlowPair } from "@pairgrid/engine";
+import { encodeFastDayAsync, type FastCloses, fastDayCuts, InputError, type SlowPair } from "@pairgrid/engine";
 import { blobKey, sha256Hex } from "@pairgrid/cluster";
 import type { Redis } from "ioredis";
 
@@ -17,11 +17,14 @@ export interface FastBlobs {
   days: FastBlob[];
 }
 
-export function fastBlobsOf(sp: SlowPair, fast: FastCloses): FastBlobs {
-  const days = fastDayCuts(sp.pair.ts, sp.tradingDay, fast).map((cut) => {
-    const buf = encodeFastDay(fast, cut);
-    return { sha: sha256Hex(buf), rows: cut.hi - cut.lo, buf };
-  });
+/** Compressed off the event loop, several days at once (the HTTP server keeps answering). */
+export async function fastBlobsOf(sp: SlowPair, fast: FastCloses): Promise<FastBlobs> {
+  const days = await Promise.all(
+    fastDayCuts(sp.pair.ts, sp.tradingDay, fast).map(async (cut) => {
+      const buf = await encodeFastDayAsync(fast, cut);
+      return { sha: sha256Hex(buf), rows: cut.hi - cut.lo, buf };
+    }),
+  );
   return { barMs: fast.barMs, rows: fast.n, days };
 }
 

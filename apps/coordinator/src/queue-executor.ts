@@ -111,7 +111,7 @@ export class QueueExecutor implements Executor<void> {
 
   private async read(spec: GridSpec): Promise<PreparedData> {
     const { sp, fast } = await this.o.data.load(spec);
-    return { sp, fast: fast === null ? null : fastBlobsOf(sp, fast) };
+    return { sp, fast: fast === null ? null : await fastBlobsOf(sp, fast) };
   }
 
   /** The job's data, read at submission: shipped without reading the files again. */
@@ -173,6 +173,12 @@ export class QueueExecutor implements Executor<void> {
         // a resumed job's files are checked again: the root may have changed since it was submitted
         const d = this.loaded.get(jobId) ?? (await this.read(await this.o.data.resolve(spec)));
         manifest = await shipJobData(this.o.redis, jobId, spec, plan, d.sp, d.fast);
+        if (d.fast !== null) {
+          const bytes = d.fast.days.reduce((s, day) => s + day.buf.length, 0);
+          this.o.log.info(
+            `job ${jobId}: fast data: ${d.fast.days.length} day blobs, ${bytes} bytes (${d.fast.rows} rows, ${d.fast.rows * 24} bytes raw)`,
+          );
+        }
       }
       this.loaded.delete(jobId);
       ex.blobs = new Set(manifestBlobs(manifest));

@@ -4,7 +4,15 @@
 // file damaged on disk is fetched again; the folder stays under its byte bound, least recently
 // used first out. And a hybrid job's load fails for good, naming the blob, on a tampered day.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -73,7 +81,8 @@ test("a blob tampered in Redis is fetched once more, then refused naming it; not
     const cache = new DiskBlobCache(redis, dir);
     await assert.rejects(
       cache.get(sha),
-      (err: Error) => err instanceof CorruptBlobError && err.message.includes(sha) && /twice/.test(err.message),
+      (err: Error) =>
+        err instanceof CorruptBlobError && err.message.includes(sha) && /twice/.test(err.message),
     );
     assert.equal(cache.counts.bytesFetched, 0, "a corrupt copy is not counted as fetched data");
     assert.equal(existsSync(join(dir, sha)), false);
@@ -160,7 +169,8 @@ test("a hybrid job's load fails for good on a tampered day blob, naming the blob
     await redis.set(blobPartKey(bad, 0), part);
     await assert.rejects(
       loadFastData("0000feed", spec, manifest, gd.base, new DiskBlobCache(redis, tempDir())),
-      (err: Error) => err instanceof UnrecoverableError && err.message.includes("0000feed") && err.message.includes(bad),
+      (err: Error) =>
+        err instanceof UnrecoverableError && err.message.includes("0000feed") && err.message.includes(bad),
     );
   });
 });

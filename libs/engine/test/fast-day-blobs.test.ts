@@ -8,7 +8,9 @@ import { after, before, test } from "node:test";
 import {
   assembleFastCloses,
   decodeFastDay,
+  decodeFastDayAsync,
   encodeFastDay,
+  encodeFastDayAsync,
   fastDayCuts,
 } from "../src/chunks/fast-day-blobs.js";
 import { hybridGridData, hybridGridDataOf } from "../src/chunks/hybrid-grid-data.js";
@@ -73,4 +75,16 @@ test("a damaged blob or days out of order are refused", () => {
   assert.throws(() => decodeFastDay(bad));
   const days = cuts.map((c) => decodeFastDay(encodeFastDay(fl.fast, c)));
   assert.throws(() => assembleFastCloses([days[1]!, days[0]!], fl.fast.barMs), /out of order/);
+});
+
+test("the async encoder and decoder give the same bytes and rows as the sync ones", async () => {
+  const { sp, fl } = data;
+  const cuts = fastDayCuts(sp.pair.ts, sp.tradingDay, fl.fast);
+  for (const cut of cuts) {
+    const sync = encodeFastDay(fl.fast, cut);
+    const async = await encodeFastDayAsync(fl.fast, cut);
+    assert.ok(async.equals(sync));
+    const day = await decodeFastDayAsync(async);
+    assert.ok(bytesOf(day.closeA).equals(bytesOf(decodeFastDay(sync).closeA)));
+  }
 });

@@ -4,7 +4,7 @@
 import {
   assembleFastCloses,
   BASE_ARRAYS,
-  decodeFastDay,
+  decodeFastDayAsync,
   type FastDay,
   type GridSpec,
   type HybridGridData,
@@ -50,7 +50,7 @@ export async function loadFastData(
       const entry = fast.days[d]!;
       let day: FastDay;
       try {
-        day = decodeFastDay(await cache.get(entry.sha));
+        day = await decodeFastDayAsync(await cache.get(entry.sha));
       } catch (err) {
         if (err instanceof CorruptBlobError) throw new UnrecoverableError(`job ${jobId}: ${err.message}`);
         throw err;

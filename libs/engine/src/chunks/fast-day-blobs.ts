@@ -3,7 +3,8 @@
 // days' blobs, a worker's disk cache keeps them across jobs, and a corrupt one costs a day's
 // refetch, not the whole series. The cut is exact (rows are sliced, never recomputed): the
 // concatenation of a job's day blobs is its FastCloses bit for bit, forward fill included.
-import { gunzipSync, gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gunzip, gunzipSync, gzip, gzipSync } from "node:zlib";
 import { allocFastCloses, type FastCloses, lowerBound } from "../loaders/fast-closes.js";
 import { decodePacked, encodePacked } from "./packed-codec.js";
 import { packArrays, unpackArrays } from "./shared-arrays.js";
@@ -35,14 +36,29 @@ export function fastDayCuts(slowTs: Float64Array, tradingDay: Int32Array, fast: 
  */
 const GZIP_LEVEL = 1;
 
-/** Rows [lo, hi) of `fast` as a compressed packed blob (ts, closeA, closeB). */
-export function encodeFastDay(fast: FastCloses, cut: FastDayCut): Buffer {
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+function packedDay(fast: FastCloses, cut: FastDayCut): Buffer {
   const packed = packArrays({
     ts: fast.ts.subarray(cut.lo, cut.hi),
     closeA: fast.closeA.subarray(cut.lo, cut.hi),
     closeB: fast.closeB.subarray(cut.lo, cut.hi),
   });
-  return gzipSync(encodePacked(packed), { level: GZIP_LEVEL });
+  return encodePacked(packed);
+}
+
+/** Rows [lo, hi) of `fast` as a compressed packed blob (ts, closeA, closeB). */
+export function encodeFastDay(fast: FastCloses, cut: FastDayCut): Buffer {
+  return gzipSync(packedDay(fast, cut), { level: GZIP_LEVEL });
+}
+
+/**
+ * encodeFastDay off the event loop (libuv's thread pool): a server compressing months of bars
+ * keeps answering, and several days compress at once. Same bytes as encodeFastDay.
+ */
+export function encodeFastDayAsync(fast: FastCloses, cut: FastDayCut): Promise<Buffer> {
+  return gzipAsync(packedDay(fast, cut), { level: GZIP_LEVEL });
 }
 
 export interface FastDay {
@@ -54,7 +70,16 @@ export interface FastDay {
 
 /** Inverse of encodeFastDay; throws on a blob that is not one (bad gzip, missing columns). */
 export function decodeFastDay(blob: Uint8Array): FastDay {
-  const packed = decodePacked(gunzipSync(blob));
+  return fastDayOf(gunzipSync(blob));
+}
+
+/** decodeFastDay with the gunzip off the event loop (a worker fetching days meanwhile). */
+export async function decodeFastDayAsync(blob: Uint8Array): Promise<FastDay> {
+  return fastDayOf(await gunzipAsync(blob));
+}
+
+function fastDayOf(raw: Uint8Array): FastDay {
+  const packed = decodePacked(raw);
   const { ts, closeA, closeB } = unpackArrays(packed);
   if (!(ts instanceof Float64Array) || !(closeA instanceof Float64Array) || !(closeB instanceof Float64Array))
     throw new Error("fast day blob: expected f64 ts, closeA and closeB");
