@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { KEY_PREFIX } from "@pairgrid/cluster";
+import { blobPartKey, jobManifestSchema, KEY_PREFIX, manifestKey } from "@pairgrid/cluster";
 import { connectRedis } from "@pairgrid/worker";
 import { pairgrid } from "./cli-helpers.js";
 import { TestCluster } from "./cluster-harness.js";
@@ -117,6 +117,43 @@ test("hybrid_dollar and hybrid_zlive through 2 workers, one SIGKILLed mid-chunk:
     );
     await assertSameResults([base.hybrid_zlive!.db, cluster.db], [base.hybrid_zlive!.jobId, jobs[1]!.job_id]);
     await assertSameResults([base.hybrid_dollar!.db, cluster.db], [base.hybrid_dollar!.jobId, again.job_id]);
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test("a day blob tampered in Redis fails the job with a reason naming the blob; no row is stored", async () => {
+  // a worker with an empty disk cache: one holding the day (checked against its sha256) never reads Redis's copy
+  const cluster = await TestCluster.start(rd, {
+    workers: 0,
+    workerEnv: { PAIRGRID_CACHE_DIR: join(rd.dir, "cache-tamper") },
+  });
+  try {
+    const job = await cluster.submit(base.hybrid_dollar!.spec, CHUNK);
+    // shipped before any worker exists: tamper one day's blob, then start one
+    const redis = connectRedis(cluster.redis.url, "pairgrid-test");
+    let sha: string;
+    try {
+      let text: string | null = null;
+      for (let t0 = Date.now(); (text = await redis.get(manifestKey(job.job_id))) === null;) {
+        if (Date.now() - t0 > 20_000) assert.fail(`no manifest\n${cluster.logs()}`);
+        await sleep(50);
+      }
+      const manifest = jobManifestSchema.parse(JSON.parse(text));
+      sha = manifest.fast!.days[2]!.sha;
+      const part = (await redis.getBuffer(blobPartKey(sha, 0)))!;
+      part[part.length >> 1]! ^= 0x10;
+      await redis.set(blobPartKey(sha, 0), part);
+    } finally {
+      redis.disconnect();
+    }
+    cluster.startWorker(1);
+    const end = await cluster.waitFor(job.job_id, (v) => v.status === "failed", 60_000);
+    assert.match(
+      end.error ?? "",
+      new RegExp(`blob ${sha}: Redis returned content that does not match its sha256 twice`),
+    );
+    assert.equal(end.n_done, 0);
   } finally {
     await cluster.stop();
   }

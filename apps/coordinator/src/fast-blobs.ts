@@ -1,7 +1,13 @@
 // A hybrid job's fast closes cut into compressed per-day blobs (engine chunks/fast-day-blobs.ts),
 // made once at submission: their exact size is what the job needs in Redis, checked against
 // Redis's free memory and the coordinator's cap before the job exists (a 400 naming the size).
-import { encodeFastDayAsync, type FastCloses, fastDayCuts, InputError, type SlowPair } from "@pairgrid/engine";
+import {
+  encodeFastDayAsync,
+  type FastCloses,
+  fastDayCuts,
+  InputError,
+  type SlowPair,
+} from "@pairgrid/engine";
 import { blobKey, sha256Hex } from "@pairgrid/cluster";
 import type { Redis } from "ioredis";
 

@@ -1,9 +1,8 @@
 // Everything a worker needs to run chunks of one grid job, built once per job from its manifest:
 // the spec and plan, the base arrays (one SharedArrayBuffer shared with every thread), for a
 // hybrid grid its fast side (fast-data.ts, shared the same way), a chunk pool whose threads hold
-// them, and the job's group arrays. Chunks hold the context while they
-// use it; a context pushed out of the cache (or whose job was cancelled) closes its pool once the
-// last of them lets go.
+// them, and the job's group arrays. Chunks hold the context while they use it; a context pushed
+// out of the cache (or whose job was cancelled) closes its pool once the last of them lets go.
 import {
   BASE_ARRAYS,
   type Chunk,
