@@ -122,6 +122,31 @@ test("hybrid_dollar and hybrid_zlive through 2 workers, one SIGKILLed mid-chunk:
   }
 });
 
+test("a hybrid_zlive job survives a coordinator SIGKILL and a Redis SIGKILL (AOF): exactly the rows of pairgrid run", async () => {
+  const cluster = await TestCluster.start(rd, { workers: 2, threads: 1 });
+  try {
+    const job = await cluster.submit(base.hybrid_zlive!.spec, 8);
+    await cluster.waitFor(job.job_id, (v) => v.chunks_done >= 3);
+    await cluster.stopCoordinator("SIGKILL");
+    await sleep(1000);
+    await cluster.startCoordinator();
+    await cluster.waitFor(job.job_id, (v) => v.chunks_done >= 12);
+    await cluster.redis.down("SIGKILL");
+    await sleep(1000);
+    await cluster.redis.up();
+    const end = await cluster.waitFor(job.job_id, (v) => v.status === "done", 120_000);
+    assert.equal(end.n_done, job.n_combos);
+    assert.deepEqual(await blobHeads(cluster.redis.url), []);
+    await cluster.stop();
+    assert.equal(
+      await assertSameResults([base.hybrid_zlive!.db, cluster.db], [base.hybrid_zlive!.jobId, job.job_id]),
+      job.n_combos,
+    );
+  } finally {
+    await cluster.stop();
+  }
+});
+
 test("a day blob tampered in Redis fails the job with a reason naming the blob; no row is stored", async () => {
   // a worker with an empty disk cache: one holding the day (checked against its sha256) never reads Redis's copy
   const cluster = await TestCluster.start(rd, {
