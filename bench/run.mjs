@@ -9,6 +9,7 @@ import { runW1 } from "./w1-grid-kernel.mjs";
 import { runW3 } from "./w3-hybrid.mjs";
 import { runW2, runW2G } from "./w2-local.mjs";
 import { runW4 } from "./w4-cluster.mjs";
+import { runW4H } from "./w4h-cluster-hybrid.mjs";
 import { runW5 } from "./w5-memory.mjs";
 import { runW6 } from "./w6-seed-scale.mjs";
 import { runW7 } from "./w7-analysis-scale.mjs";
@@ -20,6 +21,7 @@ const WORKLOADS = {
   W2G: runW2G,
   W3: runW3,
   W4: runW4,
+  W4H: runW4H,
   W5: runW5,
   W6: runW6,
   W7: runW7,

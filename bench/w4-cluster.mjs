@@ -33,7 +33,7 @@ export const W2_SPEC = {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function start(args, env) {
+export function start(args, env) {
   const child = spawn(process.execPath, [cli, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "pipe"],
@@ -57,7 +57,7 @@ async function localRun(specFile, dir, env) {
   return seconds;
 }
 
-async function clusterRun(url, spec) {
+export async function clusterRun(url, spec) {
   const t0 = performance.now();
   const res = await fetch(`${url}/jobs`, {
     method: "POST",

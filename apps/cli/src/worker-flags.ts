@@ -10,6 +10,7 @@ export interface WorkerFlagsInput {
   threads?: string;
   metricsPort?: string;
   kernel?: string;
+  blobCacheGb?: string;
 }
 
 export interface WorkerSettings {
@@ -18,6 +19,8 @@ export interface WorkerSettings {
   /** 0: no metrics server. */
   metricsPort: number;
   kernel: KernelChoice;
+  /** Bound of the disk cache of fast day blobs, bytes. */
+  diskBlobCacheBytes: number;
 }
 
 const redisUrl = z
@@ -32,6 +35,16 @@ const intIn = (min: number, max: number) =>
     .regex(/^\d+$/, { message: `expected an integer from ${min} to ${max}` })
     .transform(Number)
     .refine((n) => n >= min && n <= max, { message: `expected an integer from ${min} to ${max}` });
+
+const GiB = 1024 ** 3;
+/** Default bound of the worker's disk cache of fast day blobs (GiB). */
+export const DEFAULT_BLOB_CACHE_GB = 4;
+const gigabytes = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?$/, { message: "expected a size in GiB, like 4 or 0.5" })
+  .transform(Number)
+  .refine((n) => n > 0 && n <= 1e6, { message: "expected a size in GiB above 0" });
 
 /** The value of `flag` through `schema`, or InputError naming the flag and the value. */
 function parseFlag<T>(flag: string, schema: z.ZodType<T, string>, value: string): T {
@@ -57,5 +70,9 @@ export function workerSettings(
     metricsPort:
       flags.metricsPort === undefined ? 0 : parseFlag("--metrics-port", intIn(0, 65535), flags.metricsPort),
     kernel: kernelChoice(flags.kernel),
+    diskBlobCacheBytes:
+      flags.blobCacheGb === undefined
+        ? DEFAULT_BLOB_CACHE_GB * GiB
+        : Math.round(parseFlag("--blob-cache-gb", gigabytes, flags.blobCacheGb) * GiB),
   };
 }

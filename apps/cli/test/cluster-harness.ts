@@ -96,7 +96,9 @@ export class TestCluster {
     return { name, child, log, exited };
   }
 
-  async startCoordinator(): Promise<void> {
+  /** Starts the coordinator; `args` replace the cluster's coordinator arguments from then on. */
+  async startCoordinator(args: string[] = this.coordinatorArgs): Promise<void> {
+    this.coordinatorArgs = args;
     this.coordinator = this.spawn("coordinator", [
       "coordinator",
       "--redis",

@@ -54,6 +54,12 @@ export class CoordinatorMetrics {
     labelNames: ["worker"],
     registers: [this.registry],
   });
+  readonly workerFastRows = new Counter({
+    name: "pairgrid_worker_fast_rows_scanned_total",
+    help: "Fast rows the hybrid kernels read (dollar mode: scanned in held bars after pruning; z-live: processed), by worker process",
+    labelNames: ["worker"],
+    registers: [this.registry],
+  });
   readonly workerChunks = new Counter({
     name: "pairgrid_worker_chunks_total",
     help: "Chunks processed, by worker process",

@@ -54,6 +54,8 @@ export interface CoordinatorOptions {
   ingestConcurrency?: number;
   /** POST /query's limits (memory cap, time limit); unset ones take the sandbox's defaults. */
   query?: SandboxOptions;
+  /** Largest fast data a hybrid job may add to Redis (compressed bytes); 0 or unset: no cap but maxmemory. */
+  maxBlobBytes?: number;
 }
 
 /** Chunking hint: enough chunks for 16 threads at 4 chunks each, at most 2000 combinations. */
@@ -120,6 +122,7 @@ export class Coordinator implements JobService {
       link,
       log: o.log,
       ingestConcurrency: o.ingestConcurrency ?? 8,
+      maxBlobBytes: o.maxBlobBytes ?? 0,
     });
     const c = new Coordinator(o, redis, db, chunkQueue, resultQueue, metrics, data, link, executor);
     await checkRedisSettings(redis, o.log);
@@ -137,11 +140,11 @@ export class Coordinator implements JobService {
     const plan = planGrid(spec, this.o.maxCombos);
     const size = opts.chunkSize ?? defaultChunkSize(plan, CLUSTER_THREADS_HINT);
     // the data is read before the job exists: a missing or malformed file is the client's 400
-    const sp = await this.data.loadSlow(spec);
+    const prepared = await this.executor.prepare(spec);
     const job = await createJob(this.db, spec, plan, size, "coordinator");
     const nChunks = job.chunking.chunks.length;
     this.o.log.info(`job ${job.jobId} (${spec.name}): ${job.nCombos} combinations in ${nChunks} chunks`);
-    this.executor.preload(job.jobId, sp);
+    this.executor.preload(job.jobId, prepared);
     this.run(job);
     return { job_id: job.jobId, n_combos: job.nCombos, n_chunks: nChunks };
   }

@@ -5,8 +5,11 @@
 import { relative } from "node:path";
 import {
   DataFileError,
+  type FastCloses,
   type GridSpec,
   InputError,
+  isHybridEngine,
+  loadFastCloses,
   loadSlowPair,
   resolveDataPaths,
   type SlowPair,
@@ -32,15 +35,38 @@ export class JobData {
   }
 
   /** Slow bars of a resolved spec; a bad file is a DataFileError relative to the root. */
-  async loadSlow(spec: GridSpec): Promise<SlowPair> {
+  loadSlow(spec: GridSpec): Promise<SlowPair> {
+    return this.relocating(spec, () => loadSlowPair(spec));
+  }
+
+  /** A hybrid grid's aligned fast closes (null for the slow engine), errors as loadSlow's. */
+  async loadFast(spec: GridSpec, sp: SlowPair): Promise<FastCloses | null> {
+    if (!isHybridEngine(spec.engine)) return null;
+    return (await this.relocating(spec, () => loadFastCloses(spec, sp))).fast;
+  }
+
+  /** What a job ships: its slow bars and, for a hybrid grid, its fast closes. */
+  async load(spec: GridSpec): Promise<JobInputs> {
+    const sp = await this.loadSlow(spec);
+    return { sp, fast: await this.loadFast(spec, sp) };
+  }
+
+  private async relocating<T>(spec: GridSpec, load: () => Promise<T>): Promise<T> {
     try {
-      return await loadSlowPair(spec);
+      return await load();
     } catch (err) {
       if (err instanceof DataFileError)
         throw err.relocated(relative(this.root, err.file), fieldOf(spec, err.file));
       throw err;
     }
   }
+}
+
+/** A job's data as read from its files. */
+export interface JobInputs {
+  sp: SlowPair;
+  /** The aligned fast closes of a hybrid grid; null for the slow engine. */
+  fast: FastCloses | null;
 }
 
 /**

@@ -1,6 +1,8 @@
-// Ships what workers need to run a job's chunks: the base arrays and ONE hedge per hedge setting
-// (computed here once, not by every worker), as content-addressed blobs, then the manifest that
-// names them. Idempotent: a restarted coordinator re-ships only when something is missing.
+// Ships what workers need to run a job's chunks: the base arrays, ONE hedge per hedge setting
+// (computed here once, not by every worker) and, for a hybrid grid, the fast closes as per-day
+// blobs (fast-blobs.ts), all content-addressed, then the manifest that names them. Each blob is
+// named as the job's in Redis (blob-refs.ts) before it is written, so it stays until the last job
+// naming it is over. Idempotent: a restarted coordinator re-ships only when something is missing.
 import {
   encodePacked,
   type GridPlan,
@@ -12,8 +14,24 @@ import {
   packGridData,
   type SlowPair,
 } from "@pairgrid/engine";
-import { blobKey, type JobManifest, jobManifestSchema, manifestKey, putBlob } from "@pairgrid/cluster";
+import {
+  addBlobRefs,
+  blobKey,
+  type JobManifest,
+  jobManifestSchema,
+  manifestKey,
+  putBlob,
+  sha256Hex,
+} from "@pairgrid/cluster";
 import type { Redis } from "ioredis";
+import type { FastBlobs } from "./fast-blobs.js";
+
+/** Names the blob as the job's, then stores it (in that order: see blob-refs.ts). */
+async function putJobBlob(redis: Redis, jobId: string, buf: Buffer, sha = sha256Hex(buf)): Promise<string> {
+  await addBlobRefs(redis, jobId, [sha]);
+  await putBlob(redis, buf);
+  return sha;
+}
 
 export async function shipJobData(
   redis: Redis,
@@ -21,9 +39,10 @@ export async function shipJobData(
   spec: GridSpec,
   plan: GridPlan,
   sp: SlowPair,
+  fast: FastBlobs | null,
 ): Promise<JobManifest> {
   const data = packGridData(sp);
-  const base = await putBlob(redis, encodePacked(data.base));
+  const base = await putJobBlob(redis, jobId, encodePacked(data.base));
   const precompute = new GroupPrecompute(sp.pair, spec);
   const hedges: Record<string, string> = {};
   for (let g = 0; g < plan.nGroups; g++) {
@@ -31,7 +50,11 @@ export async function shipJobData(
     const key = hedgeKey(spec, c);
     if (key in hedges) continue;
     const { h } = precompute.hedge(c);
-    hedges[key] = await putBlob(redis, encodePacked(packArrays({ beta: h.beta, spread: h.spread })));
+    hedges[key] = await putJobBlob(
+      redis,
+      jobId,
+      encodePacked(packArrays({ beta: h.beta, spread: h.spread })),
+    );
   }
   const manifest: JobManifest = {
     jobId,
@@ -41,6 +64,14 @@ export async function shipJobData(
     nDays: data.nDays,
     hedges,
   };
+  if (fast !== null) {
+    for (const d of fast.days) await putJobBlob(redis, jobId, d.buf, d.sha);
+    manifest.fast = {
+      barMs: fast.barMs,
+      rows: fast.rows,
+      days: fast.days.map((d) => ({ sha: d.sha, rows: d.rows, bytes: d.buf.length })),
+    };
+  }
   // the manifest last: a worker that can read it finds every blob it names
   await redis.set(manifestKey(jobId), JSON.stringify(manifest));
   return manifest;
@@ -58,5 +89,5 @@ export async function shippedManifest(redis: Redis, jobId: string): Promise<JobM
 }
 
 export function manifestBlobs(m: JobManifest): string[] {
-  return [m.base, ...Object.values(m.hedges)];
+  return [m.base, ...Object.values(m.hedges), ...(m.fast?.days.map((d) => d.sha) ?? [])];
 }

@@ -10,7 +10,6 @@ import {
   cancelledKey,
   chunkJobSchema,
   clusterEngineRefusal,
-  deleteBlobs,
   firstLine,
   isConnectionError,
   KEY_PREFIX,
@@ -18,6 +17,7 @@ import {
   manifestKey,
   RESULT_QUEUE,
   type RedisLink,
+  releaseBlobRefs,
   resultJobSchema,
 } from "@pairgrid/cluster";
 import { type Job, type Queue, Worker } from "bullmq";
@@ -27,6 +27,7 @@ import { chunkFailure, resultFailure } from "./chunk-failure.js";
 import { errorKey } from "./coordinator-keys.js";
 import type { CoordinatorLog } from "./coordinator-log.js";
 import type { CoordinatorMetrics } from "./coordinator-metrics.js";
+import { type FastBlobs, checkFastSize, fastBlobsOf } from "./fast-blobs.js";
 import { clientMessage, type JobData } from "./job-data.js";
 import { manifestBlobs, shipJobData, shippedManifest } from "./job-shipping.js";
 import { lostChunks } from "./lost-chunks.js";
@@ -53,6 +54,14 @@ export interface QueueExecutorOptions {
   log: CoordinatorLog;
   /** Results ingested concurrently (committed together by the group commit of @pairgrid/resultsdb). */
   ingestConcurrency: number;
+  /** Largest fast data (compressed blobs) a job may add to Redis, bytes; 0: only maxmemory bounds it. */
+  maxBlobBytes?: number;
+}
+
+/** A job's data read at submission, ready to ship: its slow bars and its fast day blobs, if hybrid. */
+export interface PreparedData {
+  sp: SlowPair;
+  fast: FastBlobs | null;
 }
 
 /** One job's run on the cluster. */
@@ -72,8 +81,8 @@ interface Execution {
 
 export class QueueExecutor implements Executor<void> {
   private readonly executions = new Map<string, Execution>();
-  /** The slow bars a submission already read (its client's 400 comes before the job exists). */
-  private readonly loaded = new Map<string, SlowPair>();
+  /** The data a submission already read (its client's 400 comes before the job exists). */
+  private readonly loaded = new Map<string, PreparedData>();
   private resultWorker: Worker | null = null;
   private resultConnection: Redis | null = null;
   private monitorTimer: NodeJS.Timeout | null = null;
@@ -84,15 +93,30 @@ export class QueueExecutor implements Executor<void> {
 
   constructor(private readonly o: QueueExecutorOptions) {}
 
-  /** Hybrid engines do not run on the cluster yet (issue 20: cluster-engines.ts in @pairgrid/cluster). */
+  /** Engines the cluster does not run (cluster-engines.ts in @pairgrid/cluster). */
   refusal(spec: GridSpec): InputError | null {
     const why = clusterEngineRefusal(spec.engine);
     return why === null ? null : new InputError(why, "engine");
   }
 
-  /** The job's slow bars, read at submission: shipped without reading the files again. */
-  preload(jobId: string, sp: SlowPair): void {
-    this.loaded.set(jobId, sp);
+  /**
+   * Reads a (resolved) spec's data and cuts a hybrid grid's fast closes into day blobs; refuses
+   * (InputError) fast data that would not fit in Redis (fast-blobs.ts). Before the job exists.
+   */
+  async prepare(spec: GridSpec): Promise<PreparedData> {
+    const prepared = await this.read(spec);
+    if (prepared.fast !== null) await checkFastSize(this.o.redis, prepared.fast, this.o.maxBlobBytes ?? 0);
+    return prepared;
+  }
+
+  private async read(spec: GridSpec): Promise<PreparedData> {
+    const { sp, fast } = await this.o.data.load(spec);
+    return { sp, fast: fast === null ? null : await fastBlobsOf(sp, fast) };
+  }
+
+  /** The job's data, read at submission: shipped without reading the files again. */
+  preload(jobId: string, data: PreparedData): void {
+    this.loaded.set(jobId, data);
   }
 
   /** Starts ingesting the workers' results and watching the queues. */
@@ -147,8 +171,14 @@ export class QueueExecutor implements Executor<void> {
       let manifest = await shippedManifest(this.o.redis, jobId);
       if (manifest === null) {
         // a resumed job's files are checked again: the root may have changed since it was submitted
-        const pair = this.loaded.get(jobId) ?? (await this.o.data.loadSlow(await this.o.data.resolve(spec)));
-        manifest = await shipJobData(this.o.redis, jobId, spec, plan, pair);
+        const d = this.loaded.get(jobId) ?? (await this.read(await this.o.data.resolve(spec)));
+        manifest = await shipJobData(this.o.redis, jobId, spec, plan, d.sp, d.fast);
+        if (d.fast !== null) {
+          const bytes = d.fast.days.reduce((s, day) => s + day.buf.length, 0);
+          this.o.log.info(
+            `job ${jobId}: fast data: ${d.fast.days.length} day blobs, ${bytes} bytes (${d.fast.rows} rows, ${d.fast.rows * 24} bytes raw)`,
+          );
+        }
       }
       this.loaded.delete(jobId);
       ex.blobs = new Set(manifestBlobs(manifest));
@@ -189,6 +219,7 @@ export class QueueExecutor implements Executor<void> {
     this.o.metrics.chunkDuration.observe(d.ms / 1000);
     this.o.metrics.workerChunks.inc({ worker: d.worker });
     this.o.metrics.workerCombos.inc({ worker: d.worker }, d.combos);
+    if (d.fastRows) this.o.metrics.workerFastRows.inc({ worker: d.worker }, d.fastRows);
     if (stored !== "stored") return stored;
     this.o.metrics.ingested(batch.k, (performance.now() - t0) / 1000);
     if (this.allStored(ex)) await this.complete(ex);
@@ -229,15 +260,11 @@ export class QueueExecutor implements Executor<void> {
     }
   }
 
-  /** Forgets a finished job's Redis side: manifest and blobs no unfinished job shares. */
+  /** Forgets a finished job's Redis side: its manifest, and the blobs no other job names (blob-refs.ts). */
   private async cleanUp(ex: Execution): Promise<void> {
     this.executions.delete(ex.job.jobId);
-    const stillNeeded = new Set([...this.executions.values()].flatMap((e) => [...e.blobs]));
     await this.o.redis.del(manifestKey(ex.job.jobId));
-    await deleteBlobs(
-      this.o.redis,
-      [...ex.blobs].filter((b) => !stillNeeded.has(b)),
-    );
+    await releaseBlobRefs(this.o.redis, ex.job.jobId, ex.blobs);
   }
 
   /** Chunks or results that failed for good fail their job (a retried-out bug, a lost blob). */
@@ -304,14 +331,14 @@ export class QueueExecutor implements Executor<void> {
     if (lost.length === 0) return;
     // the manifest and blobs first: a worker must find them for any chunk it takes
     if ((await shippedManifest(this.o.redis, jobId)) === null) {
-      let sp: SlowPair;
+      let d: PreparedData;
       try {
         // checked against the data root again, as when a job is resumed
-        sp = await this.o.data.loadSlow(await this.o.data.resolve(spec));
+        d = await this.read(await this.o.data.resolve(spec));
       } catch (err) {
         return ex.stop.fail(`its data went with Redis and cannot be read again: ${clientMessage(err)}`);
       }
-      const manifest = await shipJobData(this.o.redis, jobId, spec, plan, sp);
+      const manifest = await shipJobData(this.o.redis, jobId, spec, plan, d.sp, d.fast);
       ex.blobs = new Set(manifestBlobs(manifest));
       this.o.log.warn(`job ${jobId}: its data was gone from Redis; shipped again`);
     }

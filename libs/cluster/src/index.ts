@@ -1,3 +1,4 @@
+export * from "./blob-refs.js";
 export * from "./blob-store.js";
 export * from "./chunk-job.js";
 export * from "./cluster-engines.js";

@@ -19,3 +19,5 @@ export const CANCEL_CHANNEL = `${KEY_PREFIX}:cancel`;
 export const blobKey = (sha256: string) => `${KEY_PREFIX}:blob:${sha256}`;
 /** Part i of a blob (parts keep each Redis command small). */
 export const blobPartKey = (sha256: string, part: number) => `${KEY_PREFIX}:blob:${sha256}:${part}`;
+/** The ids of the jobs whose manifest names a blob (blob-refs.ts): deleted with the last one. */
+export const blobRefsKey = (sha256: string) => `${KEY_PREFIX}:blobrefs:${sha256}`;

@@ -14,6 +14,8 @@ export const resultJobSchema = z.strictObject({
   worker: z.string(),
   /** Time the chunk took on its thread, ms. */
   ms: z.number().nonnegative(),
+  /** Hybrid chunks: fast rows the kernels read (run-chunk.ts `fastRows`), for per-worker metrics. */
+  fastRows: z.number().int().nonnegative().optional(),
   /** encodeChunkResult bytes, base64. */
   payload: z.string(),
 });

@@ -24,6 +24,7 @@ interface CoordinatorFlags {
   host: string;
   dataDir?: string;
   maxCombos?: string;
+  maxBlobBytes?: string;
   bodyLimit?: string;
   queryMemory: string;
   queryTimeout: string;
@@ -45,6 +46,10 @@ export function registerCoordinatorCommand(program: Command): void {
         "outside it (default: $PAIRGRID_DATA_DIR or the current folder)",
     )
     .option("--max-combos <n>", "largest grid accepted (default: $PAIRGRID_MAX_COMBOS or 50,000,000)")
+    .option(
+      "--max-blob-bytes <bytes>",
+      "largest fast data (compressed day blobs) one hybrid job may add to Redis; Redis's maxmemory bounds it too (default 0: no cap of its own)",
+    )
     .option("--body-limit <bytes>", "largest request body", String(4 * 1024 * 1024))
     .option("--query-memory <size>", QUERY_MEMORY_HELP, QUERY_MEMORY_DEFAULT)
     .option("--query-timeout <duration>", QUERY_TIMEOUT_HELP, QUERY_TIMEOUT_DEFAULT)
@@ -86,6 +91,7 @@ async function serve(flags: CoordinatorFlags): Promise<void> {
     maxCombos: positiveInt("--max-combos", flags.maxCombos) ?? maxCombosFromEnv(),
     log,
     query,
+    maxBlobBytes: positiveInt("--max-blob-bytes", flags.maxBlobBytes, Number.MAX_SAFE_INTEGER) ?? 0,
   });
   const app = await buildServer({
     jobs: coordinator,

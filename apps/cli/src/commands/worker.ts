@@ -3,7 +3,12 @@
 // (@pairgrid/worker). Here: flags, the metrics endpoint, the log, and the process's lifecycle.
 import type { MetricsServer } from "@pairgrid/worker";
 import type { Command } from "commander";
-import { type WorkerFlagsInput, type WorkerSettings, workerSettings } from "../worker-flags.js";
+import {
+  DEFAULT_BLOB_CACHE_GB,
+  type WorkerFlagsInput,
+  type WorkerSettings,
+  workerSettings,
+} from "../worker-flags.js";
 
 /** `pairgrid worker [--redis URL] [--threads N] [--metrics-port P]` */
 export function registerWorkerCommand(program: Command): void {
@@ -14,6 +19,10 @@ export function registerWorkerCommand(program: Command): void {
     .option("--threads <n>", "worker threads (default: the machine's available parallelism)")
     .option("--kernel <kind>", "slow kernel: auto (event-driven when it pays), events, or scan", "auto")
     .option("--metrics-port <port>", "serve Prometheus metrics at :PORT/metrics (default 0: off)")
+    .option(
+      "--blob-cache-gb <size>",
+      `disk cache of hybrid jobs' fast data (compressed day blobs), in $PAIRGRID_CACHE_DIR/blobs, GiB (default ${DEFAULT_BLOB_CACHE_GB})`,
+    )
     .addHelpText(
       "after",
       "\nSIGTERM or Ctrl-C stops cleanly: running chunks finish and their results are delivered,\n" +
@@ -37,6 +46,7 @@ async function runWorker(s: WorkerSettings): Promise<number> {
     redisUrl: s.redisUrl,
     threads: s.threads,
     kernel: s.kernel,
+    diskBlobCacheBytes: s.diskBlobCacheBytes,
     log,
   });
   let metrics: MetricsServer | null = null;

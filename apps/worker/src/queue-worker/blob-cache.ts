@@ -23,6 +23,8 @@ export class BlobCache {
   constructor(
     private readonly redis: Redis,
     readonly maxBytes: number = DEFAULT_BLOB_CACHE_BYTES,
+    /** Called with the bytes of each fetch from Redis (the worker's metrics). */
+    private readonly onFetched: (bytes: number) => void = () => {},
   ) {}
 
   /**
@@ -54,7 +56,9 @@ export class BlobCache {
   }
 
   private async fetch(sha: string): Promise<PackedArrays> {
-    return decodePacked(await getBlob(this.redis, sha));
+    const buf = await getBlob(this.redis, sha);
+    this.onFetched(buf.length);
+    return decodePacked(buf);
   }
 
   /** Evicts least recently used decoded blobs until under the bound; `keep` (just added) stays. */

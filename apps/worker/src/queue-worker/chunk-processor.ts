@@ -56,6 +56,7 @@ export class ChunkProcessor {
         const combos = chunk.t1 - chunk.t0;
         await publishResult(this.d.results, { jobId, result, combos, worker: this.d.workerId, ms });
         this.d.metrics.chunkProcessed(combos, ms);
+        if (result.fastRows) this.d.metrics.fastRowsScanned(result.fastRows);
         return { rows: result.k, cancelled: false };
       } finally {
         ctx.release();

@@ -3,6 +3,7 @@
 // Cancel messages abort running chunks of a cancelled job. close() is graceful: running chunks
 // finish and are delivered, then the pools and connections go.
 import { hostname } from "node:os";
+import { join } from "node:path";
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import {
@@ -19,7 +20,8 @@ import { connectRedis } from "../connect-redis.js";
 import { BlobCache, DEFAULT_BLOB_CACHE_BYTES } from "./blob-cache.js";
 import { CancelListener } from "./cancel-listener.js";
 import { ChunkProcessor } from "./chunk-processor.js";
-import type { KernelChoice } from "@pairgrid/engine";
+import { defaultCacheDir, type KernelChoice } from "@pairgrid/engine";
+import { DEFAULT_DISK_BLOB_CACHE_BYTES, DiskBlobCache } from "./disk-blob-cache.js";
 import { DEFAULT_JOBS_KEPT, JobContextCache } from "./job-context-cache.js";
 import { RunningChunks } from "./running-chunks.js";
 import { type WorkerCounts, WorkerMetrics } from "./worker-metrics.js";
@@ -32,8 +34,12 @@ export interface ChunkQueueWorkerOptions {
   log: (line: string) => void;
   /** Chunk jobs taken at once; default `threads`, so each running chunk has a thread. */
   concurrency?: number;
-  /** Bound of the decoded blob cache, bytes. */
+  /** Bound of the decoded blob cache (base and hedge arrays in memory), bytes. */
   blobCacheBytes?: number;
+  /** Bound of the disk cache of fast day blobs, bytes (default 4 GiB). */
+  diskBlobCacheBytes?: number;
+  /** Folder of the disk blob cache (default `blobs` under the cache folder, $PAIRGRID_CACHE_DIR). */
+  diskBlobCacheDir?: string;
   /** Job contexts (each with a pool of `threads` threads) kept at once. */
   jobsKept?: number;
   /** Which slow kernel the job groups are built for (engine kernel-choice.ts); default auto. */
@@ -74,17 +80,32 @@ export class ChunkQueueWorker {
     link.watch(redis);
     link.watch(sub);
 
-    const blobs = new BlobCache(redis, o.blobCacheBytes ?? DEFAULT_BLOB_CACHE_BYTES);
+    // the gauge reads the memory cache's size at scrape time, after it exists
     const metrics = new WorkerMetrics(id, () => blobs.bytes);
+    const fetched = (bytes: number) => metrics.blobFetched(bytes);
+    const blobs = new BlobCache(redis, o.blobCacheBytes ?? DEFAULT_BLOB_CACHE_BYTES, fetched);
+    const fastBlobs = new DiskBlobCache(
+      redis,
+      o.diskBlobCacheDir ?? join(defaultCacheDir(), "blobs"),
+      o.diskBlobCacheBytes ?? DEFAULT_DISK_BLOB_CACHE_BYTES,
+      fetched,
+    );
     const contexts = new JobContextCache(
-      { redis, blobs, threads: o.threads, kernel: o.kernel ?? "auto" },
+      { redis, blobs, fastBlobs, threads: o.threads, kernel: o.kernel ?? "auto" },
       o.jobsKept ?? DEFAULT_JOBS_KEPT,
-      (ctx, ms) =>
+      (ctx, ms) => {
+        const f = ctx.fast;
+        if (f !== null) metrics.fastBlobsRead(f.days - f.fetchedDays, f.fetchedDays);
         log(
           `job ${ctx.jobId}: loaded in ${Math.round(ms)} ms — ${ctx.plan.nGroups} groups × ` +
             `${ctx.plan.perGroup} thresholds, ${ctx.data.base.n} bars ` +
-            `(${(ctx.data.base.sab.byteLength / MiB).toFixed(1)} MiB) on ${plural(o.threads, "thread")}`,
-        ),
+            `(${(ctx.data.base.sab.byteLength / MiB).toFixed(1)} MiB) on ${plural(o.threads, "thread")}` +
+            (f === null
+              ? ""
+              : `; ${f.data.fast.n} fast rows in ${plural(f.days, "day blob")}: ` +
+                `${f.days - f.fetchedDays} from the disk cache, ${f.fetchedDays} fetched (${f.fetchedBytes} bytes)`),
+        );
+      },
     );
     const running = new RunningChunks();
     // subscribed before the first chunk is taken, so no cancel can be missed in between
@@ -135,7 +156,11 @@ export class ChunkQueueWorker {
       await this.results.close();
       await this.cancels.close();
       await this.redis.quit().catch(() => {});
-      this.log(`worker ${this.id}: stopped`);
+      const t = this.metrics.transfer;
+      this.log(
+        `worker ${this.id}: stopped — ${t.blobBytesFetched} blob bytes fetched; fast day blobs ` +
+          `${t.fastBlobsFromCache} from the disk cache, ${t.fastBlobsFetched} fetched`,
+      );
     })();
     return this.closing;
   }

@@ -1,8 +1,8 @@
 // Everything a worker needs to run chunks of one grid job, built once per job from its manifest:
-// the spec and plan, the base arrays (one SharedArrayBuffer shared with every thread), a chunk
-// pool whose threads hold them, and the job's group arrays. Chunks hold the context while they
-// use it; a context pushed out of the cache (or whose job was cancelled) closes its pool once the
-// last of them lets go.
+// the spec and plan, the base arrays (one SharedArrayBuffer shared with every thread), for a
+// hybrid grid its fast side (fast-data.ts, shared the same way), a chunk pool whose threads hold
+// them, and the job's group arrays. Chunks hold the context while they use it; a context pushed
+// out of the cache (or whose job was cancelled) closes its pool once the last of them lets go.
 import {
   BASE_ARRAYS,
   type Chunk,
@@ -20,6 +20,8 @@ import { GroupArrays } from "@pairgrid/jobs";
 import { type ChunkPool, createChunkPool } from "@pairgrid/threads";
 import { clusterEngineRefusal, type JobManifest, jobManifestSchema, manifestKey } from "@pairgrid/cluster";
 import type { BlobCache } from "./blob-cache.js";
+import type { DiskBlobCache } from "./disk-blob-cache.js";
+import { type FastDataLoad, loadFastData } from "./fast-data.js";
 
 /**
  * Groups kept per job: the one or two in flight plus one. Each holds its event index (~70 MB on
@@ -30,6 +32,8 @@ export const GROUPS_KEPT = 3;
 export interface JobContextDeps {
   redis: Redis;
   blobs: BlobCache;
+  /** Where a hybrid job's fast day blobs come from (kept on disk across jobs). */
+  fastBlobs: DiskBlobCache;
   threads: number;
   /** Which slow kernel the job's groups are built for (kernel-choice.ts); default auto. */
   kernel?: KernelChoice;
@@ -50,12 +54,14 @@ export class JobContext {
     readonly data: GridData,
     readonly pool: ChunkPool,
     readonly groups: GroupArrays,
+    /** A hybrid job's fast side as loaded (null for a slow job). */
+    readonly fast: FastDataLoad | null,
   ) {}
 
   /** Fetches the manifest and base blob and starts the job's pool. */
   static async load(
     jobId: string,
-    { redis, blobs, threads, kernel = "auto" }: JobContextDeps,
+    { redis, blobs, fastBlobs, threads, kernel = "auto" }: JobContextDeps,
   ): Promise<JobContext> {
     const raw = await redis.get(manifestKey(jobId));
     // a missing manifest is not final: the chunk is retried (the job may be being cleaned up)
@@ -65,7 +71,6 @@ export class JobContext {
     const manifest = parsed.data;
     // validated by the coordinator before it wrote the manifest
     const spec = manifest.spec as unknown as GridSpec;
-    // hybrid engines wait for their fast data to be shipped (issue 20; cluster-engines.ts)
     if (clusterEngineRefusal(spec.engine) !== null) {
       throw new UnrecoverableError(`job ${jobId}: engine ${spec.engine} does not run on the cluster`);
     }
@@ -80,9 +85,11 @@ export class JobContext {
       a: { close: arrays.closeA as Float64Array },
       b: { close: arrays.closeB as Float64Array },
     };
+    const fast = await loadFastData(jobId, spec, manifest, base, fastBlobs);
     const groups = new GroupArrays({
       spec,
       plan,
+      // z-live groups run the indicator pipeline too, which reads the closes only
       pair: closes,
       events: eventSettingsFor(spec, plan, base, kernel),
       // each hedge from the blob the coordinator shipped, not the rolling regression again here
@@ -95,8 +102,8 @@ export class JobContext {
       retention: { keep: GROUPS_KEPT },
     });
     const data: GridData = { base, barMs: manifest.barMs, nDays: manifest.nDays };
-    const pool = createChunkPool({ threads, spec, data });
-    return new JobContext(jobId, manifest, spec, plan, data, pool, groups);
+    const pool = createChunkPool({ threads, spec, data, hybrid: fast?.data ?? null });
+    return new JobContext(jobId, manifest, spec, plan, data, pool, groups, fast);
   }
 
   /** Refuses (UnrecoverableError: retrying cannot help) a chunk outside this job's grid. */

@@ -25,6 +25,7 @@ export async function publishResult(queue: Queue<ResultJobData>, o: ChunkOutcome
     rows: o.result.k,
     worker: o.worker,
     ms: o.ms,
+    ...(o.result.fastRows ? { fastRows: o.result.fastRows } : {}),
     payload: encodeChunkResult(o.result).toString("base64"),
   };
   await queue.add(RESULT_JOB_NAME, data, {

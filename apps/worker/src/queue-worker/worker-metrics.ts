@@ -12,10 +12,27 @@ export interface WorkerCounts {
   busy: number;
 }
 
+/** What the worker moved and read for hybrid jobs (beside WorkerCounts, readable the same way). */
+export interface WorkerTransfer {
+  /** Blob bytes fetched from Redis. */
+  blobBytesFetched: number;
+  /** Fast day blobs read from the disk cache and fetched from Redis, over job loads. */
+  fastBlobsFromCache: number;
+  fastBlobsFetched: number;
+  /** Fast rows the hybrid kernels read. */
+  fastRows: number;
+}
+
 export class WorkerMetrics {
   readonly registry = new Registry();
   /** Same numbers as the counters, readable without parsing the exposition (tests, logs). */
   readonly counts: WorkerCounts = { processed: 0, cancelled: 0, failed: 0, combos: 0, busy: 0 };
+  readonly transfer: WorkerTransfer = {
+    blobBytesFetched: 0,
+    fastBlobsFromCache: 0,
+    fastBlobsFetched: 0,
+    fastRows: 0,
+  };
 
   private readonly processed = new Counter({
     name: "pairgrid_worker_chunks_processed_total",
@@ -41,6 +58,22 @@ export class WorkerMetrics {
     name: "pairgrid_worker_chunk_duration_seconds",
     help: "Time a chunk spent on its thread",
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
+  private readonly blobBytesFetched = new Counter({
+    name: "pairgrid_worker_blob_bytes_fetched_total",
+    help: "Blob bytes fetched from Redis (base, hedge and fast day blobs, as stored: fast days compressed)",
+    registers: [this.registry],
+  });
+  private readonly fastBlobReads = new Counter({
+    name: "pairgrid_worker_fast_blob_reads_total",
+    help: "Fast day blobs a job load needed, by where they came from (cache: the worker's disk cache, redis: fetched)",
+    labelNames: ["source"],
+    registers: [this.registry],
+  });
+  private readonly fastRows = new Counter({
+    name: "pairgrid_worker_fast_rows_scanned_total",
+    help: "Fast rows the hybrid kernels read (dollar mode: rows scanned in held bars after pruning; z-live: rows processed), summed over combinations",
     registers: [this.registry],
   });
   private readonly busy = new Gauge({
@@ -80,6 +113,23 @@ export class WorkerMetrics {
     this.duration.observe(ms / 1000);
     this.counts.processed++;
     this.counts.combos += combos;
+  }
+
+  blobFetched(bytes: number): void {
+    this.blobBytesFetched.inc(bytes);
+    this.transfer.blobBytesFetched += bytes;
+  }
+
+  fastBlobsRead(fromCache: number, fetched: number): void {
+    this.fastBlobReads.inc({ source: "cache" }, fromCache);
+    this.fastBlobReads.inc({ source: "redis" }, fetched);
+    this.transfer.fastBlobsFromCache += fromCache;
+    this.transfer.fastBlobsFetched += fetched;
+  }
+
+  fastRowsScanned(rows: number): void {
+    this.fastRows.inc(rows);
+    this.transfer.fastRows += rows;
   }
 
   chunkCancelled(): void {

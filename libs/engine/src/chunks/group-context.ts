@@ -2,8 +2,7 @@
 // and how its combinations run — for the slow engine the group's event index (null: every
 // combination on the bar scan), for a hybrid engine the hybrid kernel's inputs over the shared fast
 // data. Built once per group (and thread) by the caller: `pairgrid run`'s threads (libs/threads
-// chunk-thread.ts), the tests. The cluster runs only slow grids: the coordinator refuses a hybrid
-// spec at submit.
+// chunk-thread.ts) — on a cluster worker as in `pairgrid run` — and the tests.
 import type { BacktestInputs } from "../kernels/backtest-inputs.js";
 import type { GroupEvents } from "../kernels/event-index.js";
 import type { HybridKernelInputs } from "../kernels/hybrid-kernel.js";

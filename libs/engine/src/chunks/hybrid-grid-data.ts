@@ -4,6 +4,7 @@
 // memory instead of copying it: threads add only a small per-group z_live series.
 import type { SlowPair } from "../loaders/load-slow-pair.js";
 import type { GridSpec } from "../grid-spec/grid-spec-schema.js";
+import type { SessionCalendar } from "../calendar/index.js";
 import type { FastCloses } from "../loaders/fast-closes.js";
 import { fastCalendarColumns } from "../kernels/hybrid-inputs.js";
 import { type FastLoad, loadFastCloses } from "../loaders/load-fast-closes.js";
@@ -25,10 +26,22 @@ export function isHybridEngine(engine: string): engine is HybridEngineName {
 }
 
 export function hybridGridData(engine: HybridEngineName, sp: SlowPair, fast: FastCloses): HybridGridData {
-  const index = slowFastIndex(sp.pair.ts, sp.barMs, fast);
+  return hybridGridDataOf(engine, { ts: sp.pair.ts, barMs: sp.barMs, calendar: sp.calendar }, fast);
+}
+
+/** The slow side hybridGridData reads: what a cluster worker has without the slow files. */
+export interface SlowSide {
+  ts: Float64Array;
+  barMs: number;
+  calendar: SessionCalendar;
+}
+
+/** hybridGridData from the slow bars' times and calendar only (a worker's base arrays). */
+export function hybridGridDataOf(engine: HybridEngineName, slow: SlowSide, fast: FastCloses): HybridGridData {
+  const index = slowFastIndex(slow.ts, slow.barMs, fast);
   let rows: ZLiveRows | null = null;
   if (engine === "hybrid_zlive") {
-    const cal = fastCalendarColumns(fast, sp.calendar);
+    const cal = fastCalendarColumns(fast, slow.calendar);
     rows = zLiveRows(index, fast, cal.fastEod, cal.fastWindowOk);
   }
   return { engine, fast, index, rows };

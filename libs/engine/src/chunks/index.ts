@@ -11,3 +11,4 @@ export * from "./run-event-distinct.js";
 export * from "./group-context.js";
 export * from "./hybrid-grid-data.js";
 export * from "./zlive-group-precompute.js";
+export * from "./fast-day-blobs.js";

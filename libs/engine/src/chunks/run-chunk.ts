@@ -8,6 +8,7 @@ import { FamilyScratch } from "../kernels/event-family-kernel.js";
 import { eventKernelApplies } from "../kernels/event-kernel.js";
 import { type KernelScratch, makeKernelScratch, runGridKernel } from "../kernels/grid-kernel.js";
 import { type HybridKernelInputs, runHybridKernel } from "../kernels/hybrid-kernel.js";
+import type { FastScanCount } from "../kernels/hybrid-decision-rows.js";
 import { KernelCall } from "../kernels/kernel-call.js";
 import { FOLD_WIDTH, N_STATS } from "../statistics/stat-row.js";
 import type { GridSpec } from "../grid-spec/grid-spec-schema.js";
@@ -43,6 +44,12 @@ export interface ChunkResult {
   kernelMs?: number;
   /** Rows copied from an identical combination instead of run (identical-configs.ts); not stored. */
   copies?: number;
+  /**
+   * Hybrid chunks: fast rows the kernels read, summed over the chunk's combinations — the dollar
+   * mode's rows scanned inside held bars (what pruning leaves), z-live's processed rows. Metrics
+   * only; not stored.
+   */
+  fastRows?: number;
 }
 
 /** BacktestInputs over packed base and group buffers (views, no copy). */
@@ -74,6 +81,9 @@ export function inputsFromPacked(
     nDays,
   };
 }
+
+/** The dollar mode's fast-row counter of this thread (reset per chunk). */
+const fastScan: FastScanCount = { rowsInPosition: 0, rowsScanned: 0 };
 
 /** The event kernels' scratch of this thread (one per thread: chunks run one at a time in it). */
 let batchScratch: BatchScratch | null = null;
@@ -135,13 +145,19 @@ export function runChunk(
   const batch: number[] = [];
   const call = new KernelCall(inputs, cfgs, stats, folds, nFolds, scratch);
   let hybridCall: KernelCall<HybridKernelInputs> | null = null;
+  let fastRows = 0;
+  fastScan.rowsScanned = 0;
   for (let r = 0; r < k; r++) {
     const o = r * CFG_LENGTH;
     const so = r * N_STATS;
     const fo = r * foldWidth;
     if (group.engine !== "slow") {
       hybridCall ??= new KernelCall(group.kernelInputs, cfgs, stats, folds, nFolds, scratch);
-      runHybridKernel(hybridCall.at(o, so, fo));
+      const source = group.kernelInputs.source;
+      if (source.kind === "zlive_rows") {
+        runHybridKernel(hybridCall.at(o, so, fo));
+        fastRows += source.rows.n;
+      } else runHybridKernel(hybridCall.at(o, so, fo), fastScan);
     } else if (group.events !== null && eventKernelApplies(cfgs, o)) {
       batch.push(r);
     } else {
@@ -172,5 +188,6 @@ export function runChunk(
     nFolds,
     kernelMs: performance.now() - t0,
     copies,
+    fastRows: fastRows + fastScan.rowsScanned,
   };
 }

@@ -1,0 +1,83 @@
+// A hybrid job's fast side on a worker: the manifest's day blobs (through the disk cache), decoded
+// and laid end to end in one SharedArrayBuffer, then the same HybridGridData `pairgrid run`
+// builds (slow→fast index, z-live rows), which every chunk thread of the job's pool shares.
+import {
+  assembleFastCloses,
+  BASE_ARRAYS,
+  decodeFastDayAsync,
+  type FastDay,
+  type GridSpec,
+  type HybridGridData,
+  hybridGridDataOf,
+  isHybridEngine,
+  type PackedArrays,
+  SessionCalendar,
+  unpackArrays,
+} from "@pairgrid/engine";
+import type { JobManifest } from "@pairgrid/cluster";
+import { UnrecoverableError } from "bullmq";
+import { CorruptBlobError, type DiskBlobCache } from "./disk-blob-cache.js";
+
+/** Day blobs fetched at once: enough to hide Redis's round trips, few enough to bound memory. */
+const FETCH_AT_ONCE = 4;
+
+export interface FastDataLoad {
+  data: HybridGridData;
+  days: number;
+  /** Fetched from Redis (the rest came from the disk cache). */
+  fetchedDays: number;
+  fetchedBytes: number;
+}
+
+/** The job's HybridGridData, or null for a slow job. Throws UnrecoverableError on corrupt data. */
+export async function loadFastData(
+  jobId: string,
+  spec: GridSpec,
+  manifest: JobManifest,
+  base: PackedArrays,
+  cache: DiskBlobCache,
+): Promise<FastDataLoad | null> {
+  if (!isHybridEngine(spec.engine)) return null;
+  const fast = manifest.fast;
+  if (fast === undefined)
+    throw new UnrecoverableError(`job ${jobId}: a ${spec.engine} manifest without fast data`);
+  const before = { ...cache.counts };
+  const days: FastDay[] = new Array(fast.days.length);
+  let next = 0;
+  const fetchSome = async () => {
+    while (next < fast.days.length) {
+      const d = next++;
+      const entry = fast.days[d]!;
+      let day: FastDay;
+      try {
+        day = await decodeFastDayAsync(await cache.get(entry.sha));
+      } catch (err) {
+        if (err instanceof CorruptBlobError) throw new UnrecoverableError(`job ${jobId}: ${err.message}`);
+        throw err;
+      }
+      if (day.n !== entry.rows)
+        throw new UnrecoverableError(
+          `job ${jobId}: fast day blob ${entry.sha} holds ${day.n} rows, not ${entry.rows}`,
+        );
+      days[d] = day;
+    }
+  };
+  await Promise.all(Array.from({ length: FETCH_AT_ONCE }, fetchSome));
+  const closes = assembleFastCloses(days, fast.barMs);
+  if (closes.n !== fast.rows)
+    throw new UnrecoverableError(
+      `job ${jobId}: fast days hold ${closes.n} rows, the manifest says ${fast.rows}`,
+    );
+  const ts = unpackArrays(base)[BASE_ARRAYS[0]] as Float64Array;
+  const data = hybridGridDataOf(
+    spec.engine,
+    { ts, barMs: manifest.barMs, calendar: new SessionCalendar(spec.session) },
+    closes,
+  );
+  return {
+    data,
+    days: fast.days.length,
+    fetchedDays: cache.counts.misses - before.misses,
+    fetchedBytes: cache.counts.bytesFetched - before.bytesFetched,
+  };
+}
