@@ -72,6 +72,8 @@ class ComboRun {
   private readonly shortSl: Int32Array;
   private readonly eodNext: Int32Array;
   private readonly rules: ComboRules;
+  /** ComboRules.stopOn, copied once: read at every entry without going through `rules`. */
+  private readonly stopOn: boolean;
   readonly tally: KernelTally;
 
   constructor(
@@ -86,6 +88,7 @@ class ComboRun {
   ) {
     const rules = new ComboRules(cfg, o);
     this.rules = rules;
+    this.stopOn = rules.stopOn;
     const zx = rules.zExit;
     const zs = rules.zStop;
     // gated combinations read an entry array that already holds only the bars their gates allow
@@ -133,7 +136,7 @@ class ComboRun {
         this.kA = rules.exposureA(na);
         this.kB = rules.exposureB(nb, betaEntry);
         const f = c + 1;
-        const sl = rules.stopOn ? (d === 1 ? this.longSl[f]! : this.shortSl[f]!) : n;
+        const sl = this.stopOn ? (d === 1 ? this.longSl[f]! : this.shortSl[f]!) : n;
         const tp = d === 1 ? this.longTp[f]! : this.shortTp[f]!;
         const code = exitCode(rules.holdEnd(c, n), sl, tp, this.eodNext[f]!, last, this.inp.eod);
         const j = exitBarOf(code);
