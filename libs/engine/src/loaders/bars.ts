@@ -64,12 +64,21 @@ function resizableOf(col: ArrayBufferView): ResizableArrayBuffer | null {
  * Not shared memory: such columns never leave the loader.
  */
 export function releasableF64(n: number): Float64Array {
-  return new Float64Array(new ResizableArrayBufferCtor(n * 8, { maxByteLength: n * 8 }));
+  return new Float64Array(releasableBytes(n * 8));
 }
 
 /** `releasableF64` for line numbers. */
 export function releasableI32(n: number): Int32Array {
-  return new Int32Array(new ResizableArrayBufferCtor(n * 4, { maxByteLength: n * 4 }));
+  return new Int32Array(releasableBytes(n * 4));
+}
+
+/** V8's largest resizable buffer (4 GiB); a larger column (one file of 500 M+ rows) is plain. */
+const MAX_RESIZABLE_BYTES = 2 ** 32;
+
+function releasableBytes(bytes: number): ArrayBuffer {
+  return bytes <= MAX_RESIZABLE_BYTES
+    ? new ResizableArrayBufferCtor(bytes, { maxByteLength: bytes })
+    : new ArrayBuffer(bytes);
 }
 
 /**
