@@ -21,13 +21,11 @@ export interface RowColumns {
   c: Float64Array;
   v: Float64Array;
   rt: Float64Array;
-  mark: Float64Array;
   sym: { getItem(i: number): unknown };
 }
 
 export class FileRows {
   rowsRead = 0;
-  private headersRepeated = 0;
   private lastId = Number.NaN;
   private lastRtype = Number.NaN;
   private readonly single: LegBuilder;
@@ -69,14 +67,10 @@ export class FileRows {
   }
 
   private rows(cols: RowColumns, i0: number, i1: number): boolean {
-    const { ts, id, o, h, l, c, v, rt, mark, sym } = cols;
+    const { ts, id, o, h, l, c, v, rt, sym } = cols;
     const { file, opts, parquet, single } = this;
     const wantRtypeMs = opts.fileBarMs;
     for (let i = i0; i < i1; i++) {
-      if (mark[i] === 1) {
-        this.headersRepeated++;
-        continue;
-      }
       this.rowsRead++;
       const line = parquet ? this.rowsRead : 0;
       if (rt[i] !== this.lastRtype) {
@@ -198,7 +192,9 @@ export class FileRows {
         skippedByKind,
         skippedSamples,
         zeroVolumeDropped,
-        headersRepeated: this.headersRepeated,
+        // a header repeated inside a text file fails DuckDB's typed read, so such a file is read
+        // by the line parser, which counts it; rows that reach here hold no header
+        headersRepeated: 0,
       },
     };
   }

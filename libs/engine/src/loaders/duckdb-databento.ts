@@ -15,12 +15,19 @@ import type { FileOptions } from "./parse-text-file.js";
 let instance: Promise<DuckDBInstance> | null = null;
 
 /**
+ * DuckDB's own memory: the loads only stream (a CSV buffer per thread, a streamed result's
+ * few chunks, a Parquet row group), a few hundred MB at most, so a bound well above that keeps
+ * the process's peak near the loaded columns instead of DuckDB's default of 80 % of the RAM.
+ */
+const DUCKDB_MEMORY_LIMIT = "1GB";
+
+/**
  * One in-memory DuckDB for the process's loads, created on first use; the native library is
  * loaded only then, so commands that read no Databento file do not pay for it at start-up.
  */
 export async function loaderDb(): Promise<DuckDBConnection> {
   instance ??= import("@duckdb/node-api").then(({ DuckDBInstance }) =>
-    DuckDBInstance.create(":memory:", { threads: "2" }),
+    DuckDBInstance.create(":memory:", { threads: "2", memory_limit: DUCKDB_MEMORY_LIMIT }),
   );
   return (await instance).connect();
 }
@@ -92,8 +99,6 @@ interface Source {
   volume: string;
   rtype: string | null;
   symbol: string | null;
-  /** The header's first name: a row holding it there is a repeated header line. */
-  headerMark: string | null;
 }
 
 /** SQL pieces reading `file`'s columns as ms timestamps and decimal prices; null: no header. */
@@ -130,7 +135,6 @@ async function sourceOf(file: string, con: DuckDBConnection): Promise<Source | n
       volume: `${ident(need("volume"))}::DOUBLE`,
       rtype: type.has("rtype") ? ident("rtype") : null,
       symbol: type.has("symbol") ? ident("symbol") : null,
-      headerMark: null,
     };
   }
   const first = await firstLines(file);
@@ -176,7 +180,6 @@ async function sourceOf(file: string, con: DuckDBConnection): Promise<Source | n
     volume: col("volume"),
     rtype: at("rtype") >= 0 ? col("rtype") : null,
     symbol: at("symbol") >= 0 ? col("symbol") : null,
-    headerMark: null,
   };
 }
 
@@ -197,22 +200,42 @@ function columnsOf(chunk: DuckDBDataChunk): RowColumns {
     c: doubles(chunk, 5),
     v: doubles(chunk, 6),
     rt: doubles(chunk, 7),
-    mark: doubles(chunk, 8),
-    sym: chunk.getColumnVector(9),
+    sym: chunk.getColumnVector(8),
   };
+}
+
+/**
+ * The chunks of a streamed query, each next one fetched while the caller checks the current one
+ * (DuckDB's threads fill it meanwhile, instead of waiting for the main thread to ask). Leaving
+ * early waits for the fetch in flight, so the connection is never closed under it.
+ */
+async function* chunksOf(con: DuckDBConnection, sql: string): AsyncGenerator<DuckDBDataChunk> {
+  const result = await con.stream(sql);
+  let next: Promise<DuckDBDataChunk | null> | null = result.fetchChunk();
+  try {
+    for (;;) {
+      const chunk = await next;
+      next = null;
+      if (chunk === null || chunk.rowCount === 0) return;
+      next = result.fetchChunk();
+      // marked handled now: a failure surfaces at the next await, not as an unhandled rejection
+      next.catch(() => undefined);
+      yield chunk;
+    }
+  } finally {
+    await next?.catch(() => undefined);
+  }
 }
 
 /** The query of the rows of `list` (SQL: a file or a list of files), as RowColumns' doubles. */
 function selectSql(src: Source, list: string, withFileIndex: boolean): string {
   const symbolSql = src.symbol === null ? "NULL" : src.symbol;
-  const markSql = src.headerMark === null ? "false" : src.headerMark;
   const rtypeSql = src.rtype === null ? "NULL" : `TRY_CAST(${src.rtype} AS DOUBLE)`;
   return (
     `SELECT coalesce(${src.ts}, 'NaN'::DOUBLE), coalesce(${src.id}, 'NaN'::DOUBLE), ` +
     `coalesce(${src.open}, 'NaN'::DOUBLE), coalesce(${src.high}, 'NaN'::DOUBLE), ` +
     `coalesce(${src.low}, 'NaN'::DOUBLE), coalesce(${src.close}, 'NaN'::DOUBLE), ` +
     `coalesce(${src.volume}, 'NaN'::DOUBLE), coalesce(${rtypeSql}, 'NaN'::DOUBLE), ` +
-    `(CASE WHEN ${markSql} THEN 1 ELSE 0 END)::DOUBLE, ` +
     `${symbolSql}` +
     // which file of the list a row comes from (DuckDB's multi-file readers number them)
     (withFileIndex ? ", file_index::DOUBLE " : " ") +
@@ -239,10 +262,7 @@ export async function readDatabentoFast(
     const src = await sourceOf(file, con);
     if (src === null) return null;
     const rows = new FileRows(file, opts, parquet, rowsHint);
-    const result = await con.stream(selectSql(src, lit(file), false));
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (chunk === null || chunk.rowCount === 0) break;
+    for await (const chunk of chunksOf(con, selectSql(src, lit(file), false))) {
       if (!rows.take(columnsOf(chunk), 0, chunk.rowCount)) return null;
     }
     return rows.finish();
@@ -348,13 +368,10 @@ async function readGroup(
     return r;
   };
   try {
-    const result = await con.stream(sql);
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (chunk === null || chunk.rowCount === 0) break;
+    for await (const chunk of chunksOf(con, sql)) {
       const n = chunk.rowCount;
       const cols = columnsOf(chunk);
-      const fileIndex = doubles(chunk, 10);
+      const fileIndex = doubles(chunk, 9);
       // the chunk in runs of rows of one file
       for (let i0 = 0; i0 < n;) {
         const j = fileIndex[i0]!;

@@ -4,7 +4,7 @@
 // the file's bar grid, strictly increasing. A bad row is fatal, or skipped and counted in lenient
 // mode. Reasons quote parsed numbers and column names, never the row's text.
 import { DataFileError } from "../errors.js";
-import { type Bars, sharedColumns, sharedF64 } from "./bars.js";
+import { type Bars, releasableF64, releasableI32, releaseColumn, shrinkColumn } from "./bars.js";
 import { fmtMs, MAX_SKIPPED_SAMPLES, type SkipKind, type SkippedRow } from "./leg-format.js";
 import { formatUtc } from "./parse-time.js";
 
@@ -19,9 +19,6 @@ export interface ColumnNames {
 
 /** Ends the reasons of bars that are wrong in themselves, for those who would rather skip them. */
 const SKIP_HINT = " (data.lenient: true skips such bars)";
-
-/** Keep an oversized buffer (as a shorter view) when it is at most this much too long. */
-const KEEP_SLACK = 0.1;
 
 /**
  * Thrown instead of a row error when rows were read without line numbers (DuckDB's fast path):
@@ -43,15 +40,17 @@ export class LegBuilder {
   readonly skippedSamples: SkippedRow[] = [];
   names: ColumnNames = { open: "open", high: "high", low: "low", close: "close", volume: "volume" };
 
+  // Columns in releasable memory (bars.ts): a leg's per-file pieces are copied into the leg's
+  // series (assemble-leg.ts) and then released at once (releaseRows), not left to the GC.
   private cap = 0;
-  private ts = sharedF64(0);
-  private open = sharedF64(0);
-  private high = sharedF64(0);
-  private low = sharedF64(0);
-  private close = sharedF64(0);
-  private volume = sharedF64(0);
+  private ts = releasableF64(0);
+  private open = releasableF64(0);
+  private high = releasableF64(0);
+  private low = releasableF64(0);
+  private close = releasableF64(0);
+  private volume = releasableF64(0);
   /** Line of each row in its file (0 when read without line numbers), to name rows in messages. */
-  private lines = new Int32Array(0);
+  private lines = releasableI32(0);
 
   /** Close of the last accepted row of the current contract (NaN: none yet), and its line. */
   private refClose = Number.NaN;
@@ -185,34 +184,25 @@ export class LegBuilder {
     return null;
   }
 
-  /**
-   * The rows as Bars. Buffers at most 10 % too long are kept as shorter views (no copy of
-   * what can be a gigabyte); otherwise the rows move into one exact SharedArrayBuffer.
-   */
   /** Line of each kept row (valid until the builder changes). */
   rowLines(): Int32Array {
     return this.lines.subarray(0, this.n);
   }
 
+  /**
+   * The rows as Bars, in the builder's own (releasable, unshared) memory cut to the row count in
+   * place: no copy of what can be a gigabyte. The builder takes no rows after this.
+   */
   finish(): Bars {
     const n = this.n;
-    if (n >= this.cap * (1 - KEEP_SLACK)) {
-      return {
-        ts: this.ts.subarray(0, n),
-        open: this.open.subarray(0, n),
-        high: this.high.subarray(0, n),
-        low: this.low.subarray(0, n),
-        close: this.close.subarray(0, n),
-        volume: this.volume.subarray(0, n),
-      };
-    }
-    const [ts, open, high, low, close, volume] = sharedColumns(6, n);
-    ts.set(this.ts.subarray(0, n));
-    open.set(this.open.subarray(0, n));
-    high.set(this.high.subarray(0, n));
-    low.set(this.low.subarray(0, n));
-    close.set(this.close.subarray(0, n));
-    volume.set(this.volume.subarray(0, n));
+    this.cap = n;
+    this.ts = shrinkColumn(this.ts, n);
+    this.open = shrinkColumn(this.open, n);
+    this.high = shrinkColumn(this.high, n);
+    this.low = shrinkColumn(this.low, n);
+    this.close = shrinkColumn(this.close, n);
+    this.volume = shrinkColumn(this.volume, n);
+    const { ts, open, high, low, close, volume } = this;
     return { ts, open, high, low, close, volume };
   }
 
@@ -224,8 +214,9 @@ export class LegBuilder {
 
   private resize(cap: number): void {
     const grow = (a: Float64Array) => {
-      const b = sharedF64(cap);
+      const b = releasableF64(cap);
       b.set(a.subarray(0, this.n));
+      releaseColumn(a);
       return b;
     };
     this.ts = grow(this.ts);
@@ -234,8 +225,9 @@ export class LegBuilder {
     this.low = grow(this.low);
     this.close = grow(this.close);
     this.volume = grow(this.volume);
-    const lines = new Int32Array(cap);
+    const lines = releasableI32(cap);
     lines.set(this.lines.subarray(0, this.n));
+    releaseColumn(this.lines);
     this.lines = lines;
     this.cap = cap;
   }

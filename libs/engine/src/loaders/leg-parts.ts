@@ -1,6 +1,6 @@
 // What reading one data file gives: its rows as one or more single-contract segments (at the
 // file's bar length, not yet resampled), with where each row came from, and counts for the report.
-import type { Bars } from "./bars.js";
+import { BAR_COLUMNS, type Bars, releaseColumn } from "./bars.js";
 import type { SkipKind, SkippedRow } from "./leg-format.js";
 
 /** Rows of one contract from one file, in time order. */
@@ -68,4 +68,19 @@ export function dropZeroVolume(seg: Segment): { seg: Segment; dropped: number } 
     w++;
   }
   return { seg: sliceSegment(seg, 0, w), dropped: n - w };
+}
+
+/**
+ * Hands the memory of files' rows back to the system once the leg has been built from them (a
+ * copy, assemble-leg.ts): gigabytes for years of 1-second files, which would otherwise stay
+ * until the garbage collector runs, on top of the next leg and the aligned pair. Only
+ * releasable columns (LegBuilder's) are affected; the reads must not be used after this.
+ */
+export function releaseReads(reads: FileRead[]): void {
+  for (const r of reads) {
+    for (const seg of r.segments) {
+      for (const c of BAR_COLUMNS) releaseColumn(seg.bars[c]);
+      if (seg.lines !== null) releaseColumn(seg.lines);
+    }
+  }
 }

@@ -27,7 +27,7 @@ import {
   MAX_SKIPPED_SAMPLES,
   type SkipKind,
 } from "./leg-format.js";
-import type { FileRead } from "./leg-parts.js";
+import { type FileRead, releaseReads } from "./leg-parts.js";
 import { lowerBound, mergeContracts } from "./merge-contract.js";
 import { type FileOptions, parseTextFile } from "./parse-text-file.js";
 import { resampleBars } from "./resample.js";
@@ -250,9 +250,13 @@ async function parseFiles(
   for (const roll of rolls) {
     const k = files.indexOf(roll.file);
     if (roll.line === 0 && k >= 0 && fileKind(roll.file) !== "parquet") {
-      roll.line = lineOfBar(await parseTextFile(roll.file, fopts, stats[k]!.size), roll.to, roll.ts);
+      const read = await parseTextFile(roll.file, fopts, stats[k]!.size);
+      roll.line = lineOfBar(read, roll.to, roll.ts);
+      releaseReads([read]);
     }
   }
+  // the files' rows now live in `raw` (a copy): their memory goes back before the next leg loads
+  releaseReads(reads);
   const bars = opts.targetBarMs !== fileBarMs ? resampleBars(raw, fileBarMs, opts.targetBarMs) : raw;
 
   const skippedByKind: Partial<Record<SkipKind, number>> = {};
