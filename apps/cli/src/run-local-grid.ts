@@ -117,8 +117,16 @@ function logPlan(
   log(
     `${spec.name}: ${grouped(plan.total)} combinations in ${plan.nGroups} indicator groups over ` +
       `${grouped(nBars)} bars; ${what}; ${s.threads} threads; ` +
-      `${spec.engine !== "slow" ? `${spec.engine} kernel` : events ? "event-driven kernel" : "bar-scan kernel"} → ${s.db}`,
+      `${kernelLabel(spec.engine, events)} → ${s.db}`,
   );
+}
+
+/** What runs the combinations; hybrid_curve's rows are said to be the curve grid's approximation. */
+function kernelLabel(engine: GridSpec["engine"], events: EventSettings | null): string {
+  if (engine === "hybrid_curve")
+    return "hybrid_curve: precomputed-curve TP×SL grid (approximates hybrid_dollar, trades not re-run)";
+  if (engine !== "slow") return `${engine} kernel`;
+  return events ? "event-driven kernel" : "bar-scan kernel";
 }
 
 /** The time split of a run (BENCH.md W2): where the wall time went, and memory. */
