@@ -173,7 +173,9 @@ async function printTop(
   // figures from a synthetic market must not pass for a real one's
   const origin = synthOrigin(spec);
   const on = origin ? ` on ${origin.label}` : "";
-  process.stdout.write(`top ${rows.length} by ${by} (n_trades ≥ ${minTrades})${on}:\n`);
+  // the curve grid's rows must not pass for the exact engine's
+  const approx = spec.engine === "hybrid_curve" ? " (curve grid: approximates hybrid_dollar)" : "";
+  process.stdout.write(`top ${rows.length} by ${by} (n_trades ≥ ${minTrades})${on}${approx}:\n`);
   if (rows.length === 0) return;
   // each group of twins is listed once (as `pairgrid top`): say what it holds
   const twins = await db.twinGroups(
@@ -185,4 +187,9 @@ async function printTop(
   const axes = plan.axes.filter((a) => a.values.length > 1).map((a) => a.name);
   const sets = axes.map((name) => `--set ${name}=${rows[0]![name] ?? "null"}`).join(" ");
   process.stdout.write(`trades of the best row: pairgrid backtest ${specPath} ${sets}\n`);
+  if (spec.engine === "hybrid_curve") {
+    process.stdout.write(
+      `the exact engine on it: pairgrid hybrid ${specPath} --engine hybrid_dollar --compare ${sets}\n`,
+    );
+  }
 }

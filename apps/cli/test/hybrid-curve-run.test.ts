@@ -79,6 +79,12 @@ test("hybrid_curve: every row of pairgrid run = its cell of pairgrid hybrid --cu
   const { jobId, r } = runToEnd(rd, [spec, "--db", db, "--threads", "2", "--chunk-size", "5"]);
   assert.match(r.stderr, /16 chunks of ≤ 9/, r.stderr);
   assert.match(r.stderr, /hybrid_curve: precomputed-curve TP×SL grid \(approximates hybrid_dollar/, r.stderr);
+  assert.match(r.stdout, /top \d+ by sharpe .*\(curve grid: approximates hybrid_dollar\):/, r.stdout);
+  assert.match(
+    r.stdout,
+    /the exact engine on it: pairgrid hybrid .* --engine hybrid_dollar --compare --set/,
+    r.stdout,
+  );
   const cols = [...SLOW_AXES, "dollar_tp", "dollar_sl", ...ROW_STATISTICS];
   const rows = await withResultsFiles([db], (query) =>
     query(`SELECT ${cols.join(", ")} FROM db0.results WHERE job_id = '${jobId}' ORDER BY combo_id`),
