@@ -117,8 +117,16 @@ function logPlan(
   log(
     `${spec.name}: ${grouped(plan.total)} combinations in ${plan.nGroups} indicator groups over ` +
       `${grouped(nBars)} bars; ${what}; ${s.threads} threads; ` +
-      `${spec.engine !== "slow" ? `${spec.engine} kernel` : events ? "event-driven kernel" : "bar-scan kernel"} → ${s.db}`,
+      `${kernelLabel(spec.engine, events)} → ${s.db}`,
   );
+}
+
+/** What runs the combinations; hybrid_curve's rows are said to be the curve grid's approximation. */
+function kernelLabel(engine: GridSpec["engine"], events: EventSettings | null): string {
+  if (engine === "hybrid_curve")
+    return "hybrid_curve: precomputed-curve TP×SL grid (approximates hybrid_dollar, trades not re-run)";
+  if (engine !== "slow") return `${engine} kernel`;
+  return events ? "event-driven kernel" : "bar-scan kernel";
 }
 
 /** The time split of a run (BENCH.md W2): where the wall time went, and memory. */
@@ -165,7 +173,9 @@ async function printTop(
   // figures from a synthetic market must not pass for a real one's
   const origin = synthOrigin(spec);
   const on = origin ? ` on ${origin.label}` : "";
-  process.stdout.write(`top ${rows.length} by ${by} (n_trades ≥ ${minTrades})${on}:\n`);
+  // the curve grid's rows must not pass for the exact engine's
+  const approx = spec.engine === "hybrid_curve" ? " (curve grid: approximates hybrid_dollar)" : "";
+  process.stdout.write(`top ${rows.length} by ${by} (n_trades ≥ ${minTrades})${on}${approx}:\n`);
   if (rows.length === 0) return;
   // each group of twins is listed once (as `pairgrid top`): say what it holds
   const twins = await db.twinGroups(
@@ -176,5 +186,12 @@ async function printTop(
   // every axis with several values, so the command replays exactly this row (the one form `top`
   // and the dashboard print too)
   const axes = plan.axes.filter((a) => a.values.length > 1);
-  process.stdout.write(`trades of the best row: ${replayCommand(specPath, { params: axes }, rows[0]!)}\n`);
+  const replay = replayCommand(specPath, { params: axes }, rows[0]!);
+  process.stdout.write(`trades of the best row: ${replay}\n`);
+  if (spec.engine === "hybrid_curve") {
+    const sets = replay.slice(replay.indexOf(" --set") + 1);
+    process.stdout.write(
+      `the exact engine on it: pairgrid hybrid ${specPath} --engine hybrid_dollar --compare ${sets}\n`,
+    );
+  }
 }

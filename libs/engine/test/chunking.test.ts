@@ -10,6 +10,7 @@ import {
   type GridPlan,
   MAX_DEFAULT_CHUNK,
   planChunks,
+  planGrid,
 } from "../src/index.js";
 
 /** planChunks only reads the group count and size. */
@@ -54,4 +55,52 @@ test("the default gives at least 4 chunks per thread, at most MAX_DEFAULT_CHUNK 
       assert.ok(n >= Math.min(4 * threads, nGroups * perGroup), `${n} chunks for ${threads} threads`);
     }
   }
+});
+
+test("hybrid_curve: chunks are whole (tp, sl) blocks of one slow setting, and the job's count gives them back", () => {
+  for (const block of [2, 4, 9]) {
+    for (let settings = 1; settings <= 30; settings++) {
+      const plan = { nGroups: 2, perGroup: block * settings, chunkBlock: block } as GridPlan;
+      for (let requested = 1; requested <= plan.perGroup + 3; requested++) {
+        const { chunkSize, chunks } = chunkingOf(plan, requested);
+        for (const c of chunks) {
+          assert.equal(
+            c.t0 % block,
+            0,
+            `B ${block}, S ${settings}, size ${requested}: chunk starts inside a block`,
+          );
+          assert.equal(
+            c.t1 % block,
+            0,
+            `B ${block}, S ${settings}, size ${requested}: chunk ends inside a block`,
+          );
+        }
+        assert.equal(chunkSize % block, 0);
+        assert.ok(chunkSize <= block * Math.ceil(requested / block));
+        assert.deepEqual(chunkingOfJob(plan, chunks.length, "j").chunks, chunks);
+      }
+      assert.equal(defaultChunkSize(plan, 2) % block, 0);
+    }
+  }
+});
+
+test("planGrid: a hybrid_curve plan's chunk block is its trailing dollar axes, other engines' 1", () => {
+  const spec = (engine: string, params: Record<string, unknown>) =>
+    ({ engine, params, constraints: [] }) as unknown as Parameters<typeof planGrid>[0];
+  const trailing = {
+    ols_window: [100, 150],
+    z_entry: [1.5, 2],
+    dollar_tp: [null, 200, 300],
+    dollar_sl: [null, 250],
+  };
+  assert.equal(planGrid(spec("hybrid_curve", trailing)).chunkBlock, 6);
+  assert.equal(planGrid(spec("hybrid_dollar", trailing)).chunkBlock, 1);
+  const inside = {
+    dollar_tp: [null, 200, 300],
+    z_entry: [1.5, 2],
+    dollar_sl: [null, 250],
+    ols_window: [100, 150],
+  };
+  // dollar_sl is the last threshold axis (ols_window is an indicator axis); dollar_tp is not next to it
+  assert.equal(planGrid(spec("hybrid_curve", inside)).chunkBlock, 2);
 });

@@ -99,8 +99,12 @@ describe("grid spec validation", () => {
     rejects((s) => (s.data.max_jump = 0), "data.max_jump", /0|positive/);
     rejects((s) => (s.data.max_jump = "20%"), "data.max_jump", /number/);
   });
-  test("hybrid engine needs fast data", () =>
-    rejects((s) => (s.engine = "hybrid_dollar"), "data.fast_seconds", /required/));
+  test("hybrid engine needs fast data", () => {
+    rejects((s) => (s.engine = "hybrid_dollar"), "data.fast_seconds", /required/);
+    // the curve grid reads the fast curves too
+    rejects((s) => (s.engine = "hybrid_curve"), "data.fast_seconds", /required for engine hybrid_curve/);
+    rejects((s) => (s.engine = "hybrid_curves"), "engine", /hybrid_curve/);
+  });
 });
 
 describe("axes and combinations", () => {

@@ -130,7 +130,8 @@ function hybridSection(
   h: HybridInputs,
   cfg: Float64Array,
 ): HybridSection {
-  // a hybrid job compares with its own engine; a slow job's fast files get dollar mode, as the CLI
+  // a hybrid job compares with its own engine; a slow job's fast files get dollar mode, as the CLI,
+  // and so does a hybrid_curve job's combination: the exact engine its row approximates
   const engine = data.spec.engine === "hybrid_zlive" ? "hybrid_zlive" : "hybrid_dollar";
   const folds = data.spec.rank.folds;
   const run =

@@ -40,6 +40,8 @@ interface HybridFlags {
 function engineOf(spec: GridSpec, flag: string | undefined, log: (s: string) => void): HybridEngine {
   const name = flag ?? spec.engine;
   if (name === "hybrid_dollar" || name === "hybrid_zlive") return name;
+  // the curve grid reworks hybrid_dollar's levels: its one-combination view is --curve-grid
+  if (flag === undefined && name === "hybrid_curve") return "hybrid_dollar";
   if (flag !== undefined)
     throw new InputError(`--engine ${flag}: expected hybrid_dollar or hybrid_zlive`, "--engine");
   log("note: the spec's engine is slow; running hybrid_dollar (choose with --engine)");
@@ -81,6 +83,10 @@ export function registerHybridCommand(program: Command): void {
       const { spec } = loadSpecFile(specPath);
       const combo = resolveCombination(spec, opts.set);
       const engine = engineOf(spec, opts.engine, log);
+      if (spec.engine === "hybrid_curve" && opts.engine === undefined && !opts.curveGrid) {
+        log("note: the spec's engine is hybrid_curve; running the curve grid (--curve-grid)");
+        opts.curveGrid = true;
+      }
       if (opts.curveGrid && engine !== "hybrid_dollar") {
         throw new InputError(
           "--curve-grid: applies to hybrid_dollar (dollar levels on fast curves)",

@@ -44,6 +44,13 @@ type ParityEngine = "slow" | HybridEngineName;
 function engineOf(spec: GridSpec, flag: string | undefined): ParityEngine {
   const name = flag ?? spec.engine;
   if (name === "slow" || name === "hybrid_dollar" || name === "hybrid_zlive") return name;
+  if (flag === undefined && name === "hybrid_curve") {
+    throw new InputError(
+      "engine: hybrid_curve (the curve grid, an approximation of hybrid_dollar) has no live replay; " +
+        "choose --engine",
+      "--engine",
+    );
+  }
   throw new InputError(`--engine ${flag}: expected slow, hybrid_dollar or hybrid_zlive`, "--engine");
 }
 

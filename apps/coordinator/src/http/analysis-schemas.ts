@@ -42,7 +42,11 @@ export const gridView = z
       })
       .describe("the job's ranking (rank.by, rank.min_trades): the defaults of every ranked view"),
     hedge: z.string().describe("ols | kalman"),
-    engine: z.string().describe("slow | hybrid_dollar | hybrid_zlive"),
+    engine: z
+      .string()
+      .describe(
+        "slow | hybrid_dollar | hybrid_zlive | hybrid_curve (the curve grid, approximating hybrid_dollar)",
+      ),
   })
   .describe("GridView");
 

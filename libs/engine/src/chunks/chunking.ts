@@ -10,8 +10,14 @@ export const MAX_DEFAULT_CHUNK = 2000;
 /** Default chunks per thread, so the last chunks of a run do not leave threads idle for long. */
 const CHUNKS_PER_THREAD = 4;
 
-/** The balanced size closest to `requested` from below: same number of chunks, no runt chunk. */
-export function balancedChunkSize(perGroup: number, requested: number): number {
+/**
+ * The balanced size closest to `requested` from below: same number of chunks, no runt chunk. With
+ * a `block` > 1 (GridPlan.chunkBlock, which divides perGroup) the size is a whole number of blocks,
+ * balanced over blocks: `requested` rounds up to whole blocks, so a chunk never splits one. The
+ * stored chunk count still gives the size back: ⌈⌈P/m⌉/B⌉ = ⌈(P/B)/m⌉.
+ */
+export function balancedChunkSize(perGroup: number, requested: number, block = 1): number {
+  if (block > 1) return block * balancedChunkSize(perGroup / block, Math.ceil(requested / block));
   const m = Math.ceil(perGroup / Math.max(1, Math.min(requested, perGroup)));
   return Math.ceil(perGroup / m);
 }
@@ -20,7 +26,7 @@ export function balancedChunkSize(perGroup: number, requested: number): number {
 export function defaultChunkSize(plan: GridPlan, threads: number): number {
   const perGroupChunks = Math.ceil((CHUNKS_PER_THREAD * threads) / plan.nGroups);
   const size = Math.min(MAX_DEFAULT_CHUNK, Math.max(1, Math.floor(plan.perGroup / perGroupChunks)));
-  return balancedChunkSize(plan.perGroup, size);
+  return balancedChunkSize(plan.perGroup, size, plan.chunkBlock);
 }
 
 export interface Chunking {
@@ -29,7 +35,7 @@ export interface Chunking {
 }
 
 export function chunkingOf(plan: GridPlan, chunkSize: number): Chunking {
-  const size = balancedChunkSize(plan.perGroup, chunkSize);
+  const size = balancedChunkSize(plan.perGroup, chunkSize, plan.chunkBlock);
   return { chunkSize: size, chunks: planChunks(plan, size) };
 }
 

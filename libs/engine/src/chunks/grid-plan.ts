@@ -47,6 +47,12 @@ export interface GridPlan {
   constraints: Constraint[];
   /** Id offset of each threshold index (sum over threshold axes of index·stride). */
   thresholdOffset: Float64Array;
+  /**
+   * Threshold indices a chunk should not split (chunking.ts): for hybrid_curve, the (tp, sl) cells
+   * of one slow setting — the product of the lengths of the dollar axes that are the LAST threshold
+   * axes (consecutive indices then share a slow run). 1 otherwise.
+   */
+  chunkBlock: number;
 }
 
 export interface Chunk {
@@ -121,9 +127,21 @@ export function planGrid(spec: GridSpec, maxCombos = maxCombosFromEnv()): GridPl
     perGroup,
     constraints,
     thresholdOffset: new Float64Array(perGroup),
+    chunkBlock: spec.engine === "hybrid_curve" ? trailingDollarBlock(axes, thresholdAxes) : 1,
   };
   for (let t = 0; t < perGroup; t++) plan.thresholdOffset[t] = offsetOf(plan, thresholdAxes, t);
   return plan;
+}
+
+/** Product of the lengths of the dollar_tp / dollar_sl axes at the end of the threshold axes. */
+function trailingDollarBlock(axes: GridAxis[], thresholdAxes: number[]): number {
+  let block = 1;
+  for (let j = thresholdAxes.length - 1; j >= 0; j--) {
+    const axis = axes[thresholdAxes[j]!]!;
+    if (axis.name !== "dollar_tp" && axis.name !== "dollar_sl") break;
+    block *= axis.values.length;
+  }
+  return block;
 }
 
 /** Sum of index·stride over `which` axes for mixed-radix index `r` over those axes. */

@@ -1,12 +1,14 @@
 // What runChunk needs of one indicator group besides the chunk, by engine: the group's slow inputs
 // and how its combinations run — for the slow engine the group's event index (null: every
 // combination on the bar scan), for a hybrid engine the hybrid kernel's inputs over the shared fast
-// data. Built once per group (and thread) by the caller: `pairgrid run`'s threads (libs/threads
-// chunk-thread.ts) — on a cluster worker as in `pairgrid run` — and the tests.
+// data, for hybrid_curve the fast closes the trades' curves are cut from. Built once per group (and
+// thread) by the caller: `pairgrid run`'s threads (libs/threads chunk-thread.ts) — on a cluster
+// worker as in `pairgrid run` — and the tests.
 import type { BacktestInputs } from "../kernels/backtest-inputs.js";
 import type { GroupEvents } from "../kernels/event-index.js";
 import type { HybridKernelInputs } from "../kernels/hybrid-kernel.js";
 import { zLiveSeries } from "../kernels/zlive-rows.js";
+import type { FastCloses } from "../loaders/fast-closes.js";
 import type { HybridEngineName, HybridGridData } from "./hybrid-grid-data.js";
 
 export interface SlowGroupContext {
@@ -22,7 +24,15 @@ export interface HybridGroupContext {
   kernelInputs: HybridKernelInputs;
 }
 
-export type GroupContext = SlowGroupContext | HybridGroupContext;
+/** A hybrid_curve group: its slow inputs, the fast closes and each fast row's trading day. */
+export interface CurveGroupContext {
+  engine: "hybrid_curve";
+  inputs: BacktestInputs;
+  fast: FastCloses;
+  fastDay: Int32Array;
+}
+
+export type GroupContext = SlowGroupContext | HybridGroupContext | CurveGroupContext;
 
 export function slowGroupContext(
   inputs: BacktestInputs,
@@ -40,8 +50,12 @@ export function hybridGroupContext(
   data: HybridGridData,
   inputs: BacktestInputs,
   groupArrays: Record<string, ArrayLike<number>>,
-): HybridGroupContext {
+): HybridGroupContext | CurveGroupContext {
   const { engine, fast } = data;
+  if (engine === "hybrid_curve") {
+    if (data.curveDays === null) throw new Error("hybrid_curve chunk: the fast data has no trading days");
+    return { engine, inputs, fast, fastDay: data.curveDays };
+  }
   if (engine === "hybrid_dollar") {
     return {
       engine,

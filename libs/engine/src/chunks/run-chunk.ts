@@ -1,6 +1,7 @@
 // The chunk function of every engine: one group's context (group-context.ts), a range of threshold
 // indices, its engine's kernel per valid combination — the slow engine's event-driven or bar-scan
-// kernels, or the hybrid kernel. `pairgrid run`'s threads and the cluster's queue workers call this.
+// kernels, the hybrid kernel, or hybrid_curve's curve cells (run-curve-chunk.ts: one slow run per
+// slow setting of the chunk, shared by its (tp, sl) combinations). `pairgrid run`'s threads and the cluster's queue workers call this.
 import type { BacktestInputs } from "../kernels/backtest-inputs.js";
 import { CFG_LENGTH, fillConfig } from "../rules/config-vector.js";
 import { BatchScratch } from "../kernels/event-batch-kernel.js";
@@ -23,6 +24,7 @@ import {
   paramVector,
 } from "./grid-plan.js";
 import type { GroupContext } from "./group-context.js";
+import { runCurveChunk } from "./run-curve-chunk.js";
 import { runEventDistinct } from "./run-event-distinct.js";
 import { type PackedArrays, unpackArrays } from "./shared-arrays.js";
 
@@ -137,6 +139,22 @@ export function runChunk(
     fillConfig(cfgs, spec, c, r * CFG_LENGTH);
     paramVector(c, params, r * PARAM_NAMES.length);
   });
+  if (group.engine === "hybrid_curve") {
+    const fastPoints = runCurveChunk(group, cfgs, k, stats, folds, nFolds, scratch);
+    return {
+      chunkId: chunk.chunkId,
+      k,
+      skipped: size - k,
+      comboIds,
+      params,
+      stats,
+      folds,
+      nFolds,
+      kernelMs: performance.now() - t0,
+      copies: 0,
+      fastRows: fastPoints,
+    };
+  }
   const foldWidth = nFolds * FOLD_WIDTH;
   let copies = 0;
   // dollar-free combinations of a slow group with an event index run event-driven (collected in

@@ -131,7 +131,7 @@ export const gridSpecSchema = z.strictObject({
   session: session.default(session.parse({})),
   costs: costs.default(costs.parse({})),
   sizing: sizing.default(sizing.parse({})),
-  engine: z.enum(["slow", "hybrid_dollar", "hybrid_zlive"]).default("slow"),
+  engine: z.enum(["slow", "hybrid_dollar", "hybrid_zlive", "hybrid_curve"]).default("slow"),
   hedge: z.enum(["ols", "kalman"]).default("ols"),
   params,
   constraints: z.array(z.string().min(1)).default([]),

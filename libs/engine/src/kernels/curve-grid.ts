@@ -17,7 +17,7 @@ import type { BacktestInputs } from "./backtest-inputs.js";
 import { CFG_DOLLAR_SL, CFG_DOLLAR_TP } from "../rules/config-vector.js";
 import { ComboRules } from "../rules/combo-rules.js";
 import { EXIT_REASON_NAMES, SL_DOLLAR, TP_DOLLAR } from "../rules/enums.js";
-import { makeKernelScratch } from "./grid-kernel-scratch.js";
+import { type KernelScratch, makeKernelScratch } from "./grid-kernel-scratch.js";
 import { GateSet } from "../rules/kernel-gates.js";
 import { KernelTally } from "../rules/kernel-tally.js";
 import { runReference } from "../reference/reference-engine.js";
@@ -108,6 +108,156 @@ function discretizationOf(curves: TradeCurves): DiscretizationCheck {
 }
 
 /**
+ * One slow run of the curve grid and what every (tp, sl) cell of it reads: the slow trades (both
+ * dollar exits off), their fast curves, and — for the CLI's at-risk count — the entry signals.
+ * `pairgrid hybrid --curve-grid` (runCurveGrid) and the hybrid_curve grid engine's chunks
+ * (chunks/run-curve-chunk.ts) build it the same way, so their cells are the same numbers.
+ */
+export interface CurveRun {
+  inp: BacktestInputs;
+  fast: FastCloses;
+  slow: ReferenceResult;
+  curves: TradeCurves;
+  /** Entry-signal prefix counts (entrySignalPrefix), or null when no cell counts trades at risk. */
+  signals: Int32Array | null;
+  /** Exit bar, trading day and day index of a fast row, worked out once whichever cell exits there. */
+  placeOf: (j: number) => { exitI: number; day: number; dayIndex: number; gap: boolean };
+}
+
+/**
+ * The slow run of `cfg` with both dollar exits off, and its trades' curves. `fastDay(j)` is the
+ * trading day of fast row j's close (§10: a curve exit's day is that of its fast close).
+ */
+export function prepareCurveRun(
+  inp: BacktestInputs,
+  fast: FastCloses,
+  fastDay: (j: number) => number,
+  cfg: Float64Array,
+  withSignals: boolean,
+): CurveRun {
+  const slowCfg = Float64Array.from(cfg);
+  slowCfg[CFG_DOLLAR_TP] = Number.NaN;
+  slowCfg[CFG_DOLLAR_SL] = Number.NaN;
+  const slow = runReference(inp, slowCfg);
+  const rules = new ComboRules(cfg, 0);
+  const curves = buildTradeCurves(slow.trades, fast, rules.multA, rules.multB);
+  const signals = withSignals ? entrySignalPrefix(inp, slowCfg) : null;
+  const dayIndexOfDay = new Map<number, number>();
+  for (let i = 0; i < inp.n; i++) dayIndexOfDay.set(inp.tradingDay[i], inp.dayIndex[i]);
+  const exitPlace = new Map<number, { exitI: number; day: number; dayIndex: number; gap: boolean }>();
+  const placeOf = (j: number) => {
+    let place = exitPlace.get(j);
+    if (place === undefined) {
+      const exitI = slowBarAtOrBefore(inp.ts, fast.ts[j]);
+      const day = fastDay(j);
+      const gap = exitI < 0 || !(fast.ts[j] < inp.ts[exitI] + inp.barMs);
+      place = { exitI, day, dayIndex: dayIndexOfDay.get(day) ?? inp.dayIndex[Math.max(0, exitI)], gap };
+      exitPlace.set(j, place);
+    }
+    return place;
+  };
+  return { inp, fast, slow, curves, signals, placeOf };
+}
+
+/** What a cell's levels did to the slow trades (CurveGridCell's counts). */
+export interface CurveCellCounts {
+  moved: number;
+  atRisk: number;
+  gapExits: number;
+}
+
+/**
+ * Tallies cell (tp, sl) of `run` (null = that exit off) as the kernels tally a combination: its §7
+ * row at `rowOffset` of `row`, its nFolds folds at `foldOffset` of `folds`. Returns the counts;
+ * pushes the cell's trades on `cellTrades` when given.
+ */
+export function tallyCurveCell(
+  run: CurveRun,
+  tp: number | null,
+  sl: number | null,
+  scratch: KernelScratch,
+  row: Float64Array,
+  rowOffset: number,
+  folds: Float64Array,
+  foldOffset: number,
+  nFolds: number,
+  cellTrades: Trade[] | null = null,
+): CurveCellCounts {
+  const { inp, fast, curves, signals } = run;
+  const trades = run.slow.trades;
+  const tally = new KernelTally(scratch, inp.nDays, row, rowOffset, null);
+  let moved = 0;
+  let atRisk = 0;
+  let gapExits = 0;
+  for (let k = 0; k < trades.length; k++) {
+    const t = trades[k];
+    const o = curves.offset[k];
+    const len = curves.length[k];
+    const pTp = tp === null ? len : firstAtOrAbove(curves.runMax, o, len, tp);
+    const pSl = sl === null ? len : firstAtOrBelow(curves.runMin, o, len, -sl);
+    if (pTp === len && pSl === len) {
+      tally.record(
+        t.entry_i,
+        t.exit_i,
+        t.side,
+        t.n_a,
+        t.n_b,
+        EXIT_REASON_NAMES.indexOf(t.reason),
+        t.beta_entry,
+        t.entry_ts,
+        t.exit_ts,
+        t.pnl_gross,
+        t.costs,
+        inp.dayIndex[t.exit_i],
+      );
+      cellTrades?.push(t);
+      continue;
+    }
+    const stop = pSl <= pTp; // SL before TP on the same point
+    const j = curves.start[k] + (stop ? pSl : pTp);
+    const place = run.placeOf(j);
+    const pnlGross = stop ? -sl! : tp!;
+    const exitTs = fast.ts[j] + fast.barMs;
+    moved++;
+    if (place.gap) gapExits++;
+    if (signals !== null) {
+      const nextEntry = k + 1 < trades.length ? trades[k + 1].entry_i : inp.n;
+      const from = Math.max(0, place.exitI);
+      if (nextEntry > from && signals[nextEntry] - signals[from] > 0) atRisk++;
+    }
+    const reason = stop ? SL_DOLLAR : TP_DOLLAR;
+    tally.record(
+      t.entry_i,
+      place.exitI,
+      t.side,
+      t.n_a,
+      t.n_b,
+      reason,
+      t.beta_entry,
+      t.entry_ts,
+      exitTs,
+      pnlGross,
+      t.costs,
+      place.dayIndex,
+    );
+    cellTrades?.push({
+      ...t,
+      exit_i: place.exitI,
+      exit_ts: exitTs,
+      exit_a: fast.closeA[j],
+      exit_b: fast.closeB[j],
+      pnl_gross: pnlGross,
+      pnl_net: pnlGross - t.costs,
+      reason: EXIT_REASON_NAMES[reason],
+      bars_held: place.exitI - t.entry_i,
+      exit_day: dayNumberToIso(place.day),
+    });
+  }
+  tally.finish(inp.n, folds, foldOffset, nFolds);
+  return { moved, atRisk, gapExits };
+}
+
+/**
  * Runs the grid of `tps` × `sls` (null = that exit off) for the combination `cfg` (its own dollar
  * levels are ignored: the slow run has both off).
  */
@@ -118,107 +268,28 @@ export function runCurveGrid(
   sls: readonly (number | null)[],
   keepTrades = false,
 ): CurveGridResult {
-  const inp = g.slow;
-  const slowCfg = Float64Array.from(cfg);
-  slowCfg[CFG_DOLLAR_TP] = Number.NaN;
-  slowCfg[CFG_DOLLAR_SL] = Number.NaN;
-  const slow = runReference(inp, slowCfg);
-  const trades = slow.trades;
-  const rules = new ComboRules(cfg, 0);
-  const curves = buildTradeCurves(trades, g.fast, rules.multA, rules.multB);
-  const signals = entrySignalPrefix(inp, slowCfg);
-  const discretization = discretizationOf(curves);
-  const dayIndexOfDay = new Map<number, number>();
-  for (let i = 0; i < inp.n; i++) dayIndexOfDay.set(inp.tradingDay[i], inp.dayIndex[i]);
-  // a fast row's exit bar and day, worked out once whichever cell exits there
-  const exitPlace = new Map<number, { exitI: number; day: number; dayIndex: number; gap: boolean }>();
-  const placeOf = (j: number) => {
-    let place = exitPlace.get(j);
-    if (place === undefined) {
-      const exitI = slowBarAtOrBefore(inp.ts, g.fast.ts[j]);
-      const day = g.tradingDayOf(g.fast.ts[j] + g.fast.barMs);
-      const gap = exitI < 0 || !(g.fast.ts[j] < inp.ts[exitI] + inp.barMs);
-      place = { exitI, day, dayIndex: dayIndexOfDay.get(day) ?? inp.dayIndex[Math.max(0, exitI)], gap };
-      exitPlace.set(j, place);
-    }
-    return place;
-  };
-
-  const scratch = makeKernelScratch(inp.nDays);
+  const run = prepareCurveRun(g.slow, g.fast, (j) => g.tradingDayOf(g.fast.ts[j] + g.fast.barMs), cfg, true);
+  const discretization = discretizationOf(run.curves);
+  const scratch = makeKernelScratch(g.slow.nDays);
   const row = new Float64Array(N_STATS);
   const folds = new Float64Array(FOLD_WIDTH);
   const cells: CurveGridCell[] = [];
   for (const tp of tps) {
     for (const sl of sls) {
       // the §7 row is tallied as the kernels tally it: no trade objects unless asked for
-      const tally = new KernelTally(scratch, inp.nDays, row, 0, null);
       const cellTrades: Trade[] | null = keepTrades ? [] : null;
-      let moved = 0;
-      let atRisk = 0;
-      let gapExits = 0;
-      trades.forEach((t, k) => {
-        const o = curves.offset[k];
-        const len = curves.length[k];
-        const pTp = tp === null ? len : firstAtOrAbove(curves.runMax, o, len, tp);
-        const pSl = sl === null ? len : firstAtOrBelow(curves.runMin, o, len, -sl);
-        const reasonCode = EXIT_REASON_NAMES.indexOf(t.reason);
-        if (pTp === len && pSl === len) {
-          tally.record(
-            t.entry_i,
-            t.exit_i,
-            t.side,
-            t.n_a,
-            t.n_b,
-            reasonCode,
-            t.beta_entry,
-            t.entry_ts,
-            t.exit_ts,
-            t.pnl_gross,
-            t.costs,
-            inp.dayIndex[t.exit_i],
-          );
-          cellTrades?.push(t);
-          return;
-        }
-        const stop = pSl <= pTp; // SL before TP on the same point
-        const j = curves.start[k] + (stop ? pSl : pTp);
-        const place = placeOf(j);
-        const pnlGross = stop ? -sl! : tp!;
-        const exitTs = g.fast.ts[j] + g.fast.barMs;
-        moved++;
-        if (place.gap) gapExits++;
-        const nextEntry = k + 1 < trades.length ? trades[k + 1].entry_i : inp.n;
-        const from = Math.max(0, place.exitI);
-        if (nextEntry > from && signals[nextEntry] - signals[from] > 0) atRisk++;
-        const reason = stop ? SL_DOLLAR : TP_DOLLAR;
-        tally.record(
-          t.entry_i,
-          place.exitI,
-          t.side,
-          t.n_a,
-          t.n_b,
-          reason,
-          t.beta_entry,
-          t.entry_ts,
-          exitTs,
-          pnlGross,
-          t.costs,
-          place.dayIndex,
-        );
-        cellTrades?.push({
-          ...t,
-          exit_i: place.exitI,
-          exit_ts: exitTs,
-          exit_a: g.fast.closeA[j],
-          exit_b: g.fast.closeB[j],
-          pnl_gross: pnlGross,
-          pnl_net: pnlGross - t.costs,
-          reason: EXIT_REASON_NAMES[reason],
-          bars_held: place.exitI - t.entry_i,
-          exit_day: dayNumberToIso(place.day),
-        });
-      });
-      tally.finish(inp.n, folds, 0, 1);
+      const { moved, atRisk, gapExits } = tallyCurveCell(
+        run,
+        tp,
+        sl,
+        scratch,
+        row,
+        0,
+        folds,
+        0,
+        1,
+        cellTrades,
+      );
       cells.push({
         dollarTp: tp,
         dollarSl: sl,
@@ -231,5 +302,5 @@ export function runCurveGrid(
       });
     }
   }
-  return { slow, curves, discretization, cells };
+  return { slow: run.slow, curves: run.curves, discretization, cells };
 }
