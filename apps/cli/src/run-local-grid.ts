@@ -189,7 +189,8 @@ async function printTop(
   const replay = replayCommand(specPath, { params: axes }, rows[0]!);
   process.stdout.write(`trades of the best row: ${replay}\n`);
   if (spec.engine === "hybrid_curve") {
-    const sets = replay.slice(replay.indexOf(" --set") + 1);
+    const at = replay.indexOf(" --set");
+    const sets = at < 0 ? "" : replay.slice(at + 1);
     process.stdout.write(
       `the exact engine on it: pairgrid hybrid ${specPath} --engine hybrid_dollar --compare ${sets}\n`,
     );
