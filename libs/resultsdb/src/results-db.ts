@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { InputError } from "@pairgrid/engine";
+import { type FoldStatistic, InputError } from "@pairgrid/engine";
 import type { ChunkBatch } from "./chunk-batch.js";
 import {
   checkedChunk,
@@ -39,6 +39,8 @@ import {
   type JobStatus,
   tableColumnNames,
 } from "./schema.js";
+import type { RobustnessQuery, RobustnessReport } from "./robustness-report.js";
+import { robustnessStreamed } from "./robustness-streamed.js";
 import { SerialQueue } from "./serial-queue.js";
 import { bestAscending } from "./ranking.js";
 import { type TopOptions, topRows, varyingParams } from "./top-query.js";
@@ -273,6 +275,16 @@ export class ResultsDb {
   /** A job's fold rows and result columns as typed arrays in combo_id order (fold-stats.ts). */
   foldStats(jobId?: string): Promise<FoldStats> {
     return this.serial(async () => readFoldStats(this.conn, await this.resolveJob(jobId)));
+  }
+
+  /** The robustness report of an existing job, streaming its fold matrix (robustness-streamed.ts). */
+  robustness(
+    jobId: string,
+    q: RobustnessQuery & { by: FoldStatistic; limit: number },
+  ): Promise<RobustnessReport> {
+    return this.serial(() =>
+      robustnessStreamed(this.conn, jobId, this.layouts.folds, this.layouts.results.includes("same_as"), q),
+    );
   }
 
   /** The job id a query means: the one named (which must exist) or the latest. */

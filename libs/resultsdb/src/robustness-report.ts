@@ -9,6 +9,7 @@ import {
   cscvPbo,
   defaultCscvGroups,
   defaultWalkForwardWindow,
+  type FoldMatrix,
   type FoldStatistic,
   gridNeighbours,
   InputError,
@@ -149,7 +150,9 @@ export async function buildRobustnessReport(
   if (!cache) reportCaches.set(db, (cache = new Map()));
   const hit = cache.get(key);
   if (hit) return hit;
-  const report = db.foldStats(jobId).then((fs) => robustnessOf(fs, { ...q, by, limit }));
+  // streamed: the job's fold matrix is never held whole (robustness-streamed.ts); robustnessOf
+  // below is the same report over a job read into memory, the reference it is tested against
+  const report = db.robustness(jobId, { ...q, by, limit });
   cache.set(key, report);
   report.catch(() => cache.delete(key));
   // oldest first out: Maps keep insertion order
@@ -233,7 +236,7 @@ function twinCounts(fs: FoldStats): { firstRows: Int32Array; twins: Map<number, 
   return { firstRows, twins };
 }
 
-function pboReport(r: PboResult): PboReport {
+export function pboReport(r: PboResult): PboReport {
   return {
     groups: r.groups,
     n_splits: r.nSplits,
@@ -252,9 +255,15 @@ function pboReport(r: PboResult): PboReport {
   };
 }
 
-function walkReport(
+/** The rows a walk-forward result's row numbers refer to: the job's (FoldStats) or a streamed selection's. */
+export interface WalkForwardRows {
+  comboIds: ArrayLike<number>;
+  folds: FoldMatrix;
+}
+
+export function walkReport(
   r: WalkForwardResult,
-  fs: FoldStats,
+  fs: WalkForwardRows,
   paramsOf: (row: number) => ParamValues,
 ): WalkForwardReport {
   const best = r.inSampleBest;
