@@ -39,7 +39,7 @@ import {
   type JobStatus,
   tableColumnNames,
 } from "./schema.js";
-import type { RobustnessQuery, RobustnessReport } from "./robustness-report.js";
+import type { RobustnessQuery, RobustnessReport } from "./robustness-json.js";
 import { robustnessStreamed } from "./robustness-streamed.js";
 import { SerialQueue } from "./serial-queue.js";
 import { bestAscending } from "./ranking.js";

@@ -24,7 +24,7 @@ import {
   type RobustnessReport,
   walkReport,
   type WalkForwardReport,
-} from "./robustness-report.js";
+} from "./robustness-json.js";
 import { type FoldLayout, ident } from "./schema.js";
 
 const orNull = (v: number) => (Number.isFinite(v) ? v : null);
