@@ -8,12 +8,12 @@ import { type DuckDBConnection, VARCHAR } from "@duckdb/node-api";
 import {
   checkCscvGroups,
   checkWalkForwardWindow,
-  cscvPboStreamed,
+  CscvStream,
   defaultCscvGroups,
   defaultWalkForwardWindow,
   type FoldStatistic,
   PARAM_NAMES,
-  walkForwardStreamed,
+  WalkForwardStream,
 } from "@pairgrid/engine";
 import { foldBlockSource, foldShape } from "./fold-block-source.js";
 import {
@@ -211,13 +211,20 @@ export async function robustnessStreamed(
   const axes = await varyingAxes(conn, jobId);
   const source = foldBlockSource(conn, jobId, layout, shape);
 
-  const pbo =
-    F >= 2 && N >= 2
-      ? await cscvPboStreamed(source, N, F, { by, groups: q.splits ?? defaultCscvGroups(F) })
-      : null;
+  // pass 1 serves CSCV's in-sample winners and walk-forward's choices; pass 2 ranks the winners
+  const cscv =
+    F >= 2 && N >= 2 ? new CscvStream(N, F, { by, groups: q.splits ?? defaultCscvGroups(F) }) : null;
   const window = F >= 2 ? (q.window ?? defaultWalkForwardWindow(F)) : 0;
-  const walk =
-    F >= 2 ? await walkForwardStreamed(source, F, { by, modes: ["anchored", "rolling"], window }) : null;
+  const wf = F >= 2 ? new WalkForwardStream(F, { by, modes: ["anchored", "rolling"], window }) : null;
+  if (cscv || wf) {
+    await source((b) => {
+      cscv?.pass1(b);
+      wf?.visit(b);
+    });
+  }
+  if (cscv) await source((b) => cscv.pass2(b));
+  const pbo = cscv?.result() ?? null;
+  const walk = wf?.result() ?? null;
 
   const top = await topIds(conn, jobId, by, limit, hasSameAs);
   const chosen = walk ? Array.from(walk.keptIds) : [];

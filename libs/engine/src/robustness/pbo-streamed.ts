@@ -11,68 +11,109 @@
 // winner, IS/OOS value and rank — hence every logit — is the number cscvPbo gives over the full
 // matrix. Memory: a block's statistics plus four numbers per split. Time: twice cscvPbo's
 // statistic work (the second pass recomputes what cscvPbo keeps in two N-long arrays).
-import { type FoldBlockSource, RankCounter, RunningBest } from "./fold-blocks.js";
+import { type FoldBlock, type FoldBlockSource, RankCounter, RunningBest } from "./fold-blocks.js";
 import { rowTotals, splitStatistics } from "./fold-statistic.js";
-import { type CscvSplit, cscvPlan, type PboOptions, type PboResult, pboFromSplits } from "./pbo.js";
+import {
+  type CscvPlan,
+  type CscvSplit,
+  cscvPlan,
+  type PboOptions,
+  type PboResult,
+  pboFromSplits,
+} from "./pbo.js";
 
-/** `winners` of the result are combo ids (the blocks' ids), not row indices. */
+/**
+ * The two passes as block visitors, for a caller that shares a pass with other work (the
+ * robustness report runs walk-forward in pass 1): pass1 over every block, then pass2 over every
+ * block, then result(). `winners` of the result are combo ids (the blocks' ids), not row indices.
+ */
+export class CscvStream {
+  readonly plan: CscvPlan;
+  /** Per half: the winner with IS = A (OOS = B), and the one with IS = B (OOS = A). */
+  private readonly bestA: RunningBest[];
+  private readonly bestB: RunningBest[];
+  private rankA: RankCounter[] = [];
+  private rankB: RankCounter[] = [];
+  private statA = new Float64Array(0);
+  private statB = new Float64Array(0);
+
+  constructor(
+    readonly nRows: number,
+    nFolds: number,
+    opts: PboOptions = {},
+  ) {
+    this.plan = cscvPlan(nRows, nFolds, opts);
+    this.bestA = this.plan.foldMasks.map(() => new RunningBest());
+    this.bestB = this.plan.foldMasks.map(() => new RunningBest());
+  }
+
+  /** Both halves' statistics of every row of the block for half h, into statA / statB. */
+  private statistics(m: FoldBlock["m"], h: number, totals: ReturnType<typeof rowTotals>): void {
+    splitStatistics(m, this.plan.foldMasks[h]!, this.plan.by, this.statA, this.statB, totals);
+  }
+
+  private grow(n: number): void {
+    if (this.statA.length < n) {
+      this.statA = new Float64Array(n);
+      this.statB = new Float64Array(n);
+    }
+  }
+
+  pass1({ m, ids }: FoldBlock): void {
+    this.grow(m.nRows);
+    const totals = rowTotals(m);
+    const { statA, statB } = this;
+    for (let h = 0; h < this.bestA.length; h++) {
+      this.statistics(m, h, totals);
+      const a = this.bestA[h]!;
+      const b = this.bestB[h]!;
+      for (let r = 0; r < m.nRows; r++) {
+        a.offer(statA[r]!, ids[r]!, statB[r]!);
+        b.offer(statB[r]!, ids[r]!, statA[r]!);
+      }
+    }
+  }
+
+  pass2({ m }: FoldBlock): void {
+    // the OOS value of each winner among all rows: A-winners are ranked in B and vice versa
+    if (this.rankA.length === 0) {
+      this.rankA = this.bestA.map((w) => new RankCounter(w.other));
+      this.rankB = this.bestB.map((w) => new RankCounter(w.other));
+    }
+    this.grow(m.nRows);
+    const totals = rowTotals(m);
+    for (let h = 0; h < this.bestA.length; h++) {
+      if (this.bestA[h]!.id < 0 && this.bestB[h]!.id < 0) continue;
+      this.statistics(m, h, totals);
+      this.rankA[h]!.count(this.statB, m.nRows);
+      this.rankB[h]!.count(this.statA, m.nRows);
+    }
+  }
+
+  result(): PboResult {
+    const splits: CscvSplit[] = [];
+    this.bestA.forEach((a, h) => {
+      for (const [w, rank] of [
+        [a, this.rankA[h]],
+        [this.bestB[h]!, this.rankB[h]],
+      ] as const) {
+        if (w.id < 0) continue;
+        splits.push({ winner: w.id, is: w.value, oos: w.other, oosRank: rank!.rank });
+      }
+    });
+    return pboFromSplits(this.plan, this.nRows, splits);
+  }
+}
+
+/** cscvPbo over a streamed matrix: two passes of `source`. */
 export async function cscvPboStreamed(
   source: FoldBlockSource,
   nRows: number,
   nFolds: number,
   opts: PboOptions = {},
 ): Promise<PboResult> {
-  const plan = cscvPlan(nRows, nFolds, opts);
-  const H = plan.foldMasks.length;
-  // per half: the winner with IS = A (OOS = B), and the one with IS = B (OOS = A)
-  const bestA = Array.from({ length: H }, () => new RunningBest());
-  const bestB = Array.from({ length: H }, () => new RunningBest());
-  let statA = new Float64Array(0);
-  let statB = new Float64Array(0);
-  const grow = (n: number) => {
-    if (statA.length < n) {
-      statA = new Float64Array(n);
-      statB = new Float64Array(n);
-    }
-  };
-
-  await source(({ m, ids }) => {
-    grow(m.nRows);
-    const totals = rowTotals(m);
-    for (let h = 0; h < H; h++) {
-      splitStatistics(m, plan.foldMasks[h]!, plan.by, statA, statB, totals);
-      const a = bestA[h]!;
-      const b = bestB[h]!;
-      for (let r = 0; r < m.nRows; r++) {
-        a.offer(statA[r]!, ids[r]!, statB[r]!);
-        b.offer(statB[r]!, ids[r]!, statA[r]!);
-      }
-    }
-  });
-
-  // OOS value of each winner among all rows: A-winners are ranked in B and vice versa
-  const rankA = bestA.map((w) => new RankCounter(w.other));
-  const rankB = bestB.map((w) => new RankCounter(w.other));
-  await source(({ m }) => {
-    grow(m.nRows);
-    const totals = rowTotals(m);
-    for (let h = 0; h < H; h++) {
-      if (bestA[h]!.id < 0 && bestB[h]!.id < 0) continue;
-      splitStatistics(m, plan.foldMasks[h]!, plan.by, statA, statB, totals);
-      rankA[h]!.count(statB, m.nRows);
-      rankB[h]!.count(statA, m.nRows);
-    }
-  });
-
-  const splits: CscvSplit[] = [];
-  for (let h = 0; h < H; h++) {
-    for (const [w, rank] of [
-      [bestA[h]!, rankA[h]!],
-      [bestB[h]!, rankB[h]!],
-    ] as const) {
-      if (w.id < 0) continue;
-      splits.push({ winner: w.id, is: w.value, oos: w.other, oosRank: rank.rank });
-    }
-  }
-  return pboFromSplits(plan, nRows, splits);
+  const s = new CscvStream(nRows, nFolds, opts);
+  await source((b) => s.pass1(b));
+  await source((b) => s.pass2(b));
+  return s.result();
 }

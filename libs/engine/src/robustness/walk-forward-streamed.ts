@@ -4,7 +4,7 @@
 // chosen rows' folds are copied out of their blocks as they lead (BestRowWithFolds); the steps'
 // figures are then computed from those rows alone by walkForwardResult, the code walkForward
 // itself ends with. One pass serves every mode asked for: shared training ranges count once.
-import { BestRowWithFolds, bestRowsMatrix, type FoldBlockSource } from "./fold-blocks.js";
+import { BestRowWithFolds, bestRowsMatrix, type FoldBlock, type FoldBlockSource } from "./fold-blocks.js";
 import { type FoldMatrix, foldRange } from "./fold-matrix.js";
 import { type FoldStatistic, foldSetStatistic } from "./fold-statistic.js";
 import {
@@ -24,47 +24,76 @@ export interface StreamedWalkForward {
   keptIds: Float64Array;
 }
 
+export interface WalkForwardStreamOptions {
+  by?: FoldStatistic;
+  modes: readonly WalkForwardMode[];
+  window: number;
+}
+
+/** The selection as a block visitor (visit every block once, then result()). */
+export class WalkForwardStream {
+  private readonly by: FoldStatistic;
+  private readonly ranges = new Map<string, { mask: Uint8Array; best: BestRowWithFolds }>();
+  private stat = new Float64Array(0);
+
+  constructor(
+    readonly nFolds: number,
+    private readonly opts: WalkForwardStreamOptions,
+  ) {
+    this.by = opts.by ?? "sharpe";
+    checkWalkForwardWindow(opts.window, nFolds);
+    // distinct training ranges [from, to) over all modes, plus every fold (the in-sample best)
+    for (const mode of opts.modes) {
+      for (const { trainFrom, testFold } of walkForwardTrainRanges(nFolds, mode, opts.window)) {
+        this.want(trainFrom, testFold);
+      }
+    }
+    this.want(0, nFolds);
+  }
+
+  private want(from: number, to: number): void {
+    const key = `${from}:${to}`;
+    if (!this.ranges.has(key)) {
+      this.ranges.set(key, {
+        mask: foldRange(this.nFolds, from, to),
+        best: new BestRowWithFolds(this.nFolds),
+      });
+    }
+  }
+
+  visit(block: FoldBlock): void {
+    if (this.stat.length < block.m.nRows) this.stat = new Float64Array(block.m.nRows);
+    const out = this.stat.subarray(0, block.m.nRows);
+    for (const range of this.ranges.values()) {
+      range.best.offerBlock(block, foldSetStatistic(block.m, range.mask, this.by, out));
+    }
+  }
+
+  result(): StreamedWalkForward {
+    const F = this.nFolds;
+    const kept = bestRowsMatrix(
+      [...this.ranges.values()].map((r) => r.best),
+      F,
+    );
+    const rowOf = (from: number, to: number) => kept.rowOf(this.ranges.get(`${from}:${to}`)!.best.best.id);
+    const { window } = this.opts;
+    const results = this.opts.modes.map((mode) => {
+      const chosen = Int32Array.from(walkForwardTrainRanges(F, mode, window), ({ trainFrom, testFold }) =>
+        rowOf(trainFrom, testFold),
+      );
+      return walkForwardResult(kept.m, { by: this.by, mode, window }, chosen, rowOf(0, F));
+    });
+    return { results, kept: kept.m, keptIds: kept.ids };
+  }
+}
+
+/** Walk-forward of every mode asked for over a streamed matrix: one pass of `source`. */
 export async function walkForwardStreamed(
   source: FoldBlockSource,
   nFolds: number,
-  opts: { by?: FoldStatistic; modes: readonly WalkForwardMode[]; window: number },
+  opts: WalkForwardStreamOptions,
 ): Promise<StreamedWalkForward> {
-  const by = opts.by ?? "sharpe";
-  const F = nFolds;
-  checkWalkForwardWindow(opts.window, F);
-  // distinct training ranges [from, to) over all modes, plus every fold (the in-sample best)
-  const key = (from: number, to: number) => `${from}:${to}`;
-  const ranges = new Map<string, { mask: Uint8Array; best: BestRowWithFolds }>();
-  const want = (from: number, to: number) => {
-    if (!ranges.has(key(from, to))) {
-      ranges.set(key(from, to), { mask: foldRange(F, from, to), best: new BestRowWithFolds(F) });
-    }
-  };
-  for (const mode of opts.modes) {
-    for (const { trainFrom, testFold } of walkForwardTrainRanges(F, mode, opts.window))
-      want(trainFrom, testFold);
-  }
-  want(0, F);
-  const evaluated = [...ranges.values()];
-  let stat = new Float64Array(0);
-
-  await source((block) => {
-    if (stat.length < block.m.nRows) stat = new Float64Array(block.m.nRows);
-    const out = stat.subarray(0, block.m.nRows);
-    for (const range of evaluated)
-      range.best.offerBlock(block, foldSetStatistic(block.m, range.mask, by, out));
-  });
-
-  const kept = bestRowsMatrix(
-    evaluated.map((r) => r.best),
-    F,
-  );
-  const rowOf = (from: number, to: number) => kept.rowOf(ranges.get(key(from, to))!.best.best.id);
-  const results = opts.modes.map((mode) => {
-    const chosen = Int32Array.from(walkForwardTrainRanges(F, mode, opts.window), ({ trainFrom, testFold }) =>
-      rowOf(trainFrom, testFold),
-    );
-    return walkForwardResult(kept.m, { by, mode, window: opts.window }, chosen, rowOf(0, F));
-  });
-  return { results, kept: kept.m, keptIds: kept.ids };
+  const s = new WalkForwardStream(nFolds, opts);
+  await source((b) => s.visit(b));
+  return s.result();
 }
