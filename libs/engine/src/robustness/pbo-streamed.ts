@@ -22,6 +22,22 @@ import {
   pboFromSplits,
 } from "./pbo.js";
 
+/** Row of the block's best value (RunningBest's rule: NaN never, ties to the lower id); −1 if none. */
+function blockBest(values: Float64Array, ids: Float64Array, n: number): number {
+  let best = -1;
+  let bestValue = Number.NEGATIVE_INFINITY;
+  for (let r = 0; r < n; r++) {
+    const v = values[r]!;
+    if (v > bestValue || (best < 0 && v === bestValue)) {
+      best = r;
+      bestValue = v;
+    } else if (v === bestValue && ids[r]! < ids[best]!) {
+      best = r;
+    }
+  }
+  return best;
+}
+
 /**
  * The two passes as block visitors, for a caller that shares a pass with other work (the
  * robustness report runs walk-forward in pass 1): pass1 over every block, then pass2 over every
@@ -65,12 +81,11 @@ export class CscvStream {
     const { statA, statB } = this;
     for (let h = 0; h < this.bestA.length; h++) {
       this.statistics(m, h, totals);
-      const a = this.bestA[h]!;
-      const b = this.bestB[h]!;
-      for (let r = 0; r < m.nRows; r++) {
-        a.offer(statA[r]!, ids[r]!, statB[r]!);
-        b.offer(statB[r]!, ids[r]!, statA[r]!);
-      }
+      // the block's own best first (a tight loop), then one offer per block and half
+      const ra = blockBest(statA, ids, m.nRows);
+      if (ra >= 0) this.bestA[h]!.offer(statA[ra]!, ids[ra]!, statB[ra]!);
+      const rb = blockBest(statB, ids, m.nRows);
+      if (rb >= 0) this.bestB[h]!.offer(statB[rb]!, ids[rb]!, statA[rb]!);
     }
   }
 
