@@ -67,3 +67,17 @@ test("the older layout (a results_folds table) streams the same report", async (
   await compare(db, "j2");
   await db.close();
 });
+
+test("the report reads on a connection of its own: writes go on beside it, close() waits for it", async () => {
+  const db = await ResultsDb.open(freshDbPath("robust-streamed-side"));
+  await fillGridJob(db, "j3");
+  const reference = robustnessOf(await db.foldStats("j3"), { by: "sharpe", limit: 5 });
+  const pending = buildRobustnessReport(db, "j3", { by: "sharpe", limit: 5 });
+  // another job's rows written meanwhile (they are not j3's: the report cannot change)
+  await fillGridJob(db, "j4");
+  assert.deepEqual(await pending, reference);
+  // asked of the database directly (buildRobustnessReport first looks the job up in the queue)
+  const last = db.robustness("j4", { by: "total_pnl", limit: 4 });
+  await db.close();
+  assert.equal((await last).top.length, 4);
+});
