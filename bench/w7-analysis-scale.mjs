@@ -2,10 +2,11 @@
 // folds each, generated directly in DuckDB by SQL (no grid run), in the layout the tree's own
 // ResultsDb creates (fold lists in results, or the older results_folds table). Then, each in a
 // process of its own (wall, CPU, peak RSS): the finalize step (dsr, same_as), `pairgrid top`, the
-// heatmap route, and `pairgrid robustness`. Robustness still reads the whole fold matrix into
-// memory (≈ 2.6 KB of RSS per row measured at 200 k rows): above PAIRGRID_W7_ROBUSTNESS_MAX_ROWS (default 1 M) it is not started,
-// so a 25 M-row W7 cannot take a shared machine's memory down; the result says so.
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+// heatmap route, and `pairgrid robustness`. Robustness streams the fold matrix in blocks since
+// issue 19 item 3 (it used to hold it whole, ≈ 2.6 KB of RSS per row), so it runs at every size;
+// PAIRGRID_W7_ROBUSTNESS_MAX_ROWS skips it above a row count (default: never for this tree, 1 M
+// for another PAIRGRID_W7_TREE, which may be from before that change: ≈ 60 GB at 25 M rows).
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -131,16 +132,23 @@ async function generate(file, tree, jobId, nRows, dataDir) {
 
 export async function runW7() {
   const nRows = Number(process.env.PAIRGRID_W7_ROWS ?? 25e6);
-  const robustnessMax = Number(process.env.PAIRGRID_W7_ROBUSTNESS_MAX_ROWS ?? 1e6);
   const tree = resolve(process.env.PAIRGRID_W7_TREE ?? root);
+  // another tree (PAIRGRID_W7_TREE, e.g. a "before" checkout) may still hold the fold matrix whole
+  const robustnessMax = Number(
+    process.env.PAIRGRID_W7_ROBUSTNESS_MAX_ROWS ?? (tree === resolve(root) ? Number.POSITIVE_INFINITY : 1e6),
+  );
   const dataDir = ensureSynthData("synth-1200d-seed7", { days: 1200, seed: 7 });
   const work = mkdtempSync(join(process.env.PAIRGRID_W7_WORK ?? tmpdir(), "pairgrid-w7-"));
-  const file = join(work, "w7.duckdb");
+  // PAIRGRID_W7_FILE keeps the generated file (and reuses it when it exists): building 25 M rows
+  // takes minutes, so iterating on the analysis routes should not pay for it every time
+  const kept = process.env.PAIRGRID_W7_FILE ? resolve(process.env.PAIRGRID_W7_FILE) : null;
+  const file = kept ?? join(work, "w7.duckdb");
   const jobId = "w7000001";
   const cli = join(tree, "apps", "cli", "bin", "pairgrid.js");
   const probe = join(root, "bench", "lib", "analysis-probe.mjs");
   try {
-    const generateSeconds = await generate(file, tree, jobId, nRows, dataDir);
+    const reused = kept !== null && existsSync(kept);
+    const generateSeconds = reused ? null : await generate(file, tree, jobId, nRows, dataDir);
     const steps = {
       finalize_dsr_same_as: [process.execPath, probe, tree, file, jobId, "finalize"],
       top: [
@@ -162,10 +170,13 @@ export async function runW7() {
       robustness: [process.execPath, cli, "robustness", "--db", file, "--job", jobId, "--json"],
     };
     const analysis = {};
+    // PAIRGRID_W7_STEPS=top,heatmap runs only those (comma-separated; "none" only generates)
+    const only = process.env.PAIRGRID_W7_STEPS?.split(",");
     for (const [name, argv] of Object.entries(steps)) {
+      if (only && !only.includes(name)) continue;
       if (name === "robustness" && nRows > robustnessMax) {
         analysis[name] = {
-          skipped: `not started above ${robustnessMax} rows: it holds the fold matrix in memory`,
+          skipped: `not started above PAIRGRID_W7_ROBUSTNESS_MAX_ROWS = ${robustnessMax} rows`,
         };
         continue;
       }
@@ -186,7 +197,7 @@ export async function runW7() {
       description: `one job of ${nRows} rows × ${FOLDS} folds generated in DuckDB, analysis routes each in its own process`,
       tree,
       rows: nRows,
-      generate_seconds: sig(generateSeconds),
+      generate_seconds: generateSeconds === null ? "reused PAIRGRID_W7_FILE" : sig(generateSeconds),
       file_mb: sig(statSync(file).size / 1e6),
       analysis,
     };

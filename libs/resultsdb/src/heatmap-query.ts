@@ -156,20 +156,22 @@ export async function heatmap(
     }
   }
   // The combination behind a max or min cell: the lowest combo_id reaching the cell's value, so
-  // ties resolve the same way on every call.
+  // ties resolve the same way on every call. Taken in the same GROUP BY as the value, as the
+  // extreme of (value, ±combo_id) pairs: structs compare field by field, so max({v, −id}) is the
+  // largest value and, among rows tied at it, the smallest id. (A correlated lookup of the rows
+  // reaching each cell's value joined the job's rows with themselves: 15.8 s at 25 M rows.)
   const achiever =
     q.agg === "fixed"
-      ? "c.combo_id"
-      : q.agg === "max" || q.agg === "min"
-        ? "(SELECT min(f.combo_id) FROM f WHERE f.x IS NOT DISTINCT FROM c.x " +
-          "AND f.y IS NOT DISTINCT FROM c.y AND f.v = c.v)"
-        : "NULL";
+      ? "min(combo_id)"
+      : q.agg === "max"
+        ? "-(max({'v': v, 'c': -combo_id}) FILTER (WHERE v IS NOT NULL)).c"
+        : q.agg === "min"
+          ? "(min({'v': v, 'c': combo_id}) FILTER (WHERE v IS NOT NULL)).c"
+          : "NULL";
   const sql =
-    `WITH f AS (SELECT ${ident(x.name)} AS x, ${ident(y.name)} AS y, ${ident(q.stat)}::DOUBLE AS v, combo_id ` +
-    `FROM results WHERE ${where.join(" AND ")}), ` +
-    `c AS (SELECT x, y, ${SQL_AGG[q.agg]}(v) AS v, count(*)::INTEGER AS n, min(combo_id) AS combo_id ` +
-    `FROM f GROUP BY x, y) ` +
-    `SELECT c.x, c.y, c.v, c.n, ${achiever} AS combo_id FROM c`;
+    `SELECT x, y, ${SQL_AGG[q.agg]}(v) AS v, count(*)::INTEGER AS n, ${achiever} AS combo_id FROM (` +
+    `SELECT ${ident(x.name)} AS x, ${ident(y.name)} AS y, ${ident(q.stat)}::DOUBLE AS v, combo_id ` +
+    `FROM results WHERE ${where.join(" AND ")}) GROUP BY x, y`;
   const reader = await conn.runAndReadAll(sql, values, types);
 
   const xi = indexOf(x);

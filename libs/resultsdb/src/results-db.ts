@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { InputError } from "@pairgrid/engine";
+import { type FoldStatistic, InputError } from "@pairgrid/engine";
 import type { ChunkBatch } from "./chunk-batch.js";
 import {
   checkedChunk,
@@ -39,6 +39,8 @@ import {
   type JobStatus,
   tableColumnNames,
 } from "./schema.js";
+import type { RobustnessQuery, RobustnessReport } from "./robustness-json.js";
+import { robustnessStreamed } from "./robustness-streamed.js";
 import { SerialQueue } from "./serial-queue.js";
 import { bestAscending } from "./ranking.js";
 import { type TopOptions, topRows, varyingParams } from "./top-query.js";
@@ -93,6 +95,8 @@ export class ResultsDb {
   ingestHooks: IngestHooks = {};
   private readonly queue = new SerialQueue();
   private closed = false;
+  /** Reads on connections of their own (robustness), waited for by close(). */
+  private readonly sideReads = new Set<Promise<unknown>>();
   /** Prepared on the first ingest (a read-only file never needs them). */
   private ledger: LedgerStatements | null = null;
   /** Query sandboxes opened on this file, closed with it. */
@@ -275,6 +279,42 @@ export class ResultsDb {
     return this.serial(async () => readFoldStats(this.conn, await this.resolveJob(jobId)));
   }
 
+  /**
+   * The robustness report of an existing job, streaming its fold matrix (robustness-streamed.ts).
+   * On a connection of its own, in one read transaction (every pass sees the same rows), outside
+   * the queue: at 25 M rows it takes minutes, and ingest and the dashboard's other routes go on
+   * meanwhile. close() waits for it.
+   */
+  async robustness(
+    jobId: string,
+    q: RobustnessQuery & { by: FoldStatistic; limit: number },
+  ): Promise<RobustnessReport> {
+    if (this.closed) throw new Error(`${this.file}: results database is closed`);
+    // registered before the first await, so a close() from now on waits for it
+    const task = (async () => {
+      const conn = await this.instance.connect();
+      try {
+        await conn.run("BEGIN TRANSACTION");
+        return await robustnessStreamed(
+          conn,
+          jobId,
+          this.layouts.folds,
+          this.layouts.results.includes("same_as"),
+          q,
+        );
+      } finally {
+        await conn.run("ROLLBACK").catch(() => undefined);
+        conn.closeSync();
+      }
+    })();
+    this.sideReads.add(task);
+    try {
+      return await task;
+    } finally {
+      this.sideReads.delete(task);
+    }
+  }
+
   /** The job id a query means: the one named (which must exist) or the latest. */
   private async resolveJob(jobId: string | undefined): Promise<string> {
     if (jobId !== undefined) {
@@ -340,6 +380,7 @@ export class ResultsDb {
     await this.queue.run(async () => {
       if (this.closed) return;
       this.closed = true;
+      await Promise.allSettled([...this.sideReads]);
       for (const sandbox of this.sandboxes) await sandbox.close();
       await this.querySource?.close();
       this.ledger?.destroy();

@@ -76,3 +76,23 @@ test("a single-row job has a NULL dsr (N < 2)", async () => {
   await db.close();
   assert.deepEqual(await inspect(file, "SELECT dsr FROM results"), [{ dsr: null }]);
 });
+
+test("finalizeDsr is deflatedSharpeColumns bit for bit, with dense ids and with ids too sparse to place", async () => {
+  // dense ids are placed by id; ids 1000 apart are read sorted by DuckDB instead (dsr-finalize.ts)
+  for (const ids of [range(0, 3000).filter((i) => i % 7 !== 2), range(0, 300).map((i) => i * 1000 + 5)]) {
+    const file = freshDbPath("dsr-exact");
+    const db = await ResultsDb.open(file);
+    await db.createJob(newJob("j"));
+    // chunks written last first: the file's row order is not the ids' order
+    for (let c = Math.ceil(ids.length / 500) - 1; c >= 0; c--) {
+      await db.ingestChunk("j", c, makeBatch(ids.slice(c * 500, c * 500 + 500)));
+    }
+    await db.finalizeDsr("j");
+    await db.close();
+    const rows = await inspect(file, "SELECT combo_id, dsr FROM results ORDER BY combo_id");
+    assert.deepEqual(
+      rows.map((r) => r.dsr),
+      expectedDsr(ids),
+    );
+  }
+});

@@ -51,20 +51,30 @@ export function foldSetStatistic(
 ): Float64Array {
   const F = m.nFolds;
   const sharpe = by === "sharpe";
+  // the folds of the set in ascending order: the same sums, in the same order, as testing every fold
+  const folds = foldList(inSet, F);
+  const k = folds.length;
+  const { nDays, pnl, pnlSq } = m;
   for (let r = 0, base = 0; r < m.nRows; r++, base += F) {
     let n = 0;
     let s = 0;
     let q = 0;
-    for (let f = 0; f < F; f++) {
-      if (inSet[f] === 1) {
-        n += m.nDays[base + f]!;
-        s += m.pnl[base + f]!;
-        q += m.pnlSq[base + f]!;
-      }
+    for (let j = 0; j < k; j++) {
+      const i = base + folds[j]!;
+      n += nDays[i]!;
+      s += pnl[i]!;
+      q += pnlSq[i]!;
     }
     out[r] = sharpe ? sharpeFromSums(n, s, q) : s;
   }
   return out;
+}
+
+/** Indices f < nFolds where inSet[f] is 1, ascending. */
+function foldList(inSet: Uint8Array, nFolds: number): Int32Array {
+  const list: number[] = [];
+  for (let f = 0; f < nFolds; f++) if (inSet[f] === 1) list.push(f);
+  return Int32Array.from(list);
 }
 
 /** Each row's sums over all its folds, so that a split's other half is a subtraction. */
@@ -81,12 +91,20 @@ export function rowTotals(m: FoldMatrix): RowTotals {
     pnlSq: new Float64Array(m.nRows),
   };
   const F = m.nFolds;
+  const { nDays, pnl, pnlSq } = m;
   for (let r = 0, base = 0; r < m.nRows; r++, base += F) {
+    // 0 + the folds in order: the sums as accumulated in place before
+    let n = 0;
+    let s = 0;
+    let q = 0;
     for (let f = 0; f < F; f++) {
-      t.nDays[r] += m.nDays[base + f]!;
-      t.pnl[r] += m.pnl[base + f]!;
-      t.pnlSq[r] += m.pnlSq[base + f]!;
+      n += nDays[base + f]!;
+      s += pnl[base + f]!;
+      q += pnlSq[base + f]!;
     }
+    t.nDays[r] = n;
+    t.pnl[r] = s;
+    t.pnlSq[r] = q;
   }
   return t;
 }

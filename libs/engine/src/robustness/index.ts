@@ -8,3 +8,6 @@ export * from "./pbo.js";
 export * from "./ranking.js";
 export * from "./stability.js";
 export * from "./walk-forward.js";
+export * from "./fold-blocks.js";
+export * from "./pbo-streamed.js";
+export * from "./walk-forward-streamed.js";

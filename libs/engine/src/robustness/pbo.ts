@@ -77,12 +77,21 @@ export function defaultMaxSplits(nRows: number, nFolds: number): number {
   return Math.max(MIN_DEFAULT_SPLITS, Math.min(MAX_DEFAULT_SPLITS, byWork));
 }
 
-export function cscvPbo(m: FoldMatrix, opts: PboOptions = {}): PboResult {
-  checkFoldMatrix(m);
+/** What a CSCV evaluation runs over, from the options checked against the job's shape. */
+export interface CscvPlan {
+  by: FoldStatistic;
+  groups: number;
+  nSplitsTotal: number;
+  bins: number;
+  /** The in-sample halves A (each evaluated with its complement B) as 0/1 masks over the folds. */
+  foldMasks: Uint8Array[];
+}
+
+export function cscvPlan(nRows: number, nFolds: number, opts: PboOptions = {}): CscvPlan {
   const by = opts.by ?? "sharpe";
-  const S = opts.groups ?? defaultCscvGroups(m.nFolds);
-  checkCscvGroups(S, m.nFolds);
-  const maxSplits = opts.maxSplits ?? defaultMaxSplits(m.nRows, m.nFolds);
+  const S = opts.groups ?? defaultCscvGroups(nFolds);
+  checkCscvGroups(S, nFolds);
+  const maxSplits = opts.maxSplits ?? defaultMaxSplits(nRows, nFolds);
   if (!Number.isSafeInteger(maxSplits) || maxSplits < 2) {
     throw new InputError(`maxSplits must be an integer ≥ 2, got ${maxSplits}`, "maxSplits");
   }
@@ -90,22 +99,55 @@ export function cscvPbo(m: FoldMatrix, opts: PboOptions = {}): PboResult {
   if (!Number.isSafeInteger(bins) || bins < 2 || bins % 2 !== 0) {
     throw new RangeError(`bins must be an even integer ≥ 2, got ${bins}`);
   }
-  const N = m.nRows;
-  const nSplitsTotal = binomial(S, S / 2);
   const halves = cscvHalves(S, Math.floor(maxSplits / 2), opts.seed ?? CSCV_SEED);
-  const groupOf = foldGroups(m.nFolds, S);
+  const groupOf = foldGroups(nFolds, S);
+  const foldMasks = halves.map((half) => Uint8Array.from(groupOf, (g) => half[g]!));
+  return { by, groups: S, nSplitsTotal: binomial(S, S / 2), bins, foldMasks };
+}
 
-  const logits: number[] = [];
-  const winners: number[] = [];
-  const isBest: number[] = [];
-  const oosOfBest: number[] = [];
-  const inA = new Uint8Array(m.nFolds);
+/** One evaluated split: the IS winner, its IS and OOS statistic, and its OOS mid-rank. */
+export interface CscvSplit {
+  winner: number;
+  is: number;
+  oos: number;
+  oosRank: number;
+}
+
+/** The result from the evaluated splits (in plan order: per half, IS = A then IS = B). */
+export function pboFromSplits(plan: CscvPlan, nRows: number, splits: readonly CscvSplit[]): PboResult {
+  const logits = splits.map((s) => {
+    const omega = s.oosRank / (nRows + 1);
+    return Math.log(omega / (1 - omega));
+  });
+  const isBest = splits.map((s) => s.is);
+  const oosOfBest = splits.map((s) => s.oos);
+  const nSplits = logits.length;
+  const atOrBelowZero = logits.filter((l) => l <= 0).length;
+  return {
+    groups: plan.groups,
+    nSplitsTotal: plan.nSplitsTotal,
+    nSplits,
+    sampled: plan.foldMasks.length * 2 < plan.nSplitsTotal,
+    pbo: nRows >= 2 && nSplits > 0 ? atOrBelowZero / nSplits : Number.NaN,
+    logits: Float64Array.from(logits),
+    winners: Int32Array.from(splits, (s) => s.winner),
+    isBest: Float64Array.from(isBest),
+    oosOfBest: Float64Array.from(oosOfBest),
+    histogram: logitHistogram(logits, nRows, plan.bins),
+    degradation: degradation(isBest, oosOfBest),
+  };
+}
+
+export function cscvPbo(m: FoldMatrix, opts: PboOptions = {}): PboResult {
+  checkFoldMatrix(m);
+  const plan = cscvPlan(m.nRows, m.nFolds, opts);
+  const N = m.nRows;
+  const splits: CscvSplit[] = [];
   const statA = new Float64Array(N);
   const statB = new Float64Array(N);
   const totals = rowTotals(m);
-  for (const half of halves) {
-    for (let f = 0; f < m.nFolds; f++) inA[f] = half[groupOf[f]!]!;
-    splitStatistics(m, inA, by, statA, statB, totals);
+  for (const inA of plan.foldMasks) {
+    splitStatistics(m, inA, plan.by, statA, statB, totals);
     // both splits of the complementary pair: IS = A, OOS = B; then IS = B, OOS = A
     for (const [is, oos] of [
       [statA, statB],
@@ -113,35 +155,17 @@ export function cscvPbo(m: FoldMatrix, opts: PboOptions = {}): PboResult {
     ] as const) {
       const best = bestRow(is);
       if (best < 0) continue;
-      const omega = midRank(oos, best) / (N + 1);
-      logits.push(Math.log(omega / (1 - omega)));
-      winners.push(best);
-      isBest.push(is[best]!);
-      oosOfBest.push(oos[best]!);
+      splits.push({ winner: best, is: is[best]!, oos: oos[best]!, oosRank: midRank(oos, best) });
     }
   }
-  const nSplits = logits.length;
-  const atOrBelowZero = logits.filter((l) => l <= 0).length;
-  return {
-    groups: S,
-    nSplitsTotal,
-    nSplits,
-    sampled: halves.length * 2 < nSplitsTotal,
-    pbo: N >= 2 && nSplits > 0 ? atOrBelowZero / nSplits : Number.NaN,
-    logits: Float64Array.from(logits),
-    winners: Int32Array.from(winners),
-    isBest: Float64Array.from(isBest),
-    oosOfBest: Float64Array.from(oosOfBest),
-    histogram: logitHistogram(logits, N, bins),
-    degradation: degradation(isBest, oosOfBest),
-  };
+  return pboFromSplits(plan, N, splits);
 }
 
 /**
  * Equal bins over [−ln N, ln N]. A λ ≤ 0 always lands in the left half and a λ > 0 in the right,
  * so the left half's counts add up to exactly PBO × nSplits.
  */
-function logitHistogram(logits: readonly number[], nRows: number, bins: number): LogitHistogram {
+export function logitHistogram(logits: readonly number[], nRows: number, bins: number): LogitHistogram {
   const L = nRows >= 2 ? Math.log(nRows) : 1;
   const edges = new Float64Array(bins + 1);
   for (let k = 0; k <= bins; k++) edges[k] = -L + (2 * L * k) / bins;
@@ -156,7 +180,7 @@ function logitHistogram(logits: readonly number[], nRows: number, bins: number):
   return { edges, counts };
 }
 
-function degradation(is: readonly number[], oos: readonly number[]): Degradation {
+export function degradation(is: readonly number[], oos: readonly number[]): Degradation {
   let n = 0;
   let sx = 0;
   let sy = 0;

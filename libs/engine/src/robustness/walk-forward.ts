@@ -72,20 +72,49 @@ export function checkWalkForwardWindow(window: number, nFolds: number): void {
   }
 }
 
+/** Training folds of each step (trainFrom … k − 1 for test fold k = window … F − 1). */
+export function walkForwardTrainRanges(
+  nFolds: number,
+  mode: WalkForwardMode,
+  window: number,
+): { trainFrom: number; testFold: number }[] {
+  const out: { trainFrom: number; testFold: number }[] = [];
+  for (let k = window; k < nFolds; k++)
+    out.push({ trainFrom: mode === "anchored" ? 0 : k - window, testFold: k });
+  return out;
+}
+
 export function walkForward(m: FoldMatrix, opts: WalkForwardOptions): WalkForwardResult {
   checkFoldMatrix(m);
   const by = opts.by ?? "sharpe";
   const F = m.nFolds;
-  const w = opts.window;
-  checkWalkForwardWindow(w, F);
+  checkWalkForwardWindow(opts.window, F);
   const stat = new Float64Array(m.nRows);
+  const chosen = walkForwardTrainRanges(F, opts.mode, opts.window).map(({ trainFrom, testFold }) =>
+    bestRow(foldSetStatistic(m, foldRange(F, trainFrom, testFold), by, stat)),
+  );
+  const best = bestRow(foldSetStatistic(m, foldRange(F, 0, F), by));
+  return walkForwardResult(m, opts, Int32Array.from(chosen), best);
+}
+
+/**
+ * The result from the rows chosen (one per step, −1 = none; and the best over all folds): the
+ * chosen rows' own figures, read from `m`. `m` may hold just the chosen rows (a streamed
+ * selection, walk-forward-streamed.ts) as long as the row numbers are its own.
+ */
+export function walkForwardResult(
+  m: FoldMatrix,
+  opts: WalkForwardOptions,
+  chosen: Int32Array,
+  bestAll: number,
+): WalkForwardResult {
+  const F = m.nFolds;
+  const w = opts.window;
   const steps: WalkForwardStep[] = [];
   const stitched = { nDays: 0, pnl: 0, pnlSq: 0, nTrades: 0 };
-  for (let k = w; k < F; k++) {
-    const trainFrom = opts.mode === "anchored" ? 0 : k - w;
+  walkForwardTrainRanges(F, opts.mode, w).forEach(({ trainFrom, testFold: k }, s) => {
     const train = foldRange(F, trainFrom, k);
-    foldSetStatistic(m, train, by, stat);
-    const row = bestRow(stat);
+    const row = chosen[s]!;
     const step: WalkForwardStep = {
       trainFrom,
       trainTo: k - 1,
@@ -113,7 +142,7 @@ export function walkForward(m: FoldMatrix, opts: WalkForwardOptions): WalkForwar
       stitched.nTrades += m.nTrades[i]!;
     }
     steps.push(step);
-  }
+  });
   return {
     mode: opts.mode,
     window: w,
@@ -124,13 +153,12 @@ export function walkForward(m: FoldMatrix, opts: WalkForwardOptions): WalkForwar
       nDays: stitched.nDays,
       nTrades: stitched.nTrades,
     },
-    inSampleBest: inSampleBest(m, by, w),
+    inSampleBest: inSampleBest(m, bestAll, w),
   };
 }
 
-function inSampleBest(m: FoldMatrix, by: FoldStatistic, firstTest: number): InSampleBest {
+function inSampleBest(m: FoldMatrix, row: number, firstTest: number): InSampleBest {
   const F = m.nFolds;
-  const row = bestRow(foldSetStatistic(m, foldRange(F, 0, F), by));
   if (row < 0) {
     return {
       row,

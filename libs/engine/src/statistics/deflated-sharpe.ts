@@ -54,31 +54,42 @@ export function deflatedSharpeColumns(
   out: Float64Array,
 ): Float64Array {
   const n = sharpe.length;
+  const sr0 = dsrBenchmark(sharpe, n);
+  if (Number.isNaN(sr0)) {
+    out.fill(Number.NaN, 0, n);
+    return out;
+  }
+  for (let i = 0; i < n; i++) {
+    out[i] = deflatedSharpeOfRow(sharpe[i]! / SQRT_252, nDays[i]!, skew[i]!, kurtosis[i]!, sr0);
+  }
+  return out;
+}
+
+/**
+ * sr0 of a job (expectedMaxSharpe over N = `nRows` trials) from its annualized Sharpes in
+ * combo_id order (NaN = null, skipped; the order fixes the rounding of the sums); NaN with fewer
+ * than 2 rows or 2 Sharpes, when no row has a DSR. The one figure of DSR that needs every row: a
+ * job too large to hold whole computes it from this column alone, then each row's DSR on its own.
+ */
+export function dsrBenchmark(sharpe: Float64Array, nRows: number): number {
   // variance (ddof 1) of the per-day Sharpe over rows that have one, two-pass for accuracy
   let count = 0;
   let sum = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < sharpe.length; i++) {
     const s = sharpe[i]!;
     if (!Number.isNaN(s)) {
       count++;
       sum += s / SQRT_252;
     }
   }
-  if (n < 2 || count < 2) {
-    out.fill(Number.NaN, 0, n);
-    return out;
-  }
+  if (nRows < 2 || count < 2) return Number.NaN;
   const mean = sum / count;
   let ss = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < sharpe.length; i++) {
     const s = sharpe[i]!;
     if (!Number.isNaN(s)) ss += (s / SQRT_252 - mean) ** 2;
   }
-  const sr0 = expectedMaxSharpe(n, ss / (count - 1));
-  for (let i = 0; i < n; i++) {
-    out[i] = deflatedSharpeOfRow(sharpe[i]! / SQRT_252, nDays[i]!, skew[i]!, kurtosis[i]!, sr0);
-  }
-  return out;
+  return expectedMaxSharpe(nRows, ss / (count - 1));
 }
 
 /** DSR of every row of a job, null where undefined (§10). */

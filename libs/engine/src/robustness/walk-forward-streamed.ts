@@ -1,0 +1,99 @@
+// Walk-forward selection (walk-forward.ts) over a fold matrix streamed in blocks: each step's
+// choice is an argmax over rows of the training folds' statistic, which a streaming argmax finds
+// exactly (RunningBest: larger wins, ties to the lower id, as bestRow over rows in id order). The
+// chosen rows' folds are copied out of their blocks as they lead (BestRowWithFolds); the steps'
+// figures are then computed from those rows alone by walkForwardResult, the code walkForward
+// itself ends with. One pass serves every mode asked for: shared training ranges count once.
+import { BestRowWithFolds, bestRowsMatrix, type FoldBlock, type FoldBlockSource } from "./fold-blocks.js";
+import { type FoldMatrix, foldRange } from "./fold-matrix.js";
+import { type FoldStatistic, foldSetStatistic } from "./fold-statistic.js";
+import {
+  checkWalkForwardWindow,
+  type WalkForwardMode,
+  type WalkForwardResult,
+  walkForwardResult,
+  walkForwardTrainRanges,
+} from "./walk-forward.js";
+
+export interface StreamedWalkForward {
+  /** One result per mode asked for; their rows are rows of `kept` (−1 = none). */
+  results: WalkForwardResult[];
+  /** The chosen rows' folds. */
+  kept: FoldMatrix;
+  /** Combo id of each row of `kept`. */
+  keptIds: Float64Array;
+}
+
+export interface WalkForwardStreamOptions {
+  by?: FoldStatistic;
+  modes: readonly WalkForwardMode[];
+  window: number;
+}
+
+/** The selection as a block visitor (visit every block once, then result()). */
+export class WalkForwardStream {
+  private readonly by: FoldStatistic;
+  private readonly ranges = new Map<string, { mask: Uint8Array; best: BestRowWithFolds }>();
+  private stat = new Float64Array(0);
+
+  constructor(
+    readonly nFolds: number,
+    private readonly opts: WalkForwardStreamOptions,
+  ) {
+    this.by = opts.by ?? "sharpe";
+    checkWalkForwardWindow(opts.window, nFolds);
+    // distinct training ranges [from, to) over all modes, plus every fold (the in-sample best)
+    for (const mode of opts.modes) {
+      for (const { trainFrom, testFold } of walkForwardTrainRanges(nFolds, mode, opts.window)) {
+        this.want(trainFrom, testFold);
+      }
+    }
+    this.want(0, nFolds);
+  }
+
+  private want(from: number, to: number): void {
+    const key = `${from}:${to}`;
+    if (!this.ranges.has(key)) {
+      this.ranges.set(key, {
+        mask: foldRange(this.nFolds, from, to),
+        best: new BestRowWithFolds(this.nFolds),
+      });
+    }
+  }
+
+  visit(block: FoldBlock): void {
+    if (this.stat.length < block.m.nRows) this.stat = new Float64Array(block.m.nRows);
+    const out = this.stat.subarray(0, block.m.nRows);
+    for (const range of this.ranges.values()) {
+      range.best.offerBlock(block, foldSetStatistic(block.m, range.mask, this.by, out));
+    }
+  }
+
+  result(): StreamedWalkForward {
+    const F = this.nFolds;
+    const kept = bestRowsMatrix(
+      [...this.ranges.values()].map((r) => r.best),
+      F,
+    );
+    const rowOf = (from: number, to: number) => kept.rowOf(this.ranges.get(`${from}:${to}`)!.best.best.id);
+    const { window } = this.opts;
+    const results = this.opts.modes.map((mode) => {
+      const chosen = Int32Array.from(walkForwardTrainRanges(F, mode, window), ({ trainFrom, testFold }) =>
+        rowOf(trainFrom, testFold),
+      );
+      return walkForwardResult(kept.m, { by: this.by, mode, window }, chosen, rowOf(0, F));
+    });
+    return { results, kept: kept.m, keptIds: kept.ids };
+  }
+}
+
+/** Walk-forward of every mode asked for over a streamed matrix: one pass of `source`. */
+export async function walkForwardStreamed(
+  source: FoldBlockSource,
+  nFolds: number,
+  opts: WalkForwardStreamOptions,
+): Promise<StreamedWalkForward> {
+  const s = new WalkForwardStream(nFolds, opts);
+  await source((b) => s.visit(b));
+  return s.result();
+}
