@@ -58,6 +58,8 @@ export class BaseRun implements TradeRun {
    */
   private readonly pool: Int32Array[] = [];
   private poolUsed = 0;
+  private readonly poolF64: Float64Array[] = [];
+  private poolF64Used = 0;
 
   /** An array of at least `length` from the pool, for the current family only. */
   borrow(length: number): Int32Array {
@@ -68,8 +70,18 @@ export class BaseRun implements TradeRun {
     return a;
   }
 
+  /** borrow's Float64Array kin (the levels' PnL at their cut bars). */
+  borrowF64(length: number): Float64Array {
+    if (this.poolF64Used === this.poolF64.length) this.poolF64.push(new Float64Array(Math.max(256, length)));
+    let a = this.poolF64[this.poolF64Used]!;
+    if (a.length < length) this.poolF64[this.poolF64Used] = a = new Float64Array(length * 2);
+    this.poolF64Used++;
+    return a;
+  }
+
   reset(nStops: number): void {
     this.poolUsed = 0;
+    this.poolF64Used = 0;
     this.m = 0;
     this.maxHeld = 0;
     this.i = 0;

@@ -40,6 +40,7 @@ import type { BatchCall } from "./kernel-call.js";
 import { CFG_MAX_HOLD, CFG_Z_STOP } from "../rules/config-vector.js";
 import { ComboRules, positionPnl } from "../rules/combo-rules.js";
 import { BLOCK_BARS, type BatchScratch, runEventBatch } from "./event-batch-kernel.js";
+import { ExactRun, MAX_SCALED_ABS } from "./event-family-exact.js";
 import {
   BAR_BETA,
   BAR_CLOSE_A,
@@ -52,6 +53,7 @@ import {
 import { eventKernelApplies } from "./event-kernel.js";
 import { firstIdentical } from "./identical-configs.js";
 import { exitBarOf, exitCode, exitReasonOf } from "../rules/event-position.js";
+import { SL_ZSCORE } from "../rules/enums.js";
 import { type KernelScratch, makeKernelScratch } from "./grid-kernel-scratch.js";
 import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
 import { GateSet } from "../rules/kernel-gates.js";
@@ -101,6 +103,8 @@ export const BLOCK_TRADES = 512;
 export class FamilyScratch {
   readonly runs: BaseRun[] = Array.from({ length: FAMILY_BATCH }, () => new BaseRun());
   readonly kernel: KernelScratch;
+  /** The exact sums of the family whose members walk now (event-family-exact.ts). */
+  readonly exact = new ExactRun();
   /** One tally scratch (daily series) per member walking at the same time, grown on demand. */
   private readonly members: KernelScratch[] = [];
 
@@ -123,6 +127,10 @@ class MemberWalk {
   /** Its longest trade in bars (exit − entry), kept only if `measureHeld`. */
   maxHeld = 0;
   done = false;
+  /** Σ |net PnL| of its cut trades times the exact run's scale (exact arithmetic only). */
+  scaledAbs = 0;
+  /** A cut trade's PnL was off the exact run's grid: the walk stopped, the member runs again. */
+  failed = false;
 
   constructor(
     readonly tally: KernelTally,
@@ -131,15 +139,30 @@ class MemberWalk {
     readonly stop: StopLevel | null,
     /** The member's own rules (its z_stop and max_hold; the rest are the family's). */
     readonly rules: ComboRules,
-    readonly holdNext: Int32Array | null,
+    readonly hold: HoldLevel | null,
     readonly foldOffset: number,
+    /** The family's exact sums when the member walks in exact arithmetic, else null. */
+    readonly exact: ExactRun | null,
   ) {}
 }
 
-/** Where a stop level cuts base trades: its bar per trade, and the next trade it may cut. */
+/**
+ * Where a stop level cuts base trades: its bar per trade, the next trade it may cut, and, for each
+ * trade it closes before the base exit, the gross PnL and day index at its bar (computed once per
+ * family and level, not once per member: W6's members cut ~560 trades each).
+ */
 interface StopLevel {
   at: Int32Array;
   next: Int32Array;
+  pnl: Float64Array;
+  day: Int32Array;
+}
+
+/** A hold bound's next trade it may cut, and the gross PnL and day at entry + h where it cuts. */
+interface HoldLevel {
+  next: Int32Array;
+  pnl: Float64Array;
+  day: Int32Array;
 }
 
 /** A family: what its members share, and its base run. */
@@ -161,7 +184,7 @@ class Family {
   private readonly stops = new Map<number, StopLevel>();
   /** Trades a member's stop or hold cut short (tests check that this path is taken). */
   cutTrades = 0;
-  private readonly holds = new Map<number, Int32Array>();
+  private readonly holds = new Map<number, HoldLevel>();
 
   constructor(
     private readonly inp: BacktestInputs,
@@ -316,34 +339,49 @@ class Family {
   private stopLevel(zs: number): StopLevel {
     let level = this.stops.get(zs);
     if (level !== undefined) return level;
-    const { exitBar, m, stopAt, nStops } = this.run;
+    const { exitBar, m, stopAt, nStops, rec } = this.run;
     const s = this.stopIndex.get(zs);
     if (s === undefined) throw new Error(`event family kernel: stop level ${zs} was not planned`);
     const at = this.run.borrow(m);
     const next = this.run.borrow(m + 1);
+    const pnl = this.run.borrowF64(m);
+    const day = this.run.borrow(m);
     next[m] = m;
     for (let k = m - 1; k >= 0; k--) {
-      at[k] = stopAt[k * nStops + s]!;
+      const sl = stopAt[k * nStops + s]!;
+      at[k] = sl;
       // a stop bar after the base exit changes nothing (the header's argument, exitCode's order)
-      next[k] = at[k]! <= exitBar[k]! ? k : next[k + 1]!;
+      next[k] = sl <= exitBar[k]! ? k : next[k + 1]!;
+      if (sl < exitBar[k]!) {
+        pnl[k] = this.pnlAt(rec, k * T_WIDTH, sl);
+        day[k] = this.bars[sl * BAR_LANES + BAR_DAY]!;
+      }
     }
-    level = { at, next };
+    level = { at, next, pnl, day };
     this.stops.set(zs, level);
     return level;
   }
 
   /** From each base trade k, the next one a hold bound of h bars may cut (entry + h ≤ base exit). */
-  private holdLevel(h: number): Int32Array {
-    let next = this.holds.get(h);
-    if (next !== undefined) return next;
-    const { entryBar, exitBar, m } = this.run;
-    next = this.run.borrow(m + 1);
+  private holdLevel(h: number): HoldLevel {
+    let level = this.holds.get(h);
+    if (level !== undefined) return level;
+    const { entryBar, exitBar, m, rec } = this.run;
+    const next = this.run.borrow(m + 1);
+    const pnl = this.run.borrowF64(m);
+    const day = this.run.borrow(m);
     next[m] = m;
     for (let k = m - 1; k >= 0; k--) {
-      next[k] = entryBar[k]! + h <= exitBar[k]! ? k : next[k + 1]!;
+      const end = entryBar[k]! + h;
+      next[k] = end <= exitBar[k]! ? k : next[k + 1]!;
+      if (end < exitBar[k]!) {
+        pnl[k] = this.pnlAt(rec, k * T_WIDTH, end);
+        day[k] = this.bars[end * BAR_LANES + BAR_DAY]!;
+      }
     }
-    this.holds.set(h, next);
-    return next;
+    level = { next, pnl, day };
+    this.holds.set(h, level);
+    return level;
   }
 
   /**
@@ -358,6 +396,7 @@ class Family {
     rowOffset: number,
     foldOffset: number,
     measureHeld: boolean,
+    exact: ExactRun | null,
   ): MemberWalk {
     const tally = new KernelTally(
       this.scratch.member(q),
@@ -367,6 +406,7 @@ class Family {
       null,
       TRADE_RECORD_WIDTH,
     );
+    if (exact !== null) tally.seedDaily(exact.daily, exact.dayTrades);
     const rules = new ComboRules(cfg, o);
     return new MemberWalk(
       tally,
@@ -375,21 +415,33 @@ class Family {
       rules,
       rules.holdOn ? this.holdLevel(rules.maxHold) : null,
       foldOffset,
+      exact,
     );
+  }
+
+  /** The base run's exact sums (event-family-exact.ts) in `exact`, or null where they do not hold. */
+  exactSums(exact: ExactRun): ExactRun | null {
+    return exact.build(this.run, this.run.m, this.inp.nDays) ? exact : null;
   }
 
   /**
    * Walks every member through the base run together, `blockTrades` base trades at a time, so
    * each block's records and prices are read by every member while they are in cache (header).
-   * Then each member's row and folds are written.
+   * Then each member's row and folds are written, but for members whose exact walk failed (a cut
+   * trade off the grid): those are returned, unwritten, to be walked again without.
    */
-  walk(walks: readonly MemberWalk[], folds: Float64Array, nFolds: number, blockTrades: number): void {
+  walk(walks: readonly MemberWalk[], folds: Float64Array, nFolds: number, blockTrades: number): MemberWalk[] {
     const m = this.run.m;
     for (let k1 = Math.min(m, blockTrades); ; k1 = Math.min(m, k1 + blockTrades)) {
       for (const w of walks) if (!w.done) this.advance(w, k1);
       if (k1 === m) break;
     }
-    for (const w of walks) w.tally.finish(this.n, folds, w.foldOffset, nFolds);
+    const failed: MemberWalk[] = [];
+    for (const w of walks) {
+      if (w.failed) failed.push(w);
+      else w.tally.finish(this.n, folds, w.foldOffset, nFolds);
+    }
+    return failed;
   }
 
   /**
@@ -401,11 +453,20 @@ class Family {
     const { n, last, eod } = this;
     const run = this.run;
     const { rec, m, entryBar, exitBar } = run;
-    const { tally, stop, holdNext, rules, measureHeld } = w;
+    const { tally, stop, hold, rules, measureHeld, exact } = w;
+    const holdNext = hold !== null ? hold.next : null;
     let { k, i, maxHeld } = w;
     for (;;) {
-      // the first base trade entered at or after i, and the bar where the base's search for it began
-      while (k < m && entryBar[k]! < i) k++;
+      // the first base trade entered at or after i, and the bar where the base's search for it
+      // began; an exact walk takes the base trades it passes over out of its seeded daily series
+      if (exact === null) {
+        while (k < m && entryBar[k]! < i) k++;
+      } else {
+        while (k < m && entryBar[k]! < i) {
+          tally.unrecord(run.day[k]!, run.pnlNet[k]!);
+          k++;
+        }
+      }
       const s = k === 0 ? 0 : exitBar[k - 1]!;
       // the search from i finds base trade k: s ≤ i ≤ entry(k) always holds (header)
       if (s > i) throw new Error("event family kernel: a member left the base run's chain (kernel bug)");
@@ -419,7 +480,8 @@ class Family {
       if (holdNext !== null && holdNext[k]! < cut) cut = holdNext[k]!;
       if (cut > k) {
         if (cut > k1) cut = k1;
-        tally.recordRun(run, k, cut);
+        if (exact === null) tally.recordRun(run, k, cut);
+        else tally.recordRunExact(run, exact, k, cut);
         // the stretch's own longest trade, not the base run's: a stop that cuts the base's
         // longest trade lets more of its level's holds be copies
         if (measureHeld && run.maxHeld > maxHeld) {
@@ -442,17 +504,33 @@ class Family {
       const reason = exitReasonOf(code, j);
       if (j - c > maxHeld) maxHeld = j - c;
       // closed at the base exit: the base's PnL (the same expression at the same bar); before it,
-      // at this member's stop bar or hold bound: prices at a bar of the trade block's stretch of
-      // bars, which the members walking the block together keep in cache
+      // at this member's stop bar or hold bound: the level's PnL there (the same expression at
+      // the same bar, computed once per level). Before the base exit only SL_ZSCORE (at the stop
+      // bar) and MAX_HOLD (at entry + h) can close it: the take-profit, eod and last bars all
+      // come at or after the base exit.
       let pnlGross: number;
       let day: number;
       if (j === exitBar[k]!) {
         pnlGross = rec[o2 + T_PNL]!;
         day = rec[o2 + T_DAY]!;
       } else {
-        pnlGross = this.pnlAt(rec, o2, j);
-        day = this.bars[j * BAR_LANES + BAR_DAY]!;
+        const level = reason === SL_ZSCORE ? stop : hold;
+        if (level === null) throw new Error("event family kernel: a cut with no level to cut (kernel bug)");
+        pnlGross = level.pnl[k]!;
+        day = level.day[k]!;
         this.cutTrades++;
+      }
+      if (exact !== null) {
+        // the member's trade replaces base trade k in its daily series; exact only while its PnL
+        // is on the run's grid and the sums stay small (event-family-exact.ts)
+        const p = pnlGross - rec[o2 + T_COSTS]!;
+        w.scaledAbs += Math.abs(p) * exact.scale;
+        if (!Number.isInteger(p * exact.scale) || !(exact.scaledAbs + w.scaledAbs <= MAX_SCALED_ABS)) {
+          w.failed = true;
+          w.done = true;
+          return;
+        }
+        tally.unrecord(run.day[k]!, run.pnlNet[k]!);
       }
       tally.record(
         c,
@@ -506,6 +584,9 @@ export interface FamilyRunStats {
   copied: number;
   families: number;
   cutTrades: number;
+  /** Member walks in exact arithmetic (event-family-exact.ts), and those that fell back. */
+  exactWalks: number;
+  exactFailed: number;
 }
 
 /**
@@ -522,7 +603,14 @@ export function runEventFamilies(
   blockTrades = BLOCK_TRADES,
 ): FamilyRunStats {
   const { inp, events, cfg, cfgOffsets, count, rows, rowOffsets, folds, foldOffsets, nFolds } = call;
-  const stats: FamilyRunStats = { members: 0, copied: 0, families: 0, cutTrades: 0 };
+  const stats: FamilyRunStats = {
+    members: 0,
+    copied: 0,
+    families: 0,
+    cutTrades: 0,
+    exactWalks: 0,
+    exactFailed: 0,
+  };
   if (familyScratch.nDays < inp.nDays) {
     throw new Error(
       `event family kernel: scratch holds ${familyScratch.nDays} days, inputs have ${inp.nDays}`,
@@ -557,12 +645,32 @@ export function runEventFamilies(
     };
     const lists = [...byStop.values()];
     for (const list of lists) list.sort((a, b) => holdOf(b) - holdOf(a) || a - b);
-    const start = (k: number, q: number, measureHeld: boolean) =>
-      family.startMember(cfg, cfgOffsets[k]!, q, rows, rowOffsets[k]!, foldOffsets[k]!, measureHeld);
+    // members walk in exact arithmetic where the base run's sums are exact (event-family-exact.ts)
+    const exact = family.exactSums(familyScratch.exact);
+    const start = (k: number, q: number, measureHeld: boolean, ex: ExactRun | null = exact) =>
+      family.startMember(cfg, cfgOffsets[k]!, q, rows, rowOffsets[k]!, foldOffsets[k]!, measureHeld, ex);
+    /** Walks `walks` (the q-th is member ks[q]); members whose exact walk failed walk again without. */
+    const walkAll = (walks: MemberWalk[], ks: number[]) => {
+      const failed = family.walk(walks, folds, nFolds, blockTrades).length;
+      if (exact !== null) stats.exactWalks += walks.length;
+      stats.exactFailed += failed;
+      if (failed === 0) return;
+      const again: MemberWalk[] = [];
+      const at: number[] = [];
+      walks.forEach((w, q) => {
+        if (!w.failed) return;
+        at.push(q);
+        again.push(start(ks[q]!, again.length, w.measureHeld, null));
+      });
+      family.walk(again, folds, nFolds, blockTrades);
+      at.forEach((q, r) => (walks[q] = again[r]!));
+    };
     // first the longest-hold member of each stop level, whose trades bound the others' copies
-    const firsts = lists.map((list, q) => start(list[0]!, q, true));
-    family.walk(firsts, folds, nFolds, blockTrades);
+    const firstKs = lists.map((list) => list[0]!);
+    const firsts = firstKs.map((k, q) => start(k, q, true));
+    walkAll(firsts, firstKs);
     const others: MemberWalk[] = [];
+    const otherKs: number[] = [];
     lists.forEach((list, q) => {
       const first = list[0]!;
       const bound = firsts[q]!.maxHeld;
@@ -575,10 +683,11 @@ export function runEventFamilies(
           stats.copied++;
         } else {
           others.push(start(k, others.length, false));
+          otherKs.push(k);
         }
       }
     });
-    if (others.length > 0) family.walk(others, folds, nFolds, blockTrades);
+    if (others.length > 0) walkAll(others, otherKs);
   };
   const flush = () => {
     if (n > 0) {

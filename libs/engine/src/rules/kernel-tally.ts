@@ -41,6 +41,21 @@ export interface TradeRun {
   cumReason: Float64Array;
 }
 
+/**
+ * A TradeRun's sums in exact arithmetic (ExactRun, kernels/event-family-exact.ts): prefix sums of
+ * net PnL, gains and losses, and `query(a, b)`, which leaves the max, min and largest fall of
+ * prefixPnl over indices a … b in qMax, qMin, qDrop.
+ */
+export interface ExactSums {
+  prefixPnl: Float64Array;
+  prefixGain: Float64Array;
+  prefixLoss: Float64Array;
+  qMax: number;
+  qMin: number;
+  qDrop: number;
+  query(a: number, b: number): void;
+}
+
 export const N_REASONS = S_REASON.length;
 
 export class KernelTally {
@@ -161,6 +176,54 @@ export class KernelTally {
     this.totalPnl = totalPnl;
     this.peak = peak;
     this.maxDd = maxDd;
+    this.nTrades += k1 - k0;
+    this.nWins += run.cumWins[k1]! - run.cumWins[k0]!;
+    this.nLong += run.cumLong[k1]! - run.cumLong[k0]!;
+    this.barsHeld += run.cumHeld[k1]! - run.cumHeld[k0]!;
+    const c = run.cumReason;
+    for (let r = 0; r < N_REASONS; r++) {
+      const count = c[k1 * N_REASONS + r]! - c[k0 * N_REASONS + r]!;
+      if (count !== 0) this.row[this.rowOffset + S_REASON[r]!] += count;
+    }
+  }
+
+  /**
+   * Starts the daily series from a base run's (event-family-exact.ts) instead of zeros: a member in
+   * exact arithmetic takes out the base trades it does not make (unrecord) and records its own.
+   */
+  seedDaily(daily: Float64Array, dayTrades: Int32Array): void {
+    this.scratch.daily.set(daily.subarray(0, this.nDays));
+    this.scratch.dayTrades.set(dayTrades.subarray(0, this.nDays));
+  }
+
+  /** Takes a base trade's net PnL out of the seeded daily series (exact arithmetic only). */
+  unrecord(day: number, pnlNet: number): void {
+    this.scratch.daily[day] -= pnlNet;
+    this.scratch.dayTrades[day] -= 1;
+  }
+
+  /**
+   * recordRun(run, k0, k1) for a run whose sums are exact (ExactRun.build succeeded, and every
+   * value this tally adds is on its grid): the same values from prefix sums and range summaries
+   * instead of trade by trade, and the daily series left as seeded (it already holds these
+   * trades). The header of event-family-exact.ts says why the bits are the same.
+   */
+  recordRunExact(run: TradeRun, exact: ExactSums, k0: number, k1: number): void {
+    if (this.capacity > 0) throw new Error("kernel tally: recordRunExact does not write trade records");
+    if (k1 <= k0) return;
+    const P = exact.prefixPnl;
+    const total = this.totalPnl;
+    const base = total - P[k0]!;
+    exact.query(k0 + 1, k1);
+    // the largest fall over the stretch: from the peak before it to its lowest total, or within it
+    const low = base + exact.qMin;
+    if (this.peak - low > this.maxDd) this.maxDd = this.peak - low;
+    if (exact.qDrop > this.maxDd) this.maxDd = exact.qDrop;
+    const high = base + exact.qMax;
+    if (high > this.peak) this.peak = high;
+    this.totalPnl = total + (P[k1]! - P[k0]!);
+    this.grossProfit += exact.prefixGain[k1]! - exact.prefixGain[k0]!;
+    this.grossLoss += exact.prefixLoss[k1]! - exact.prefixLoss[k0]!;
     this.nTrades += k1 - k0;
     this.nWins += run.cumWins[k1]! - run.cumWins[k0]!;
     this.nLong += run.cumLong[k1]! - run.cumLong[k0]!;
