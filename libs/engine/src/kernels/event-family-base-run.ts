@@ -47,6 +47,8 @@ export class BaseRun implements TradeRun {
   // while built: FLAT (search from i; `pending`: the entry array's value `next` at i is read) or
   // EXIT (record m − 1 waits for its exit bar's prices)
   i = 0;
+  /** Where the search for the next entry resumes in the family's candidate list. */
+  cursor = 0;
   next = 0;
   pending = false;
   exitPending = false;
@@ -85,6 +87,7 @@ export class BaseRun implements TradeRun {
     this.m = 0;
     this.maxHeld = 0;
     this.i = 0;
+    this.cursor = 0;
     this.pending = false;
     this.exitPending = false;
     this.done = false;

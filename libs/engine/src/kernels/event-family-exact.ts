@@ -123,7 +123,8 @@ export class ExactRun implements ExactSums {
       this.blockMin[b] = mn;
       this.blockDrop[b] = drop;
     }
-    if (this.daily.length < nDays) {
+    // exactly nDays long: members' tallies copy it whole
+    if (this.daily.length !== nDays) {
       this.daily = new Float64Array(nDays);
       this.dayTrades = new Int32Array(nDays);
     }

@@ -41,6 +41,7 @@ import { CFG_MAX_HOLD, CFG_Z_STOP } from "../rules/config-vector.js";
 import { ComboRules, positionPnl } from "../rules/combo-rules.js";
 import { BLOCK_BARS, type BatchScratch, runEventBatch } from "./event-batch-kernel.js";
 import { ExactRun, MAX_SCALED_ABS } from "./event-family-exact.js";
+import { entryCandidates } from "./entry-candidates.js";
 import {
   BAR_BETA,
   BAR_CLOSE_A,
@@ -171,7 +172,8 @@ class Family {
   private readonly last: number;
   private readonly eod: Uint8Array;
   private readonly bars: Float64Array;
-  private readonly entryNext: Int32Array;
+  /** The entry array's candidates (entry-candidates.ts), which the base run walks with a cursor. */
+  private readonly entryList: Int32Array;
   private readonly longTp: Int32Array;
   private readonly shortTp: Int32Array;
   private readonly eodNext: Int32Array;
@@ -204,7 +206,9 @@ class Family {
     this.rules = rules;
     const ze = rules.zEntry;
     const zx = rules.zExit;
-    this.entryNext = gates.required > 0 ? events.gatedEntry(ze, gateKeyOf(cfg, o), gates) : events.entry(ze);
+    this.entryList = entryCandidates(
+      gates.required > 0 ? events.gatedEntry(ze, gateKeyOf(cfg, o), gates) : events.entry(ze),
+    );
     this.longTp = events.atLeast(-zx);
     this.shortTp = events.atMost(zx);
     this.eodNext = events.eod();
@@ -268,7 +272,7 @@ class Family {
    */
   chain(limit: number): void {
     const run = this.run;
-    const { n, last, entryNext, stopSl } = this;
+    const { n, last, entryList, stopSl } = this;
     const nStops = stopSl.length;
     if (run.done) return;
     for (;;) {
@@ -302,7 +306,17 @@ class Family {
       }
       if (!run.pending) {
         if (run.i >= limit) return;
-        run.next = entryNext[run.i]!;
+        // the entry array's value at bar i: the first candidate at or after i (the list ends
+        // with n, past every search bar)
+        const i = run.i;
+        let p = run.cursor;
+        for (;;) {
+          const v = entryList[p]!;
+          if ((v < 0 ? ~v : v) >= i) break;
+          p++;
+        }
+        run.cursor = p;
+        run.next = entryList[p]!;
         run.pending = true;
       }
       const next = run.next;
@@ -405,8 +419,8 @@ class Family {
       rowOffset,
       null,
       TRADE_RECORD_WIDTH,
+      exact,
     );
-    if (exact !== null) tally.seedDaily(exact.daily, exact.dayTrades);
     const rules = new ComboRules(cfg, o);
     return new MemberWalk(
       tally,

@@ -81,12 +81,26 @@ export class KernelTally {
     private readonly rowOffset: number,
     private readonly trades: Float64Array | null,
     private readonly recordWidth: number = TR.TIMED_TRADE_RECORD_WIDTH,
+    /**
+     * A daily series to start from instead of zeros (nDays values each): a base run's, for a
+     * member in exact arithmetic (event-family-exact.ts), which takes out the base trades it does
+     * not make (unrecord) and records its own.
+     */
+    seed: { daily: Float64Array; dayTrades: Int32Array } | null = null,
   ) {
     if (scratch.daily.length < nDays || scratch.dayTrades.length < nDays) {
       throw new Error(`kernel: scratch holds ${scratch.daily.length} days, inputs have ${nDays}`);
     }
-    scratch.daily.fill(0, 0, nDays);
-    scratch.dayTrades.fill(0, 0, nDays);
+    if (seed === null) {
+      scratch.daily.fill(0, 0, nDays);
+      scratch.dayTrades.fill(0, 0, nDays);
+    } else {
+      if (seed.daily.length !== nDays || seed.dayTrades.length !== nDays) {
+        throw new Error(`kernel: a seed of ${seed.daily.length} days for inputs of ${nDays}`);
+      }
+      scratch.daily.set(seed.daily);
+      scratch.dayTrades.set(seed.dayTrades);
+    }
     for (let r = 0; r < S_REASON.length; r++) row[rowOffset + S_REASON[r]] = 0;
     this.capacity = trades === null ? 0 : Math.floor(trades.length / recordWidth);
   }
@@ -185,15 +199,6 @@ export class KernelTally {
       const count = c[k1 * N_REASONS + r]! - c[k0 * N_REASONS + r]!;
       if (count !== 0) this.row[this.rowOffset + S_REASON[r]!] += count;
     }
-  }
-
-  /**
-   * Starts the daily series from a base run's (event-family-exact.ts) instead of zeros: a member in
-   * exact arithmetic takes out the base trades it does not make (unrecord) and records its own.
-   */
-  seedDaily(daily: Float64Array, dayTrades: Int32Array): void {
-    this.scratch.daily.set(daily.subarray(0, this.nDays));
-    this.scratch.dayTrades.set(dayTrades.subarray(0, this.nDays));
   }
 
   /** Takes a base trade's net PnL out of the seeded daily series (exact arithmetic only). */
