@@ -3,7 +3,8 @@
 // range summaries instead of adding them one by one. Their rows must still be the bar-scan
 // kernel's bit for bit, including where the grid does not hold: costs off it (commission 0.1: the
 // base run falls back), or a few bars whose price is off it (a member cutting a trade there falls
-// back mid-walk and runs again). The range summaries are checked against brute force.
+// back mid-walk and runs again), and with sibling families sharing the stop and hold levels' PnL
+// per entry bar (event-level-memo.ts). The range summaries are checked against brute force.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
@@ -24,6 +25,9 @@ const family = fc.record({
   holds: fc.uniqueArray(fc.constantFrom(0, 1, 2, 3, 5, 10, 40), { minLength: 1, maxLength: 4 }),
   // 0: costs on the grid; 1: commission 0.1 (off any power-of-two grid)
   offGridCosts: fc.constantFrom(0, 0, 0, 1),
+  // sibling families (same z_entry and sizing, another z_exit or no gates), which share the
+  // level memo's records (event-level-memo.ts)
+  siblings: fc.boolean(),
 });
 
 test("exact member walks = bar-scan kernel, bit for bit, on and off the PnL grid", () => {
@@ -44,17 +48,22 @@ test("exact member walks = bar-scan kernel, bit for bit, on and off the PnL grid
         let s = shape.seed;
         const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
         for (let i = 0; i < inp.n; i++) if (rnd() < offGridRate) inp.closeA[i]! += 0.1;
-        const list = fams.flatMap(({ base, stopGaps, holds, offGridCosts }) => {
+        const list = fams.flatMap(({ base, stopGaps, holds, offGridCosts, siblings }) => {
           const shared = {
             ...(shape.gates ? base : { ...base, ...NO_GATES }),
             ...(offGridCosts === 1 ? { commission: 0.1 } : {}),
           };
-          return stopGaps.flatMap((gap) =>
-            holds.map((max_hold) => ({
-              ...shared,
-              z_stop: gap === null ? undefined : shared.z_entry! + gap,
-              max_hold,
-            })),
+          const kin = siblings
+            ? [shared, { ...shared, z_exit: shared.z_exit! / 2 }, { ...shared, ...NO_GATES }]
+            : [shared];
+          return kin.flatMap((sib) =>
+            stopGaps.flatMap((gap) =>
+              holds.map((max_hold) => ({
+                ...sib,
+                z_stop: gap === null ? undefined : sib.z_entry! + gap,
+                max_hold,
+              })),
+            ),
           );
         });
         const cfgs = new Float64Array(list.length * CFG_LENGTH);

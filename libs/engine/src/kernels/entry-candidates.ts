@@ -38,3 +38,28 @@ export function entryCandidates(entryNext: Int32Array): Int32Array {
   lists.set(entryNext, list);
   return list;
 }
+
+/** Each candidate list's ranks in a wider list of the same level (candidateRanks), while both live. */
+const ranksOf = new WeakMap<Int32Array, { universe: Int32Array; ranks: Int32Array }>();
+
+/**
+ * For each value of `list` (entryCandidates of an entry array), its index in `universe`, the
+ * candidates of a wider entry array of the same level (the ungated one: gates only remove
+ * candidates); −1 for the closing "never". A family's trades use it to share what depends only
+ * on their entry bar with the group's other families (event-level-memo.ts).
+ */
+export function candidateRanks(list: Int32Array, universe: Int32Array): Int32Array {
+  const known = ranksOf.get(list);
+  if (known !== undefined && known.universe === universe) return known.ranks;
+  const ranks = new Int32Array(list.length);
+  let u = 0;
+  for (let p = 0; p < list.length - 1; p++) {
+    const v = list[p]!;
+    while (u < universe.length - 1 && universe[u] !== v) u++;
+    if (u === universe.length - 1) throw new Error("entry candidates: a list is not within its universe");
+    ranks[p] = u;
+  }
+  ranks[list.length - 1] = -1;
+  ranksOf.set(list, { universe, ranks });
+  return ranks;
+}

@@ -30,6 +30,8 @@ export class BaseRun implements TradeRun {
   /** Entry and exit bar per trade (also in rec): the compact copy a member's walk reads. */
   entryBar = new Int32Array(256);
   exitBar = new Int32Array(256);
+  /** Each trade's record in the family's level memo (event-level-memo.ts). */
+  rank = new Int32Array(256);
   pnlNet = new Float64Array(256);
   gain = new Float64Array(256);
   loss = new Float64Array(256);
@@ -108,6 +110,7 @@ export class BaseRun implements TradeRun {
       const cap = this.pnlNet.length * 2;
       this.entryBar = grown(this.entryBar, cap);
       this.exitBar = grown(this.exitBar, cap);
+      this.rank = grown(this.rank, cap);
       this.pnlNet = grown(this.pnlNet, cap);
       this.gain = grown(this.gain, cap);
       this.loss = grown(this.loss, cap);

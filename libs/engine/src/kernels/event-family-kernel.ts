@@ -41,7 +41,8 @@ import { CFG_MAX_HOLD, CFG_Z_STOP } from "../rules/config-vector.js";
 import { ComboRules, positionPnl } from "../rules/combo-rules.js";
 import { BLOCK_BARS, type BatchScratch, runEventBatch } from "./event-batch-kernel.js";
 import { ExactRun, MAX_SCALED_ABS } from "./event-family-exact.js";
-import { entryCandidates } from "./entry-candidates.js";
+import { candidateRanks, entryCandidates } from "./entry-candidates.js";
+import { type LevelMemo, LevelMemos } from "./event-level-memo.js";
 import {
   BAR_BETA,
   BAR_CLOSE_A,
@@ -106,6 +107,8 @@ export class FamilyScratch {
   readonly kernel: KernelScratch;
   /** The exact sums of the family whose members walk now (event-family-exact.ts). */
   readonly exact = new ExactRun();
+  /** The stop and hold levels' PnL per entry bar, shared by a call's families (event-level-memo.ts). */
+  readonly memos = new LevelMemos();
   /** One tally scratch (daily series) per member walking at the same time, grown on demand. */
   private readonly members: KernelScratch[] = [];
 
@@ -174,6 +177,9 @@ class Family {
   private readonly bars: Float64Array;
   /** The entry array's candidates (entry-candidates.ts), which the base run walks with a cursor. */
   private readonly entryList: Int32Array;
+  /** Each candidate's index in this entry level's universe, for the level memo (event-level-memo.ts). */
+  private readonly ranks: Int32Array;
+  private readonly memo: LevelMemo;
   private readonly longTp: Int32Array;
   private readonly shortTp: Int32Array;
   private readonly eodNext: Int32Array;
@@ -206,9 +212,11 @@ class Family {
     this.rules = rules;
     const ze = rules.zEntry;
     const zx = rules.zExit;
-    this.entryList = entryCandidates(
-      gates.required > 0 ? events.gatedEntry(ze, gateKeyOf(cfg, o), gates) : events.entry(ze),
-    );
+    const universe = entryCandidates(events.entry(ze));
+    this.entryList =
+      gates.required > 0 ? entryCandidates(events.gatedEntry(ze, gateKeyOf(cfg, o), gates)) : universe;
+    this.ranks = candidateRanks(this.entryList, universe);
+    this.memo = scratch.memos.memoFor(universe, cfg, o);
     this.longTp = events.atLeast(-zx);
     this.shortTp = events.atMost(zx);
     this.eodNext = events.eod();
@@ -343,6 +351,7 @@ class Family {
       rec[o + T_REASON] = exitReasonOf(code, j);
       run.entryBar[k] = c;
       run.exitBar[k] = j;
+      run.rank[k] = this.memo.record(this.ranks[run.cursor]!);
       run.m = k + 1;
       run.pending = false;
       run.exitPending = true;
@@ -353,7 +362,10 @@ class Family {
   private stopLevel(zs: number): StopLevel {
     let level = this.stops.get(zs);
     if (level !== undefined) return level;
-    const { exitBar, m, stopAt, nStops, rec } = this.run;
+    const { exitBar, m, stopAt, nStops, rec, rank } = this.run;
+    const memo = this.memo;
+    const slot = this.scratch.memos.slot(`s:${zs}`);
+    const width = this.scratch.memos.width;
     const s = this.stopIndex.get(zs);
     if (s === undefined) throw new Error(`event family kernel: stop level ${zs} was not planned`);
     const at = this.run.borrow(m);
@@ -367,8 +379,21 @@ class Family {
       // a stop bar after the base exit changes nothing (the header's argument, exitCode's order)
       next[k] = sl <= exitBar[k]! ? k : next[k + 1]!;
       if (sl < exitBar[k]!) {
-        pnl[k] = this.pnlAt(rec, k * T_WIDTH, sl);
-        day[k] = this.bars[sl * BAR_LANES + BAR_DAY]!;
+        if (slot < 0) {
+          pnl[k] = this.pnlAt(rec, k * T_WIDTH, sl);
+          day[k] = this.bars[sl * BAR_LANES + BAR_DAY]!;
+          continue;
+        }
+        // the stop bar and its PnL depend on the entry bar only: another family may have them
+        const x = rank[k]! * width + slot;
+        let v = memo.pnl[x]!;
+        if (Number.isNaN(v)) {
+          v = this.pnlAt(rec, k * T_WIDTH, sl);
+          memo.pnl[x] = v;
+          memo.day[x] = this.bars[sl * BAR_LANES + BAR_DAY]!;
+        }
+        pnl[k] = v;
+        day[k] = memo.day[x]!;
       }
     }
     level = { at, next, pnl, day };
@@ -380,7 +405,10 @@ class Family {
   private holdLevel(h: number): HoldLevel {
     let level = this.holds.get(h);
     if (level !== undefined) return level;
-    const { entryBar, exitBar, m, rec } = this.run;
+    const { entryBar, exitBar, m, rec, rank } = this.run;
+    const memo = this.memo;
+    const slot = this.scratch.memos.slot(`h:${h}`);
+    const width = this.scratch.memos.width;
     const next = this.run.borrow(m + 1);
     const pnl = this.run.borrowF64(m);
     const day = this.run.borrow(m);
@@ -389,8 +417,20 @@ class Family {
       const end = entryBar[k]! + h;
       next[k] = end <= exitBar[k]! ? k : next[k + 1]!;
       if (end < exitBar[k]!) {
-        pnl[k] = this.pnlAt(rec, k * T_WIDTH, end);
-        day[k] = this.bars[end * BAR_LANES + BAR_DAY]!;
+        if (slot < 0) {
+          pnl[k] = this.pnlAt(rec, k * T_WIDTH, end);
+          day[k] = this.bars[end * BAR_LANES + BAR_DAY]!;
+          continue;
+        }
+        const x = rank[k]! * width + slot;
+        let v = memo.pnl[x]!;
+        if (Number.isNaN(v)) {
+          v = this.pnlAt(rec, k * T_WIDTH, end);
+          memo.pnl[x] = v;
+          memo.day[x] = this.bars[end * BAR_LANES + BAR_DAY]!;
+        }
+        pnl[k] = v;
+        day[k] = memo.day[x]!;
       }
     }
     level = { next, pnl, day };
@@ -635,6 +675,15 @@ export function runEventFamilies(
       throw new Error("event family kernel: a dollar exit is on; the bar-scan kernel runs such combinations");
     }
   }
+  // the levels the members use: the slots of the call's level memo records
+  const levels: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const zs = cfg[cfgOffsets[k]! + CFG_Z_STOP]!;
+    const h = cfg[cfgOffsets[k]! + CFG_MAX_HOLD]!;
+    if (!Number.isNaN(zs)) levels.push(`s:${zs}`);
+    if (h > 0) levels.push(`h:${h}`);
+  }
+  familyScratch.memos.begin(levels);
   const n = inp.n;
   const rest: number[] = [];
   const batch: { family: Family; members: number[] }[] = [];
