@@ -23,7 +23,9 @@
  * Each member's tally (KernelTally) receives exactly the values, in exactly the order, the batch
  * kernel would give it: a kept trade's row updates come from the base record (recordRun applies a
  * stretch of them, with the same floating additions in the same order), a cut trade's from the
- * same expressions on the same operands, so the row is the same bits.
+ * same expressions on the same operands, so the row is the same bits. Where the base run's PnL
+ * lies on a power-of-two grid, every sum is exact and a member takes its stretches from prefix
+ * sums and range summaries instead (event-family-exact.ts): the same values, so the same bits.
  *
  * Why it is fast. A family of W1/W2 has 30 members (6 stops × 5 holds). Most trades are not cut by
  * a member's stop or hold; per stop level and per hold the next trade they may cut is precomputed,
@@ -31,9 +33,10 @@
  * random bars, no sizing, no price reads) and decides only the trades that may be cut. Members
  * whose hold is longer than every trade they make are copies of the family's longest-hold member.
  * The members walk the base run together, a block of base trades at a time (walk): a block's
- * records, and the prices at the bars where members cut its trades, are read from cache by every
- * member. One member after another over the whole run, each read them from memory once a run
- * outgrew the L2 cache, and the time per trade rose with the length of the data.
+ * records are read from cache by every member. The PnL at the bars where a stop level or hold
+ * bound cuts a trade is computed once per level (stopLevel, holdLevel), and once per entry bar for
+ * all the families of a call that share a z_entry and sizing (event-level-memo.ts); the base run
+ * finds its entries by a cursor over the entry array's candidates (entry-candidates.ts).
  */
 import type { BacktestInputs } from "./backtest-inputs.js";
 import type { BatchCall } from "./kernel-call.js";
