@@ -30,6 +30,8 @@ export class BaseRun implements TradeRun {
   /** Entry and exit bar per trade (also in rec): the compact copy a member's walk reads. */
   entryBar = new Int32Array(256);
   exitBar = new Int32Array(256);
+  /** Each trade's record in the family's level memo (event-level-memo.ts). */
+  rank = new Int32Array(256);
   pnlNet = new Float64Array(256);
   gain = new Float64Array(256);
   loss = new Float64Array(256);
@@ -47,6 +49,8 @@ export class BaseRun implements TradeRun {
   // while built: FLAT (search from i; `pending`: the entry array's value `next` at i is read) or
   // EXIT (record m − 1 waits for its exit bar's prices)
   i = 0;
+  /** Where the search for the next entry resumes in the family's candidate list. */
+  cursor = 0;
   next = 0;
   pending = false;
   exitPending = false;
@@ -58,6 +62,8 @@ export class BaseRun implements TradeRun {
    */
   private readonly pool: Int32Array[] = [];
   private poolUsed = 0;
+  private readonly poolF64: Float64Array[] = [];
+  private poolF64Used = 0;
 
   /** An array of at least `length` from the pool, for the current family only. */
   borrow(length: number): Int32Array {
@@ -68,11 +74,22 @@ export class BaseRun implements TradeRun {
     return a;
   }
 
+  /** borrow's Float64Array kin (the levels' PnL at their cut bars). */
+  borrowF64(length: number): Float64Array {
+    if (this.poolF64Used === this.poolF64.length) this.poolF64.push(new Float64Array(Math.max(256, length)));
+    let a = this.poolF64[this.poolF64Used]!;
+    if (a.length < length) this.poolF64[this.poolF64Used] = a = new Float64Array(length * 2);
+    this.poolF64Used++;
+    return a;
+  }
+
   reset(nStops: number): void {
     this.poolUsed = 0;
+    this.poolF64Used = 0;
     this.m = 0;
     this.maxHeld = 0;
     this.i = 0;
+    this.cursor = 0;
     this.pending = false;
     this.exitPending = false;
     this.done = false;
@@ -93,6 +110,7 @@ export class BaseRun implements TradeRun {
       const cap = this.pnlNet.length * 2;
       this.entryBar = grown(this.entryBar, cap);
       this.exitBar = grown(this.exitBar, cap);
+      this.rank = grown(this.rank, cap);
       this.pnlNet = grown(this.pnlNet, cap);
       this.gain = grown(this.gain, cap);
       this.loss = grown(this.loss, cap);

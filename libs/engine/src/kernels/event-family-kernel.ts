@@ -23,7 +23,9 @@
  * Each member's tally (KernelTally) receives exactly the values, in exactly the order, the batch
  * kernel would give it: a kept trade's row updates come from the base record (recordRun applies a
  * stretch of them, with the same floating additions in the same order), a cut trade's from the
- * same expressions on the same operands, so the row is the same bits.
+ * same expressions on the same operands, so the row is the same bits. Where the base run's PnL
+ * lies on a power-of-two grid, every sum is exact and a member takes its stretches from prefix
+ * sums and range summaries instead (event-family-exact.ts): the same values, so the same bits.
  *
  * Why it is fast. A family of W1/W2 has 30 members (6 stops × 5 holds). Most trades are not cut by
  * a member's stop or hold; per stop level and per hold the next trade they may cut is precomputed,
@@ -31,15 +33,19 @@
  * random bars, no sizing, no price reads) and decides only the trades that may be cut. Members
  * whose hold is longer than every trade they make are copies of the family's longest-hold member.
  * The members walk the base run together, a block of base trades at a time (walk): a block's
- * records, and the prices at the bars where members cut its trades, are read from cache by every
- * member. One member after another over the whole run, each read them from memory once a run
- * outgrew the L2 cache, and the time per trade rose with the length of the data.
+ * records are read from cache by every member. The PnL at the bars where a stop level or hold
+ * bound cuts a trade is computed once per level (stopLevel, holdLevel), and once per entry bar for
+ * all the families of a call that share a z_entry and sizing (event-level-memo.ts); the base run
+ * finds its entries by a cursor over the entry array's candidates (entry-candidates.ts).
  */
 import type { BacktestInputs } from "./backtest-inputs.js";
 import type { BatchCall } from "./kernel-call.js";
 import { CFG_MAX_HOLD, CFG_Z_STOP } from "../rules/config-vector.js";
 import { ComboRules, positionPnl } from "../rules/combo-rules.js";
 import { BLOCK_BARS, type BatchScratch, runEventBatch } from "./event-batch-kernel.js";
+import { ExactRun, MAX_SCALED_ABS } from "./event-family-exact.js";
+import { candidateRanks, entryCandidates } from "./entry-candidates.js";
+import { type LevelMemo, LevelMemos } from "./event-level-memo.js";
 import {
   BAR_BETA,
   BAR_CLOSE_A,
@@ -52,6 +58,7 @@ import {
 import { eventKernelApplies } from "./event-kernel.js";
 import { firstIdentical } from "./identical-configs.js";
 import { exitBarOf, exitCode, exitReasonOf } from "../rules/event-position.js";
+import { SL_ZSCORE } from "../rules/enums.js";
 import { type KernelScratch, makeKernelScratch } from "./grid-kernel-scratch.js";
 import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
 import { GateSet } from "../rules/kernel-gates.js";
@@ -101,6 +108,10 @@ export const BLOCK_TRADES = 512;
 export class FamilyScratch {
   readonly runs: BaseRun[] = Array.from({ length: FAMILY_BATCH }, () => new BaseRun());
   readonly kernel: KernelScratch;
+  /** The exact sums of the family whose members walk now (event-family-exact.ts). */
+  readonly exact = new ExactRun();
+  /** The stop and hold levels' PnL per entry bar, shared by a call's families (event-level-memo.ts). */
+  readonly memos = new LevelMemos();
   /** One tally scratch (daily series) per member walking at the same time, grown on demand. */
   private readonly members: KernelScratch[] = [];
 
@@ -123,6 +134,10 @@ class MemberWalk {
   /** Its longest trade in bars (exit − entry), kept only if `measureHeld`. */
   maxHeld = 0;
   done = false;
+  /** Σ |net PnL| of its cut trades times the exact run's scale (exact arithmetic only). */
+  scaledAbs = 0;
+  /** A cut trade's PnL was off the exact run's grid: the walk stopped, the member runs again. */
+  failed = false;
 
   constructor(
     readonly tally: KernelTally,
@@ -131,15 +146,30 @@ class MemberWalk {
     readonly stop: StopLevel | null,
     /** The member's own rules (its z_stop and max_hold; the rest are the family's). */
     readonly rules: ComboRules,
-    readonly holdNext: Int32Array | null,
+    readonly hold: HoldLevel | null,
     readonly foldOffset: number,
+    /** The family's exact sums when the member walks in exact arithmetic, else null. */
+    readonly exact: ExactRun | null,
   ) {}
 }
 
-/** Where a stop level cuts base trades: its bar per trade, and the next trade it may cut. */
+/**
+ * Where a stop level cuts base trades: its bar per trade, the next trade it may cut, and, for each
+ * trade it closes before the base exit, the gross PnL and day index at its bar (computed once per
+ * family and level, not once per member: W6's members cut ~560 trades each).
+ */
 interface StopLevel {
   at: Int32Array;
   next: Int32Array;
+  pnl: Float64Array;
+  day: Int32Array;
+}
+
+/** A hold bound's next trade it may cut, and the gross PnL and day at entry + h where it cuts. */
+interface HoldLevel {
+  next: Int32Array;
+  pnl: Float64Array;
+  day: Int32Array;
 }
 
 /** A family: what its members share, and its base run. */
@@ -148,7 +178,11 @@ class Family {
   private readonly last: number;
   private readonly eod: Uint8Array;
   private readonly bars: Float64Array;
-  private readonly entryNext: Int32Array;
+  /** The entry array's candidates (entry-candidates.ts), which the base run walks with a cursor. */
+  private readonly entryList: Int32Array;
+  /** Each candidate's index in this entry level's universe, for the level memo (event-level-memo.ts). */
+  private readonly ranks: Int32Array;
+  private readonly memo: LevelMemo;
   private readonly longTp: Int32Array;
   private readonly shortTp: Int32Array;
   private readonly eodNext: Int32Array;
@@ -161,7 +195,7 @@ class Family {
   private readonly stops = new Map<number, StopLevel>();
   /** Trades a member's stop or hold cut short (tests check that this path is taken). */
   cutTrades = 0;
-  private readonly holds = new Map<number, Int32Array>();
+  private readonly holds = new Map<number, HoldLevel>();
 
   constructor(
     private readonly inp: BacktestInputs,
@@ -181,7 +215,11 @@ class Family {
     this.rules = rules;
     const ze = rules.zEntry;
     const zx = rules.zExit;
-    this.entryNext = gates.required > 0 ? events.gatedEntry(ze, gateKeyOf(cfg, o), gates) : events.entry(ze);
+    const universe = entryCandidates(events.entry(ze));
+    this.entryList =
+      gates.required > 0 ? entryCandidates(events.gatedEntry(ze, gateKeyOf(cfg, o), gates)) : universe;
+    this.ranks = candidateRanks(this.entryList, universe);
+    this.memo = scratch.memos.memoFor(universe, cfg, o);
     this.longTp = events.atLeast(-zx);
     this.shortTp = events.atMost(zx);
     this.eodNext = events.eod();
@@ -245,7 +283,7 @@ class Family {
    */
   chain(limit: number): void {
     const run = this.run;
-    const { n, last, entryNext, stopSl } = this;
+    const { n, last, entryList, stopSl } = this;
     const nStops = stopSl.length;
     if (run.done) return;
     for (;;) {
@@ -279,7 +317,17 @@ class Family {
       }
       if (!run.pending) {
         if (run.i >= limit) return;
-        run.next = entryNext[run.i]!;
+        // the entry array's value at bar i: the first candidate at or after i (the list ends
+        // with n, past every search bar)
+        const i = run.i;
+        let p = run.cursor;
+        for (;;) {
+          const v = entryList[p]!;
+          if ((v < 0 ? ~v : v) >= i) break;
+          p++;
+        }
+        run.cursor = p;
+        run.next = entryList[p]!;
         run.pending = true;
       }
       const next = run.next;
@@ -306,6 +354,7 @@ class Family {
       rec[o + T_REASON] = exitReasonOf(code, j);
       run.entryBar[k] = c;
       run.exitBar[k] = j;
+      run.rank[k] = this.memo.record(this.ranks[run.cursor]!);
       run.m = k + 1;
       run.pending = false;
       run.exitPending = true;
@@ -316,34 +365,80 @@ class Family {
   private stopLevel(zs: number): StopLevel {
     let level = this.stops.get(zs);
     if (level !== undefined) return level;
-    const { exitBar, m, stopAt, nStops } = this.run;
+    const { exitBar, m, stopAt, nStops, rec, rank } = this.run;
+    const memo = this.memo;
+    const slot = this.scratch.memos.slot(`s:${zs}`);
+    const width = this.scratch.memos.width;
     const s = this.stopIndex.get(zs);
     if (s === undefined) throw new Error(`event family kernel: stop level ${zs} was not planned`);
     const at = this.run.borrow(m);
     const next = this.run.borrow(m + 1);
+    const pnl = this.run.borrowF64(m);
+    const day = this.run.borrow(m);
     next[m] = m;
     for (let k = m - 1; k >= 0; k--) {
-      at[k] = stopAt[k * nStops + s]!;
+      const sl = stopAt[k * nStops + s]!;
+      at[k] = sl;
       // a stop bar after the base exit changes nothing (the header's argument, exitCode's order)
-      next[k] = at[k]! <= exitBar[k]! ? k : next[k + 1]!;
+      next[k] = sl <= exitBar[k]! ? k : next[k + 1]!;
+      if (sl < exitBar[k]!) {
+        if (slot < 0) {
+          pnl[k] = this.pnlAt(rec, k * T_WIDTH, sl);
+          day[k] = this.bars[sl * BAR_LANES + BAR_DAY]!;
+          continue;
+        }
+        // the stop bar and its PnL depend on the entry bar only: another family may have them
+        const x = rank[k]! * width + slot;
+        let v = memo.pnl[x]!;
+        if (Number.isNaN(v)) {
+          v = this.pnlAt(rec, k * T_WIDTH, sl);
+          memo.pnl[x] = v;
+          memo.day[x] = this.bars[sl * BAR_LANES + BAR_DAY]!;
+        }
+        pnl[k] = v;
+        day[k] = memo.day[x]!;
+      }
     }
-    level = { at, next };
+    level = { at, next, pnl, day };
     this.stops.set(zs, level);
     return level;
   }
 
   /** From each base trade k, the next one a hold bound of h bars may cut (entry + h ≤ base exit). */
-  private holdLevel(h: number): Int32Array {
-    let next = this.holds.get(h);
-    if (next !== undefined) return next;
-    const { entryBar, exitBar, m } = this.run;
-    next = this.run.borrow(m + 1);
+  private holdLevel(h: number): HoldLevel {
+    let level = this.holds.get(h);
+    if (level !== undefined) return level;
+    const { entryBar, exitBar, m, rec, rank } = this.run;
+    const memo = this.memo;
+    const slot = this.scratch.memos.slot(`h:${h}`);
+    const width = this.scratch.memos.width;
+    const next = this.run.borrow(m + 1);
+    const pnl = this.run.borrowF64(m);
+    const day = this.run.borrow(m);
     next[m] = m;
     for (let k = m - 1; k >= 0; k--) {
-      next[k] = entryBar[k]! + h <= exitBar[k]! ? k : next[k + 1]!;
+      const end = entryBar[k]! + h;
+      next[k] = end <= exitBar[k]! ? k : next[k + 1]!;
+      if (end < exitBar[k]!) {
+        if (slot < 0) {
+          pnl[k] = this.pnlAt(rec, k * T_WIDTH, end);
+          day[k] = this.bars[end * BAR_LANES + BAR_DAY]!;
+          continue;
+        }
+        const x = rank[k]! * width + slot;
+        let v = memo.pnl[x]!;
+        if (Number.isNaN(v)) {
+          v = this.pnlAt(rec, k * T_WIDTH, end);
+          memo.pnl[x] = v;
+          memo.day[x] = this.bars[end * BAR_LANES + BAR_DAY]!;
+        }
+        pnl[k] = v;
+        day[k] = memo.day[x]!;
+      }
     }
-    this.holds.set(h, next);
-    return next;
+    level = { next, pnl, day };
+    this.holds.set(h, level);
+    return level;
   }
 
   /**
@@ -358,6 +453,7 @@ class Family {
     rowOffset: number,
     foldOffset: number,
     measureHeld: boolean,
+    exact: ExactRun | null,
   ): MemberWalk {
     const tally = new KernelTally(
       this.scratch.member(q),
@@ -366,6 +462,7 @@ class Family {
       rowOffset,
       null,
       TRADE_RECORD_WIDTH,
+      exact,
     );
     const rules = new ComboRules(cfg, o);
     return new MemberWalk(
@@ -375,21 +472,33 @@ class Family {
       rules,
       rules.holdOn ? this.holdLevel(rules.maxHold) : null,
       foldOffset,
+      exact,
     );
+  }
+
+  /** The base run's exact sums (event-family-exact.ts) in `exact`, or null where they do not hold. */
+  exactSums(exact: ExactRun): ExactRun | null {
+    return exact.build(this.run, this.run.m, this.inp.nDays) ? exact : null;
   }
 
   /**
    * Walks every member through the base run together, `blockTrades` base trades at a time, so
    * each block's records and prices are read by every member while they are in cache (header).
-   * Then each member's row and folds are written.
+   * Then each member's row and folds are written, but for members whose exact walk failed (a cut
+   * trade off the grid): those are returned, unwritten, to be walked again without.
    */
-  walk(walks: readonly MemberWalk[], folds: Float64Array, nFolds: number, blockTrades: number): void {
+  walk(walks: readonly MemberWalk[], folds: Float64Array, nFolds: number, blockTrades: number): MemberWalk[] {
     const m = this.run.m;
     for (let k1 = Math.min(m, blockTrades); ; k1 = Math.min(m, k1 + blockTrades)) {
       for (const w of walks) if (!w.done) this.advance(w, k1);
       if (k1 === m) break;
     }
-    for (const w of walks) w.tally.finish(this.n, folds, w.foldOffset, nFolds);
+    const failed: MemberWalk[] = [];
+    for (const w of walks) {
+      if (w.failed) failed.push(w);
+      else w.tally.finish(this.n, folds, w.foldOffset, nFolds);
+    }
+    return failed;
   }
 
   /**
@@ -401,11 +510,20 @@ class Family {
     const { n, last, eod } = this;
     const run = this.run;
     const { rec, m, entryBar, exitBar } = run;
-    const { tally, stop, holdNext, rules, measureHeld } = w;
+    const { tally, stop, hold, rules, measureHeld, exact } = w;
+    const holdNext = hold !== null ? hold.next : null;
     let { k, i, maxHeld } = w;
     for (;;) {
-      // the first base trade entered at or after i, and the bar where the base's search for it began
-      while (k < m && entryBar[k]! < i) k++;
+      // the first base trade entered at or after i, and the bar where the base's search for it
+      // began; an exact walk takes the base trades it passes over out of its seeded daily series
+      if (exact === null) {
+        while (k < m && entryBar[k]! < i) k++;
+      } else {
+        while (k < m && entryBar[k]! < i) {
+          tally.unrecord(run.day[k]!, run.pnlNet[k]!);
+          k++;
+        }
+      }
       const s = k === 0 ? 0 : exitBar[k - 1]!;
       // the search from i finds base trade k: s ≤ i ≤ entry(k) always holds (header)
       if (s > i) throw new Error("event family kernel: a member left the base run's chain (kernel bug)");
@@ -419,7 +537,8 @@ class Family {
       if (holdNext !== null && holdNext[k]! < cut) cut = holdNext[k]!;
       if (cut > k) {
         if (cut > k1) cut = k1;
-        tally.recordRun(run, k, cut);
+        if (exact === null) tally.recordRun(run, k, cut);
+        else tally.recordRunExact(run, exact, k, cut);
         // the stretch's own longest trade, not the base run's: a stop that cuts the base's
         // longest trade lets more of its level's holds be copies
         if (measureHeld && run.maxHeld > maxHeld) {
@@ -442,17 +561,33 @@ class Family {
       const reason = exitReasonOf(code, j);
       if (j - c > maxHeld) maxHeld = j - c;
       // closed at the base exit: the base's PnL (the same expression at the same bar); before it,
-      // at this member's stop bar or hold bound: prices at a bar of the trade block's stretch of
-      // bars, which the members walking the block together keep in cache
+      // at this member's stop bar or hold bound: the level's PnL there (the same expression at
+      // the same bar, computed once per level). Before the base exit only SL_ZSCORE (at the stop
+      // bar) and MAX_HOLD (at entry + h) can close it: the take-profit, eod and last bars all
+      // come at or after the base exit.
       let pnlGross: number;
       let day: number;
       if (j === exitBar[k]!) {
         pnlGross = rec[o2 + T_PNL]!;
         day = rec[o2 + T_DAY]!;
       } else {
-        pnlGross = this.pnlAt(rec, o2, j);
-        day = this.bars[j * BAR_LANES + BAR_DAY]!;
+        const level = reason === SL_ZSCORE ? stop : hold;
+        if (level === null) throw new Error("event family kernel: a cut with no level to cut (kernel bug)");
+        pnlGross = level.pnl[k]!;
+        day = level.day[k]!;
         this.cutTrades++;
+      }
+      if (exact !== null) {
+        // the member's trade replaces base trade k in its daily series; exact only while its PnL
+        // is on the run's grid and the sums stay small (event-family-exact.ts)
+        const p = pnlGross - rec[o2 + T_COSTS]!;
+        w.scaledAbs += Math.abs(p) * exact.scale;
+        if (!Number.isInteger(p * exact.scale) || !(exact.scaledAbs + w.scaledAbs <= MAX_SCALED_ABS)) {
+          w.failed = true;
+          w.done = true;
+          return;
+        }
+        tally.unrecord(run.day[k]!, run.pnlNet[k]!);
       }
       tally.record(
         c,
@@ -506,6 +641,9 @@ export interface FamilyRunStats {
   copied: number;
   families: number;
   cutTrades: number;
+  /** Member walks in exact arithmetic (event-family-exact.ts), and those that fell back. */
+  exactWalks: number;
+  exactFailed: number;
 }
 
 /**
@@ -522,7 +660,14 @@ export function runEventFamilies(
   blockTrades = BLOCK_TRADES,
 ): FamilyRunStats {
   const { inp, events, cfg, cfgOffsets, count, rows, rowOffsets, folds, foldOffsets, nFolds } = call;
-  const stats: FamilyRunStats = { members: 0, copied: 0, families: 0, cutTrades: 0 };
+  const stats: FamilyRunStats = {
+    members: 0,
+    copied: 0,
+    families: 0,
+    cutTrades: 0,
+    exactWalks: 0,
+    exactFailed: 0,
+  };
   if (familyScratch.nDays < inp.nDays) {
     throw new Error(
       `event family kernel: scratch holds ${familyScratch.nDays} days, inputs have ${inp.nDays}`,
@@ -533,6 +678,15 @@ export function runEventFamilies(
       throw new Error("event family kernel: a dollar exit is on; the bar-scan kernel runs such combinations");
     }
   }
+  // the levels the members use: the slots of the call's level memo records
+  const levels: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const zs = cfg[cfgOffsets[k]! + CFG_Z_STOP]!;
+    const h = cfg[cfgOffsets[k]! + CFG_MAX_HOLD]!;
+    if (!Number.isNaN(zs)) levels.push(`s:${zs}`);
+    if (h > 0) levels.push(`h:${h}`);
+  }
+  familyScratch.memos.begin(levels);
   const n = inp.n;
   const rest: number[] = [];
   const batch: { family: Family; members: number[] }[] = [];
@@ -557,12 +711,32 @@ export function runEventFamilies(
     };
     const lists = [...byStop.values()];
     for (const list of lists) list.sort((a, b) => holdOf(b) - holdOf(a) || a - b);
-    const start = (k: number, q: number, measureHeld: boolean) =>
-      family.startMember(cfg, cfgOffsets[k]!, q, rows, rowOffsets[k]!, foldOffsets[k]!, measureHeld);
+    // members walk in exact arithmetic where the base run's sums are exact (event-family-exact.ts)
+    const exact = family.exactSums(familyScratch.exact);
+    const start = (k: number, q: number, measureHeld: boolean, ex: ExactRun | null = exact) =>
+      family.startMember(cfg, cfgOffsets[k]!, q, rows, rowOffsets[k]!, foldOffsets[k]!, measureHeld, ex);
+    /** Walks `walks` (the q-th is member ks[q]); members whose exact walk failed walk again without. */
+    const walkAll = (walks: MemberWalk[], ks: number[]) => {
+      const failed = family.walk(walks, folds, nFolds, blockTrades).length;
+      if (exact !== null) stats.exactWalks += walks.length;
+      stats.exactFailed += failed;
+      if (failed === 0) return;
+      const again: MemberWalk[] = [];
+      const at: number[] = [];
+      walks.forEach((w, q) => {
+        if (!w.failed) return;
+        at.push(q);
+        again.push(start(ks[q]!, again.length, w.measureHeld, null));
+      });
+      family.walk(again, folds, nFolds, blockTrades);
+      at.forEach((q, r) => (walks[q] = again[r]!));
+    };
     // first the longest-hold member of each stop level, whose trades bound the others' copies
-    const firsts = lists.map((list, q) => start(list[0]!, q, true));
-    family.walk(firsts, folds, nFolds, blockTrades);
+    const firstKs = lists.map((list) => list[0]!);
+    const firsts = firstKs.map((k, q) => start(k, q, true));
+    walkAll(firsts, firstKs);
     const others: MemberWalk[] = [];
+    const otherKs: number[] = [];
     lists.forEach((list, q) => {
       const first = list[0]!;
       const bound = firsts[q]!.maxHeld;
@@ -575,10 +749,11 @@ export function runEventFamilies(
           stats.copied++;
         } else {
           others.push(start(k, others.length, false));
+          otherKs.push(k);
         }
       }
     });
-    if (others.length > 0) family.walk(others, folds, nFolds, blockTrades);
+    if (others.length > 0) walkAll(others, otherKs);
   };
   const flush = () => {
     if (n > 0) {

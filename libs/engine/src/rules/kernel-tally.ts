@@ -41,6 +41,21 @@ export interface TradeRun {
   cumReason: Float64Array;
 }
 
+/**
+ * A TradeRun's sums in exact arithmetic (ExactRun, kernels/event-family-exact.ts): prefix sums of
+ * net PnL, gains and losses, and `query(a, b)`, which leaves the max, min and largest fall of
+ * prefixPnl over indices a … b in qMax, qMin, qDrop.
+ */
+export interface ExactSums {
+  prefixPnl: Float64Array;
+  prefixGain: Float64Array;
+  prefixLoss: Float64Array;
+  qMax: number;
+  qMin: number;
+  qDrop: number;
+  query(a: number, b: number): void;
+}
+
 export const N_REASONS = S_REASON.length;
 
 export class KernelTally {
@@ -66,12 +81,26 @@ export class KernelTally {
     private readonly rowOffset: number,
     private readonly trades: Float64Array | null,
     private readonly recordWidth: number = TR.TIMED_TRADE_RECORD_WIDTH,
+    /**
+     * A daily series to start from instead of zeros (nDays values each): a base run's, for a
+     * member in exact arithmetic (event-family-exact.ts), which takes out the base trades it does
+     * not make (unrecord) and records its own.
+     */
+    seed: { daily: Float64Array; dayTrades: Int32Array } | null = null,
   ) {
     if (scratch.daily.length < nDays || scratch.dayTrades.length < nDays) {
       throw new Error(`kernel: scratch holds ${scratch.daily.length} days, inputs have ${nDays}`);
     }
-    scratch.daily.fill(0, 0, nDays);
-    scratch.dayTrades.fill(0, 0, nDays);
+    if (seed === null) {
+      scratch.daily.fill(0, 0, nDays);
+      scratch.dayTrades.fill(0, 0, nDays);
+    } else {
+      if (seed.daily.length !== nDays || seed.dayTrades.length !== nDays) {
+        throw new Error(`kernel: a seed of ${seed.daily.length} days for inputs of ${nDays}`);
+      }
+      scratch.daily.set(seed.daily);
+      scratch.dayTrades.set(seed.dayTrades);
+    }
     for (let r = 0; r < S_REASON.length; r++) row[rowOffset + S_REASON[r]] = 0;
     this.capacity = trades === null ? 0 : Math.floor(trades.length / recordWidth);
   }
@@ -161,6 +190,45 @@ export class KernelTally {
     this.totalPnl = totalPnl;
     this.peak = peak;
     this.maxDd = maxDd;
+    this.nTrades += k1 - k0;
+    this.nWins += run.cumWins[k1]! - run.cumWins[k0]!;
+    this.nLong += run.cumLong[k1]! - run.cumLong[k0]!;
+    this.barsHeld += run.cumHeld[k1]! - run.cumHeld[k0]!;
+    const c = run.cumReason;
+    for (let r = 0; r < N_REASONS; r++) {
+      const count = c[k1 * N_REASONS + r]! - c[k0 * N_REASONS + r]!;
+      if (count !== 0) this.row[this.rowOffset + S_REASON[r]!] += count;
+    }
+  }
+
+  /** Takes a base trade's net PnL out of the seeded daily series (exact arithmetic only). */
+  unrecord(day: number, pnlNet: number): void {
+    this.scratch.daily[day] -= pnlNet;
+    this.scratch.dayTrades[day] -= 1;
+  }
+
+  /**
+   * recordRun(run, k0, k1) for a run whose sums are exact (ExactRun.build succeeded, and every
+   * value this tally adds is on its grid): the same values from prefix sums and range summaries
+   * instead of trade by trade, and the daily series left as seeded (it already holds these
+   * trades). The header of event-family-exact.ts says why the bits are the same.
+   */
+  recordRunExact(run: TradeRun, exact: ExactSums, k0: number, k1: number): void {
+    if (this.capacity > 0) throw new Error("kernel tally: recordRunExact does not write trade records");
+    if (k1 <= k0) return;
+    const P = exact.prefixPnl;
+    const total = this.totalPnl;
+    const base = total - P[k0]!;
+    exact.query(k0 + 1, k1);
+    // the largest fall over the stretch: from the peak before it to its lowest total, or within it
+    const low = base + exact.qMin;
+    if (this.peak - low > this.maxDd) this.maxDd = this.peak - low;
+    if (exact.qDrop > this.maxDd) this.maxDd = exact.qDrop;
+    const high = base + exact.qMax;
+    if (high > this.peak) this.peak = high;
+    this.totalPnl = total + (P[k1]! - P[k0]!);
+    this.grossProfit += exact.prefixGain[k1]! - exact.prefixGain[k0]!;
+    this.grossLoss += exact.prefixLoss[k1]! - exact.prefixLoss[k0]!;
     this.nTrades += k1 - k0;
     this.nWins += run.cumWins[k1]! - run.cumWins[k0]!;
     this.nLong += run.cumLong[k1]! - run.cumLong[k0]!;

@@ -1,7 +1,7 @@
 // Statistics of a daily PnL series (ENGINE.md §7): Sharpe, Sortino, population skew and kurtosis.
 // NaN stands for null.
 
-const SQRT_252 = Math.sqrt(252);
+export const SQRT_252 = Math.sqrt(252);
 
 function mean(d: Float64Array, n: number): number {
   let s = 0;
