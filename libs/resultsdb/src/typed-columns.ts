@@ -1,7 +1,9 @@
 // Filling a DuckDB data chunk column by column straight from the kernels' flat typed arrays: one
 // gather loop per column into a scratch buffer, then one memcpy into the native vector (values and
 // validity). The value-at-a-time path (column-append.ts: `setItem`, a JS `listValue` per row and
-// fold field) cost ~15 µs per row with folds; this costs well under one. NaN becomes NULL.
+// fold field) spent about a quarter of the ingest's CPU in JS; after this change the fills and
+// copies are a few per cent of it, and DuckDB's own append, commit and checkpoint are the rest.
+// NaN becomes NULL.
 import duckdb from "@duckdb/node-bindings";
 import {
   type DuckDBAppender,
