@@ -2,7 +2,7 @@
 // (DuckDB docs, "Appender": it "will use the transaction context of that connection"), so a
 // chunk's results rows, fold rows, ledger row and n_done bump either all commit or, after a
 // ROLLBACK, none exist. Constraint errors (a duplicate combo id) surface when the appender flushes.
-import { type DuckDBConnection, type DuckDBPreparedStatement, listValue } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBType } from "@duckdb/node-api";
 import {
   FOLD_N_DAYS,
   FOLD_N_TRADES,
@@ -15,14 +15,19 @@ import {
   STAT_NAMES,
 } from "@pairgrid/engine";
 import { batchRowCount, type ChunkBatch } from "./chunk-batch.js";
-import {
-  appendColumns,
-  closeAppender,
-  type ColumnSource,
-  discardAppender,
-  nanToNull,
-} from "./column-append.js";
+import type { LedgerStatements } from "./chunk-ledger.js";
+import { closeAppender, discardAppender } from "./column-append.js";
 import type { FoldLayout } from "./schema.js";
+import {
+  appendFilled,
+  bigintColumn,
+  type ColumnFill,
+  constantText,
+  intColumn,
+  listColumn,
+  nullColumn,
+  numberColumn,
+} from "./typed-columns.js";
 
 /** Storage order of the appended tables and where folds go, read once when the file is opened. */
 export interface TableLayouts {
@@ -37,56 +42,51 @@ export interface IngestHooks {
   afterResultRows?: () => void | Promise<void>;
 }
 
-const NULL_SOURCE: ColumnSource = () => null;
+/** How to fill one column of a table, given its storage type (a column without one stays NULL). */
+type FillFor = (type: DuckDBType, column: string) => ColumnFill;
 
-function resultSources(jobId: string, batch: ChunkBatch): Map<string, ColumnSource> {
-  const { comboIds, params, stats } = batch;
+/** The fold fields in the order of a row's FOLD_WIDTH values, by their name in each layout. */
+const FOLD_FIELDS: readonly { list: string; row: string; offset: number }[] = [
+  { list: "fold_n_trades", row: "n_trades", offset: FOLD_N_TRADES },
+  { list: "fold_pnl", row: "pnl", offset: FOLD_PNL },
+  { list: "fold_pnl_sq", row: "pnl_sq", offset: FOLD_PNL_SQ },
+  { list: "fold_n_days", row: "n_days", offset: FOLD_N_DAYS },
+];
+
+/** The `results` columns of one chunk (with the fold lists when the file keeps folds in rows). */
+function resultFills(jobId: string, batch: ChunkBatch, lists: boolean): Map<string, FillFor> {
+  const { comboIds, params, stats, folds, nFolds } = batch;
+  const fills = new Map<string, FillFor>([
+    ["job_id", (t, c) => constantText(t, c, jobId)],
+    ["combo_id", (t, c) => bigintColumn(t, c, (r) => comboIds[r]!)],
+  ]);
   const nParams = PARAM_NAMES.length;
-  const sources = new Map<string, ColumnSource>([
-    ["job_id", () => jobId],
-    ["combo_id", (r) => BigInt(comboIds[r]!)],
-  ]);
-  PARAM_NAMES.forEach((name, j) => sources.set(name, (r) => nanToNull(params[r * nParams + j]!)));
-  STAT_NAMES.forEach((name, j) => sources.set(name, (r) => nanToNull(stats[r * N_STATS + j]!)));
-  return sources; // dsr, same_as (and any column this engine does not know) stay NULL
+  PARAM_NAMES.forEach((name, j) =>
+    fills.set(name, (t, c) => numberColumn(t, c, { data: params, stride: nParams, offset: j })),
+  );
+  STAT_NAMES.forEach((name, j) =>
+    fills.set(name, (t, c) => numberColumn(t, c, { data: stats, stride: N_STATS, offset: j })),
+  );
+  if (lists) {
+    for (const f of FOLD_FIELDS) {
+      fills.set(f.list, (t, c) => listColumn(t, c, folds, nFolds, FOLD_WIDTH, f.offset));
+    }
+  }
+  return fills; // dsr, same_as (and any column this engine does not know) stay NULL
 }
 
-/** The fold-list columns of `results` (schema.ts FOLD_LIST_COLUMNS): row r's folds in fold order. */
-function foldListSources(batch: ChunkBatch): [string, ColumnSource][] {
-  const { folds, nFolds } = batch;
-  const field =
-    (offset: number): ColumnSource =>
-    (r) => {
-      const items = new Array<number | null>(nFolds);
-      for (let f = 0, at = r * nFolds * FOLD_WIDTH + offset; f < nFolds; f++, at += FOLD_WIDTH) {
-        items[f] = nanToNull(folds[at]!);
-      }
-      return listValue(items);
-    };
-  return [
-    ["fold_n_trades", field(FOLD_N_TRADES)],
-    ["fold_pnl", field(FOLD_PNL)],
-    ["fold_pnl_sq", field(FOLD_PNL_SQ)],
-    ["fold_n_days", field(FOLD_N_DAYS)],
-  ];
-}
-
-function foldSources(jobId: string, batch: ChunkBatch): Map<string, ColumnSource> {
+/** A chunk's `results_folds` table rows (files made before issue 19): row i = combination ⌊i / nFolds⌋, fold i mod nFolds. */
+function foldRowFills(jobId: string, batch: ChunkBatch): Map<string, FillFor> {
   const { comboIds, folds, nFolds } = batch;
-  const field =
-    (offset: number): ColumnSource =>
-    (i) =>
-      nanToNull(folds[i * FOLD_WIDTH + offset]!);
-  // fold row i is combination ⌊i / nFolds⌋, fold i mod nFolds (the batch's layout)
-  return new Map<string, ColumnSource>([
-    ["job_id", () => jobId],
-    ["combo_id", (i) => BigInt(comboIds[Math.floor(i / nFolds)]!)],
-    ["fold", (i) => i % nFolds],
-    ["n_trades", field(FOLD_N_TRADES)],
-    ["pnl", field(FOLD_PNL)],
-    ["pnl_sq", field(FOLD_PNL_SQ)],
-    ["n_days", field(FOLD_N_DAYS)],
+  const fills = new Map<string, FillFor>([
+    ["job_id", (t, c) => constantText(t, c, jobId)],
+    ["combo_id", (t, c) => bigintColumn(t, c, (i) => comboIds[Math.floor(i / nFolds)]!)],
+    ["fold", (t, c) => intColumn(t, c, (i) => i % nFolds)],
   ]);
+  for (const f of FOLD_FIELDS) {
+    fills.set(f.row, (t, c) => numberColumn(t, c, { data: folds, stride: FOLD_WIDTH, offset: f.offset }));
+  }
+  return fills;
 }
 
 /** Appends several chunks' rows to one table through one appender, flushed once. */
@@ -94,68 +94,22 @@ async function appendToTable(
   conn: DuckDBConnection,
   table: string,
   columns: readonly string[],
-  parts: readonly { sources: Map<string, ColumnSource>; nRows: number }[],
+  parts: readonly { fills: Map<string, FillFor>; nRows: number }[],
 ): Promise<void> {
   if (parts.every((p) => p.nRows === 0)) return;
   const appender = await conn.createAppender(table);
   try {
     // the appender knows the exact storage types, including columns added by a later migration
     const types = columns.map((_, c) => appender.columnType(c));
-    for (const { sources, nRows } of parts) {
-      const ordered = columns.map((name) => sources.get(name) ?? NULL_SOURCE);
-      appendColumns(appender, types, ordered, nRows);
+    for (const { fills, nRows } of parts) {
+      const ordered = columns.map((name, c) => fills.get(name)?.(types[c]!, name) ?? nullColumn);
+      appendFilled(appender, types, ordered, nRows);
     }
   } catch (err) {
     discardAppender(appender);
     throw err;
   }
   closeAppender(appender); // flushes: constraint violations are raised here
-}
-
-/**
- * The three small statements every ingest runs, prepared once per connection: preparing them on
- * every call cost about as much as running them.
- */
-export class LedgerStatements {
-  private constructor(
-    private readonly state: DuckDBPreparedStatement,
-    private readonly insert: DuckDBPreparedStatement,
-    private readonly bump: DuckDBPreparedStatement,
-  ) {}
-
-  static async prepare(conn: DuckDBConnection): Promise<LedgerStatements> {
-    return new LedgerStatements(
-      await conn.prepare(
-        "SELECT (SELECT count(*) FROM jobs WHERE job_id = $1)::INTEGER, " +
-          "(SELECT count(*) FROM chunks WHERE job_id = $1 AND chunk_id = $2)::INTEGER",
-      ),
-      await conn.prepare("INSERT INTO chunks (job_id, chunk_id, n_rows) VALUES ($1, $2, $3)"),
-      await conn.prepare("UPDATE jobs SET n_done = n_done + $2 WHERE job_id = $1"),
-    );
-  }
-
-  /** Whether the job exists and whether this chunk is already in the ledger, in one round trip. */
-  async lookup(jobId: string, chunkId: number) {
-    this.state.bindVarchar(1, jobId);
-    this.state.bindInteger(2, chunkId);
-    const [jobs, chunks] = (await this.state.runAndReadAll()).getRowsJS()[0]!;
-    return { jobExists: jobs === 1, alreadyIngested: chunks === 1 };
-  }
-
-  /** The ledger row and the progress counter of one ingested chunk. */
-  async record(jobId: string, chunkId: number, nRows: number): Promise<void> {
-    this.insert.bindVarchar(1, jobId);
-    this.insert.bindInteger(2, chunkId);
-    this.insert.bindInteger(3, nRows);
-    await this.insert.run();
-    this.bump.bindVarchar(1, jobId);
-    this.bump.bindBigInt(2, BigInt(nRows));
-    await this.bump.run();
-  }
-
-  destroy(): void {
-    for (const statement of [this.state, this.insert, this.bump]) statement.destroySync();
-  }
 }
 
 /** A chunk to write, its batch already checked (`batchRowCount`). */
@@ -174,6 +128,39 @@ export function checkedChunk(jobId: string, chunkId: number, batch: ChunkBatch):
   return { jobId, chunkId, batch, nRows: batchRowCount(batch) };
 }
 
+/** Chunks by job, in order of first appearance (a group usually holds one job's chunks). */
+function byJob(chunks: readonly PendingChunk[]): Map<string, PendingChunk[]> {
+  const jobs = new Map<string, PendingChunk[]>();
+  for (const c of chunks) {
+    const of = jobs.get(c.jobId);
+    if (of) of.push(c);
+    else jobs.set(c.jobId, [c]);
+  }
+  return jobs;
+}
+
+/**
+ * Per chunk, whether it is to be written: not in the ledger, and not an earlier chunk of the same
+ * list (a chunk delivered twice in one group). Throws for a chunk of an unknown job.
+ */
+async function unwritten(ledger: LedgerStatements, chunks: readonly PendingChunk[]): Promise<boolean[]> {
+  const stored = new Map<string, Set<number>>();
+  for (const [jobId, of] of byJob(chunks)) {
+    const state = await ledger.lookup(
+      jobId,
+      of.map((c) => c.chunkId),
+    );
+    if (!state.jobExists) throw new InputError(`unknown job '${jobId}'`);
+    stored.set(jobId, state.stored);
+  }
+  return chunks.map((c) => {
+    const ids = stored.get(c.jobId)!;
+    if (ids.has(c.chunkId)) return false;
+    ids.add(c.chunkId);
+    return true;
+  });
+}
+
 /**
  * Writes chunks in ONE transaction, each with its ledger row, so each is exactly-once: a chunk
  * already in the ledger (or earlier in the same list) is skipped and reported false. Any failure
@@ -189,27 +176,14 @@ export async function ingestChunksAtomically(
 ): Promise<boolean[]> {
   await conn.run("BEGIN TRANSACTION");
   try {
-    const seen = new Set<string>();
-    const written: boolean[] = [];
-    for (const c of chunks) {
-      const state = await ledger.lookup(c.jobId, c.chunkId);
-      if (!state.jobExists) throw new InputError(`unknown job '${c.jobId}'`);
-      const key = `${c.jobId}\u0000${c.chunkId}`;
-      written.push(!state.alreadyIngested && !seen.has(key));
-      seen.add(key);
-    }
+    const written = await unwritten(ledger, chunks);
     const toWrite = chunks.filter((_, i) => written[i]);
     const lists = layouts.folds === "lists";
-    const rowSources = (c: PendingChunk) => {
-      const sources = resultSources(c.jobId, c.batch);
-      if (lists) for (const [name, source] of foldListSources(c.batch)) sources.set(name, source);
-      return sources;
-    };
     await appendToTable(
       conn,
       "results",
       layouts.results,
-      toWrite.map((c) => ({ sources: rowSources(c), nRows: c.nRows })),
+      toWrite.map((c) => ({ fills: resultFills(c.jobId, c.batch, lists), nRows: c.nRows })),
     );
     await hooks.afterResultRows?.();
     if (!lists) {
@@ -217,10 +191,10 @@ export async function ingestChunksAtomically(
         conn,
         "results_folds",
         layouts.results_folds,
-        toWrite.map((c) => ({ sources: foldSources(c.jobId, c.batch), nRows: c.nRows * c.batch.nFolds })),
+        toWrite.map((c) => ({ fills: foldRowFills(c.jobId, c.batch), nRows: c.nRows * c.batch.nFolds })),
       );
     }
-    for (const c of toWrite) await ledger.record(c.jobId, c.chunkId, c.nRows);
+    for (const [jobId, of] of byJob(toWrite)) await ledger.record(jobId, of);
     await conn.run(toWrite.length > 0 ? "COMMIT" : "ROLLBACK");
     return written;
   } catch (err) {

@@ -9,10 +9,10 @@ import {
   checkedChunk,
   type IngestHooks,
   ingestChunksAtomically,
-  LedgerStatements,
   type PendingChunk,
   type TableLayouts,
 } from "./chunk-ingest.js";
+import { LedgerStatements } from "./chunk-ledger.js";
 import { finalizeJobDsr } from "./dsr-finalize.js";
 import { type FoldStats, readFoldStats } from "./fold-stats.js";
 import {
