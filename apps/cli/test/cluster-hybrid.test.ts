@@ -109,6 +109,11 @@ test("hybrid_dollar and hybrid_zlive through 2 workers, one SIGKILLed mid-chunk:
     const loads = cluster.logs().match(new RegExp(`job ${again.job_id}: loaded .*`, "g")) ?? [];
     assert.ok(loads.length >= 1, cluster.logs());
     for (const line of loads) assert.match(line, /: (\d+) from the disk cache, 0 fetched \(0 bytes\)/, line);
+    // and the coordinator shipped the day blobs it had cut for the first jobs over these files
+    assert.match(
+      cluster.logs(),
+      new RegExp(`job ${again.job_id}: fast data: .*, cut for an earlier job over the same files`),
+    );
 
     await cluster.stop();
     await assertSameResults(

@@ -4,7 +4,7 @@
 // This file is the JobService over them: submit, views and progress, cancel, and on start the
 // resumption of every job the previous process left unfinished. HTTP is wired on top (http/).
 import { realpath } from "node:fs/promises";
-import { defaultChunkSize, planGrid, validateSpec } from "@pairgrid/engine";
+import { planGrid, validateSpec } from "@pairgrid/engine";
 import { adoptJob, createJob, JobRunner, type LedgerJob } from "@pairgrid/jobs";
 import {
   buildRobustnessReport,
@@ -19,6 +19,7 @@ import {
 import { CHUNK_QUEUE, firstLine, KEY_PREFIX, RedisLink, RESULT_QUEUE } from "@pairgrid/cluster";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { clusterChunkSize } from "./cluster-chunk-size.js";
 import { connectRedis } from "./connect-redis.js";
 import type { CoordinatorLog } from "./coordinator-log.js";
 import { errorKey } from "./coordinator-keys.js";
@@ -58,8 +59,6 @@ export interface CoordinatorOptions {
   maxBlobBytes?: number;
 }
 
-/** Chunking hint: enough chunks for 16 threads at 4 chunks each, at most 2000 combinations. */
-const CLUSTER_THREADS_HINT = 16;
 /** /healthz waits this long for Redis's PONG. */
 const PING_TIMEOUT_MS = 1000;
 
@@ -138,7 +137,7 @@ export class Coordinator implements JobService {
     const spec = await this.data.resolve(validateSpec(rawSpec, this.o.dataDir, false));
     this.runner.check(spec);
     const plan = planGrid(spec, this.o.maxCombos);
-    const size = opts.chunkSize ?? defaultChunkSize(plan, CLUSTER_THREADS_HINT);
+    const size = opts.chunkSize ?? clusterChunkSize(spec, plan);
     // the data is read before the job exists: a missing or malformed file is the client's 400
     const prepared = await this.executor.prepare(spec);
     const job = await createJob(this.db, spec, plan, size, "coordinator");

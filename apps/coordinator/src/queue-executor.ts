@@ -3,7 +3,14 @@
 // runner's sink (@pairgrid/jobs), which stores it exactly once. It also watches the queues: a
 // chunk or result that failed for good fails its job, and chunks Redis lost are enqueued again.
 // On a stop (cancel or failure) the workers are told and the queued chunks withdrawn.
-import { decodeChunkResult, type GridSpec, InputError, type SlowPair } from "@pairgrid/engine";
+import {
+  dataFilesStamp,
+  decodeChunkResult,
+  type GridSpec,
+  InputError,
+  isHybridEngine,
+  type SlowPair,
+} from "@pairgrid/engine";
 import type { Executor, LedgerJob, ResultSink, StopRequest } from "@pairgrid/jobs";
 import {
   CANCEL_CHANNEL,
@@ -28,6 +35,7 @@ import { errorKey } from "./coordinator-keys.js";
 import type { CoordinatorLog } from "./coordinator-log.js";
 import type { CoordinatorMetrics } from "./coordinator-metrics.js";
 import { type FastBlobs, checkFastSize, fastBlobsOf } from "./fast-blobs.js";
+import { FastBlobMemo } from "./fast-blob-memo.js";
 import { clientMessage, type JobData } from "./job-data.js";
 import { manifestBlobs, shipJobData, shippedManifest } from "./job-shipping.js";
 import { lostChunks } from "./lost-chunks.js";
@@ -62,6 +70,8 @@ export interface QueueExecutorOptions {
 export interface PreparedData {
   sp: SlowPair;
   fast: FastBlobs | null;
+  /** The fast blobs were cut for an earlier job over the same, unchanged files (fast-blob-memo.ts). */
+  fastKept?: boolean;
 }
 
 /** One job's run on the cluster. */
@@ -83,6 +93,8 @@ export class QueueExecutor implements Executor<void> {
   private readonly executions = new Map<string, Execution>();
   /** The data a submission already read (its client's 400 comes before the job exists). */
   private readonly loaded = new Map<string, PreparedData>();
+  /** The fast day blobs of the last data read, for the next hybrid job over the same files. */
+  private readonly fastMemo = new FastBlobMemo();
   private resultWorker: Worker | null = null;
   private resultConnection: Redis | null = null;
   private monitorTimer: NodeJS.Timeout | null = null;
@@ -110,8 +122,17 @@ export class QueueExecutor implements Executor<void> {
   }
 
   private async read(spec: GridSpec): Promise<PreparedData> {
-    const { sp, fast } = await this.o.data.load(spec);
-    return { sp, fast: fast === null ? null : await fastBlobsOf(sp, fast) };
+    if (!isHybridEngine(spec.engine)) return { sp: await this.o.data.loadSlow(spec), fast: null };
+    const stamp = await dataFilesStamp(spec);
+    const sp = await this.o.data.loadSlow(spec);
+    // the files stamped before the slow load are still those after it: the kept blobs are theirs
+    const stampNow = stamp === null ? null : await dataFilesStamp(spec);
+    const kept = stampNow === stamp && stamp !== null ? this.fastMemo.get(stamp) : undefined;
+    if (kept !== undefined) return { sp, fast: kept, fastKept: true };
+    const fast = await fastBlobsOf(sp, (await this.o.data.loadFast(spec, sp))!);
+    if (stamp !== null && stampNow === stamp && (await dataFilesStamp(spec)) === stamp)
+      this.fastMemo.set(stamp, fast);
+    return { sp, fast };
   }
 
   /** The job's data, read at submission: shipped without reading the files again. */
@@ -176,7 +197,8 @@ export class QueueExecutor implements Executor<void> {
         if (d.fast !== null) {
           const bytes = d.fast.days.reduce((s, day) => s + day.buf.length, 0);
           this.o.log.info(
-            `job ${jobId}: fast data: ${d.fast.days.length} day blobs, ${bytes} bytes (${d.fast.rows} rows, ${d.fast.rows * 24} bytes raw)`,
+            `job ${jobId}: fast data: ${d.fast.days.length} day blobs, ${bytes} bytes (${d.fast.rows} rows, ` +
+              `${d.fast.rows * 24} bytes raw)${d.fastKept ? ", cut for an earlier job over the same files" : ""}`,
           );
         }
       }

@@ -23,6 +23,7 @@ import { ChunkProcessor } from "./chunk-processor.js";
 import { defaultCacheDir, type KernelChoice } from "@pairgrid/engine";
 import { DEFAULT_DISK_BLOB_CACHE_BYTES, DiskBlobCache } from "./disk-blob-cache.js";
 import { DEFAULT_JOBS_KEPT, JobContextCache } from "./job-context-cache.js";
+import { FastDataMemo } from "./fast-data-memo.js";
 import { RunningChunks } from "./running-chunks.js";
 import { type WorkerCounts, WorkerMetrics } from "./worker-metrics.js";
 
@@ -91,19 +92,30 @@ export class ChunkQueueWorker {
       fetched,
     );
     const contexts = new JobContextCache(
-      { redis, blobs, fastBlobs, threads: o.threads, kernel: o.kernel ?? "auto" },
+      {
+        redis,
+        blobs,
+        fastBlobs,
+        fastMemo: new FastDataMemo(),
+        threads: o.threads,
+        kernel: o.kernel ?? "auto",
+      },
       o.jobsKept ?? DEFAULT_JOBS_KEPT,
       (ctx, ms) => {
         const f = ctx.fast;
-        if (f !== null) metrics.fastBlobsRead(f.days - f.fetchedDays, f.fetchedDays);
+        if (f?.fromMemory) metrics.fastBlobsRead(0, 0, f.days);
+        else if (f) metrics.fastBlobsRead(f.days - f.fetchedDays, f.fetchedDays);
         log(
           `job ${ctx.jobId}: loaded in ${Math.round(ms)} ms — ${ctx.plan.nGroups} groups × ` +
             `${ctx.plan.perGroup} thresholds, ${ctx.data.base.n} bars ` +
             `(${(ctx.data.base.sab.byteLength / MiB).toFixed(1)} MiB) on ${plural(o.threads, "thread")}` +
             (f === null
               ? ""
-              : `; ${f.data.fast.n} fast rows in ${plural(f.days, "day blob")}: ` +
-                `${f.days - f.fetchedDays} from the disk cache, ${f.fetchedDays} fetched (${f.fetchedBytes} bytes)`),
+              : `; ${f.data.fast.n} fast rows in ${plural(f.days, "day blob")}` +
+                (f.fromMemory
+                  ? " (still in memory): 0 from the disk cache, 0 fetched (0 bytes)"
+                  : ": " +
+                    `${f.days - f.fetchedDays} from the disk cache, ${f.fetchedDays} fetched (${f.fetchedBytes} bytes)`)),
         );
       },
     );
@@ -159,7 +171,8 @@ export class ChunkQueueWorker {
       const t = this.metrics.transfer;
       this.log(
         `worker ${this.id}: stopped — ${t.blobBytesFetched} blob bytes fetched; fast day blobs ` +
-          `${t.fastBlobsFromCache} from the disk cache, ${t.fastBlobsFetched} fetched`,
+          `${t.fastBlobsFromMemory} still in memory, ${t.fastBlobsFromCache} from the disk cache, ` +
+          `${t.fastBlobsFetched} fetched`,
       );
     })();
     return this.closing;

@@ -1,6 +1,7 @@
 // A hybrid job's fast side on a worker: the manifest's day blobs (through the disk cache), decoded
 // and laid end to end in one SharedArrayBuffer, then the same HybridGridData `pairgrid run`
-// builds (slow→fast index, z-live rows), which every chunk thread of the job's pool shares.
+// builds (slow→fast index, z-live rows), which every chunk thread of the job's pool shares. A job
+// over the data the previous one assembled takes it from memory (fast-data-memo.ts).
 import {
   assembleFastCloses,
   BASE_ARRAYS,
@@ -12,11 +13,13 @@ import {
   isHybridEngine,
   type PackedArrays,
   SessionCalendar,
+  type SlowSide,
   unpackArrays,
 } from "@pairgrid/engine";
 import type { JobManifest } from "@pairgrid/cluster";
 import { UnrecoverableError } from "bullmq";
 import { CorruptBlobError, type DiskBlobCache } from "./disk-blob-cache.js";
+import { fastClosesKey, type FastDataMemo, hybridGridKey } from "./fast-data-memo.js";
 
 /** Day blobs fetched at once: enough to hide Redis's round trips, few enough to bound memory. */
 const FETCH_AT_ONCE = 4;
@@ -27,6 +30,8 @@ export interface FastDataLoad {
   /** Fetched from Redis (the rest came from the disk cache). */
   fetchedDays: number;
   fetchedBytes: number;
+  /** Taken whole from the memo: no blob was read, from disk or Redis. */
+  fromMemory: boolean;
 }
 
 /** The job's HybridGridData, or null for a slow job. Throws UnrecoverableError on corrupt data. */
@@ -36,11 +41,20 @@ export async function loadFastData(
   manifest: JobManifest,
   base: PackedArrays,
   cache: DiskBlobCache,
+  memo: FastDataMemo | null = null,
 ): Promise<FastDataLoad | null> {
   if (!isHybridEngine(spec.engine)) return null;
   const fast = manifest.fast;
   if (fast === undefined)
     throw new UnrecoverableError(`job ${jobId}: a ${spec.engine} manifest without fast data`);
+  const closesKey = memo === null ? null : fastClosesKey(manifest);
+  const gridKey = hybridGridKey(spec, manifest);
+  const kept = closesKey === null ? undefined : memo!.get(closesKey, gridKey);
+  if (kept !== undefined) {
+    const data = kept.data ?? hybridGridDataOf(spec.engine, slowSide(spec, manifest, base), kept.closes);
+    memo!.set(closesKey!, gridKey, data);
+    return { data, days: fast.days.length, fetchedDays: 0, fetchedBytes: 0, fromMemory: true };
+  }
   const before = { ...cache.counts };
   const days: FastDay[] = new Array(fast.days.length);
   let next = 0;
@@ -68,16 +82,19 @@ export async function loadFastData(
     throw new UnrecoverableError(
       `job ${jobId}: fast days hold ${closes.n} rows, the manifest says ${fast.rows}`,
     );
-  const ts = unpackArrays(base)[BASE_ARRAYS[0]] as Float64Array;
-  const data = hybridGridDataOf(
-    spec.engine,
-    { ts, barMs: manifest.barMs, calendar: new SessionCalendar(spec.session) },
-    closes,
-  );
+  const data = hybridGridDataOf(spec.engine, slowSide(spec, manifest, base), closes);
+  if (closesKey !== null) memo!.set(closesKey, gridKey, data);
   return {
     data,
     days: fast.days.length,
     fetchedDays: cache.counts.misses - before.misses,
     fetchedBytes: cache.counts.bytesFetched - before.bytesFetched,
+    fromMemory: false,
   };
+}
+
+/** The slow side the hybrid index is built from: the base's bar times and the spec's session. */
+function slowSide(spec: GridSpec, manifest: JobManifest, base: PackedArrays): SlowSide {
+  const ts = unpackArrays(base)[BASE_ARRAYS[0]] as Float64Array;
+  return { ts, barMs: manifest.barMs, calendar: new SessionCalendar(spec.session) };
 }

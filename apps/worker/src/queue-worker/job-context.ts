@@ -22,6 +22,7 @@ import { clusterEngineRefusal, type JobManifest, jobManifestSchema, manifestKey 
 import type { BlobCache } from "./blob-cache.js";
 import type { DiskBlobCache } from "./disk-blob-cache.js";
 import { type FastDataLoad, loadFastData } from "./fast-data.js";
+import type { FastDataMemo } from "./fast-data-memo.js";
 
 /**
  * Groups kept per job: the one or two in flight plus one. Each holds its event index (~70 MB on
@@ -34,6 +35,8 @@ export interface JobContextDeps {
   blobs: BlobCache;
   /** Where a hybrid job's fast day blobs come from (kept on disk across jobs). */
   fastBlobs: DiskBlobCache;
+  /** The last assembled fast sides, for the next job over the same data (none: always load). */
+  fastMemo?: FastDataMemo | null;
   threads: number;
   /** Which slow kernel the job's groups are built for (kernel-choice.ts); default auto. */
   kernel?: KernelChoice;
@@ -61,7 +64,7 @@ export class JobContext {
   /** Fetches the manifest and base blob and starts the job's pool. */
   static async load(
     jobId: string,
-    { redis, blobs, fastBlobs, threads, kernel = "auto" }: JobContextDeps,
+    { redis, blobs, fastBlobs, fastMemo = null, threads, kernel = "auto" }: JobContextDeps,
   ): Promise<JobContext> {
     const raw = await redis.get(manifestKey(jobId));
     // a missing manifest is not final: the chunk is retried (the job may be being cleaned up)
@@ -85,7 +88,7 @@ export class JobContext {
       a: { close: arrays.closeA as Float64Array },
       b: { close: arrays.closeB as Float64Array },
     };
-    const fast = await loadFastData(jobId, spec, manifest, base, fastBlobs);
+    const fast = await loadFastData(jobId, spec, manifest, base, fastBlobs, fastMemo);
     const groups = new GroupArrays({
       spec,
       plan,

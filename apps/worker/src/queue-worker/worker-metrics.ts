@@ -19,6 +19,8 @@ export interface WorkerTransfer {
   /** Fast day blobs read from the disk cache and fetched from Redis, over job loads. */
   fastBlobsFromCache: number;
   fastBlobsFetched: number;
+  /** Fast day blobs a job load did not read: its data was still assembled in memory. */
+  fastBlobsFromMemory: number;
   /** Fast rows the hybrid kernels read. */
   fastRows: number;
 }
@@ -31,6 +33,7 @@ export class WorkerMetrics {
     blobBytesFetched: 0,
     fastBlobsFromCache: 0,
     fastBlobsFetched: 0,
+    fastBlobsFromMemory: 0,
     fastRows: 0,
   };
 
@@ -67,7 +70,7 @@ export class WorkerMetrics {
   });
   private readonly fastBlobReads = new Counter({
     name: "pairgrid_worker_fast_blob_reads_total",
-    help: "Fast day blobs a job load needed, by where they came from (cache: the worker's disk cache, redis: fetched)",
+    help: "Fast day blobs a job load needed, by where they came from (memory: still assembled from an earlier job, cache: the worker's disk cache, redis: fetched)",
     labelNames: ["source"],
     registers: [this.registry],
   });
@@ -120,9 +123,11 @@ export class WorkerMetrics {
     this.transfer.blobBytesFetched += bytes;
   }
 
-  fastBlobsRead(fromCache: number, fetched: number): void {
+  fastBlobsRead(fromCache: number, fetched: number, fromMemory = 0): void {
+    this.fastBlobReads.inc({ source: "memory" }, fromMemory);
     this.fastBlobReads.inc({ source: "cache" }, fromCache);
     this.fastBlobReads.inc({ source: "redis" }, fetched);
+    this.transfer.fastBlobsFromMemory += fromMemory;
     this.transfer.fastBlobsFromCache += fromCache;
     this.transfer.fastBlobsFetched += fetched;
   }

@@ -18,5 +18,6 @@ export {
   type SkipKind,
   type SkippedRow,
 } from "./leg-format.js";
+export { dataFilesStamp } from "./leg-files-stamp.js";
 export { loadLeg } from "./load-leg.js";
 export { resampleBars } from "./resample.js";
