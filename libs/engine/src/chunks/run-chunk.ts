@@ -23,7 +23,7 @@ import {
   isValidCombination,
   paramVector,
 } from "./grid-plan.js";
-import type { GroupContext } from "./group-context.js";
+import type { GroupContext, HybridGroupContext, SlowGroupContext } from "./group-context.js";
 import { runCurveChunk } from "./run-curve-chunk.js";
 import { runEventDistinct } from "./run-event-distinct.js";
 import { type PackedArrays, unpackArrays } from "./shared-arrays.js";
@@ -113,7 +113,6 @@ export function runChunk(
       `runChunk: engine ${spec.engine} needs its kernel: a ${spec.engine} group context (chunks/group-context.ts), not ${group.engine}`,
     );
   }
-  const inputs = group.inputs;
   const t0 = performance.now();
   const nFolds = spec.rank.folds;
   const size = chunk.t1 - chunk.t0;
@@ -139,22 +138,41 @@ export function runChunk(
     fillConfig(cfgs, spec, c, r * CFG_LENGTH);
     paramVector(c, params, r * PARAM_NAMES.length);
   });
-  if (group.engine === "hybrid_curve") {
-    const fastPoints = runCurveChunk(group, cfgs, k, stats, folds, nFolds, scratch);
-    return {
-      chunkId: chunk.chunkId,
-      k,
-      skipped: size - k,
-      comboIds,
-      params,
-      stats,
-      folds,
-      nFolds,
-      kernelMs: performance.now() - t0,
-      copies: 0,
-      fastRows: fastPoints,
-    };
-  }
+  // the curve grid serves a slow setting's whole TP×SL block from one run; every other engine runs
+  // its kernels combination by combination (or in event-driven batches)
+  const { copies, fastRows } =
+    group.engine === "hybrid_curve"
+      ? { copies: 0, fastRows: runCurveChunk(group, cfgs, k, stats, folds, nFolds, scratch) }
+      : runComboKernels(group, cfgs, k, stats, folds, nFolds, scratch);
+  return {
+    chunkId: chunk.chunkId,
+    k,
+    skipped: size - k,
+    comboIds,
+    params,
+    stats,
+    folds,
+    nFolds,
+    kernelMs: performance.now() - t0,
+    copies,
+    fastRows,
+  };
+}
+
+/**
+ * Runs a chunk's k combinations (configs in `cfgs`) on their kernels, writing rows and folds:
+ * the event copies made and the fast rows scanned.
+ */
+function runComboKernels(
+  group: SlowGroupContext | HybridGroupContext,
+  cfgs: Float64Array,
+  k: number,
+  stats: Float64Array,
+  folds: Float64Array,
+  nFolds: number,
+  scratch: KernelScratch,
+): { copies: number; fastRows: number } {
+  const inputs = group.inputs;
   const foldWidth = nFolds * FOLD_WIDTH;
   let copies = 0;
   // dollar-free combinations of a slow group with an event index run event-driven (collected in
@@ -195,17 +213,5 @@ export function runChunk(
       familyScratchFor(inputs.nDays),
     );
   }
-  return {
-    chunkId: chunk.chunkId,
-    k,
-    skipped: size - k,
-    comboIds,
-    params,
-    stats,
-    folds,
-    nFolds,
-    kernelMs: performance.now() - t0,
-    copies,
-    fastRows: fastRows + fastScan.rowsScanned,
-  };
+  return { copies, fastRows: fastRows + fastScan.rowsScanned };
 }

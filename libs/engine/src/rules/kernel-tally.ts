@@ -190,6 +190,11 @@ export class KernelTally {
     this.totalPnl = totalPnl;
     this.peak = peak;
     this.maxDd = maxDd;
+    this.addRunCounts(run, k0, k1);
+  }
+
+  /** The trade counts of run trades k0 … k1 − 1, from the run's prefix counts (both recordRun forms). */
+  private addRunCounts(run: TradeRun, k0: number, k1: number): void {
     this.nTrades += k1 - k0;
     this.nWins += run.cumWins[k1]! - run.cumWins[k0]!;
     this.nLong += run.cumLong[k1]! - run.cumLong[k0]!;
@@ -229,15 +234,7 @@ export class KernelTally {
     this.totalPnl = total + (P[k1]! - P[k0]!);
     this.grossProfit += exact.prefixGain[k1]! - exact.prefixGain[k0]!;
     this.grossLoss += exact.prefixLoss[k1]! - exact.prefixLoss[k0]!;
-    this.nTrades += k1 - k0;
-    this.nWins += run.cumWins[k1]! - run.cumWins[k0]!;
-    this.nLong += run.cumLong[k1]! - run.cumLong[k0]!;
-    this.barsHeld += run.cumHeld[k1]! - run.cumHeld[k0]!;
-    const c = run.cumReason;
-    for (let r = 0; r < N_REASONS; r++) {
-      const count = c[k1 * N_REASONS + r]! - c[k0 * N_REASONS + r]!;
-      if (count !== 0) this.row[this.rowOffset + S_REASON[r]!] += count;
-    }
+    this.addRunCounts(run, k0, k1);
   }
 
   private writeRecord(
