@@ -2,13 +2,15 @@
 // a coordinator with 2 workers (a private redis-server), its fast legs travel as per-day blobs as a
 // hybrid_dollar grid's do, and the job stores exactly the rows of `pairgrid run` — bit for bit,
 // with another chunk size (both cut into whole (tp, sl) blocks, so a chunk's slow settings differ).
+// Its view counts the fast rows the workers scanned and the day blob bytes they fetched, per
+// worker: the bytes their logs say they fetched, and none for a second job over the same days.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { pairgrid } from "./cli-helpers.js";
-import { TestCluster } from "./cluster-harness.js";
+import { type JobViewLike, type Proc, TestCluster } from "./cluster-harness.js";
 import { assertSameResults, type RunDir, runToEnd, specObject, writeSpec } from "./run-fixtures.js";
 
 /** 4 indicator groups × 6 slow settings × 9 (tp, sl) cells = 216 combinations. */
@@ -60,9 +62,65 @@ test("hybrid_curve through 2 workers: exactly the rows and folds of pairgrid run
     assert.equal(job.n_chunks, 8);
     const end = await cluster.waitFor(job.job_id, (v) => v.status === "done", 120_000);
     assert.equal(end.n_done, job.n_combos);
+    const fetched = assertFastWork(cluster, job.job_id, end);
+    assert.ok(fetched > 0, "the first job over these days fetches its day blobs from Redis");
+
+    // the same days again: nothing fetched (disk cache or memory), but the rows are scanned again
+    const again = await cluster.submit(spec, 20);
+    const endAgain = await cluster.waitFor(again.job_id, (v) => v.status === "done", 120_000);
+    assert.equal(assertFastWork(cluster, again.job_id, endAgain), 0);
+
     await cluster.stop();
     assert.equal(await assertSameResults([local.db, cluster.db], [local.jobId, job.job_id]), 216);
   } finally {
     await cluster.stop();
   }
 });
+
+type WorkerWork = NonNullable<JobViewLike["fast"]>["by_worker"][number];
+
+/**
+ * Checks the finished job's `fast` view against the workers' logs: rows scanned by each worker
+ * that ran a chunk, blob bytes each fetched as its "loaded" line says, per-worker figures summing
+ * to the totals. Returns the bytes fetched.
+ */
+function assertFastWork(cluster: TestCluster, jobId: string, end: JobViewLike): number {
+  const fast = end.fast;
+  assert.ok(fast, `a hybrid job's view has fast work: ${JSON.stringify(end)}`);
+  assert.ok(fast.rows_scanned > 0, JSON.stringify(fast));
+  const sum = (f: (w: WorkerWork) => number) => fast.by_worker.reduce((s, w) => s + f(w), 0);
+  assert.equal(
+    sum((w) => w.rows_scanned),
+    fast.rows_scanned,
+  );
+  assert.equal(
+    sum((w) => w.blob_bytes_fetched),
+    fast.blob_bytes_fetched,
+  );
+  let logged = 0;
+  for (const p of cluster.workers) {
+    const { id, bytes } = loggedFetch(cluster, p, jobId);
+    const mine: WorkerWork | undefined = fast.by_worker.find((w) => w.worker === id);
+    if (bytes === null) {
+      assert.equal(mine, undefined, `${id} did not load job ${jobId}`);
+      continue;
+    }
+    assert.ok(mine, `${id} loaded job ${jobId} and ran a chunk: ${JSON.stringify(fast)}`);
+    assert.ok(mine.rows_scanned > 0);
+    assert.equal(mine.blob_bytes_fetched, bytes, `${id}: the bytes its log says it fetched`);
+    logged += bytes;
+  }
+  assert.equal(fast.blob_bytes_fetched, logged);
+  return fast.blob_bytes_fetched;
+}
+
+/** A worker's `host:pid` and the fast blob bytes it logged fetching for the job (null: never loaded it). */
+function loggedFetch(cluster: TestCluster, p: Proc, jobId: string): { id: string; bytes: number | null } {
+  const log = cluster.logOf(p);
+  const id = /worker (\S+): started —/.exec(log)?.[1];
+  assert.ok(id, log);
+  const loads = log.match(new RegExp(`job ${jobId}: loaded .* fetched \\((\\d+) bytes\\)`, "g")) ?? [];
+  if (loads.length === 0) return { id, bytes: null };
+  const bytes = loads.reduce((s, line) => s + Number(/\((\d+) bytes\)/.exec(line)![1]), 0);
+  return { id, bytes };
+}

@@ -19,6 +19,12 @@ export interface JobViewLike {
   chunks_done: number;
   progress: number;
   error: string | null;
+  /** A hybrid job's fast-side work (null for a slow job). */
+  fast?: {
+    rows_scanned: number;
+    blob_bytes_fetched: number;
+    by_worker: { worker: string; rows_scanned: number; blob_bytes_fetched: number }[];
+  } | null;
 }
 
 export interface ClusterOptions {

@@ -213,7 +213,7 @@ export class Coordinator implements JobService {
 
   /** Hands the job to the runner; its view follows the progress, and it is forgotten at the end. */
   private run(job: LedgerJob): void {
-    const st = new JobState(job);
+    const st = new JobState(job, this.executor.fastWork);
     this.states.set(job.jobId, st);
     this.metrics.combosTotal.set({ job: job.jobId }, job.plan.total);
     this.metrics.combosDone.set({ job: job.jobId }, job.combosDone);
@@ -278,6 +278,13 @@ export class Coordinator implements JobService {
     if (st) return st.view();
     const chunksDone = r.status === "done" ? r.n_chunks : (await this.db.doneChunks(r.job_id)).size;
     const error = r.status === "failed" ? await this.redis.get(errorKey(r.job_id)).catch(() => null) : null;
-    return storedJobView(r, chunksDone, error, this.db.file, localProbe());
+    return storedJobView(
+      r,
+      chunksDone,
+      error,
+      this.db.file,
+      localProbe(),
+      this.executor.fastWork.view(r.job_id),
+    );
   }
 }

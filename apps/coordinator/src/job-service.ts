@@ -8,6 +8,7 @@ import {
   type ResultsDb,
   type ShownStatus,
 } from "@pairgrid/resultsdb";
+import type { FastWorkView } from "./fast-work.js";
 
 /** A job as `GET /jobs` and `GET /jobs/:id` show it (INTERFACE.md: status, done/total, rate, ETA). */
 export interface JobView {
@@ -39,6 +40,12 @@ export interface JobView {
   heartbeat_at: string | null;
   /** For an interrupted job, the `pairgrid run … --resume` command that finishes it. */
   resume_command: string | null;
+  /**
+   * A hybrid job on the cluster: fast rows scanned and fast blob bytes fetched, in all and per
+   * worker (work counters: a redelivered chunk counts twice; fast-work.ts). Null for a slow job,
+   * before the first hybrid result, and for jobs this coordinator process did not run.
+   */
+  fast: FastWorkView | null;
 }
 
 /**
@@ -52,6 +59,8 @@ export function storedJobView(
   error: string | null,
   dbFile: string,
   probe: LivenessProbe,
+  /** What the coordinator still holds of the job's fast-side work (fast-work.ts), if anything. */
+  fast: FastWorkView | null = null,
 ): JobView {
   const gone = interruption(r, dbFile, probe);
   return {
@@ -73,6 +82,7 @@ export function storedJobView(
     pid: r.pid,
     heartbeat_at: r.heartbeat_at?.toISOString() ?? null,
     resume_command: gone?.resume ?? null,
+    fast,
   };
 }
 

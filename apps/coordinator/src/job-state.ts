@@ -4,6 +4,7 @@
 // rebuilt from it (adoptJob in @pairgrid/jobs).
 import type { LedgerJob, RunOutcome } from "@pairgrid/jobs";
 import type { JobStatus } from "@pairgrid/resultsdb";
+import type { FastWork } from "./fast-work.js";
 import type { JobView } from "./job-service.js";
 import { RateMeter } from "./rate-meter.js";
 
@@ -16,7 +17,11 @@ export class JobState {
   /** The run's end (set when the run starts). */
   finished: Promise<RunOutcome<void> | null> = Promise.resolve(null);
 
-  constructor(readonly job: LedgerJob) {}
+  constructor(
+    readonly job: LedgerJob,
+    /** Where the executor tallies the job's fast-side work (none: the view's `fast` is null). */
+    private readonly fastWork: FastWork | null = null,
+  ) {}
 
   get jobId(): string {
     return this.job.jobId;
@@ -53,6 +58,7 @@ export class JobState {
       pid: null,
       heartbeat_at: null,
       resume_command: null,
+      fast: this.fastWork?.view(this.jobId) ?? null,
     };
   }
 

@@ -38,6 +38,7 @@ import { type FastBlobs, checkFastSize, fastBlobsOf } from "./fast-blobs.js";
 import { FastBlobMemo } from "./fast-blob-memo.js";
 import { clientMessage, type JobData } from "./job-data.js";
 import { manifestBlobs, shipJobData, shippedManifest } from "./job-shipping.js";
+import { FastWork } from "./fast-work.js";
 import { lostChunks } from "./lost-chunks.js";
 
 /** How often failed chunk and result jobs are looked for. */
@@ -95,6 +96,8 @@ export class QueueExecutor implements Executor<void> {
   private readonly loaded = new Map<string, PreparedData>();
   /** The fast day blobs of the last data read, for the next hybrid job over the same files. */
   private readonly fastMemo = new FastBlobMemo();
+  /** Each hybrid job's fast rows scanned and blob bytes fetched, per worker (the job views read it). */
+  readonly fastWork = new FastWork();
   private resultWorker: Worker | null = null;
   private resultConnection: Redis | null = null;
   private monitorTimer: NodeJS.Timeout | null = null;
@@ -242,6 +245,8 @@ export class QueueExecutor implements Executor<void> {
     this.o.metrics.workerChunks.inc({ worker: d.worker });
     this.o.metrics.workerCombos.inc({ worker: d.worker }, d.combos);
     if (d.fastRows) this.o.metrics.workerFastRows.inc({ worker: d.worker }, d.fastRows);
+    // after the store, as the metrics: a store that throws is retried and would count twice
+    this.fastWork.add(d.jobId, d.worker, d.fastRows ?? 0, d.blobBytes ?? 0);
     if (stored !== "stored") return stored;
     this.o.metrics.ingested(batch.k, (performance.now() - t0) / 1000);
     if (this.allStored(ex)) await this.complete(ex);

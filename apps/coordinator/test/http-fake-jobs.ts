@@ -46,6 +46,7 @@ export class FakeJobs implements JobService {
       pid: null,
       heartbeat_at: null,
       resume_command: null,
+      fast: null,
     };
     this.views.set(view.job_id, view);
     return view;

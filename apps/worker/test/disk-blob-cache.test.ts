@@ -2,7 +2,7 @@
 // then read from disk (a second cache over the same folder — a second job, a restarted worker —
 // fetches nothing); a blob Redis returns corrupt is fetched once more, then refused naming it; a
 // file damaged on disk is fetched again; the folder stays under its byte bound, least recently
-// used first out. And a hybrid job's load fails for good, naming the blob, on a tampered day.
+// used first out; a caller's own tally counts its reads alone. And a hybrid job's load fails for good, naming the blob, on a tampered day.
 import assert from "node:assert/strict";
 import {
   existsSync,
@@ -67,6 +67,23 @@ test("fetched once, then read from disk: a second cache over the folder fetches 
     assert.ok((await second.get(sha)).equals(blob));
     assert.deepEqual(second.counts, { hits: 1, misses: 0, bytesFetched: 0 });
     assert.equal(fetched, 0);
+  });
+});
+
+test("a caller's tally counts its own reads only, while another caller shares the cache", async () => {
+  await withRedis(async (redis) => {
+    const cache = new DiskBlobCache(redis, tempDir());
+    const a = randomBytes(30_000);
+    const b = randomBytes(20_000);
+    const [shaA, shaB] = [await putBlob(redis, a), await putBlob(redis, b)];
+    const mine = { hits: 0, misses: 0, bytesFetched: 0 };
+    const theirs = { hits: 0, misses: 0, bytesFetched: 0 };
+    // interleaved as two jobs' loads are: each tally sees its own fetch and hit, not the other's
+    await Promise.all([cache.get(shaA, mine), cache.get(shaB, theirs)]);
+    await Promise.all([cache.get(shaA, mine), cache.get(shaB)]);
+    assert.deepEqual(mine, { hits: 1, misses: 1, bytesFetched: a.length });
+    assert.deepEqual(theirs, { hits: 0, misses: 1, bytesFetched: b.length });
+    assert.deepEqual(cache.counts, { hits: 2, misses: 2, bytesFetched: a.length + b.length });
   });
 });
 

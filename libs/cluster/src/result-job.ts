@@ -16,6 +16,11 @@ export const resultJobSchema = z.strictObject({
   ms: z.number().nonnegative(),
   /** Hybrid chunks: fast rows the kernels read (run-chunk.ts `fastRows`), for per-worker metrics. */
   fastRows: z.number().int().nonnegative().optional(),
+  /**
+   * Hybrid jobs: bytes of fast day blobs this worker fetched from Redis for the job and not yet
+   * reported (its context load's fetch rides on the next result it publishes), for job progress.
+   */
+  blobBytes: z.number().int().nonnegative().optional(),
   /** encodeChunkResult bytes, base64. */
   payload: z.string(),
 });

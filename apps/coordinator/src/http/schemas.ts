@@ -55,6 +55,24 @@ export const jobView = z.object({
   pid: z.number().int().nullable().describe("process id of that run"),
   heartbeat_at: z.string().nullable().describe("when that run last showed it was alive"),
   resume_command: z.string().nullable().describe("for an interrupted job: the command that finishes it"),
+  fast: z
+    .object({
+      rows_scanned: z.number().int(),
+      blob_bytes_fetched: z.number().int(),
+      by_worker: z.array(
+        z.object({
+          worker: z.string().describe("host:pid of the worker process"),
+          rows_scanned: z.number().int(),
+          blob_bytes_fetched: z.number().int(),
+        }),
+      ),
+    })
+    .nullable()
+    .describe(
+      "hybrid job on the cluster: fast rows scanned and fast day blob bytes fetched from Redis, " +
+        "in all and per worker; work counters (a chunk redelivered after a kill counts twice). " +
+        "Null for a slow job, before the first result, and for jobs a restarted coordinator did not run",
+    ),
 });
 
 export const resultsQuery = z.object({

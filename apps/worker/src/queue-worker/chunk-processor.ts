@@ -54,7 +54,20 @@ export class ChunkProcessor {
         const ms = performance.now() - t0;
         if (run.signal.aborted) return this.cancelled();
         const combos = chunk.t1 - chunk.t0;
-        await publishResult(this.d.results, { jobId, result, combos, worker: this.d.workerId, ms });
+        const blobBytes = ctx.takeBlobBytes();
+        try {
+          await publishResult(this.d.results, {
+            jobId,
+            result,
+            combos,
+            worker: this.d.workerId,
+            ms,
+            blobBytes,
+          });
+        } catch (err) {
+          ctx.returnBlobBytes(blobBytes);
+          throw err;
+        }
         this.d.metrics.chunkProcessed(combos, ms);
         if (result.fastRows) this.d.metrics.fastRowsScanned(result.fastRows);
         return { rows: result.k, cancelled: false };

@@ -43,14 +43,19 @@ export class DiskBlobCache {
     mkdirSync(dir, { recursive: true });
   }
 
-  /** The blob's bytes, checked against `sha`: from the disk when there, else from Redis (kept). */
-  async get(sha: string): Promise<Buffer> {
+  /**
+   * The blob's bytes, checked against `sha`: from the disk when there, else from Redis (kept).
+   * `tally` also counts this read: a caller's own counts, right while other jobs' loads share the
+   * cache (a difference of `counts` taken around a load would take their fetches in too).
+   */
+  async get(sha: string, tally: DiskBlobCounts | null = null): Promise<Buffer> {
     if (!SHA.test(sha)) throw new CorruptBlobError(`blob name ${JSON.stringify(sha)} is not a sha256`);
     const file = join(this.dir, sha);
     const local = await readFile(file).catch(() => null);
     if (local !== null) {
       if (sha256Hex(local) === sha) {
         this.counts.hits++;
+        if (tally) tally.hits++;
         const now = new Date();
         await utimes(file, now, now).catch(() => undefined);
         return local;
@@ -58,18 +63,20 @@ export class DiskBlobCache {
       // damaged on disk: dropped, and fetched again below
       await unlink(file).catch(() => undefined);
     }
-    const buf = await this.fetch(sha);
+    const buf = await this.fetch(sha, tally);
     await this.keep(sha, buf);
     return buf;
   }
 
   /** From Redis, verified (getBlob); a corrupt copy is fetched once more before giving up. */
-  private async fetch(sha: string): Promise<Buffer> {
+  private async fetch(sha: string, tally: DiskBlobCounts | null): Promise<Buffer> {
     this.counts.misses++;
+    if (tally) tally.misses++;
     for (let attempt = 1; ; attempt++) {
       try {
         const buf = await getBlob(this.redis, sha);
         this.counted(buf.length);
+        if (tally) tally.bytesFetched += buf.length;
         return buf;
       } catch (err) {
         const corrupt = /does not match its hash/.test((err as Error).message);

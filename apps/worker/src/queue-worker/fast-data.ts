@@ -18,7 +18,7 @@ import {
 } from "@pairgrid/engine";
 import type { JobManifest } from "@pairgrid/cluster";
 import { UnrecoverableError } from "bullmq";
-import { CorruptBlobError, type DiskBlobCache } from "./disk-blob-cache.js";
+import { CorruptBlobError, type DiskBlobCache, type DiskBlobCounts } from "./disk-blob-cache.js";
 import { fastClosesKey, type FastDataMemo, hybridGridKey } from "./fast-data-memo.js";
 
 /** Day blobs fetched at once: enough to hide Redis's round trips, few enough to bound memory. */
@@ -55,7 +55,8 @@ export async function loadFastData(
     memo!.set(closesKey!, gridKey, data);
     return { data, days: fast.days.length, fetchedDays: 0, fetchedBytes: 0, fromMemory: true };
   }
-  const before = { ...cache.counts };
+  // this load's own reads: other jobs' loads may share the cache at the same time
+  const mine: DiskBlobCounts = { hits: 0, misses: 0, bytesFetched: 0 };
   const days: FastDay[] = new Array(fast.days.length);
   let next = 0;
   const fetchSome = async () => {
@@ -64,7 +65,7 @@ export async function loadFastData(
       const entry = fast.days[d]!;
       let day: FastDay;
       try {
-        day = await decodeFastDayAsync(await cache.get(entry.sha));
+        day = await decodeFastDayAsync(await cache.get(entry.sha, mine));
       } catch (err) {
         if (err instanceof CorruptBlobError) throw new UnrecoverableError(`job ${jobId}: ${err.message}`);
         throw err;
@@ -87,8 +88,8 @@ export async function loadFastData(
   return {
     data,
     days: fast.days.length,
-    fetchedDays: cache.counts.misses - before.misses,
-    fetchedBytes: cache.counts.bytesFetched - before.bytesFetched,
+    fetchedDays: mine.misses,
+    fetchedBytes: mine.bytesFetched,
     fromMemory: false,
   };
 }

@@ -48,6 +48,8 @@ export class JobContext {
   private poolClosing = false;
   private resolvePoolClosed!: () => void;
   private readonly poolClosed = new Promise<void>((resolve) => (this.resolvePoolClosed = resolve));
+  /** Fast blob bytes this load fetched from Redis not yet reported on a result (takeBlobBytes). */
+  private unreportedBlobBytes: number;
 
   private constructor(
     readonly jobId: string,
@@ -59,7 +61,24 @@ export class JobContext {
     readonly groups: GroupArrays,
     /** A hybrid job's fast side as loaded (null for a slow job). */
     readonly fast: FastDataLoad | null,
-  ) {}
+  ) {
+    this.unreportedBlobBytes = fast?.fetchedBytes ?? 0;
+  }
+
+  /**
+   * The fast blob bytes fetched for this job not yet reported, now counted as reported: the next
+   * result published carries them (the job's progress shows them per worker). A publish that
+   * fails hands them back (returnBlobBytes), so they ride on a later result instead.
+   */
+  takeBlobBytes(): number {
+    const bytes = this.unreportedBlobBytes;
+    this.unreportedBlobBytes = 0;
+    return bytes;
+  }
+
+  returnBlobBytes(bytes: number): void {
+    this.unreportedBlobBytes += bytes;
+  }
 
   /** Fetches the manifest and base blob and starts the job's pool. */
   static async load(

@@ -14,6 +14,8 @@ export interface ChunkOutcome {
   worker: string;
   /** Time on the thread, ms. */
   ms: number;
+  /** Fast day blob bytes fetched from Redis for the job not yet reported (0: none). */
+  blobBytes?: number;
 }
 
 /** Adds the chunk's result job to RESULT_QUEUE; resolves once Redis has it. */
@@ -26,6 +28,7 @@ export async function publishResult(queue: Queue<ResultJobData>, o: ChunkOutcome
     worker: o.worker,
     ms: o.ms,
     ...(o.result.fastRows ? { fastRows: o.result.fastRows } : {}),
+    ...(o.blobBytes ? { blobBytes: o.blobBytes } : {}),
     payload: encodeChunkResult(o.result).toString("base64"),
   };
   await queue.add(RESULT_JOB_NAME, data, {

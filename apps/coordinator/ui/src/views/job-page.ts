@@ -11,7 +11,7 @@ import { followJob } from "./live-job.js";
 import { rankedView } from "./ranked.js";
 import { robustnessView } from "./robustness.js";
 import { sqlView } from "./sql-box.js";
-import { errorBox, progressBar, rateOrResume, statusBadge } from "./status.js";
+import { errorBox, fastWorkText, progressBar, rateOrResume, statusBadge } from "./status.js";
 
 type TabView = (root: HTMLElement, ctx: JobContext) => (() => void) | void;
 
@@ -45,6 +45,7 @@ export function jobPageView(root: HTMLElement, jobId: string, tab: string): () =
   const stops: (() => void)[] = [];
   const renderHeader = (v: JobView, grid?: GridInfo) => {
     const fixed = grid ? Object.entries(grid.fixed) : [];
+    const fastLine = fastWorkText(v);
     fill(
       header,
       h(
@@ -65,6 +66,7 @@ export function jobPageView(root: HTMLElement, jobId: string, tab: string): () =
         h("span", { class: "muted" }, `created ${fmtTime(v.created_at)} UTC`),
         v.finished_at ? h("span", { class: "muted" }, `finished ${fmtTime(v.finished_at)} UTC`) : null,
       ),
+      fastLine === null ? null : h("p", { class: "muted small fast-work" }, fastLine),
       fixed.length > 0
         ? h(
             "p",

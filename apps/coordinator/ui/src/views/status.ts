@@ -58,3 +58,18 @@ export function errorBox(err: unknown): HTMLDivElement {
   const where = err instanceof ApiError && err.path ? ` (${err.path})` : "";
   return h("div", { class: "error", role: "alert" }, msg + where);
 }
+
+/**
+ * A hybrid job's fast-side work in one line (null for a slow job): rows the kernels scanned and
+ * day blob bytes the workers fetched from Redis. Work counters: a redelivered chunk counts twice.
+ */
+export function fastWorkText(v: JobView): string | null {
+  const f = v.fast;
+  if (!f) return null;
+  const workers = f.by_worker.length;
+  return (
+    `Fast side: ${fmtInt(f.rows_scanned)} rows scanned, ` +
+    `${(f.blob_bytes_fetched / 1e6).toFixed(1)} MB of day blobs fetched ` +
+    `(${workers} worker${workers === 1 ? "" : "s"})`
+  );
+}
