@@ -544,6 +544,9 @@ test("an API error is shown with the server's message", async () => {
   const box = page.locator(".error").first();
   await box.waitFor();
   assert.match((await box.textContent())!, /no job 'nosuchjob'/);
+  // the page shows the first failed call of its parallel fetches; wait for the others to fail too,
+  // so none of their 404s lands in the next test's page problems
+  await page.waitForLoadState("networkidle");
   // the failed calls are the expected 404s, and nothing else went wrong
   const problems = pageProblems.splice(0);
   assert.ok(problems.length > 0);
