@@ -540,13 +540,16 @@ test(
 );
 
 test("an API error is shown with the server's message", async () => {
+  // the job page fetches the job and its grid in parallel and shows the first failure: both 404s
+  // must have landed before this test takes the page problems, or the late one fails the next test
+  const failed = ["/jobs/nosuchjob", "/jobs/nosuchjob/grid"].map((path) =>
+    page.waitForResponse((r) => new URL(r.url()).pathname === path),
+  );
   await page.goto(`${cluster!.url}/#/job/nosuchjob`);
   const box = page.locator(".error").first();
   await box.waitFor();
   assert.match((await box.textContent())!, /no job 'nosuchjob'/);
-  // the page shows the first failed call of its parallel fetches; wait for the others to fail too,
-  // so none of their 404s lands in the next test's page problems
-  await page.waitForLoadState("networkidle");
+  await Promise.all(failed);
   // the failed calls are the expected 404s, and nothing else went wrong
   const problems = pageProblems.splice(0);
   assert.ok(problems.length > 0);
