@@ -3,12 +3,11 @@
 // `pairgrid run --threads 2` on the same machine. Runs alternate (local, cluster, local, …) so
 // drift in the machine's load hits both sides alike. Reports wall times, their ratio (goal ≤ 1.10)
 // and the per-chunk queue overhead.
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, TestRedis } from "@pairgrid/cluster/testing";
 import { ensureSynthData, root, synthPairData, writeSpec } from "./lib/bench-data.mjs";
+import { start, startCluster } from "./lib/bench-cluster.mjs";
 import { median, sig } from "./lib/measure.mjs";
 
 const cli = join(root, "apps", "cli", "bin", "pairgrid.js");
@@ -32,17 +31,6 @@ export const W2_SPEC = {
 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-export function start(args, env) {
-  const child = spawn(process.execPath, [cli, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let log = "";
-  child.stderr.on("data", (d) => (log += d.toString()));
-  const exited = new Promise((r) => child.once("exit", r));
-  return { child, exited, log: () => log };
-}
 
 async function localRun(specFile, dir, env) {
   const db = join(dir, `local-${Date.now()}.duckdb`);
@@ -87,25 +75,8 @@ export async function runW4({ reps }) {
   const dataDir = ensureSynthData("synth-1200d-seed7", { days: 1200, seed: 7 });
   const spec = { ...W2_SPEC, data: synthPairData() };
   const specFile = writeSpec(dataDir, "w2.json", spec);
-  const work = mkdtempSync(join(tmpdir(), "pairgrid-w4-"));
-  const env = { PAIRGRID_CACHE_DIR: join(work, "cache") };
-  const redis = await TestRedis.start();
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const coordinator = start(
-    [
-      "coordinator",
-      "--redis",
-      redis.url,
-      "--db",
-      join(work, "cluster.duckdb"),
-      "--port",
-      String(port),
-      "--data-dir",
-      dataDir,
-    ],
-    env,
-  );
+  const cluster = await startCluster("pairgrid-w4-", dataDir);
+  const { work, env, redis, url, coordinator } = cluster;
   const workers = [0, 1].map(() => start(["worker", "--redis", redis.url, "--threads", "1"], env));
   try {
     for (
@@ -152,10 +123,7 @@ export async function runW4({ reps }) {
       note: "cluster: 2 × `pairgrid worker --threads 1` + coordinator + redis-server on loopback; local: `pairgrid run --threads 2`; wall from submit to done vs whole process",
     };
   } finally {
-    for (const p of [...workers, coordinator]) p.child.kill("SIGTERM");
-    await Promise.all([...workers, coordinator].map((p) => Promise.race([p.exited, sleep(20_000)])));
-    await redis.stop();
-    rmSync(work, { recursive: true, force: true });
+    await cluster.stop(workers);
   }
 }
 

@@ -7,14 +7,14 @@
 // the timed runs after it find the fast day blobs on disk. Reports wall times and their ratio
 // (goal ≤ 1.15), the bytes the coordinator shipped and the workers fetched, and each worker's
 // disk-cache hit rate.
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, TestRedis } from "@pairgrid/cluster/testing";
+import { freePort } from "@pairgrid/cluster/testing";
 import { ensureSynthData, root, synthPairData, writeSpec } from "./lib/bench-data.mjs";
 import { median, sig } from "./lib/measure.mjs";
-import { clusterRun, start } from "./w4-cluster.mjs";
+import { start, startCluster } from "./lib/bench-cluster.mjs";
+import { clusterRun } from "./w4-cluster.mjs";
 
 const cli = join(root, "apps", "cli", "bin", "pairgrid.js");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -76,25 +76,8 @@ const memoryRate = (t) => (reads(t) > 0 ? sig(t.fromMemory / reads(t)) : null);
 
 export async function runW4H({ reps }) {
   const dataDir = ensureSynthData("synth-60d-seed7-fast1s", { days: 60, seed: 7, fastSeconds: 1 });
-  const work = mkdtempSync(join(tmpdir(), "pairgrid-w4h-"));
-  const env = { PAIRGRID_CACHE_DIR: join(work, "cache") };
-  const redis = await TestRedis.start();
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const coordinator = start(
-    [
-      "coordinator",
-      "--redis",
-      redis.url,
-      "--db",
-      join(work, "cluster.duckdb"),
-      "--port",
-      String(port),
-      "--data-dir",
-      dataDir,
-    ],
-    env,
-  );
+  const cluster = await startCluster("pairgrid-w4h-", dataDir);
+  const { work, env, redis, url, coordinator } = cluster;
   const metricsPorts = [await freePort(), await freePort()];
   // each worker its own cache folder, as on two hosts
   const workers = metricsPorts.map((mp, i) =>
@@ -164,9 +147,6 @@ export async function runW4H({ reps }) {
         "local: `pairgrid run --threads 2`; wall from submit to done vs whole process; timed cluster runs after a cold one (warm disk caches)",
     };
   } finally {
-    for (const p of [...workers, coordinator]) p.child.kill("SIGTERM");
-    await Promise.all([...workers, coordinator].map((p) => Promise.race([p.exited, sleep(20_000)])));
-    await redis.stop();
-    rmSync(work, { recursive: true, force: true });
+    await cluster.stop(workers);
   }
 }

@@ -16,9 +16,7 @@
 // Reported for scale: the bytes of the base arrays and of one group's arrays as the worker builds
 // them (GroupPrecompute with the same kernel choice), computed here in the bench process; and,
 // per thread count, the highest RSS seen while each group's chunks ran (`rss_mb_by_group`).
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   eventSettingsFor,
@@ -29,29 +27,17 @@ import {
   packGridData,
   planGrid,
 } from "@pairgrid/engine";
-import { freePort, TestRedis } from "@pairgrid/cluster/testing";
-import { ensureSynthData, root, synthPairData, writeSpec } from "./lib/bench-data.mjs";
+import { ensureSynthData, synthPairData, writeSpec } from "./lib/bench-data.mjs";
+import { start, startCluster } from "./lib/bench-cluster.mjs";
 import { median, sig } from "./lib/measure.mjs";
 import { W2_SPEC } from "./w4-cluster.mjs";
 
-const cli = join(root, "apps", "cli", "bin", "pairgrid.js");
 const THREADS = [1, 2, 4];
 const MiB = 1024 * 1024;
 /** Sampling period of the worker's RSS and the job's progress. */
 const SAMPLE_MS = 200;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function start(args, env) {
-  const child = spawn(process.execPath, [cli, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let log = "";
-  child.stderr.on("data", (d) => (log += d.toString()));
-  const exited = new Promise((r) => child.once("exit", r));
-  return { child, exited, log: () => log };
-}
 
 /** VmHWM, VmRSS (bytes) and OS thread count of a live process, from /proc/PID/status. */
 function procStatus(pid) {
@@ -166,25 +152,8 @@ export async function runW5({ reps }) {
   const specFile = writeSpec(dataDir, "w2.json", { ...W2_SPEC, data: synthPairData() });
   const sizes = await dataSizes(specFile);
   const nRun = groupsToRun(sizes.groups);
-  const work = mkdtempSync(join(tmpdir(), "pairgrid-w5-"));
-  const env = { PAIRGRID_CACHE_DIR: join(work, "cache") };
-  const redis = await TestRedis.start();
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const coordinator = start(
-    [
-      "coordinator",
-      "--redis",
-      redis.url,
-      "--db",
-      join(work, "cluster.duckdb"),
-      "--port",
-      String(port),
-      "--data-dir",
-      dataDir,
-    ],
-    env,
-  );
+  const cluster = await startCluster("pairgrid-w5-", dataDir);
+  const { env, redis, url } = cluster;
   const spec = { ...W2_SPEC, data: absoluteData(dataDir) };
   try {
     await until("the coordinator", 30_000, () =>
@@ -240,10 +209,7 @@ export async function runW5({ reps }) {
       note: "memory, not time: the grid kernel is being changed; seconds only say how long each measurement ran. VmHWM is read while the worker still runs, after the last chunk counted",
     };
   } finally {
-    coordinator.child.kill("SIGTERM");
-    await Promise.race([coordinator.exited, sleep(20_000)]);
-    await redis.stop();
-    rmSync(work, { recursive: true, force: true });
+    await cluster.stop();
   }
 }
 

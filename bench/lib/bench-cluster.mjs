@@ -1,0 +1,49 @@
+// The cluster the cluster benchmarks (W4, W4H, W5) run against: a private redis-server and a
+// `pairgrid coordinator` on loopback over one data folder, with a temp folder for the results file
+// and caches. Workers are started by each benchmark (how many, how many threads, which caches).
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, TestRedis } from "@pairgrid/cluster/testing";
+import { root } from "./bench-data.mjs";
+
+const cli = join(root, "apps", "cli", "bin", "pairgrid.js");
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A `pairgrid` child process, its stderr kept for the figures a benchmark reads from its log. */
+export function start(args, env) {
+  const child = spawn(process.execPath, [cli, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let log = "";
+  child.stderr.on("data", (d) => (log += d.toString()));
+  const exited = new Promise((r) => child.once("exit", r));
+  return { child, exited, log: () => log };
+}
+
+/**
+ * Starts redis-server and a coordinator over `dataDir`. `stop(others)` ends the given worker
+ * processes and the coordinator (SIGTERM, at most 20 s each), then Redis, and removes the folder.
+ */
+export async function startCluster(prefix, dataDir) {
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  const env = { PAIRGRID_CACHE_DIR: join(work, "cache") };
+  const redis = await TestRedis.start();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const db = join(work, "cluster.duckdb");
+  const coordinator = start(
+    ["coordinator", "--redis", redis.url, "--db", db, "--port", String(port), "--data-dir", dataDir],
+    env,
+  );
+  const stop = async (others = []) => {
+    const procs = [...others, coordinator];
+    for (const p of procs) p.child.kill("SIGTERM");
+    await Promise.all(procs.map((p) => Promise.race([p.exited, sleep(20_000)])));
+    await redis.stop();
+    rmSync(work, { recursive: true, force: true });
+  };
+  return { work, env, redis, url, coordinator, stop };
+}
