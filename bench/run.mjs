@@ -42,7 +42,17 @@ function parseArgs(argv) {
   return { names: names.length > 0 ? names : Object.keys(WORKLOADS), reps };
 }
 
-const { names, reps } = parseArgs(process.argv.slice(2));
+/** Bad arguments: one line and exit 2, as the CLI does (no stack trace). */
+function argsOrExit(argv) {
+  try {
+    return parseArgs(argv);
+  } catch (err) {
+    process.stderr.write(`bench: ${err.message}\n`);
+    process.exit(2);
+  }
+}
+
+const { names, reps } = argsOrExit(process.argv.slice(2));
 const resultsDir = join(root, "bench", "results");
 mkdirSync(resultsDir, { recursive: true });
 for (const name of names) {
