@@ -11,6 +11,7 @@ import { runW2, runW2G } from "./w2-local.mjs";
 import { runW4 } from "./w4-cluster.mjs";
 import { runW4H } from "./w4h-cluster-hybrid.mjs";
 import { runW5 } from "./w5-memory.mjs";
+import { runW6Cluster } from "./w6-cluster.mjs";
 import { runW6 } from "./w6-seed-scale.mjs";
 import { runW7 } from "./w7-analysis-scale.mjs";
 import { runW8 } from "./w8-market-data.mjs";
@@ -24,6 +25,7 @@ const WORKLOADS = {
   W4H: runW4H,
   W5: runW5,
   W6: runW6,
+  W6C: runW6Cluster,
   W7: runW7,
   W8: runW8,
 };

@@ -1,0 +1,150 @@
+// W6C — the seed-scale grid on the cluster (issue 19 item 7; BENCH.md W6 and W4): the W6 grid
+// submitted to `pairgrid coordinator` with two `pairgrid worker --threads 1` processes and a private
+// Redis on loopback, against `pairgrid run --threads 2` on the same machine, in turns (local,
+// cluster, cluster, local, …) so a slow spell of this shared machine falls on both. Reports the
+// wall times and their ratio (goal ≤ 1.10), Redis memory during each job (sampled every 250 ms, and
+// Redis's own used_memory_peak, which covers every moment), and the peak RSS of the coordinator and
+// of each worker (VmHWM, since their start) next to the local run's — at two grid sizes
+// (PAIRGRID_W6_SMALL=1 for the ¼ grid) this is the "memory flat in the job's size" figure.
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { ensureSynthData, root, synthPairData, writeSpec } from "./lib/bench-data.mjs";
+import { start, startCluster } from "./lib/bench-cluster.mjs";
+import { median, sig } from "./lib/measure.mjs";
+import { timedCommand } from "./lib/timed-command.mjs";
+import { W6_SPEC } from "./w6-seed-scale.mjs";
+
+const cli = join(root, "apps", "cli", "bin", "pairgrid.js");
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Peak resident set of a live process since it started (Linux VmHWM), in MB. */
+function peakRssMb(pid) {
+  const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function localRun(specFile, work, env) {
+  const db = join(work, `local-${Date.now()}.duckdb`);
+  const r = timedCommand([process.execPath, cli, "run", specFile, "--db", db, "--threads", "2", "--quiet"], {
+    env,
+  });
+  rmSync(db, { force: true });
+  return { seconds: r.wall_seconds, cpu_seconds: r.cpu_seconds, peak_rss_mb: r.peak_rss_mb };
+}
+
+/**
+ * fetch, once more when the connection was found closed: between two submissions the local run
+ * takes minutes, long past the server's keep-alive timeout, and undici may write the next request
+ * into the socket the server has just closed (EPIPE / ECONNRESET: the request never reached it).
+ */
+async function fetchRetry(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if (!["EPIPE", "ECONNRESET", "UND_ERR_SOCKET"].includes(err?.cause?.code)) throw err;
+    return fetch(url, init);
+  }
+}
+
+/** Submits the job, waits for it while sampling Redis's used_memory; wall from submit to done. */
+async function clusterRun(url, spec, redis) {
+  let redisMax = 0;
+  const sample = async () => {
+    const info = await redis.info("memory");
+    redisMax = Math.max(redisMax, Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0));
+  };
+  const t0 = performance.now();
+  const res = await fetchRetry(`${url}/jobs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(spec),
+  });
+  const job = await res.json();
+  if (res.status !== 201) throw new Error(`submit: ${JSON.stringify(job)}`);
+  for (;;) {
+    await sample();
+    const v = await (await fetchRetry(`${url}/jobs/${job.job_id}`)).json();
+    if (v.status === "done") {
+      const info = await redis.info("memory");
+      return {
+        seconds: (performance.now() - t0) / 1000,
+        combinations: job.n_combos,
+        chunks: job.n_chunks,
+        redis_used_memory_max_sampled_mb: redisMax / 1e6,
+        redis_used_memory_peak_mb: Number(/^used_memory_peak:(\d+)/m.exec(info)?.[1] ?? NaN) / 1e6,
+        redis_used_memory_after_mb: Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? NaN) / 1e6,
+      };
+    }
+    if (v.status !== "running") throw new Error(`job ${job.job_id} ${v.status}: ${v.error}`);
+    await sleep(250);
+  }
+}
+
+export async function runW6Cluster({ reps }) {
+  const dataDir = ensureSynthData("synth-1200d-seed7", { days: 1200, seed: 7 });
+  const small = process.env.PAIRGRID_W6_SMALL === "1";
+  const params = small ? { ...W6_SPEC.params, ols_window: [1000, 4000] } : W6_SPEC.params;
+  const spec = { ...W6_SPEC, name: small ? "bench-w6c-small" : "bench-w6c", params };
+  const specFile = writeSpec(dataDir, small ? "w6c-small.json" : "w6c.json", spec);
+  const cluster = await startCluster("pairgrid-w6c-", dataDir);
+  const { work, env, url, coordinator } = cluster;
+  const workers = [0, 1].map(() => start(["worker", "--redis", cluster.redis.url, "--threads", "1"], env));
+  const redis = new Redis(cluster.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for (
+      let t0 = Date.now();
+      !(await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+    ) {
+      if (Date.now() - t0 > 30_000) throw new Error(`coordinator did not start: ${coordinator.log()}`);
+      await sleep(100);
+    }
+    const local = [];
+    const clustered = [];
+    const absolute = { ...spec, data: absoluteData(dataDir) };
+    for (let r = 0; r < reps; r++) {
+      // alternate which side goes first: the first run of all also warms the data cache
+      if (r % 2 === 0) {
+        local.push(localRun(specFile, work, env));
+        clustered.push(await clusterRun(url, absolute, redis));
+      } else {
+        clustered.push(await clusterRun(url, absolute, redis));
+        local.push(localRun(specFile, work, env));
+      }
+      process.stderr.write(
+        `W6C rep ${r}: local ${JSON.stringify(local.at(-1))} cluster ${JSON.stringify(clustered.at(-1))}\n`,
+      );
+    }
+    const ratio = median(clustered.map((c) => c.seconds)) / median(local.map((l) => l.seconds));
+    return {
+      workload: small ? "W6C-small" : "W6C",
+      combinations: clustered[0].combinations,
+      chunks: clustered[0].chunks,
+      local_wall_s: local.map((l) => sig(l.seconds)),
+      cluster_wall_s: clustered.map((c) => sig(c.seconds)),
+      ratio_cluster_over_local: sig(ratio),
+      goal_ratio: 1.1,
+      local_peak_rss_mb: local.map((l) => sig(l.peak_rss_mb)),
+      coordinator_peak_rss_mb: sig(peakRssMb(coordinator.child.pid)),
+      worker_peak_rss_mb: workers.map((w) => sig(peakRssMb(w.child.pid))),
+      redis_used_memory_max_sampled_mb: sig(
+        Math.max(...clustered.map((c) => c.redis_used_memory_max_sampled_mb)),
+      ),
+      redis_used_memory_peak_mb: sig(clustered.at(-1).redis_used_memory_peak_mb),
+      redis_used_memory_after_last_job_mb: sig(clustered.at(-1).redis_used_memory_after_mb),
+      note: "cluster: 2 × `pairgrid worker --threads 1` + coordinator + redis-server on loopback; local: `pairgrid run --threads 2`; wall from submit to done vs whole process; peaks of the cluster's processes are since their start (every rep)",
+    };
+  } finally {
+    redis.disconnect();
+    await cluster.stop(workers);
+  }
+}
+
+function absoluteData(dir) {
+  const d = synthPairData();
+  return { ...d, a: { ...d.a, slow: join(dir, d.a.slow) }, b: { ...d.b, slow: join(dir, d.b.slow) } };
+}
