@@ -92,6 +92,33 @@ test("a truncated or corrupted entry is ignored and rebuilt", async () => {
   assert.equal((await loadLeg(f, opts)).report.fromCache, true);
 });
 
+test("a checked entry is stamped; an unstamped one is checked in full once, then stamped", async () => {
+  const cache = tempDir();
+  const f = writeData(dir, "stamp.csv", sierraText(120));
+  const opts = sierraOpts({ cacheDir: cache });
+  const good = await loadLeg(f, opts);
+  const [entry] = entries(cache);
+  // the stamp is an mtime no write of today gives (2000–2008): written entries carry it
+  const stampMs = statSync(entry).mtimeMs;
+  assert.ok(stampMs < Date.UTC(2010, 0, 1), `entry mtime ${new Date(stampMs).toISOString()}`);
+  // an entry copied without its times (or touched) is checked byte by byte, hits, and is stamped again
+  const now = new Date();
+  utimesSync(entry, now, now);
+  const hit = await loadLeg(f, opts);
+  assert.equal(hit.report.fromCache, true);
+  assert.deepEqual(bytesOf(hit.bars), bytesOf(good.bars));
+  assert.equal(statSync(entry).mtimeMs, stampMs);
+  // a damaged entry that lost its stamp (any write does) is refused and rebuilt, stamped
+  const bytes = readFileSync(entry);
+  bytes.writeDoubleLE(4751.125, bytes.length - 8 * 120 * 2); // close[0]: same size, other value
+  writeFileSync(entry, bytes);
+  const rebuilt = await loadLeg(f, opts);
+  assert.equal(rebuilt.report.fromCache, false);
+  assert.deepEqual(bytesOf(rebuilt.bars), bytesOf(good.bars));
+  assert.equal(statSync(entry).mtimeMs, stampMs);
+  assert.equal((await loadLeg(f, opts)).report.fromCache, true);
+});
+
 test("lenient skips and their samples are kept with the cached bars", async () => {
   const cache = tempDir();
   const text = sierraText(20).replace("09:35:00, ", "09:3x:00, ");
