@@ -4,8 +4,8 @@
 // statistics. Entries are written under a temporary name and renamed, so a crash never leaves
 // a half-written entry under the real name; a damaged entry reads as a miss and is rebuilt.
 // An entry whose CRC has been checked carries a stamp in its mtime (entry-stamp.ts): a reload
-// of a stamped entry checks size, header and time order but not the CRC of every byte, which
-// on gigabytes of columns cost more than reading them.
+// of a stamped entry checks its size and header, not the CRC and time order of every row,
+// which on gigabytes of columns cost more than reading them.
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import * as zlib from "node:zlib";
