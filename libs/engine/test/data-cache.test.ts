@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFil
 import { join } from "node:path";
 import { test } from "node:test";
 import { type Bars, defaultCacheDir, loadLeg } from "../src/loaders/index.js";
+import { loadLegColumns } from "../src/loaders/load-leg.js";
 import { recallHash, rememberHash } from "../src/loaders/stat-memo.js";
 import { SIERRA_HEADER, sierraOpts, tempDir, writeData } from "./fixtures/data/helpers.js";
 
@@ -117,6 +118,30 @@ test("a checked entry is stamped; an unstamped one is checked in full once, then
   assert.deepEqual(bytesOf(rebuilt.bars), bytesOf(good.bars));
   assert.equal(statSync(entry).mtimeMs, stampMs);
   assert.equal((await loadLeg(f, opts)).report.fromCache, true);
+});
+
+test("a hit for some columns reads only those, stamped or not", async () => {
+  const cache = tempDir();
+  const f = writeData(dir, "closes.csv", sierraText(90));
+  const opts = sierraOpts({ cacheDir: cache });
+  const full = await loadLeg(f, opts);
+  const n = full.bars.ts.length;
+  const [entry] = entries(cache);
+  const stampMs = statSync(entry).mtimeMs;
+  for (const touch of [false, true]) {
+    if (touch) utimesSync(entry, new Date(), new Date()); // unstamped: read whole, CRC checked
+    const some = await loadLegColumns(f, opts, ["ts", "close"]);
+    assert.equal(some.report.fromCache, true);
+    assert.deepEqual(Object.keys(some.bars).sort(), ["close", "ts"]);
+    assert.deepEqual(
+      bytesOf(some.bars as Bars),
+      bytesOf({ ts: full.bars.ts, close: full.bars.close } as Bars),
+    );
+    // the two columns are all the memory the hit holds
+    assert.equal(some.bars.close.buffer.byteLength, 2 * 8 * n);
+    assert.ok(some.bars.ts.buffer instanceof SharedArrayBuffer);
+    assert.equal(statSync(entry).mtimeMs, stampMs);
+  }
 });
 
 test("lenient skips and their samples are kept with the cached bars", async () => {

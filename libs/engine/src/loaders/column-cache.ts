@@ -9,7 +9,7 @@
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import * as zlib from "node:zlib";
-import { BAR_COLUMNS, type Bars, sharedColumns } from "./bars.js";
+import { BAR_COLUMNS, type BarColumn, type Bars, sharedColumns } from "./bars.js";
 import { hasStamp, setStamp } from "./entry-stamp.js";
 import type { Roll, SkipKind, SkippedRow } from "./leg-format.js";
 
@@ -18,10 +18,7 @@ const PREFIX_BYTES = 16;
 const MAX_HEADER_BYTES = 64 << 20;
 /** Bytes per write of an entry's columns. */
 const IO_BYTES = 8 << 20;
-/**
- * Bytes per read of an entry's columns, and reads at once: a few large reads straight into the
- * columns (the thread pool's threads share the copy and the first touch of the new memory).
- */
+/** Bytes per read of an entry's columns, and reads at once (readInPieces). */
 const READ_BYTES = 64 << 20;
 const READS_IN_FLIGHT = 2;
 /** Bytes read at first: the prefix and, nearly always, the whole JSON header. */
@@ -101,11 +98,35 @@ export async function writeCacheEntry(
   await rename(tmp, path);
 }
 
+/** Bars with only the columns a caller asked for (the hybrid engines read ts and close). */
+export type SomeBars<C extends BarColumn> = Pick<Bars, C>;
+
 /** The cached bars and stats for `key`, or null when absent or damaged in any way. */
 export async function readCacheEntry(
   cacheDir: string,
   key: string,
 ): Promise<{ bars: Bars; stats: CachedStats } | null> {
+  return readEntry(cacheDir, key, BAR_COLUMNS);
+}
+
+/**
+ * `readCacheEntry` for some columns only: of a stamped entry just those columns are read (a
+ * third of the bytes and of the memory for ts and close); an unstamped one is read whole, to
+ * check its CRC, and the columns are then copied out so the rest can go.
+ */
+export async function readCacheColumns<C extends BarColumn>(
+  cacheDir: string,
+  key: string,
+  columns: readonly C[],
+): Promise<{ bars: SomeBars<C>; stats: CachedStats } | null> {
+  return readEntry(cacheDir, key, columns);
+}
+
+async function readEntry<C extends BarColumn>(
+  cacheDir: string,
+  key: string,
+  wanted: readonly C[],
+): Promise<{ bars: SomeBars<C>; stats: CachedStats } | null> {
   let fh: Awaited<ReturnType<typeof open>>;
   try {
     fh = await open(entryPath(cacheDir, key), "r");
@@ -131,26 +152,26 @@ export async function readCacheEntry(
     const dataOffset = alignUp(PREFIX_BYTES + jsonLen);
     if (size !== dataOffset + 48 * n) return null;
 
+    const checked = header.crc32 !== null && crc32 !== undefined && hasStamp(st, header.crc32);
+    if (checked && wanted.length < BAR_COLUMNS.length) {
+      // only the wanted columns, each straight into its place (one region per column)
+      const some = sharedColumns(wanted.length, n);
+      for (let k = 0; k < wanted.length; k++) {
+        const at = dataOffset + BAR_COLUMNS.indexOf(wanted[k]!) * 8 * n;
+        const dest = new Uint8Array(some[k]!.buffer, some[k]!.byteOffset, 8 * n);
+        if (!(await readInPieces(fh, dest, at))) return null;
+      }
+      return { bars: pickColumns(wanted, some), stats: header.stats };
+    }
+
     // Straight from the file into the shared memory the bars will live in: no extra copy, and
     // no pass over the bytes in JavaScript unless the entry's CRC must be checked.
     const cols = sharedColumns(6, n);
     const bytes = n === 0 ? new Uint8Array(0) : new Uint8Array(cols[0].buffer);
-    let issued = 0;
-    let whole = true;
-    const reader = async () => {
-      while (whole && issued < bytes.length) {
-        const off = issued;
-        const len = Math.min(READ_BYTES, bytes.length - off);
-        issued += len;
-        if (!(await readFully(fh, bytes, off, len, dataOffset + off))) whole = false;
-      }
-    };
-    // every read is awaited, even after a short one, so none is left running on a closed file
-    await Promise.all(Array.from({ length: READS_IN_FLIGHT }, reader));
-    if (!whole) return null;
-    const [ts, openCol, high, low, close, volume] = cols;
+    if (!(await readInPieces(fh, bytes, dataOffset))) return null;
+    const [ts] = cols;
     // A stamped entry holds the bytes written, which were in time order (writeCacheEntry checks).
-    if (header.crc32 === null || crc32 === undefined || !hasStamp(st, header.crc32)) {
+    if (!checked) {
       if (!isIncreasing(ts)) return null;
       // not stamped (copied without its times, written by an older version, touched): check
       // every byte once, then stamp it so that later loads need not
@@ -159,12 +180,51 @@ export async function readCacheEntry(
         await setStamp(fh, header.crc32).catch(() => undefined); // a read-only cache stays unstamped
       }
     }
-    return { bars: { ts, open: openCol, high, low, close, volume }, stats: header.stats };
+    if (wanted.length === BAR_COLUMNS.length) {
+      // a literal, so that these bars have the same shape as parsed ones (monomorphic kernels)
+      const [, open, high, low, close, volume] = cols;
+      return { bars: { ts, open, high, low, close, volume } as SomeBars<C>, stats: header.stats };
+    }
+    // an unstamped entry read whole for its CRC: the wanted columns are copied out of it
+    const some = sharedColumns(wanted.length, n);
+    wanted.forEach((c, k) => some[k]!.set(cols[BAR_COLUMNS.indexOf(c)]!));
+    return { bars: pickColumns(wanted, some), stats: header.stats };
   } catch {
     return null;
   } finally {
     await fh.close();
   }
+}
+
+/** `columns[k]` as the field `wanted[k]` of a bars object. */
+function pickColumns<C extends BarColumn>(wanted: readonly C[], columns: Float64Array[]): SomeBars<C> {
+  const bars = {} as Record<C, Float64Array>;
+  wanted.forEach((c, k) => (bars[c] = columns[k]!));
+  return bars;
+}
+
+/**
+ * Fills `bytes` from the file at `pos` in a few large reads, READS_IN_FLIGHT at once (the thread
+ * pool's threads share the copy and the first touch of the new memory); false if the file ends
+ * before. Every read is awaited, even after a short one, so none is left running on a closed file.
+ */
+async function readInPieces(
+  fh: Awaited<ReturnType<typeof open>>,
+  bytes: Uint8Array,
+  pos: number,
+): Promise<boolean> {
+  let issued = 0;
+  let whole = true;
+  const reader = async () => {
+    while (whole && issued < bytes.length) {
+      const off = issued;
+      const len = Math.min(READ_BYTES, bytes.length - off);
+      issued += len;
+      if (!(await readFully(fh, bytes, off, len, pos + off))) whole = false;
+    }
+  };
+  await Promise.all(Array.from({ length: READS_IN_FLIGHT }, reader));
+  return whole;
 }
 
 /** Reads exactly `len` bytes at `pos` into `bytes` at `off`; false if the file ends before. */
