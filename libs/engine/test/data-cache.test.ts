@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFil
 import { join } from "node:path";
 import { test } from "node:test";
 import { type Bars, defaultCacheDir, loadLeg } from "../src/loaders/index.js";
+import { loadLegColumns } from "../src/loaders/load-leg.js";
 import { recallHash, rememberHash } from "../src/loaders/stat-memo.js";
 import { SIERRA_HEADER, sierraOpts, tempDir, writeData } from "./fixtures/data/helpers.js";
 
@@ -90,6 +91,57 @@ test("a truncated or corrupted entry is ignored and rebuilt", async () => {
   writeFileSync(entry, Buffer.from("PGBARS01 not really"));
   assert.equal((await loadLeg(f, opts)).report.fromCache, false);
   assert.equal((await loadLeg(f, opts)).report.fromCache, true);
+});
+
+test("a checked entry is stamped; an unstamped one is checked in full once, then stamped", async () => {
+  const cache = tempDir();
+  const f = writeData(dir, "stamp.csv", sierraText(120));
+  const opts = sierraOpts({ cacheDir: cache });
+  const good = await loadLeg(f, opts);
+  const [entry] = entries(cache);
+  // the stamp is an mtime no write of today gives (2000–2008): written entries carry it
+  const stampMs = statSync(entry).mtimeMs;
+  assert.ok(stampMs < Date.UTC(2010, 0, 1), `entry mtime ${new Date(stampMs).toISOString()}`);
+  // an entry copied without its times (or touched) is checked byte by byte, hits, and is stamped again
+  const now = new Date();
+  utimesSync(entry, now, now);
+  const hit = await loadLeg(f, opts);
+  assert.equal(hit.report.fromCache, true);
+  assert.deepEqual(bytesOf(hit.bars), bytesOf(good.bars));
+  assert.equal(statSync(entry).mtimeMs, stampMs);
+  // a damaged entry that lost its stamp (any write does) is refused and rebuilt, stamped
+  const bytes = readFileSync(entry);
+  bytes.writeDoubleLE(4751.125, bytes.length - 8 * 120 * 2); // close[0]: same size, other value
+  writeFileSync(entry, bytes);
+  const rebuilt = await loadLeg(f, opts);
+  assert.equal(rebuilt.report.fromCache, false);
+  assert.deepEqual(bytesOf(rebuilt.bars), bytesOf(good.bars));
+  assert.equal(statSync(entry).mtimeMs, stampMs);
+  assert.equal((await loadLeg(f, opts)).report.fromCache, true);
+});
+
+test("a hit for some columns reads only those, stamped or not", async () => {
+  const cache = tempDir();
+  const f = writeData(dir, "closes.csv", sierraText(90));
+  const opts = sierraOpts({ cacheDir: cache });
+  const full = await loadLeg(f, opts);
+  const n = full.bars.ts.length;
+  const [entry] = entries(cache);
+  const stampMs = statSync(entry).mtimeMs;
+  for (const touch of [false, true]) {
+    if (touch) utimesSync(entry, new Date(), new Date()); // unstamped: read whole, CRC checked
+    const some = await loadLegColumns(f, opts, ["ts", "close"]);
+    assert.equal(some.report.fromCache, true);
+    assert.deepEqual(Object.keys(some.bars).sort(), ["close", "ts"]);
+    assert.deepEqual(
+      bytesOf(some.bars as Bars),
+      bytesOf({ ts: full.bars.ts, close: full.bars.close } as Bars),
+    );
+    // the two columns are all the memory the hit holds
+    assert.equal(some.bars.close.buffer.byteLength, 2 * 8 * n);
+    assert.ok(some.bars.ts.buffer instanceof SharedArrayBuffer);
+    assert.equal(statSync(entry).mtimeMs, stampMs);
+  }
 });
 
 test("lenient skips and their samples are kept with the cached bars", async () => {

@@ -3,18 +3,26 @@
 // The header carries the row count, a CRC-32 of the column bytes and the load report's row
 // statistics. Entries are written under a temporary name and renamed, so a crash never leaves
 // a half-written entry under the real name; a damaged entry reads as a miss and is rebuilt.
+// An entry whose CRC has been checked carries a stamp in its mtime (entry-stamp.ts): a reload
+// of a stamped entry checks its size and header, not the CRC and time order of every row,
+// which on gigabytes of columns cost more than reading them.
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import * as zlib from "node:zlib";
-import { BAR_COLUMNS, type Bars, sharedColumns } from "./bars.js";
+import { BAR_COLUMNS, type BarColumn, type Bars, sharedColumns } from "./bars.js";
+import { hasStamp, setStamp } from "./entry-stamp.js";
 import type { Roll, SkipKind, SkippedRow } from "./leg-format.js";
 
 const MAGIC = Buffer.from("PGBARS01", "latin1");
 const PREFIX_BYTES = 16;
 const MAX_HEADER_BYTES = 64 << 20;
-/** Bytes per read of an entry's columns, and reads at once (the thread pool has 4 threads). */
+/** Bytes per write of an entry's columns. */
 const IO_BYTES = 8 << 20;
-const READS_IN_FLIGHT = 3;
+/** Bytes per read of an entry's columns, and reads at once (readInPieces). */
+const READ_BYTES = 64 << 20;
+const READS_IN_FLIGHT = 2;
+/** Bytes read at first: the prefix and, nearly always, the whole JSON header. */
+const HEAD_BYTES = 64 << 10;
 export const CACHE_FORMAT = 2;
 
 /** The part of a LoadReport that describes the parse, kept with the bars. */
@@ -57,6 +65,8 @@ export async function writeCacheEntry(
   stats: CachedStats,
 ): Promise<void> {
   const cols = BAR_COLUMNS.map((c) => bars[c]);
+  // a reload of a stamped entry trusts its order: bars out of order are never cached
+  if (!isIncreasing(bars.ts)) throw new Error("cache entry: bar times are not increasing");
   let crc: number | null = null;
   if (crc32) {
     crc = 0;
@@ -77,6 +87,8 @@ export async function writeCacheEntry(
   try {
     await writeAll(fh, head);
     for (const col of cols) await writeAll(fh, columnBytes(col));
+    // the CRC was computed from the very bytes written: the entry counts as checked
+    if (crc !== null) await setStamp(fh, crc);
   } catch (e) {
     await fh.close();
     await rm(tmp, { force: true });
@@ -86,11 +98,35 @@ export async function writeCacheEntry(
   await rename(tmp, path);
 }
 
+/** Bars with only the columns a caller asked for (the hybrid engines read ts and close). */
+export type SomeBars<C extends BarColumn> = Pick<Bars, C>;
+
 /** The cached bars and stats for `key`, or null when absent or damaged in any way. */
 export async function readCacheEntry(
   cacheDir: string,
   key: string,
 ): Promise<{ bars: Bars; stats: CachedStats } | null> {
+  return readEntry(cacheDir, key, BAR_COLUMNS);
+}
+
+/**
+ * `readCacheEntry` for some columns only: of a stamped entry just those columns are read (a
+ * third of the bytes and of the memory for ts and close); an unstamped one is read whole, to
+ * check its CRC, and the columns are then copied out so the rest can go.
+ */
+export async function readCacheColumns<C extends BarColumn>(
+  cacheDir: string,
+  key: string,
+  columns: readonly C[],
+): Promise<{ bars: SomeBars<C>; stats: CachedStats } | null> {
+  return readEntry(cacheDir, key, columns);
+}
+
+async function readEntry<C extends BarColumn>(
+  cacheDir: string,
+  key: string,
+  wanted: readonly C[],
+): Promise<{ bars: SomeBars<C>; stats: CachedStats } | null> {
   let fh: Awaited<ReturnType<typeof open>>;
   try {
     fh = await open(entryPath(cacheDir, key), "r");
@@ -98,54 +134,97 @@ export async function readCacheEntry(
     return null;
   }
   try {
-    const size = (await fh.stat()).size;
-    const prefix = Buffer.alloc(PREFIX_BYTES);
-    if ((await fh.read(prefix, 0, PREFIX_BYTES, 0)).bytesRead !== PREFIX_BYTES) return null;
-    if (!prefix.subarray(0, 8).equals(MAGIC)) return null;
-    const jsonLen = prefix.readUInt32LE(8);
+    const st = await fh.stat();
+    const size = st.size;
+    const head = Buffer.allocUnsafe(Math.min(HEAD_BYTES, size));
+    if (!(await readFully(fh, head, 0, head.length, 0))) return null;
+    if (head.length < PREFIX_BYTES || !head.subarray(0, 8).equals(MAGIC)) return null;
+    const jsonLen = head.readUInt32LE(8);
     if (jsonLen > MAX_HEADER_BYTES || PREFIX_BYTES + jsonLen > size) return null;
-    const json = Buffer.alloc(jsonLen);
-    if ((await fh.read(json, 0, jsonLen, PREFIX_BYTES)).bytesRead !== jsonLen) return null;
+    let json = head.subarray(PREFIX_BYTES, PREFIX_BYTES + jsonLen);
+    if (json.length < jsonLen) {
+      json = Buffer.allocUnsafe(jsonLen);
+      if (!(await readFully(fh, json, 0, jsonLen, PREFIX_BYTES))) return null;
+    }
     const header = JSON.parse(json.toString("utf8")) as EntryHeader;
     const n = header.n;
     if (header.format !== CACHE_FORMAT || header.key !== key || !Number.isInteger(n) || n < 0) return null;
     const dataOffset = alignUp(PREFIX_BYTES + jsonLen);
     if (size !== dataOffset + 48 * n) return null;
 
-    // Straight from the file into the shared memory the bars will live in: no extra copy.
+    const checked = header.crc32 !== null && crc32 !== undefined && hasStamp(st, header.crc32);
+    if (checked && wanted.length < BAR_COLUMNS.length) {
+      // only the wanted columns, each straight into its place (one region per column)
+      const some = sharedColumns(wanted.length, n);
+      for (let k = 0; k < wanted.length; k++) {
+        const at = dataOffset + BAR_COLUMNS.indexOf(wanted[k]!) * 8 * n;
+        const dest = new Uint8Array(some[k]!.buffer, some[k]!.byteOffset, 8 * n);
+        if (!(await readInPieces(fh, dest, at))) return null;
+      }
+      return { bars: pickColumns(wanted, some), stats: header.stats };
+    }
+
+    // Straight from the file into the shared memory the bars will live in: no extra copy, and
+    // no pass over the bytes in JavaScript unless the entry's CRC must be checked.
     const cols = sharedColumns(6, n);
     const bytes = n === 0 ? new Uint8Array(0) : new Uint8Array(cols[0].buffer);
-    // READS_IN_FLIGHT pieces are read at once by the thread pool while this thread checks the
-    // CRC of the piece before them, in order: the copy and the check overlap instead of adding up.
-    const check = header.crc32 !== null && crc32 !== undefined;
-    let crc = 0;
-    let issued = 0;
-    const inFlight: { off: number; len: number; done: Promise<boolean> }[] = [];
-    const issue = () => {
-      const off = issued;
-      const len = Math.min(IO_BYTES, bytes.length - off);
-      issued += len;
-      inFlight.push({ off, len, done: readFully(fh, bytes, off, len, dataOffset + off) });
-    };
-    while (issued < bytes.length && inFlight.length < READS_IN_FLIGHT) issue();
-    let whole = true;
-    while (inFlight.length > 0) {
-      const piece = inFlight.shift()!;
-      // every read is awaited, even after a short one, so none is left running on a closed file
-      if (!(await piece.done)) whole = false;
-      if (issued < bytes.length && whole) issue();
-      if (whole && check) crc = crc32(bytes.subarray(piece.off, piece.off + piece.len), crc);
+    if (!(await readInPieces(fh, bytes, dataOffset))) return null;
+    const [ts] = cols;
+    // A stamped entry holds the bytes written, which were in time order (writeCacheEntry checks).
+    if (!checked) {
+      if (!isIncreasing(ts)) return null;
+      // not stamped (copied without its times, written by an older version, touched): check
+      // every byte once, then stamp it so that later loads need not
+      if (header.crc32 !== null && crc32 !== undefined) {
+        if (crc32(bytes) !== header.crc32) return null;
+        await setStamp(fh, header.crc32).catch(() => undefined); // a read-only cache stays unstamped
+      }
     }
-    if (!whole) return null;
-    if (check && crc !== header.crc32) return null;
-    const [ts, openCol, high, low, close, volume] = cols;
-    for (let i = 1; i < n; i++) if (!(ts[i] > ts[i - 1])) return null;
-    return { bars: { ts, open: openCol, high, low, close, volume }, stats: header.stats };
+    if (wanted.length === BAR_COLUMNS.length) {
+      // a literal, so that these bars have the same shape as parsed ones (monomorphic kernels)
+      const [, open, high, low, close, volume] = cols;
+      return { bars: { ts, open, high, low, close, volume } as SomeBars<C>, stats: header.stats };
+    }
+    // an unstamped entry read whole for its CRC: the wanted columns are copied out of it
+    const some = sharedColumns(wanted.length, n);
+    wanted.forEach((c, k) => some[k]!.set(cols[BAR_COLUMNS.indexOf(c)]!));
+    return { bars: pickColumns(wanted, some), stats: header.stats };
   } catch {
     return null;
   } finally {
     await fh.close();
   }
+}
+
+/** `columns[k]` as the field `wanted[k]` of a bars object. */
+function pickColumns<C extends BarColumn>(wanted: readonly C[], columns: Float64Array[]): SomeBars<C> {
+  const bars = {} as Record<C, Float64Array>;
+  wanted.forEach((c, k) => (bars[c] = columns[k]!));
+  return bars;
+}
+
+/**
+ * Fills `bytes` from the file at `pos` in a few large reads, READS_IN_FLIGHT at once (the thread
+ * pool's threads share the copy and the first touch of the new memory); false if the file ends
+ * before. Every read is awaited, even after a short one, so none is left running on a closed file.
+ */
+async function readInPieces(
+  fh: Awaited<ReturnType<typeof open>>,
+  bytes: Uint8Array,
+  pos: number,
+): Promise<boolean> {
+  let issued = 0;
+  let whole = true;
+  const reader = async () => {
+    while (whole && issued < bytes.length) {
+      const off = issued;
+      const len = Math.min(READ_BYTES, bytes.length - off);
+      issued += len;
+      if (!(await readFully(fh, bytes, off, len, pos + off))) whole = false;
+    }
+  };
+  await Promise.all(Array.from({ length: READS_IN_FLIGHT }, reader));
+  return whole;
 }
 
 /** Reads exactly `len` bytes at `pos` into `bytes` at `off`; false if the file ends before. */
@@ -169,6 +248,11 @@ async function writeAll(fh: Awaited<ReturnType<typeof open>>, bytes: Uint8Array)
     const { bytesWritten } = await fh.write(bytes, off, Math.min(IO_BYTES, bytes.length - off));
     off += bytesWritten;
   }
+}
+
+function isIncreasing(ts: Float64Array): boolean {
+  for (let i = 1; i < ts.length; i++) if (!(ts[i]! > ts[i - 1]!)) return false;
+  return true;
 }
 
 function alignUp(x: number): number {

@@ -41,7 +41,13 @@ export function lowerBound(ts: Float64Array, t: number, lo = 0, hi = ts.length):
  * at a row carrying its last close forward (possibly from before `from`). Two passes (count, then
  * fill) so the result is allocated once at its exact size.
  */
-export function alignFastCloses(a: Bars, b: Bars, barMs: number, from: number, to: number): FastCloses {
+export function alignFastCloses(
+  a: Pick<Bars, "ts" | "close">,
+  b: Pick<Bars, "ts" | "close">,
+  barMs: number,
+  from: number,
+  to: number,
+): FastCloses {
   const ta = a.ts;
   const tb = b.ts;
   const na = ta.length;

@@ -2,7 +2,7 @@
 // columnar cache (loaders/load-leg.ts), each checked for coverage of the slow bars, then aligned
 // (union, forward fill) into closes over the slow span only (fast-closes.ts).
 import type { LoadReport } from "./leg-format.js";
-import { loadLeg } from "./load-leg.js";
+import { loadLegColumns } from "./load-leg.js";
 import { InputError } from "../errors.js";
 import { legLoadOptions } from "./leg-load-options.js";
 import type { SlowPair } from "./load-slow-pair.js";
@@ -27,6 +27,8 @@ export function fastBarMsOf(spec: GridSpec): number {
   return fs * 1000;
 }
 
+const CLOSES = ["ts", "close"] as const;
+
 export async function loadFastCloses(spec: GridSpec, slow: SlowPair): Promise<FastLoad> {
   const barMs = fastBarMsOf(spec);
   for (const leg of ["a", "b"] as const) {
@@ -39,9 +41,10 @@ export async function loadFastCloses(spec: GridSpec, slow: SlowPair): Promise<Fa
   const check = (leg: "a" | "b", fastTs: Float64Array) =>
     checkFastCoverage(leg, fastTs, ts, slow.barMs, slow.tradingDay);
   // checked one leg at a time, so a short file fails before the other (large) one is read
-  const a = await loadLeg(spec.data.a.fast!, opts);
+  // ts and close only: the closes are all the hybrid engines keep (a cache hit reads no more)
+  const a = await loadLegColumns(spec.data.a.fast!, opts, CLOSES);
   const covA = check("a", a.bars.ts);
-  const b = await loadLeg(spec.data.b.fast!, opts);
+  const b = await loadLegColumns(spec.data.b.fast!, opts, CLOSES);
   const covB = check("b", b.bars.ts);
   const from = ts[0];
   const to = ts[ts.length - 1] + slow.barMs;
