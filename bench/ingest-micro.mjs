@@ -1,6 +1,9 @@
-// Ingest throughput alone: N rows with 16 folds each, in chunks of 1000, into a fresh results file
-// through ResultsDb.ingestChunk (the path `pairgrid run` and the coordinator use). Usage:
-//   node bench/ingest-micro.mjs [rows] [tree]
+// Ingest throughput alone: N rows with 16 folds each, into a fresh results file through
+// ResultsDb.ingestChunk (the path `pairgrid run` and the coordinator use), `inFlight` chunks
+// submitted at a time as the local executor does (4 per kernel thread: 8 at --threads 2) in chunks
+// of `chunk` rows (W6's default chunk size is 2000). cpu_s is the ingest alone; close_cpu_s adds
+// the final checkpoint of close(), which a run pays too. Usage:
+//   node bench/ingest-micro.mjs [rows] [tree] [chunk=2000] [inFlight=8]
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,7 +16,8 @@ const { PARAM_NAMES, N_STATS, FOLD_WIDTH } = await import(
   pathToFileURL(join(tree, "libs/engine/dist/src/index.js")).href
 );
 
-const chunkSize = 1000;
+const chunkSize = Number(process.argv[4] ?? 2000);
+const inFlight = Number(process.argv[5] ?? 8);
 const nFolds = 16;
 function batch(c) {
   const k = chunkSize;
@@ -31,22 +35,29 @@ function batch(c) {
 const dir = mkdtempSync(join(process.env.MICRO_DIR ?? tmpdir(), "ingest-micro-"));
 const file = join(dir, "r.duckdb");
 const db = await ResultsDb.open(file);
-await db.createJob({ job_id: "j1", name: "micro", spec: {}, n_combos: nRows, n_chunks: nRows / chunkSize });
+await db.createJob({
+  job_id: "j1",
+  name: "micro",
+  spec: {},
+  n_combos: nRows,
+  n_chunks: Math.ceil(nRows / chunkSize),
+});
 const batches = Array.from({ length: 8 }, (_, i) => batch(i));
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const pending = [];
-for (let c = 0; c < nRows / chunkSize; c++) {
+for (let c = 0; c < Math.ceil(nRows / chunkSize); c++) {
   const b = batches[c % 8];
   const ids = new Float64Array(chunkSize);
   for (let r = 0; r < chunkSize; r++) ids[r] = c * chunkSize + r;
   pending.push(db.ingestChunk("j1", c, { ...b, comboIds: ids }));
-  if (pending.length >= 8) await pending.shift();
+  if (pending.length >= inFlight) await pending.shift();
 }
 await Promise.all(pending);
 const s = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 await db.close();
+const closeCpu = process.cpuUsage(cpu0);
 const size = statSync(file).size;
 console.log(
   JSON.stringify({
@@ -54,7 +65,10 @@ console.log(
     rows: nRows,
     seconds: s.toFixed(2),
     rows_per_s: Math.round(nRows / s),
+    chunk: chunkSize,
+    in_flight: inFlight,
     cpu_s: ((cpu.user + cpu.system) / 1e6).toFixed(2),
+    close_cpu_s: ((closeCpu.user + closeCpu.system) / 1e6).toFixed(2),
     file_mb: (size / 1e6).toFixed(1),
     rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   }),

@@ -45,6 +45,7 @@ import { SerialQueue } from "./serial-queue.js";
 import { bestAscending } from "./ranking.js";
 import { type TopOptions, topRows, varyingParams } from "./top-query.js";
 import { markTwins, type TwinGroup, twinGroups } from "./twin-groups.js";
+import { WriterThreads } from "./writer-threads.js";
 
 export interface OpenOptions {
   /** Open without write access (and without creating anything): `pairgrid top`, dashboards. */
@@ -118,6 +119,8 @@ export class ResultsDb {
     private readonly layouts: TableLayouts,
     /** SELECT list of job rows for this file's `jobs` columns (jobSelectList). */
     private readonly jobColumns: string,
+    /** One DuckDB thread while ingesting, all of them for analyses (writer-threads.ts); null read-only. */
+    readonly threads: WriterThreads | null,
   ) {}
 
   /** Opens (read-write: creating if needed, with its schema) a results file. */
@@ -151,7 +154,8 @@ export class ResultsDb {
       };
       if (!layouts.results.includes("same_as")) await noTwinsMarked(conn);
       const jobColumns = jobSelectList(new Set(await tableColumnNames(conn, "jobs")));
-      return new ResultsDb(file, readOnly, instance, conn, layouts, jobColumns);
+      const threads = readOnly ? null : await WriterThreads.of(conn);
+      return new ResultsDb(file, readOnly, instance, conn, layouts, jobColumns, threads);
     } catch (err) {
       conn.closeSync();
       instance.closeSync();
@@ -162,6 +166,14 @@ export class ResultsDb {
   private serial<T>(task: () => Promise<T>): Promise<T> {
     return this.queue.run(() => {
       if (this.closed) throw new Error(`${this.file}: results database is closed`);
+      return task();
+    });
+  }
+
+  /** A queued call that scans a job's rows: DuckDB's whole thread pool first (writer-threads.ts). */
+  private analysis<T>(task: () => Promise<T>): Promise<T> {
+    return this.serial(async () => {
+      await this.threads?.forQueries();
       return task();
     });
   }
@@ -223,6 +235,7 @@ export class ResultsDb {
   /** One transaction for chunks that queued up together (see group-commit.ts). */
   private async writeChunks(chunks: readonly PendingChunk[]): Promise<boolean[]> {
     this.ledger ??= await LedgerStatements.prepare(this.conn);
+    await this.threads?.forIngest();
     return ingestChunksAtomically(this.conn, this.layouts, this.ledger, chunks, this.ingestHooks);
   }
 
@@ -245,6 +258,7 @@ export class ResultsDb {
    */
   async finalizeDsr(jobId: string): Promise<void> {
     await this.write(async () => {
+      await this.threads?.forQueries();
       await finalizeJobDsr(this.conn, jobId);
       await markTwins(this.conn, jobId);
     });
@@ -258,25 +272,25 @@ export class ResultsDb {
     if (!this.layouts.results.includes("same_as")) {
       return Promise.resolve(comboIds.map((id) => ({ combo_id: id, n_identical: 0, varying: {} })));
     }
-    return this.serial(() => twinGroups(this.conn, jobId, comboIds));
+    return this.analysis(() => twinGroups(this.conn, jobId, comboIds));
   }
 
   /** The best rows of a job (default: the latest job) by a RANKABLE statistic. */
   top(opts: TopOptions): Promise<Record<string, unknown>[]> {
     const ascending = opts.ascending ?? bestAscending(opts.by);
-    return this.serial(async () =>
+    return this.analysis(async () =>
       topRows(this.conn, await this.resolveJob(opts.jobId), { ...opts, ascending }),
     );
   }
 
   /** Parameters that are not constant (or all NULL) over the job's rows. */
   varyingParams(jobId?: string): Promise<string[]> {
-    return this.serial(async () => varyingParams(this.conn, await this.resolveJob(jobId)));
+    return this.analysis(async () => varyingParams(this.conn, await this.resolveJob(jobId)));
   }
 
   /** A job's fold rows and result columns as typed arrays in combo_id order (fold-stats.ts). */
   foldStats(jobId?: string): Promise<FoldStats> {
-    return this.serial(async () => readFoldStats(this.conn, await this.resolveJob(jobId)));
+    return this.analysis(async () => readFoldStats(this.conn, await this.resolveJob(jobId)));
   }
 
   /**
@@ -292,6 +306,8 @@ export class ResultsDb {
     if (this.closed) throw new Error(`${this.file}: results database is closed`);
     // registered before the first await, so a close() from now on waits for it
     const task = (async () => {
+      // queued: the pool is switched between two ingests (a later ingest narrows it again)
+      await this.analysis(async () => undefined);
       const conn = await this.instance.connect();
       try {
         await conn.run("BEGIN TRANSACTION");
@@ -372,7 +388,7 @@ export class ResultsDb {
    * rows-query.ts) on this file's connection, queued with every other call.
    */
   read<T>(task: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-    return this.serial(() => task(this.conn));
+    return this.analysis(() => task(this.conn));
   }
 
   /** Waits for queued calls, then closes the connection and the database (releasing the file). */

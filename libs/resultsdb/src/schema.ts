@@ -46,7 +46,9 @@ export const RESULT_COLUMNS: readonly ColumnDef[] = [
  * element f being fold f. `results_folds` is then a view that unnests them. One results row
  * instead of 16 fold rows (each repeating job_id and combo_id) made ingest several times cheaper,
  * and a row's folds can never be missing or doubled. Lists, not fixed-size arrays, because the
- * fold count is the job's (`rank.folds`) and one file holds many jobs.
+ * fold count is the job's (`rank.folds`) and one file holds many jobs. Fixed-size DOUBLE[16] arrays
+ * were measured too (issue 19 item 2, 200 k rows, 8 k-row commits, one DuckDB thread): 2.1–2.6
+ * CPU-s against 2.1–2.4 for lists, no gain; 64 plain columns were slower than either.
  */
 export const FOLD_LIST_COLUMNS: readonly ColumnDef[] = [
   col("fold_n_trades", "INTEGER[]", LIST(INTEGER)),
@@ -123,7 +125,8 @@ const CREATE_LEDGER = `CREATE TABLE IF NOT EXISTS chunks (
  * (issue 19, typed-array ingest: 1.5 M rows with 16 folds took 19.4–20.0 CPU-s with the key and
  * 19.0–19.4 without, in one process; DuckDB's append, WAL and checkpoint are the cost). Its index
  * is not held in memory between ingests: after a checkpoint a reopened file loads what an insert
- * touches, under 1 MB after 2 M rows.
+ * touches, under 1 MB after 2 M rows. Measured again with one DuckDB thread (issue 19 item 2, 200 k rows):
+ * 2.10–2.42 CPU-s with the key, 2.11–2.37 without.
  */
 const CREATE_RESULTS = `CREATE TABLE results (
   ${columnList([...RESULT_COLUMNS, ...FOLD_LIST_COLUMNS])},
