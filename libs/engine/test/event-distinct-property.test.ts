@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { CFG_LENGTH, CFG_Z_ENTRY } from "../src/rules/config-vector.js";
 import { BatchScratch } from "../src/kernels/event-batch-kernel.js";
 import { FamilyScratch } from "../src/kernels/event-family-kernel.js";
-import { gateKeyOf, GroupEvents } from "../src/kernels/event-index.js";
+import { gateKeyOf, gateRefusalCeiling, GroupEvents } from "../src/kernels/event-index.js";
 import { GateSet } from "../src/rules/kernel-gates.js";
 import { FOLD_WIDTH, N_STATS, statRowToObject } from "../src/statistics/stat-row.js";
 import { runEventDistinct } from "../src/chunks/run-event-distinct.js";
@@ -122,4 +122,33 @@ test("rows with inert gates dropped and twins copied = bar scan of the grid's co
   assert.ok(cleared > 200, `${cleared} gated combinations ran ungated`);
   assert.ok(keptGated > 200, `${keptGated} gated combinations kept their gates`);
   assert.ok(copies > 500, `${copies} rows copied`);
+});
+
+test("a group's refusal ceiling, asked at floors in any order, = the ceiling computed at each floor", () => {
+  // GroupEvents computes a gate configuration's ceiling once and answers higher floors from it
+  // (each chunk of a group asks at its own lowest z_entry): every answer must be the fresh one
+  let reused = 0;
+  fc.assert(
+    fc.property(
+      dataShape.map((s) => ({ ...s, gates: true })),
+      combination(true),
+      fc.array(fc.constantFrom(0, 0.5, 1, 1.25, 1.5, 2, 2.5, 3, 4, Number.POSITIVE_INFINITY), {
+        minLength: 1,
+        maxLength: 8,
+      }),
+      (shape, c, floors) => {
+        const inp = makeData(shape);
+        const cfg = makeConfig(c);
+        const gates = new GateSet(inp, cfg, 0);
+        const events = new GroupEvents(inp);
+        const key = gateKeyOf(cfg, 0);
+        floors.forEach((f, q) => {
+          if (q > 0 && floors.slice(0, q).some((g) => g <= f)) reused++;
+          assert.equal(events.refusalCeiling(key, gates, f), gateRefusalCeiling(inp, gates, f), `floor ${f}`);
+        });
+      },
+    ),
+    { numRuns: 300 },
+  );
+  assert.ok(reused > 300, `${reused} answers from a lower floor's ceiling`);
 });

@@ -273,7 +273,8 @@ export function buildEventArrays(
 export class GroupEvents {
   private readonly arrays = new Map<string, Int32Array>();
   private barArray: Float64Array | null = null;
-  private readonly ceilings = new Map<string, number>();
+  /** Per gate configuration (gateKeyOf): the floor its ceiling was computed at, and the ceiling. */
+  private readonly ceilings = new Map<string, { floor: number; ceiling: number }>();
 
   constructor(
     private readonly inp: EventSource,
@@ -306,15 +307,21 @@ export class GroupEvents {
     return this.get(gatedKey(level, gateKey), (out) => nextGatedEntry(this.inp, level, gates, out));
   }
 
-  /** gateRefusalCeiling of a gate configuration (key gateKeyOf) in this group, computed once. */
+  /**
+   * gateRefusalCeiling of a gate configuration (key gateKeyOf) in this group, computed once per
+   * configuration, not once per floor: a ceiling found at floor f0 answers any floor f ≥ f0 (it is
+   * the largest refused |z| ≥ f0, so it is also the largest ≥ f when it is ≥ f, and none is ≥ f
+   * otherwise). Each chunk of a group asks at its own lowest z_entry: W6's 14 chunks per group
+   * recomputed each of its 8 gate configurations over every bar (3–5 % of its kernel time).
+   */
   refusalCeiling(gateKey: string, gates: GateSet, floor: number): number {
-    const memo = `${gateKey}|${floor}`;
-    let c = this.ceilings.get(memo);
-    if (c === undefined) {
-      c = gateRefusalCeiling(this.inp, gates, floor);
-      this.ceilings.set(memo, c);
+    const known = this.ceilings.get(gateKey);
+    if (known !== undefined && known.floor <= floor) {
+      return known.ceiling >= floor ? known.ceiling : Number.NEGATIVE_INFINITY;
     }
-    return c;
+    const ceiling = gateRefusalCeiling(this.inp, gates, floor);
+    this.ceilings.set(gateKey, { floor, ceiling });
+    return ceiling;
   }
 
   atLeast(v: number): Int32Array {
