@@ -69,6 +69,16 @@ export class WalkForwardStream {
     }
   }
 
+  /** Each training range's best row so far, in a fixed order (the same for every stream of these options). */
+  bests(): BestRowWithFolds[] {
+    return [...this.ranges.values()].map((r) => r.best);
+  }
+
+  /** The bests of another stream over other rows (a worker's share), range by range. */
+  merge(bests: readonly BestRowWithFolds[]): void {
+    [...this.ranges.values()].forEach((r, k) => r.best.merge(bests[k]!));
+  }
+
   result(): StreamedWalkForward {
     const F = this.nFolds;
     const kept = bestRowsMatrix(

@@ -1,0 +1,211 @@
+// The hot loop of streamed CSCV (pbo-streamed.ts), row by row instead of split by split.
+//
+// splitStatistics walks the whole block once per complementary pair (≈ 50 at 25 M rows): a 2048-row
+// block of three fold arrays is ≈ 0.8 MB, more than a core's L2, so every pair re-reads it from L3
+// and writes two N-long statistic arrays that the caller then scans again. Here the row is the
+// outer loop: its 3·F fold cells are read once into L1 and every pair is evaluated from there,
+// and the per-split reduction (pass 1: running argmax; pass 2: below/equal counts) is folded into
+// the same loop, so nothing is written per row.
+//
+// Exactness: every statistic is computed with the same operations, in the same order, as
+// splitStatistics — the row's totals as 0 + folds ascending (rowTotals), half A as 0 + its folds
+// ascending, half B as totals − A with the variance floor relative to the total Σx², both through
+// sharpeFromSums — so each value is bit-identical to the one cscvPbo compares. The argmax and the
+// counts use RunningBest's and RankCounter's rules (NaN never wins, ties to the lower id; NaN ranks
+// below every number), so the winners and ranks are the same too.
+import { type FoldMatrix } from "./fold-matrix.js";
+import { type FoldStatistic, sharpeFromSums } from "./fold-statistic.js";
+
+/** Per split half h: the IS winner so far with IS = A (OOS = B) and the one with IS = B (OOS = A). */
+export interface SplitWinners {
+  /** Combo id of the winner; −1 while no row had a number. */
+  idA: Float64Array;
+  valueA: Float64Array;
+  /** The winner's statistic on the other half (its OOS value). */
+  otherA: Float64Array;
+  idB: Float64Array;
+  valueB: Float64Array;
+  otherB: Float64Array;
+}
+
+export function makeSplitWinners(nHalves: number): SplitWinners {
+  const ids = () => new Float64Array(nHalves).fill(-1);
+  const values = () => new Float64Array(nHalves).fill(Number.NEGATIVE_INFINITY);
+  const nans = () => new Float64Array(nHalves).fill(Number.NaN);
+  return {
+    idA: ids(),
+    valueA: values(),
+    otherA: nans(),
+    idB: ids(),
+    valueB: values(),
+    otherB: nans(),
+  };
+}
+
+/**
+ * Winners of two partial streams combined (e.g. two workers' shares of the rows): the same rule as
+ * offering every row to one stream, because "larger, then lower id" is a total order.
+ */
+export function mergeSplitWinners(into: SplitWinners, from: SplitWinners): void {
+  for (const side of ["A", "B"] as const) {
+    const id = into[`id${side}`];
+    const value = into[`value${side}`];
+    const other = into[`other${side}`];
+    for (let h = 0; h < id.length; h++) {
+      const fid = from[`id${side}`][h]!;
+      if (fid < 0) continue;
+      const fv = from[`value${side}`][h]!;
+      const cur = id[h]!;
+      if (cur < 0 || fv > value[h]! || (fv === value[h]! && fid < cur)) {
+        id[h] = fid;
+        value[h] = fv;
+        other[h] = from[`other${side}`][h]!;
+      }
+    }
+  }
+}
+
+/**
+ * Mid-rank counts of each split's winner on its OOS half: `belowA[h]` / `equalA[h]` count the rows
+ * whose B statistic is below / equal to the A-winner's OOS value, `belowB` / `equalB` the rows
+ * whose A statistic compares so with the B-winner's.
+ */
+export interface SplitCounts {
+  belowA: Float64Array;
+  equalA: Float64Array;
+  belowB: Float64Array;
+  equalB: Float64Array;
+}
+
+export function makeSplitCounts(nHalves: number): SplitCounts {
+  return {
+    belowA: new Float64Array(nHalves),
+    equalA: new Float64Array(nHalves),
+    belowB: new Float64Array(nHalves),
+    equalB: new Float64Array(nHalves),
+  };
+}
+
+export function addSplitCounts(into: SplitCounts, from: SplitCounts): void {
+  for (const k of ["belowA", "equalA", "belowB", "equalB"] as const) {
+    for (let h = 0; h < into[k].length; h++) into[k][h]! += from[k][h]!;
+  }
+}
+
+/** The fold lists of the halves, flattened: half h's folds are folds[starts[h] … starts[h+1]). */
+export class SplitKernel {
+  readonly nHalves: number;
+  private readonly folds: Int32Array;
+  private readonly starts: Int32Array;
+  private readonly sharpe: boolean;
+
+  constructor(
+    readonly nFolds: number,
+    foldMasks: readonly Uint8Array[],
+    by: FoldStatistic,
+  ) {
+    this.nHalves = foldMasks.length;
+    this.sharpe = by === "sharpe";
+    const list: number[] = [];
+    this.starts = new Int32Array(foldMasks.length + 1);
+    foldMasks.forEach((mask, h) => {
+      for (let f = 0; f < nFolds; f++) if (mask[f] === 1) list.push(f);
+      this.starts[h + 1] = list.length;
+    });
+    this.folds = Int32Array.from(list);
+  }
+
+  /** Pass 1: every row of the block offered to every split's running argmax (both sides). */
+  best(m: FoldMatrix, ids: Float64Array, w: SplitWinners): void {
+    const F = this.nFolds;
+    const H = this.nHalves;
+    const { folds, starts, sharpe } = this;
+    const { nDays, pnl, pnlSq } = m;
+    const { idA, valueA, otherA, idB, valueB, otherB } = w;
+    for (let r = 0, base = 0; r < m.nRows; r++, base += F) {
+      let nT = 0;
+      let sT = 0;
+      let qT = 0;
+      for (let f = base; f < base + F; f++) {
+        nT += nDays[f]!;
+        sT += pnl[f]!;
+        qT += pnlSq[f]!;
+      }
+      const id = ids[r]!;
+      for (let h = 0; h < H; h++) {
+        let n = 0;
+        let s = 0;
+        let q = 0;
+        for (let j = starts[h]!, end = starts[h + 1]!; j < end; j++) {
+          const i = base + folds[j]!;
+          n += nDays[i]!;
+          s += pnl[i]!;
+          q += pnlSq[i]!;
+        }
+        const a = sharpe ? sharpeFromSums(n, s, q) : s;
+        const b = sharpe ? sharpeFromSums(nT - n, sT - s, qT - q, qT) : sT - s;
+        // RunningBest.offer inlined: the first number, then larger, then equal with a lower id
+        const ca = idA[h]!;
+        if (ca < 0 ? a === a : a > valueA[h]! || (a === valueA[h]! && id < ca)) {
+          idA[h] = id;
+          valueA[h] = a;
+          otherA[h] = b;
+        }
+        const cb = idB[h]!;
+        if (cb < 0 ? b === b : b > valueB[h]! || (b === valueB[h]! && id < cb)) {
+          idB[h] = id;
+          valueB[h] = b;
+          otherB[h] = a;
+        }
+      }
+    }
+  }
+
+  /**
+   * Pass 2: each row's OOS statistics against the winners' (`w.otherA` is ranked among the rows'
+   * B statistics, `w.otherB` among their A statistics), added into `c`. RankCounter's rule: below
+   * is "NaN or less", equal is "===" (for a NaN winner value: the NaNs).
+   */
+  count(m: FoldMatrix, w: SplitWinners, c: SplitCounts): void {
+    const F = this.nFolds;
+    const H = this.nHalves;
+    const { folds, starts, sharpe } = this;
+    const { nDays, pnl, pnlSq } = m;
+    const xA = w.otherA;
+    const xB = w.otherB;
+    const { belowA, equalA, belowB, equalB } = c;
+    for (let r = 0, base = 0; r < m.nRows; r++, base += F) {
+      let nT = 0;
+      let sT = 0;
+      let qT = 0;
+      for (let f = base; f < base + F; f++) {
+        nT += nDays[f]!;
+        sT += pnl[f]!;
+        qT += pnlSq[f]!;
+      }
+      for (let h = 0; h < H; h++) {
+        let n = 0;
+        let s = 0;
+        let q = 0;
+        for (let j = starts[h]!, end = starts[h + 1]!; j < end; j++) {
+          const i = base + folds[j]!;
+          n += nDays[i]!;
+          s += pnl[i]!;
+          q += pnlSq[i]!;
+        }
+        const a = sharpe ? sharpeFromSums(n, s, q) : s;
+        const b = sharpe ? sharpeFromSums(nT - n, sT - s, qT - q, qT) : sT - s;
+        const xa = xA[h]!;
+        if (xa !== xa) {
+          if (b !== b) equalA[h]!++;
+        } else if (!(b >= xa)) belowA[h]!++;
+        else if (b === xa) equalA[h]!++;
+        const xb = xB[h]!;
+        if (xb !== xb) {
+          if (a !== a) equalB[h]!++;
+        } else if (!(a >= xb)) belowB[h]!++;
+        else if (a === xb) equalB[h]!++;
+      }
+    }
+  }
+}
