@@ -13,8 +13,19 @@
 // sharpeFromSums — so each value is bit-identical to the one cscvPbo compares. The argmax and the
 // counts use RunningBest's and RankCounter's rules (NaN never wins, ties to the lower id; NaN ranks
 // below every number), so the winners and ranks are the same too.
+//
+// Most comparisons are settled without the Sharpe itself (3 divisions and a square root per
+// half): with n, Σx and ss = Σx² − Σx·mean as sharpeFromSums computes them, sign(a)·a² is
+// Σx·|Σx|·(n−1)·252 / (n²·ss), so a against a threshold x is L = Σx·|Σx|·(n−1)·252 against
+// R = x·|x|·n²·ss. Both sides carry a relative rounding error of a few 1e-16, so when L and R
+// differ by more than MARGIN (1e-9) of their size the order of a and x is certain; otherwise, and
+// for every row that could win, the Sharpe is computed exactly and compared as before. Whether a
+// half's Sharpe is null is decided by the same test as sharpeFromSums's, on the same numbers.
 import { type FoldMatrix } from "./fold-matrix.js";
-import { type FoldStatistic, sharpeFromSums } from "./fold-statistic.js";
+import { type FoldStatistic, sharpeFromSums, VARIANCE_FLOOR } from "./fold-statistic.js";
+
+/** Relative gap between L and R above which their order is certain (see above). */
+const MARGIN = 1e-9;
 
 /** Per split half h: the IS winner so far with IS = A (OOS = B) and the one with IS = B (OOS = A). */
 export interface SplitWinners {
@@ -117,9 +128,13 @@ export class SplitKernel {
 
   /** Pass 1: every row of the block offered to every split's running argmax (both sides). */
   best(m: FoldMatrix, ids: Float64Array, w: SplitWinners): void {
+    if (!this.sharpe) {
+      this.bestTotal(m, ids, w);
+      return;
+    }
     const F = this.nFolds;
     const H = this.nHalves;
-    const { folds, starts, sharpe } = this;
+    const { folds, starts } = this;
     const { nDays, pnl, pnlSq } = m;
     const { idA, valueA, otherA, idB, valueB, otherB } = w;
     for (let r = 0, base = 0; r < m.nRows; r++, base += F) {
@@ -142,9 +157,51 @@ export class SplitKernel {
           s += pnl[i]!;
           q += pnlSq[i]!;
         }
-        const a = sharpe ? sharpeFromSums(n, s, q) : s;
-        const b = sharpe ? sharpeFromSums(nT - n, sT - s, qT - q, qT) : sT - s;
+        const nB = nT - n;
+        const sB = sT - s;
+        const qB = qT - q;
+        // null (NaN) never wins: sharpeFromSums's two tests, on its own numbers
+        const ssA = n >= 2 ? q - s * (s / n) : Number.NaN;
+        const ssB = nB >= 2 ? qB - sB * (sB / nB) : Number.NaN;
+        const okA = ssA > q * VARIANCE_FLOOR;
+        const okB = ssB > qT * VARIANCE_FLOOR;
+        const ca = idA[h]!;
+        const cb = idB[h]!;
+        const candA = okA && (ca < 0 || !surelyBelow(n, s, ssA, valueA[h]!));
+        const candB = okB && (cb < 0 || !surelyBelow(nB, sB, ssB, valueB[h]!));
+        if (!candA && !candB) continue;
+        const a = sharpeFromSums(n, s, q);
+        const b = sharpeFromSums(nB, sB, qB, qT);
         // RunningBest.offer inlined: the first number, then larger, then equal with a lower id
+        if (candA && (ca < 0 ? a === a : a > valueA[h]! || (a === valueA[h]! && id < ca))) {
+          idA[h] = id;
+          valueA[h] = a;
+          otherA[h] = b;
+        }
+        if (candB && (cb < 0 ? b === b : b > valueB[h]! || (b === valueB[h]! && id < cb))) {
+          idB[h] = id;
+          valueB[h] = b;
+          otherB[h] = a;
+        }
+      }
+    }
+  }
+
+  /** Pass 1 by total PnL: the statistic is Σx itself. */
+  private bestTotal(m: FoldMatrix, ids: Float64Array, w: SplitWinners): void {
+    const F = this.nFolds;
+    const H = this.nHalves;
+    const { folds, starts } = this;
+    const { pnl } = m;
+    const { idA, valueA, otherA, idB, valueB, otherB } = w;
+    for (let r = 0, base = 0; r < m.nRows; r++, base += F) {
+      let sT = 0;
+      for (let f = base; f < base + F; f++) sT += pnl[f]!;
+      const id = ids[r]!;
+      for (let h = 0; h < H; h++) {
+        let a = 0;
+        for (let j = starts[h]!, end = starts[h + 1]!; j < end; j++) a += pnl[base + folds[j]!]!;
+        const b = sT - a;
         const ca = idA[h]!;
         if (ca < 0 ? a === a : a > valueA[h]! || (a === valueA[h]! && id < ca)) {
           idA[h] = id;
@@ -193,19 +250,46 @@ export class SplitKernel {
           s += pnl[i]!;
           q += pnlSq[i]!;
         }
-        const a = sharpe ? sharpeFromSums(n, s, q) : s;
-        const b = sharpe ? sharpeFromSums(nT - n, sT - s, qT - q, qT) : sT - s;
-        const xa = xA[h]!;
-        if (xa !== xa) {
-          if (b !== b) equalA[h]!++;
-        } else if (!(b >= xa)) belowA[h]!++;
-        else if (b === xa) equalA[h]!++;
-        const xb = xB[h]!;
-        if (xb !== xb) {
-          if (a !== a) equalB[h]!++;
-        } else if (!(a >= xb)) belowB[h]!++;
-        else if (a === xb) equalB[h]!++;
+        const nB = nT - n;
+        const sB = sT - s;
+        const qB = qT - q;
+        // −1 below, 1 above, 0 equal: the A-winner's value among the B statistics, and vice versa
+        const vsA = sharpe ? rankSharpe(nB, sB, qB, qT, xA[h]!) : rankValue(sB, xA[h]!);
+        const vsB = sharpe ? rankSharpe(n, s, q, q, xB[h]!) : rankValue(s, xB[h]!);
+        if (vsA < 0) belowA[h]!++;
+        else if (vsA === 0) equalA[h]!++;
+        if (vsB < 0) belowB[h]!++;
+        else if (vsB === 0) equalB[h]!++;
       }
     }
   }
+}
+
+/**
+ * True when the Sharpe of (n, Σx, ss) — a number: the caller checked ss — is certainly below x
+ * (see the comment at the top); false when it is not or when that is not certain.
+ */
+function surelyBelow(n: number, s: number, ss: number, x: number): boolean {
+  const l = s * Math.abs(s) * ((n - 1) * 252);
+  const r = x * Math.abs(x) * (n * n * ss);
+  return l < r - MARGIN * (Math.abs(l) + Math.abs(r));
+}
+
+/** RankCounter's comparison of a value v with the ranked one x: −1 below (NaN v too), 0 equal, 1 above. */
+function rankValue(v: number, x: number): number {
+  if (x !== x) return v !== v ? 0 : 1;
+  return !(v >= x) ? -1 : v === x ? 0 : 1;
+}
+
+/** rankValue(sharpeFromSums(n, s, q, scale), x), the Sharpe computed only when L and R are close. */
+function rankSharpe(n: number, s: number, q: number, scale: number, x: number): number {
+  const ss = n >= 2 ? q - s * (s / n) : Number.NaN;
+  if (!(ss > scale * VARIANCE_FLOOR)) return x !== x ? 0 : -1; // a null Sharpe
+  if (x !== x) return 1;
+  const l = s * Math.abs(s) * ((n - 1) * 252);
+  const r = x * Math.abs(x) * (n * n * ss);
+  const margin = MARGIN * (Math.abs(l) + Math.abs(r));
+  if (l < r - margin) return -1;
+  if (l > r + margin) return 1;
+  return rankValue(sharpeFromSums(n, s, q, scale), x);
 }
