@@ -23,6 +23,7 @@
 // half's Sharpe is null is decided by the same test as sharpeFromSums's, on the same numbers.
 import { type FoldMatrix } from "./fold-matrix.js";
 import { type FoldStatistic, sharpeFromSums, VARIANCE_FLOOR } from "./fold-statistic.js";
+import { HalfBound, lowestBest } from "./split-bound.js";
 
 /** Relative gap between L and R above which their order is certain (see above). */
 const MARGIN = 1e-9;
@@ -109,6 +110,9 @@ export class SplitKernel {
   private readonly folds: Int32Array;
   private readonly starts: Int32Array;
   private readonly sharpe: boolean;
+  private readonly bound: HalfBound;
+  /** Rows pass 1 skipped because they could not win any split (split-bound.ts). */
+  skipped = 0;
 
   constructor(
     readonly nFolds: number,
@@ -124,6 +128,15 @@ export class SplitKernel {
       this.starts[h + 1] = list.length;
     });
     this.folds = Int32Array.from(list);
+    // a half and its complement both compete: sizes |A| and F − |A|
+    let kMin = nFolds;
+    let kMax = 0;
+    for (let h = 0; h < this.nHalves; h++) {
+      const k = this.starts[h + 1]! - this.starts[h]!;
+      kMin = Math.min(kMin, k, nFolds - k);
+      kMax = Math.max(kMax, k, nFolds - k);
+    }
+    this.bound = new HalfBound(nFolds, kMin, kMax, by);
   }
 
   /** Pass 1: every row of the block offered to every split's running argmax (both sides). */
@@ -137,7 +150,14 @@ export class SplitKernel {
     const { folds, starts } = this;
     const { nDays, pnl, pnlSq } = m;
     const { idA, valueA, otherA, idB, valueB, otherB } = w;
+    // rows that cannot reach the lowest best of any split are skipped (split-bound.ts)
+    const floor = lowestBest(idA, valueA, idB, valueB);
+    const prune = floor > Number.NEGATIVE_INFINITY;
     for (let r = 0, base = 0; r < m.nRows; r++, base += F) {
+      if (prune && this.bound.bound(m, base) < floor) {
+        this.skipped++;
+        continue;
+      }
       let nT = 0;
       let sT = 0;
       let qT = 0;
@@ -194,7 +214,13 @@ export class SplitKernel {
     const { folds, starts } = this;
     const { pnl } = m;
     const { idA, valueA, otherA, idB, valueB, otherB } = w;
+    const floor = lowestBest(idA, valueA, idB, valueB);
+    const prune = floor > Number.NEGATIVE_INFINITY;
     for (let r = 0, base = 0; r < m.nRows; r++, base += F) {
+      if (prune && this.bound.bound(m, base) < floor) {
+        this.skipped++;
+        continue;
+      }
       let sT = 0;
       for (let f = base; f < base + F; f++) sT += pnl[f]!;
       const id = ids[r]!;
