@@ -295,7 +295,7 @@ export class SplitKernel {
  * True when the Sharpe of (n, Σx, ss) — a number: the caller checked ss — is certainly below x
  * (see the comment at the top); false when it is not or when that is not certain.
  */
-function surelyBelow(n: number, s: number, ss: number, x: number): boolean {
+export function surelyBelow(n: number, s: number, ss: number, x: number): boolean {
   const l = s * Math.abs(s) * ((n - 1) * 252);
   const r = x * Math.abs(x) * (n * n * ss);
   return l < r - MARGIN * (Math.abs(l) + Math.abs(r));
