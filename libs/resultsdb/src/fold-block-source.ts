@@ -164,7 +164,7 @@ export function foldBlockSource(
         pnlSq: listColumn(chunk, 3, F, Float64Array, scratch!.pnlSq),
         nDays: listColumn(chunk, 4, F, Int32Array, scratch!.nDays),
       };
-      visit({ m, ids: ids.subarray(0, n) });
+      await visit({ m, ids: ids.subarray(0, n) });
       seen += n;
     }
     // a row added or lost between the shape check and this pass would skew every rank

@@ -13,8 +13,10 @@ import {
   defaultWalkForwardWindow,
   type FoldStatistic,
   PARAM_NAMES,
+  RobustnessPool,
   WalkForwardStream,
 } from "@pairgrid/engine";
+import { availableParallelism } from "node:os";
 import { foldBlockSource, foldShape } from "./fold-block-source.js";
 import {
   type ParamValues,
@@ -194,6 +196,19 @@ async function stabilityOf(
   return out;
 }
 
+export interface StreamedOptions {
+  /** Worker threads for the per-row work; 0 = this thread. Default: defaultWorkers(rows). */
+  workers?: number;
+}
+
+/** Below this many rows the work takes less than starting workers does. */
+const POOL_MIN_ROWS = 200_000;
+
+/** One worker per core (the cores DuckDB's scan leaves idle are the ones they use), at most 4. */
+export function defaultWorkers(nRows: number): number {
+  return nRows < POOL_MIN_ROWS ? 0 : Math.min(4, Math.max(1, availableParallelism()));
+}
+
 /** The report of an existing job, read with `conn` (the caller serialises access to it). */
 export async function robustnessStreamed(
   conn: DuckDBConnection,
@@ -201,6 +216,7 @@ export async function robustnessStreamed(
   layout: FoldLayout,
   hasSameAs: boolean,
   q: RobustnessQuery & { by: FoldStatistic; limit: number },
+  opts: StreamedOptions = {},
 ): Promise<RobustnessReport> {
   const { by, limit } = q;
   const shape = await foldShape(conn, jobId, layout);
@@ -212,17 +228,35 @@ export async function robustnessStreamed(
   const source = foldBlockSource(conn, jobId, layout, shape);
 
   // pass 1 serves CSCV's in-sample winners and walk-forward's choices; pass 2 ranks the winners
-  const cscv =
-    F >= 2 && N >= 2 ? new CscvStream(N, F, { by, groups: q.splits ?? defaultCscvGroups(F) }) : null;
+  const cscvOpts = { by, groups: q.splits ?? defaultCscvGroups(F) };
+  const cscv = F >= 2 && N >= 2 ? new CscvStream(N, F, cscvOpts) : null;
   const window = F >= 2 ? (q.window ?? defaultWalkForwardWindow(F)) : 0;
-  const wf = F >= 2 ? new WalkForwardStream(F, { by, modes: ["anchored", "rolling"], window }) : null;
-  if (cscv || wf) {
+  const wfOpts = { by, modes: ["anchored", "rolling"] as const, window };
+  const wf = F >= 2 ? new WalkForwardStream(F, wfOpts) : null;
+  const nWorkers = opts.workers ?? defaultWorkers(N);
+  if ((cscv || wf) && nWorkers > 0) {
+    // the per-row work on worker threads, this thread only reading (robustness-pool.ts)
+    const pool = new RobustnessPool(
+      { nRows: N, nFolds: F, cscv: cscv ? cscvOpts : null, walkForward: wf ? wfOpts : null },
+      nWorkers,
+    );
+    try {
+      await source((b) => pool.visit(1, b));
+      await pool.finishPass1(cscv, wf);
+      if (cscv) {
+        await source((b) => pool.visit(2, b));
+        await pool.finishPass2(cscv);
+      }
+    } finally {
+      await pool.close();
+    }
+  } else if (cscv || wf) {
     await source((b) => {
       cscv?.pass1(b);
       wf?.visit(b);
     });
+    if (cscv) await source((b) => cscv.pass2(b));
   }
-  if (cscv) await source((b) => cscv.pass2(b));
   const pbo = cscv?.result() ?? null;
   const walk = wf?.result() ?? null;
 

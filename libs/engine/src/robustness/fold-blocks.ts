@@ -15,9 +15,10 @@ export interface FoldBlock {
 
 /**
  * One pass over every row of the job, block by block; callable again for another pass (the
- * rows may come in a different order each time: only ids order rows).
+ * rows may come in a different order each time: only ids order rows). A visitor that returns a
+ * promise (a worker pool waiting for a free buffer) holds the next block back until it settles.
  */
-export type FoldBlockSource = (visit: (block: FoldBlock) => void) => Promise<void>;
+export type FoldBlockSource = (visit: (block: FoldBlock) => void | Promise<void>) => Promise<void>;
 
 /**
  * The running best row of a stream by one statistic, with ranking.ts's conventions whatever the
@@ -110,14 +111,24 @@ export class BestRowWithFolds {
         localValue = v;
       }
     }
-    if (local < 0 || !this.best.offer(localValue, ids[local]!)) return;
+    if (local < 0) return;
+    const at = local * this.nFolds;
+    this.offerRow(localValue, ids[local]!, block.m, at);
+  }
+
+  /** One row, its folds at `at` of m's arrays: taken (folds copied) when it becomes the best. */
+  offerRow(value: number, id: number, m: Omit<FoldMatrix, "nRows" | "nFolds">, at: number): void {
+    if (!this.best.offer(value, id)) return;
     const F = this.nFolds;
-    const at = local * F;
-    const m = block.m;
     this.pnl.set(m.pnl.subarray(at, at + F));
     this.pnlSq.set(m.pnlSq.subarray(at, at + F));
     this.nDays.set(m.nDays.subarray(at, at + F));
     this.nTrades.set(m.nTrades.subarray(at, at + F));
+  }
+
+  /** The best of another stream (other rows) offered to this one: the best of both. */
+  merge(other: BestRowWithFolds): void {
+    if (other.best.id >= 0) this.offerRow(other.best.value, other.best.id, other, 0);
   }
 }
 
@@ -159,7 +170,7 @@ export function matrixBlocks(
   return async (visit) => {
     for (let r0 = 0; r0 < m.nRows; r0 += blockRows) {
       const r1 = Math.min(m.nRows, r0 + blockRows);
-      visit({
+      await visit({
         m: {
           nRows: r1 - r0,
           nFolds: F,

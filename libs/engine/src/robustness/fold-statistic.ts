@@ -17,7 +17,7 @@ const SQRT_252 = Math.sqrt(252);
  * instead of 0 and would then have an absurd Sharpe. Below the floor the deviation is taken as 0,
  * which §7 makes a null Sharpe, the same answer the two-pass formula on the daily series gives.
  */
-const VARIANCE_FLOOR = 1e-12;
+export const VARIANCE_FLOOR = 1e-12;
 
 export function checkFoldStatistic(by: string): FoldStatistic {
   if (!(FOLD_STATISTICS as readonly string[]).includes(by)) {

@@ -9,5 +9,8 @@ export * from "./ranking.js";
 export * from "./stability.js";
 export * from "./walk-forward.js";
 export * from "./fold-blocks.js";
+export * from "./cscv-kernel.js";
 export * from "./pbo-streamed.js";
 export * from "./walk-forward-streamed.js";
+export * from "./robustness-pool.js";
+export type { PoolPlan } from "./robustness-protocol.js";

@@ -6,13 +6,21 @@
 // logit only through the second: it counts as below, equal to or above w out of sample. So:
 //   pass 1 — one streaming argmax per split (RunningBest, id tie-break): w, its IS and OOS value;
 //   pass 2 — per split, count the rows whose OOS value is below / equal to w's (RankCounter).
-// Both passes compute each row's split statistics with splitStatistics, the function cscvPbo
+// Both passes compute each row's split statistics with the operations of splitStatistics, which cscvPbo
 // uses, over the row's own folds only (a row's figures do not depend on its block), so every
 // winner, IS/OOS value and rank — hence every logit — is the number cscvPbo gives over the full
-// matrix. Memory: a block's statistics plus four numbers per split. Time: twice cscvPbo's
-// statistic work (the second pass recomputes what cscvPbo keeps in two N-long arrays).
-import { type FoldBlock, type FoldBlockSource, RankCounter, RunningBest } from "./fold-blocks.js";
-import { rowTotals, splitStatistics } from "./fold-statistic.js";
+// matrix. Memory: a few numbers per split. Time: twice cscvPbo's statistic work (the second pass
+// recomputes what cscvPbo keeps in two N-long arrays), done row by row (cscv-kernel.ts).
+import { type FoldBlock, type FoldBlockSource } from "./fold-blocks.js";
+import {
+  addSplitCounts,
+  makeSplitCounts,
+  makeSplitWinners,
+  mergeSplitWinners,
+  type SplitCounts,
+  SplitKernel,
+  type SplitWinners,
+} from "./cscv-kernel.js";
 import {
   type CscvPlan,
   type CscvSplit,
@@ -22,36 +30,19 @@ import {
   pboFromSplits,
 } from "./pbo.js";
 
-/** Row of the block's best value (RunningBest's rule: NaN never, ties to the lower id); −1 if none. */
-function blockBest(values: Float64Array, ids: Float64Array, n: number): number {
-  let best = -1;
-  let bestValue = Number.NEGATIVE_INFINITY;
-  for (let r = 0; r < n; r++) {
-    const v = values[r]!;
-    if (v > bestValue || (best < 0 && v === bestValue)) {
-      best = r;
-      bestValue = v;
-    } else if (v === bestValue && ids[r]! < ids[best]!) {
-      best = r;
-    }
-  }
-  return best;
-}
-
 /**
  * The two passes as block visitors, for a caller that shares a pass with other work (the
  * robustness report runs walk-forward in pass 1): pass1 over every block, then pass2 over every
  * block, then result(). `winners` of the result are combo ids (the blocks' ids), not row indices.
+ * The per-row work is cscv-kernel.ts's; partial streams (other workers' shares of the rows) join
+ * through mergeWinners after pass 1 and addCounts after pass 2.
  */
 export class CscvStream {
   readonly plan: CscvPlan;
+  readonly kernel: SplitKernel;
   /** Per half: the winner with IS = A (OOS = B), and the one with IS = B (OOS = A). */
-  private readonly bestA: RunningBest[];
-  private readonly bestB: RunningBest[];
-  private rankA: RankCounter[] = [];
-  private rankB: RankCounter[] = [];
-  private statA = new Float64Array(0);
-  private statB = new Float64Array(0);
+  readonly winners: SplitWinners;
+  readonly counts: SplitCounts;
 
   constructor(
     readonly nRows: number,
@@ -59,63 +50,45 @@ export class CscvStream {
     opts: PboOptions = {},
   ) {
     this.plan = cscvPlan(nRows, nFolds, opts);
-    this.bestA = this.plan.foldMasks.map(() => new RunningBest());
-    this.bestB = this.plan.foldMasks.map(() => new RunningBest());
-  }
-
-  /** Both halves' statistics of every row of the block for half h, into statA / statB. */
-  private statistics(m: FoldBlock["m"], h: number, totals: ReturnType<typeof rowTotals>): void {
-    splitStatistics(m, this.plan.foldMasks[h]!, this.plan.by, this.statA, this.statB, totals);
-  }
-
-  private grow(n: number): void {
-    if (this.statA.length < n) {
-      this.statA = new Float64Array(n);
-      this.statB = new Float64Array(n);
-    }
+    this.kernel = new SplitKernel(nFolds, this.plan.foldMasks, this.plan.by);
+    this.winners = makeSplitWinners(this.kernel.nHalves);
+    this.counts = makeSplitCounts(this.kernel.nHalves);
   }
 
   pass1({ m, ids }: FoldBlock): void {
-    this.grow(m.nRows);
-    const totals = rowTotals(m);
-    const { statA, statB } = this;
-    for (let h = 0; h < this.bestA.length; h++) {
-      this.statistics(m, h, totals);
-      // the block's own best first (a tight loop), then one offer per block and half
-      const ra = blockBest(statA, ids, m.nRows);
-      if (ra >= 0) this.bestA[h]!.offer(statA[ra]!, ids[ra]!, statB[ra]!);
-      const rb = blockBest(statB, ids, m.nRows);
-      if (rb >= 0) this.bestB[h]!.offer(statB[rb]!, ids[rb]!, statA[rb]!);
-    }
+    this.kernel.best(m, ids, this.winners);
+  }
+
+  /** Winners found over other rows (pass 1 elsewhere), before pass 2. */
+  mergeWinners(w: SplitWinners): void {
+    mergeSplitWinners(this.winners, w);
   }
 
   pass2({ m }: FoldBlock): void {
     // the OOS value of each winner among all rows: A-winners are ranked in B and vice versa
-    if (this.rankA.length === 0) {
-      this.rankA = this.bestA.map((w) => new RankCounter(w.other));
-      this.rankB = this.bestB.map((w) => new RankCounter(w.other));
-    }
-    this.grow(m.nRows);
-    const totals = rowTotals(m);
-    for (let h = 0; h < this.bestA.length; h++) {
-      if (this.bestA[h]!.id < 0 && this.bestB[h]!.id < 0) continue;
-      this.statistics(m, h, totals);
-      this.rankA[h]!.count(this.statB, m.nRows);
-      this.rankB[h]!.count(this.statA, m.nRows);
-    }
+    this.kernel.count(m, this.winners, this.counts);
+  }
+
+  /** Counts made over other rows (pass 2 elsewhere, against the same winners). */
+  addCounts(c: SplitCounts): void {
+    addSplitCounts(this.counts, c);
   }
 
   result(): PboResult {
+    const w = this.winners;
+    const c = this.counts;
     const splits: CscvSplit[] = [];
-    this.bestA.forEach((a, h) => {
-      for (const [w, rank] of [
-        [a, this.rankA[h]],
-        [this.bestB[h]!, this.rankB[h]],
-      ] as const) {
-        if (w.id < 0) continue;
-        splits.push({ winner: w.id, is: w.value, oos: w.other, oosRank: rank!.rank });
+    for (let h = 0; h < this.kernel.nHalves; h++) {
+      // midRank: below + (equal + 1) / 2, the winner itself among the equal ones
+      if (w.idA[h]! >= 0) {
+        const oosRank = c.belowA[h]! + (c.equalA[h]! + 1) / 2;
+        splits.push({ winner: w.idA[h]!, is: w.valueA[h]!, oos: w.otherA[h]!, oosRank });
       }
-    });
+      if (w.idB[h]! >= 0) {
+        const oosRank = c.belowB[h]! + (c.equalB[h]! + 1) / 2;
+        splits.push({ winner: w.idB[h]!, is: w.valueB[h]!, oos: w.otherB[h]!, oosRank });
+      }
+    }
     return pboFromSplits(this.plan, this.nRows, splits);
   }
 }

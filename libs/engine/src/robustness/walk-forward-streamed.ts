@@ -3,10 +3,12 @@
 // exactly (RunningBest: larger wins, ties to the lower id, as bestRow over rows in id order). The
 // chosen rows' folds are copied out of their blocks as they lead (BestRowWithFolds); the steps'
 // figures are then computed from those rows alone by walkForwardResult, the code walkForward
-// itself ends with. One pass serves every mode asked for: shared training ranges count once.
+// itself ends with. One pass serves every mode asked for: shared training ranges count once; the
+// per-row work is walk-forward-kernel.ts's.
 import { BestRowWithFolds, bestRowsMatrix, type FoldBlock, type FoldBlockSource } from "./fold-blocks.js";
-import { type FoldMatrix, foldRange } from "./fold-matrix.js";
-import { type FoldStatistic, foldSetStatistic } from "./fold-statistic.js";
+import type { FoldMatrix } from "./fold-matrix.js";
+import type { FoldStatistic } from "./fold-statistic.js";
+import { RangeKernel } from "./walk-forward-kernel.js";
 import {
   checkWalkForwardWindow,
   type WalkForwardMode,
@@ -33,8 +35,9 @@ export interface WalkForwardStreamOptions {
 /** The selection as a block visitor (visit every block once, then result()). */
 export class WalkForwardStream {
   private readonly by: FoldStatistic;
-  private readonly ranges = new Map<string, { mask: Uint8Array; best: BestRowWithFolds }>();
-  private stat = new Float64Array(0);
+  private readonly ranges = new Map<string, { from: number; to: number; best: BestRowWithFolds }>();
+  private kernel: RangeKernel | null = null;
+  private bestList: BestRowWithFolds[] | null = null;
 
   constructor(
     readonly nFolds: number,
@@ -54,19 +57,29 @@ export class WalkForwardStream {
   private want(from: number, to: number): void {
     const key = `${from}:${to}`;
     if (!this.ranges.has(key)) {
-      this.ranges.set(key, {
-        mask: foldRange(this.nFolds, from, to),
-        best: new BestRowWithFolds(this.nFolds),
-      });
+      this.ranges.set(key, { from, to, best: new BestRowWithFolds(this.nFolds) });
     }
   }
 
   visit(block: FoldBlock): void {
-    if (this.stat.length < block.m.nRows) this.stat = new Float64Array(block.m.nRows);
-    const out = this.stat.subarray(0, block.m.nRows);
-    for (const range of this.ranges.values()) {
-      range.best.offerBlock(block, foldSetStatistic(block.m, range.mask, this.by, out));
-    }
+    // built on the first block, once every range is known
+    this.kernel ??= new RangeKernel(
+      this.nFolds,
+      [...this.ranges.values()].map((r) => ({ from: r.from, to: r.to })),
+      this.by,
+    );
+    this.bestList ??= this.bests();
+    this.kernel.visit(block, this.bestList);
+  }
+
+  /** Each training range's best row so far, in a fixed order (the same for every stream of these options). */
+  bests(): BestRowWithFolds[] {
+    return [...this.ranges.values()].map((r) => r.best);
+  }
+
+  /** The bests of another stream over other rows (a worker's share), range by range. */
+  merge(bests: readonly BestRowWithFolds[]): void {
+    [...this.ranges.values()].forEach((r, k) => r.best.merge(bests[k]!));
   }
 
   result(): StreamedWalkForward {

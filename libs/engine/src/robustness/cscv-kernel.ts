@@ -1,0 +1,321 @@
+// The hot loop of streamed CSCV (pbo-streamed.ts), row by row instead of split by split.
+//
+// splitStatistics walks the whole block once per complementary pair (≈ 50 at 25 M rows): a 2048-row
+// block of three fold arrays is ≈ 0.8 MB, more than a core's L2, so every pair re-reads it from L3
+// and writes two N-long statistic arrays that the caller then scans again. Here the row is the
+// outer loop: its 3·F fold cells are read once into L1 and every pair is evaluated from there,
+// and the per-split reduction (pass 1: running argmax; pass 2: below/equal counts) is folded into
+// the same loop, so nothing is written per row.
+//
+// Exactness: every statistic is computed with the same operations, in the same order, as
+// splitStatistics — the row's totals as 0 + folds ascending (rowTotals), half A as 0 + its folds
+// ascending, half B as totals − A with the variance floor relative to the total Σx², both through
+// sharpeFromSums — so each value is bit-identical to the one cscvPbo compares. The argmax and the
+// counts use RunningBest's and RankCounter's rules (NaN never wins, ties to the lower id; NaN ranks
+// below every number), so the winners and ranks are the same too.
+//
+// Most comparisons are settled without the Sharpe itself (3 divisions and a square root per
+// half): with n, Σx and ss = Σx² − Σx·mean as sharpeFromSums computes them, sign(a)·a² is
+// Σx·|Σx|·(n−1)·252 / (n²·ss), so a against a threshold x is L = Σx·|Σx|·(n−1)·252 against
+// R = x·|x|·n²·ss. Both sides carry a relative rounding error of a few 1e-16, so when L and R
+// differ by more than MARGIN (1e-9) of their size the order of a and x is certain; otherwise, and
+// for every row that could win, the Sharpe is computed exactly and compared as before. Whether a
+// half's Sharpe is null is decided by the same test as sharpeFromSums's, on the same numbers.
+import { type FoldMatrix } from "./fold-matrix.js";
+import { type FoldStatistic, sharpeFromSums, VARIANCE_FLOOR } from "./fold-statistic.js";
+import { HalfBound, lowestBest } from "./split-bound.js";
+
+/** Relative gap between L and R above which their order is certain (see above). */
+const MARGIN = 1e-9;
+
+/** Per split half h: the IS winner so far with IS = A (OOS = B) and the one with IS = B (OOS = A). */
+export interface SplitWinners {
+  /** Combo id of the winner; −1 while no row had a number. */
+  idA: Float64Array;
+  valueA: Float64Array;
+  /** The winner's statistic on the other half (its OOS value). */
+  otherA: Float64Array;
+  idB: Float64Array;
+  valueB: Float64Array;
+  otherB: Float64Array;
+}
+
+export function makeSplitWinners(nHalves: number): SplitWinners {
+  const ids = () => new Float64Array(nHalves).fill(-1);
+  const values = () => new Float64Array(nHalves).fill(Number.NEGATIVE_INFINITY);
+  const nans = () => new Float64Array(nHalves).fill(Number.NaN);
+  return {
+    idA: ids(),
+    valueA: values(),
+    otherA: nans(),
+    idB: ids(),
+    valueB: values(),
+    otherB: nans(),
+  };
+}
+
+/**
+ * Winners of two partial streams combined (e.g. two workers' shares of the rows): the same rule as
+ * offering every row to one stream, because "larger, then lower id" is a total order.
+ */
+export function mergeSplitWinners(into: SplitWinners, from: SplitWinners): void {
+  for (const side of ["A", "B"] as const) {
+    const id = into[`id${side}`];
+    const value = into[`value${side}`];
+    const other = into[`other${side}`];
+    for (let h = 0; h < id.length; h++) {
+      const fid = from[`id${side}`][h]!;
+      if (fid < 0) continue;
+      const fv = from[`value${side}`][h]!;
+      const cur = id[h]!;
+      if (cur < 0 || fv > value[h]! || (fv === value[h]! && fid < cur)) {
+        id[h] = fid;
+        value[h] = fv;
+        other[h] = from[`other${side}`][h]!;
+      }
+    }
+  }
+}
+
+/**
+ * Mid-rank counts of each split's winner on its OOS half: `belowA[h]` / `equalA[h]` count the rows
+ * whose B statistic is below / equal to the A-winner's OOS value, `belowB` / `equalB` the rows
+ * whose A statistic compares so with the B-winner's.
+ */
+export interface SplitCounts {
+  belowA: Float64Array;
+  equalA: Float64Array;
+  belowB: Float64Array;
+  equalB: Float64Array;
+}
+
+export function makeSplitCounts(nHalves: number): SplitCounts {
+  return {
+    belowA: new Float64Array(nHalves),
+    equalA: new Float64Array(nHalves),
+    belowB: new Float64Array(nHalves),
+    equalB: new Float64Array(nHalves),
+  };
+}
+
+export function addSplitCounts(into: SplitCounts, from: SplitCounts): void {
+  for (const k of ["belowA", "equalA", "belowB", "equalB"] as const) {
+    for (let h = 0; h < into[k].length; h++) into[k][h]! += from[k][h]!;
+  }
+}
+
+/** The fold lists of the halves, flattened: half h's folds are folds[starts[h] … starts[h+1]). */
+export class SplitKernel {
+  readonly nHalves: number;
+  private readonly folds: Int32Array;
+  private readonly starts: Int32Array;
+  private readonly sharpe: boolean;
+  private readonly bound: HalfBound;
+  /** Rows pass 1 skipped because they could not win any split (split-bound.ts). */
+  skipped = 0;
+
+  constructor(
+    readonly nFolds: number,
+    foldMasks: readonly Uint8Array[],
+    by: FoldStatistic,
+  ) {
+    this.nHalves = foldMasks.length;
+    this.sharpe = by === "sharpe";
+    const list: number[] = [];
+    this.starts = new Int32Array(foldMasks.length + 1);
+    foldMasks.forEach((mask, h) => {
+      for (let f = 0; f < nFolds; f++) if (mask[f] === 1) list.push(f);
+      this.starts[h + 1] = list.length;
+    });
+    this.folds = Int32Array.from(list);
+    // a half and its complement both compete: sizes |A| and F − |A|
+    let kMin = nFolds;
+    let kMax = 0;
+    for (let h = 0; h < this.nHalves; h++) {
+      const k = this.starts[h + 1]! - this.starts[h]!;
+      kMin = Math.min(kMin, k, nFolds - k);
+      kMax = Math.max(kMax, k, nFolds - k);
+    }
+    this.bound = new HalfBound(nFolds, kMin, kMax, by);
+  }
+
+  /** Pass 1: every row of the block offered to every split's running argmax (both sides). */
+  best(m: FoldMatrix, ids: Float64Array, w: SplitWinners): void {
+    if (!this.sharpe) {
+      this.bestTotal(m, ids, w);
+      return;
+    }
+    const F = this.nFolds;
+    const H = this.nHalves;
+    const { folds, starts } = this;
+    const { nDays, pnl, pnlSq } = m;
+    const { idA, valueA, otherA, idB, valueB, otherB } = w;
+    // rows that cannot reach the lowest best of any split are skipped (split-bound.ts)
+    const floor = lowestBest(idA, valueA, idB, valueB);
+    const prune = floor > Number.NEGATIVE_INFINITY;
+    for (let r = 0, base = 0; r < m.nRows; r++, base += F) {
+      if (prune && this.bound.bound(m, base) < floor) {
+        this.skipped++;
+        continue;
+      }
+      let nT = 0;
+      let sT = 0;
+      let qT = 0;
+      for (let f = base; f < base + F; f++) {
+        nT += nDays[f]!;
+        sT += pnl[f]!;
+        qT += pnlSq[f]!;
+      }
+      const id = ids[r]!;
+      for (let h = 0; h < H; h++) {
+        let n = 0;
+        let s = 0;
+        let q = 0;
+        for (let j = starts[h]!, end = starts[h + 1]!; j < end; j++) {
+          const i = base + folds[j]!;
+          n += nDays[i]!;
+          s += pnl[i]!;
+          q += pnlSq[i]!;
+        }
+        const nB = nT - n;
+        const sB = sT - s;
+        const qB = qT - q;
+        // null (NaN) never wins: sharpeFromSums's two tests, on its own numbers
+        const ssA = n >= 2 ? q - s * (s / n) : Number.NaN;
+        const ssB = nB >= 2 ? qB - sB * (sB / nB) : Number.NaN;
+        const okA = ssA > q * VARIANCE_FLOOR;
+        const okB = ssB > qT * VARIANCE_FLOOR;
+        const ca = idA[h]!;
+        const cb = idB[h]!;
+        const candA = okA && (ca < 0 || !surelyBelow(n, s, ssA, valueA[h]!));
+        const candB = okB && (cb < 0 || !surelyBelow(nB, sB, ssB, valueB[h]!));
+        if (!candA && !candB) continue;
+        const a = sharpeFromSums(n, s, q);
+        const b = sharpeFromSums(nB, sB, qB, qT);
+        // RunningBest.offer inlined: the first number, then larger, then equal with a lower id
+        if (candA && (ca < 0 ? a === a : a > valueA[h]! || (a === valueA[h]! && id < ca))) {
+          idA[h] = id;
+          valueA[h] = a;
+          otherA[h] = b;
+        }
+        if (candB && (cb < 0 ? b === b : b > valueB[h]! || (b === valueB[h]! && id < cb))) {
+          idB[h] = id;
+          valueB[h] = b;
+          otherB[h] = a;
+        }
+      }
+    }
+  }
+
+  /** Pass 1 by total PnL: the statistic is Σx itself. */
+  private bestTotal(m: FoldMatrix, ids: Float64Array, w: SplitWinners): void {
+    const F = this.nFolds;
+    const H = this.nHalves;
+    const { folds, starts } = this;
+    const { pnl } = m;
+    const { idA, valueA, otherA, idB, valueB, otherB } = w;
+    const floor = lowestBest(idA, valueA, idB, valueB);
+    const prune = floor > Number.NEGATIVE_INFINITY;
+    for (let r = 0, base = 0; r < m.nRows; r++, base += F) {
+      if (prune && this.bound.bound(m, base) < floor) {
+        this.skipped++;
+        continue;
+      }
+      let sT = 0;
+      for (let f = base; f < base + F; f++) sT += pnl[f]!;
+      const id = ids[r]!;
+      for (let h = 0; h < H; h++) {
+        let a = 0;
+        for (let j = starts[h]!, end = starts[h + 1]!; j < end; j++) a += pnl[base + folds[j]!]!;
+        const b = sT - a;
+        const ca = idA[h]!;
+        if (ca < 0 ? a === a : a > valueA[h]! || (a === valueA[h]! && id < ca)) {
+          idA[h] = id;
+          valueA[h] = a;
+          otherA[h] = b;
+        }
+        const cb = idB[h]!;
+        if (cb < 0 ? b === b : b > valueB[h]! || (b === valueB[h]! && id < cb)) {
+          idB[h] = id;
+          valueB[h] = b;
+          otherB[h] = a;
+        }
+      }
+    }
+  }
+
+  /**
+   * Pass 2: each row's OOS statistics against the winners' (`w.otherA` is ranked among the rows'
+   * B statistics, `w.otherB` among their A statistics), added into `c`. RankCounter's rule: below
+   * is "NaN or less", equal is "===" (for a NaN winner value: the NaNs).
+   */
+  count(m: FoldMatrix, w: SplitWinners, c: SplitCounts): void {
+    const F = this.nFolds;
+    const H = this.nHalves;
+    const { folds, starts, sharpe } = this;
+    const { nDays, pnl, pnlSq } = m;
+    const xA = w.otherA;
+    const xB = w.otherB;
+    const { belowA, equalA, belowB, equalB } = c;
+    for (let r = 0, base = 0; r < m.nRows; r++, base += F) {
+      let nT = 0;
+      let sT = 0;
+      let qT = 0;
+      for (let f = base; f < base + F; f++) {
+        nT += nDays[f]!;
+        sT += pnl[f]!;
+        qT += pnlSq[f]!;
+      }
+      for (let h = 0; h < H; h++) {
+        let n = 0;
+        let s = 0;
+        let q = 0;
+        for (let j = starts[h]!, end = starts[h + 1]!; j < end; j++) {
+          const i = base + folds[j]!;
+          n += nDays[i]!;
+          s += pnl[i]!;
+          q += pnlSq[i]!;
+        }
+        const nB = nT - n;
+        const sB = sT - s;
+        const qB = qT - q;
+        // −1 below, 1 above, 0 equal: the A-winner's value among the B statistics, and vice versa
+        const vsA = sharpe ? rankSharpe(nB, sB, qB, qT, xA[h]!) : rankValue(sB, xA[h]!);
+        const vsB = sharpe ? rankSharpe(n, s, q, q, xB[h]!) : rankValue(s, xB[h]!);
+        if (vsA < 0) belowA[h]!++;
+        else if (vsA === 0) equalA[h]!++;
+        if (vsB < 0) belowB[h]!++;
+        else if (vsB === 0) equalB[h]!++;
+      }
+    }
+  }
+}
+
+/**
+ * True when the Sharpe of (n, Σx, ss) — a number: the caller checked ss — is certainly below x
+ * (see the comment at the top); false when it is not or when that is not certain.
+ */
+export function surelyBelow(n: number, s: number, ss: number, x: number): boolean {
+  const l = s * Math.abs(s) * ((n - 1) * 252);
+  const r = x * Math.abs(x) * (n * n * ss);
+  return l < r - MARGIN * (Math.abs(l) + Math.abs(r));
+}
+
+/** RankCounter's comparison of a value v with the ranked one x: −1 below (NaN v too), 0 equal, 1 above. */
+function rankValue(v: number, x: number): number {
+  if (x !== x) return v !== v ? 0 : 1;
+  return !(v >= x) ? -1 : v === x ? 0 : 1;
+}
+
+/** rankValue(sharpeFromSums(n, s, q, scale), x), the Sharpe computed only when L and R are close. */
+function rankSharpe(n: number, s: number, q: number, scale: number, x: number): number {
+  const ss = n >= 2 ? q - s * (s / n) : Number.NaN;
+  if (!(ss > scale * VARIANCE_FLOOR)) return x !== x ? 0 : -1; // a null Sharpe
+  if (x !== x) return 1;
+  const l = s * Math.abs(s) * ((n - 1) * 252);
+  const r = x * Math.abs(x) * (n * n * ss);
+  const margin = MARGIN * (Math.abs(l) + Math.abs(r));
+  if (l < r - margin) return -1;
+  if (l > r + margin) return 1;
+  return rankValue(sharpeFromSums(n, s, q, scale), x);
+}
