@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ensureSynthData, root, synthPairData, writeSpec } from "./lib/bench-data.mjs";
-import { start, startCluster } from "./lib/bench-cluster.mjs";
+import { absoluteSynthData, start, startCluster, waitHealthy } from "./lib/bench-cluster.mjs";
 import { median, sig } from "./lib/measure.mjs";
 
 const cli = join(root, "apps", "cli", "bin", "pairgrid.js");
@@ -79,19 +79,10 @@ export async function runW4({ reps }) {
   const { work, env, redis, url, coordinator } = cluster;
   const workers = [0, 1].map(() => start(["worker", "--redis", redis.url, "--threads", "1"], env));
   try {
-    for (
-      let t0 = Date.now();
-      !(await fetch(`${url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-    ) {
-      if (Date.now() - t0 > 30_000) throw new Error(`coordinator did not start: ${coordinator.log()}`);
-      await sleep(100);
-    }
+    await waitHealthy(url, coordinator);
     // warm-up of both sides (data cache, JIT of the worker processes), not timed
     await localRun(specFile, work, env);
-    await clusterRun(url, { ...spec, data: absoluteData(dataDir) });
+    await clusterRun(url, { ...spec, data: absoluteSynthData(dataDir) });
     const local = [];
     const cluster = [];
     let chunks = null;
@@ -99,7 +90,7 @@ export async function runW4({ reps }) {
     let chunkThreadSeconds = [];
     for (let r = 0; r < reps; r++) {
       local.push(await localRun(specFile, work, env));
-      const c = await clusterRun(url, { ...spec, data: absoluteData(dataDir) });
+      const c = await clusterRun(url, { ...spec, data: absoluteSynthData(dataDir) });
       cluster.push(c.seconds);
       chunks = c;
       const after = await chunkSeconds(url);
@@ -125,9 +116,4 @@ export async function runW4({ reps }) {
   } finally {
     await cluster.stop(workers);
   }
-}
-
-function absoluteData(dir) {
-  const d = synthPairData();
-  return { ...d, a: { ...d.a, slow: join(dir, d.a.slow) }, b: { ...d.b, slow: join(dir, d.b.slow) } };
 }

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { freePort } from "@pairgrid/cluster/testing";
 import { ensureSynthData, root, synthPairData, writeSpec } from "./lib/bench-data.mjs";
 import { median, sig } from "./lib/measure.mjs";
-import { start, startCluster } from "./lib/bench-cluster.mjs";
+import { start, startCluster, waitHealthy } from "./lib/bench-cluster.mjs";
 import { clusterRun } from "./w4-cluster.mjs";
 
 const cli = join(root, "apps", "cli", "bin", "pairgrid.js");
@@ -86,16 +86,7 @@ export async function runW4H({ reps }) {
     }),
   );
   try {
-    for (
-      let t0 = Date.now();
-      !(await fetch(`${url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-    ) {
-      if (Date.now() - t0 > 30_000) throw new Error(`coordinator did not start: ${coordinator.log()}`);
-      await sleep(100);
-    }
+    await waitHealthy(url, coordinator);
     for (let t0 = Date.now(); !workers.every((w) => /started —/.test(w.log()));) {
       if (Date.now() - t0 > 30_000) throw new Error("workers did not start");
       await sleep(100);

@@ -17,7 +17,6 @@
 // them (GroupPrecompute with the same kernel choice), computed here in the bench process; and,
 // per thread count, the highest RSS seen while each group's chunks ran (`rss_mb_by_group`).
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import {
   eventSettingsFor,
   groupCombination,
@@ -28,7 +27,7 @@ import {
   planGrid,
 } from "@pairgrid/engine";
 import { ensureSynthData, synthPairData, writeSpec } from "./lib/bench-data.mjs";
-import { start, startCluster } from "./lib/bench-cluster.mjs";
+import { absoluteSynthData, start, startCluster } from "./lib/bench-cluster.mjs";
 import { median, sig } from "./lib/measure.mjs";
 import { W2_SPEC } from "./w4-cluster.mjs";
 
@@ -154,7 +153,7 @@ export async function runW5({ reps }) {
   const nRun = groupsToRun(sizes.groups);
   const cluster = await startCluster("pairgrid-w5-", dataDir);
   const { env, redis, url } = cluster;
-  const spec = { ...W2_SPEC, data: absoluteData(dataDir) };
+  const spec = { ...W2_SPEC, data: absoluteSynthData(dataDir) };
   try {
     await until("the coordinator", 30_000, () =>
       fetch(`${url}/healthz`).then(
@@ -211,9 +210,4 @@ export async function runW5({ reps }) {
   } finally {
     await cluster.stop();
   }
-}
-
-function absoluteData(dir) {
-  const d = synthPairData();
-  return { ...d, a: { ...d.a, slow: join(dir, d.a.slow) }, b: { ...d.b, slow: join(dir, d.b.slow) } };
 }

@@ -9,8 +9,8 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { ensureSynthData, root, synthPairData, writeSpec } from "./lib/bench-data.mjs";
-import { start, startCluster } from "./lib/bench-cluster.mjs";
+import { ensureSynthData, root, writeSpec } from "./lib/bench-data.mjs";
+import { absoluteSynthData, start, startCluster, waitHealthy } from "./lib/bench-cluster.mjs";
 import { median, sig } from "./lib/measure.mjs";
 import { timedCommand } from "./lib/timed-command.mjs";
 import { W6_SPEC } from "./w6-seed-scale.mjs";
@@ -93,19 +93,10 @@ export async function runW6Cluster({ reps }) {
   const redis = new Redis(cluster.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
-    for (
-      let t0 = Date.now();
-      !(await fetch(`${url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-    ) {
-      if (Date.now() - t0 > 30_000) throw new Error(`coordinator did not start: ${coordinator.log()}`);
-      await sleep(100);
-    }
+    await waitHealthy(url, coordinator);
     const local = [];
     const clustered = [];
-    const absolute = { ...spec, data: absoluteData(dataDir) };
+    const absolute = { ...spec, data: absoluteSynthData(dataDir) };
     for (let r = 0; r < reps; r++) {
       // alternate which side goes first: the first run of all also warms the data cache
       if (r % 2 === 0) {
@@ -142,9 +133,4 @@ export async function runW6Cluster({ reps }) {
     redis.disconnect();
     await cluster.stop(workers);
   }
-}
-
-function absoluteData(dir) {
-  const d = synthPairData();
-  return { ...d, a: { ...d.a, slow: join(dir, d.a.slow) }, b: { ...d.b, slow: join(dir, d.b.slow) } };
 }

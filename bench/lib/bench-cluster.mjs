@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, TestRedis } from "@pairgrid/cluster/testing";
-import { root } from "./bench-data.mjs";
+import { root, synthPairData } from "./bench-data.mjs";
 
 const cli = join(root, "apps", "cli", "bin", "pairgrid.js");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -46,4 +46,24 @@ export async function startCluster(prefix, dataDir) {
     rmSync(work, { recursive: true, force: true });
   };
   return { work, env, redis, url, coordinator, stop };
+}
+
+/** Waits (at most 30 s) for the coordinator's /healthz; its log is in the error if it never answers. */
+export async function waitHealthy(url, coordinator) {
+  for (
+    let t0 = Date.now();
+    !(await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+  ) {
+    if (Date.now() - t0 > 30_000) throw new Error(`coordinator did not start: ${coordinator.log()}`);
+    await sleep(100);
+  }
+}
+
+/** The synthetic pair's data block with absolute slow-leg paths (a job submitted over HTTP). */
+export function absoluteSynthData(dir) {
+  const d = synthPairData();
+  return { ...d, a: { ...d.a, slow: join(dir, d.a.slow) }, b: { ...d.b, slow: join(dir, d.b.slow) } };
 }
