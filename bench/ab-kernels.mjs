@@ -17,6 +17,7 @@
 // kernel the CPU seconds of each run, the medians and new/old; exits 1 if old and new rows differ.
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
+import { W1_SPEC } from "./w1-grid-kernel.mjs";
 
 const [oldRoot, newRoot, repsArg = "5", onlyArg = "scan,gated,event,batch,family,build"] =
   process.argv.slice(2);
@@ -32,14 +33,8 @@ const plan = onlyArg.split(",").map((x) => {
 });
 const only = plan.map((p) => p.name);
 
-const W1_PARAMS = {
-  ols_window: 2000,
-  zscore_window: 100,
-  z_entry: { from: 1.5, to: 3.0, step: 0.1 },
-  z_exit: { from: -0.5, to: 1.0, step: 0.25 },
-  z_stop: [null, 3, 3.5, 4, 4.5, 5],
-  max_hold: [0, 50, 100, 200, 400],
-};
+// W1's thresholds (BENCH.md), from the W1 benchmark itself
+const W1_PARAMS = W1_SPEC.params;
 
 function cpuSeconds(fn) {
   const c0 = process.cpuUsage();

@@ -41,7 +41,7 @@ const REFERENCE_SAMPLE = 30;
 const N_TRADES = STAT_NAMES.indexOf("n_trades");
 /** Issue 8's goal for the kernel grids run (effective, per thread). */
 const TARGET_BAR_COMBINATIONS_PER_S = 1000e6;
-const W1_SPEC = {
+export const W1_SPEC = {
   name: "bench-w1",
   data: synthPairData(),
   session: { tz: "America/New_York", day_roll: "18:00", flat_time: "16:55" },

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ensureSynthData, root, synthPairData, writeSpec } from "./lib/bench-data.mjs";
-import { absoluteSynthData, start, startCluster, waitHealthy } from "./lib/bench-cluster.mjs";
+import { absoluteSynthData, start, startCluster, submitAndWait, waitHealthy } from "./lib/bench-cluster.mjs";
 import { median, sig } from "./lib/measure.mjs";
 
 const cli = join(root, "apps", "cli", "bin", "pairgrid.js");
@@ -30,8 +30,6 @@ export const W2_SPEC = {
   },
 };
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 async function localRun(specFile, dir, env) {
   const db = join(dir, `local-${Date.now()}.duckdb`);
   const t0 = performance.now();
@@ -45,22 +43,9 @@ async function localRun(specFile, dir, env) {
   return seconds;
 }
 
-export async function clusterRun(url, spec) {
-  const t0 = performance.now();
-  const res = await fetch(`${url}/jobs`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(spec),
-  });
-  const job = await res.json();
-  if (res.status !== 201) throw new Error(`submit: ${JSON.stringify(job)}`);
-  for (;;) {
-    const v = await (await fetch(`${url}/jobs/${job.job_id}`)).json();
-    if (v.status === "done")
-      return { seconds: (performance.now() - t0) / 1000, nChunks: job.n_chunks, nCombos: job.n_combos };
-    if (v.status !== "running") throw new Error(`job ${job.job_id} ${v.status}: ${v.error}`);
-    await sleep(50);
-  }
+/** W2's job through the coordinator: wall from submit to done (bench-cluster.mjs). */
+export function clusterRun(url, spec) {
+  return submitAndWait(url, spec);
 }
 
 /** Sum and count of the workers' chunk durations, from the coordinator's histogram. */

@@ -10,13 +10,12 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { ensureSynthData, root, writeSpec } from "./lib/bench-data.mjs";
-import { absoluteSynthData, start, startCluster, waitHealthy } from "./lib/bench-cluster.mjs";
+import { absoluteSynthData, start, startCluster, submitAndWait, waitHealthy } from "./lib/bench-cluster.mjs";
 import { median, sig } from "./lib/measure.mjs";
 import { timedCommand } from "./lib/timed-command.mjs";
 import { W6_SPEC } from "./w6-seed-scale.mjs";
 
 const cli = join(root, "apps", "cli", "bin", "pairgrid.js");
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Peak resident set of a live process since it started (Linux VmHWM), in MB. */
 function peakRssMb(pid) {
@@ -33,52 +32,23 @@ function localRun(specFile, work, env) {
   return { seconds: r.wall_seconds, cpu_seconds: r.cpu_seconds, peak_rss_mb: r.peak_rss_mb };
 }
 
-/**
- * fetch, once more when the connection was found closed: between two submissions the local run
- * takes minutes, long past the server's keep-alive timeout, and undici may write the next request
- * into the socket the server has just closed (EPIPE / ECONNRESET: the request never reached it).
- */
-async function fetchRetry(url, init) {
-  try {
-    return await fetch(url, init);
-  } catch (err) {
-    if (!["EPIPE", "ECONNRESET", "UND_ERR_SOCKET"].includes(err?.cause?.code)) throw err;
-    return fetch(url, init);
-  }
-}
-
-/** Submits the job, waits for it while sampling Redis's used_memory; wall from submit to done. */
+/** Submits the job and waits for it while sampling Redis's used_memory; wall from submit to done. */
 async function clusterRun(url, spec, redis) {
+  const usedMemory = (info, field) => Number(new RegExp(`^${field}:(\\d+)`, "m").exec(info)?.[1] ?? NaN);
   let redisMax = 0;
   const sample = async () => {
-    const info = await redis.info("memory");
-    redisMax = Math.max(redisMax, Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0));
+    redisMax = Math.max(redisMax, usedMemory(await redis.info("memory"), "used_memory"));
   };
-  const t0 = performance.now();
-  const res = await fetchRetry(`${url}/jobs`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(spec),
-  });
-  const job = await res.json();
-  if (res.status !== 201) throw new Error(`submit: ${JSON.stringify(job)}`);
-  for (;;) {
-    await sample();
-    const v = await (await fetchRetry(`${url}/jobs/${job.job_id}`)).json();
-    if (v.status === "done") {
-      const info = await redis.info("memory");
-      return {
-        seconds: (performance.now() - t0) / 1000,
-        combinations: job.n_combos,
-        chunks: job.n_chunks,
-        redis_used_memory_max_sampled_mb: redisMax / 1e6,
-        redis_used_memory_peak_mb: Number(/^used_memory_peak:(\d+)/m.exec(info)?.[1] ?? NaN) / 1e6,
-        redis_used_memory_after_mb: Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? NaN) / 1e6,
-      };
-    }
-    if (v.status !== "running") throw new Error(`job ${job.job_id} ${v.status}: ${v.error}`);
-    await sleep(250);
-  }
+  const run = await submitAndWait(url, spec, { pollMs: 250, onPoll: sample });
+  const info = await redis.info("memory");
+  return {
+    seconds: run.seconds,
+    combinations: run.nCombos,
+    chunks: run.nChunks,
+    redis_used_memory_max_sampled_mb: redisMax / 1e6,
+    redis_used_memory_peak_mb: usedMemory(info, "used_memory_peak") / 1e6,
+    redis_used_memory_after_mb: usedMemory(info, "used_memory") / 1e6,
+  };
 }
 
 export async function runW6Cluster({ reps }) {

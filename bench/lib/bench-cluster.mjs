@@ -67,3 +67,40 @@ export function absoluteSynthData(dir) {
   const d = synthPairData();
   return { ...d, a: { ...d.a, slow: join(dir, d.a.slow) }, b: { ...d.b, slow: join(dir, d.b.slow) } };
 }
+
+/**
+ * fetch, once more when the connection was found closed: between two submissions a benchmark's
+ * local run can take minutes, past the server's keep-alive timeout, and undici may write the next
+ * request into the socket the server has just closed (EPIPE / ECONNRESET: it never reached it).
+ */
+async function fetchRetry(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if (!["EPIPE", "ECONNRESET", "UND_ERR_SOCKET"].includes(err?.cause?.code)) throw err;
+    return fetch(url, init);
+  }
+}
+
+/**
+ * Submits a job and polls it until done (every `pollMs`, calling `onPoll` first each time): wall
+ * seconds from submit to done, its chunk and combination counts. A failed job throws.
+ */
+export async function submitAndWait(url, spec, { pollMs = 50, onPoll = async () => {} } = {}) {
+  const t0 = performance.now();
+  const res = await fetchRetry(`${url}/jobs`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(spec),
+  });
+  const job = await res.json();
+  if (res.status !== 201) throw new Error(`submit: ${JSON.stringify(job)}`);
+  for (;;) {
+    await onPoll();
+    const v = await (await fetchRetry(`${url}/jobs/${job.job_id}`)).json();
+    if (v.status === "done")
+      return { seconds: (performance.now() - t0) / 1000, nChunks: job.n_chunks, nCombos: job.n_combos };
+    if (v.status !== "running") throw new Error(`job ${job.job_id} ${v.status}: ${v.error}`);
+    await sleep(pollMs);
+  }
+}
