@@ -10,7 +10,7 @@ import { readDatabentoFiles } from "../src/loaders/duckdb-databento.js";
 import { loadLeg } from "../src/loaders/index.js";
 import { LegBuilder } from "../src/loaders/leg-builder.js";
 import { releaseReads } from "../src/loaders/leg-parts.js";
-import { databentoOpts, tempDir, writeData } from "./fixtures/data/helpers.js";
+import { databentoOpts, rejectsAt, tempDir, writeData } from "./fixtures/data/helpers.js";
 import { type DbBar, dbText, walk, writeEncoded } from "./fixtures/data/vendor-files.js";
 
 const DAY = 86_400_000;
@@ -88,4 +88,32 @@ test("a file's rows live in releasable memory cut to their count; releasing hand
   const read = { segments: [{ file: "f.csv", id: "", bars, lines: b.rowLines() }], stats: {} };
   releaseReads([read as unknown as Parameters<typeof releaseReads>[0][number]]);
   for (const c of BAR_COLUMNS) assert.equal(bars[c].length, 0, `${c} released`);
+});
+
+test("an empty field reaches the row checks as a missing value: Parquet names its row, text its line", async () => {
+  const bars = day(0, 5602, "ESM4", 5300).slice(0, 50);
+  // the 8th volume left empty: a NULL in DuckDB's typed read of either encoding. (A NULL's slot
+  // in a DuckDB vector holds any number, often 0: a volume of 0 would pass every check.)
+  const text = dbText(bars)
+    .split("\n")
+    .map((line, k) => (k === 8 ? line.replace(/,(\d+),ESM4$/, ",,ESM4") : line))
+    .join("\n");
+  const opts = databentoOpts({ fileBarMs: 1000, targetBarMs: 1000, cacheDir: null });
+  for (const name of ["d.parquet", "d.csv.zst"]) {
+    const dir = join(tempDir(), name.replace(/\W/g, "-"));
+    mkdirSync(dir);
+    const file = await writeEncoded(dir, name, text);
+    // the other 49 rows are fine: only the NULL can refuse the file (Parquet: row 8; text: the
+    // header is line 1, so line 9)
+    await rejectsAt(loadLeg(dir, opts), file, name.endsWith(".parquet") ? 8 : 9, /volume/);
+  }
+  // with no NULL the same files load on DuckDB's path, every bar kept
+  const dir = join(tempDir(), "clean");
+  mkdirSync(dir);
+  await writeEncoded(dir, "d.parquet", dbText(bars));
+  const clean = await loadLeg(dir, opts);
+  assert.deepEqual(
+    [...clean.bars.close],
+    bars.map((b) => b.close),
+  );
 });

@@ -183,11 +183,32 @@ async function sourceOf(file: string, con: DuckDBConnection): Promise<Source | n
   };
 }
 
-/** A double column of a result chunk as its typed array (the vector's own memory, no copy). */
+/** NaN in place of NULL: the one value every row check refuses, as a missing field is. */
+function nullsAsNaN(items: Float64Array, validity: BigUint64Array | null): Float64Array {
+  if (validity === null) return items; // DuckDB leaves out the mask when no row is NULL
+  let out: Float64Array | null = null;
+  for (let w = 0; w * 64 < items.length; w++) {
+    const word = validity[w]!;
+    if (word === 0xffff_ffff_ffff_ffffn) continue;
+    for (let i = w * 64; i < Math.min(items.length, w * 64 + 64); i++) {
+      if (((word >> BigInt(i - w * 64)) & 1n) === 0n) (out ??= items.slice())[i] = Number.NaN;
+    }
+  }
+  return out ?? items;
+}
+
+/**
+ * A double column of a result chunk as its typed array (the vector's own memory unless a row is
+ * NULL). NULLs are mapped here rather than with `coalesce` in the SQL, which cost a quarter of
+ * DuckDB's CPU for the query (measured on daily 1-second files).
+ */
 function doubles(chunk: DuckDBDataChunk, k: number): Float64Array {
-  const items = (chunk.getColumnVector(k) as unknown as { items?: unknown }).items;
-  if (!(items instanceof Float64Array)) throw new Error("DuckDB result column is not DOUBLE");
-  return items;
+  const vector = chunk.getColumnVector(k) as unknown as {
+    items?: unknown;
+    validity?: { data: BigUint64Array | null };
+  };
+  if (!(vector.items instanceof Float64Array)) throw new Error("DuckDB result column is not DOUBLE");
+  return nullsAsNaN(vector.items, vector.validity?.data ?? null);
 }
 
 function columnsOf(chunk: DuckDBDataChunk): RowColumns {
@@ -230,12 +251,11 @@ async function* chunksOf(con: DuckDBConnection, sql: string): AsyncGenerator<Duc
 /** The query of the rows of `list` (SQL: a file or a list of files), as RowColumns' doubles. */
 function selectSql(src: Source, list: string, withFileIndex: boolean): string {
   const symbolSql = src.symbol === null ? "NULL" : src.symbol;
-  const rtypeSql = src.rtype === null ? "NULL" : `TRY_CAST(${src.rtype} AS DOUBLE)`;
+  const rtypeSql = src.rtype === null ? "'NaN'::DOUBLE" : `TRY_CAST(${src.rtype} AS DOUBLE)`;
+  // NULL (an empty field, Parquet's null) comes out as NaN: see doubles()
   return (
-    `SELECT coalesce(${src.ts}, 'NaN'::DOUBLE), coalesce(${src.id}, 'NaN'::DOUBLE), ` +
-    `coalesce(${src.open}, 'NaN'::DOUBLE), coalesce(${src.high}, 'NaN'::DOUBLE), ` +
-    `coalesce(${src.low}, 'NaN'::DOUBLE), coalesce(${src.close}, 'NaN'::DOUBLE), ` +
-    `coalesce(${src.volume}, 'NaN'::DOUBLE), coalesce(${rtypeSql}, 'NaN'::DOUBLE), ` +
+    `SELECT (${src.ts})::DOUBLE, (${src.id})::DOUBLE, (${src.open})::DOUBLE, (${src.high})::DOUBLE, ` +
+    `(${src.low})::DOUBLE, (${src.close})::DOUBLE, (${src.volume})::DOUBLE, ${rtypeSql}, ` +
     `${symbolSql}` +
     // which file of the list a row comes from (DuckDB's multi-file readers number them)
     (withFileIndex ? ", file_index::DOUBLE " : " ") +
