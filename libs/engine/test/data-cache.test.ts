@@ -120,6 +120,34 @@ test("a checked entry is stamped; an unstamped one is checked in full once, then
   assert.equal((await loadLeg(f, opts)).report.fromCache, true);
 });
 
+test("PAIRGRID_VERIFY_CACHE=1 catches a byte flipped on disk that kept the stamp, and rebuilds", async (t) => {
+  const cache = tempDir();
+  const f = writeData(dir, "verify.csv", sierraText(120));
+  const opts = sierraOpts({ cacheDir: cache });
+  const good = await loadLeg(f, opts);
+  const [entry] = entries(cache);
+  const st = statSync(entry);
+  // damage below the file system's notice: same size, and the stamp (mtime) put back
+  const bytes = readFileSync(entry);
+  bytes.writeDoubleLE(4751.125, bytes.length - 8 * 120 * 2); // close[0]
+  writeFileSync(entry, bytes);
+  utimesSync(entry, st.atime, st.mtime);
+  // the stamp is trusted by default (the documented trade: no CRC pass over gigabytes)...
+  const trusted = await loadLeg(f, opts);
+  assert.equal(trusted.report.fromCache, true);
+  assert.equal(trusted.bars.close[0], 4751.125);
+  // ...and checked when asked: the entry fails its CRC, is rebuilt from the files, and stamped
+  process.env.PAIRGRID_VERIFY_CACHE = "1";
+  t.after(() => delete process.env.PAIRGRID_VERIFY_CACHE);
+  const verified = await loadLeg(f, opts);
+  assert.equal(verified.report.fromCache, false);
+  assert.deepEqual(bytesOf(verified.bars), bytesOf(good.bars));
+  // a sound entry passes the check and hits
+  const again = await loadLeg(f, opts);
+  assert.equal(again.report.fromCache, true);
+  assert.deepEqual(bytesOf(again.bars), bytesOf(good.bars));
+});
+
 test("a hit for some columns reads only those, stamped or not", async () => {
   const cache = tempDir();
   const f = writeData(dir, "closes.csv", sierraText(90));

@@ -10,7 +10,13 @@ export function registerDataCheck(data: Command): void {
     .argument("<spec>", "grid spec (YAML or JSON)")
     .option("--fast", "the fast files instead of the slow ones")
     .option("--json", "print the report as JSON")
-    .action(async (specPath: string, opts: { fast?: boolean; json?: boolean }) => {
+    .option(
+      "--verify-cache",
+      "check every cache entry read against its CRC and rebuild any that fails (also PAIRGRID_VERIFY_CACHE=1)",
+    )
+    .action(async (specPath: string, opts: { fast?: boolean; json?: boolean; verifyCache?: boolean }) => {
+      // the loaders read it from the environment, so every command that loads data honours it
+      if (opts.verifyCache) process.env.PAIRGRID_VERIFY_CACHE = "1";
       const { spec } = loadSpecFile(specPath, { checkFiles: true });
       const t0 = performance.now();
       const loaded = opts.fast ? await loadFastPair(spec) : await loadSlowPair(spec);

@@ -5,7 +5,9 @@
 // a half-written entry under the real name; a damaged entry reads as a miss and is rebuilt.
 // An entry whose CRC has been checked carries a stamp in its mtime (entry-stamp.ts): a reload
 // of a stamped entry checks its size and header, not the CRC and time order of every row,
-// which on gigabytes of columns cost more than reading them.
+// which on gigabytes of columns cost more than reading them. The stamp trusts the file system:
+// a byte flipped on disk without a write keeps it, so PAIRGRID_VERIFY_CACHE=1 (`pairgrid data
+// check --verify-cache`) checks every entry's CRC again and rebuilds one that fails.
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import * as zlib from "node:zlib";
@@ -45,6 +47,11 @@ interface EntryHeader {
   n: number;
   crc32: number | null;
   stats: CachedStats;
+}
+
+/** PAIRGRID_VERIFY_CACHE=1: ignore stamps, check every entry read against its CRC. */
+export function verifyingCache(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.PAIRGRID_VERIFY_CACHE === "1";
 }
 
 // zlib.crc32 arrived in Node 20.15; without it entries are still checked for size and order.
@@ -152,7 +159,8 @@ async function readEntry<C extends BarColumn>(
     const dataOffset = alignUp(PREFIX_BYTES + jsonLen);
     if (size !== dataOffset + 48 * n) return null;
 
-    const checked = header.crc32 !== null && crc32 !== undefined && hasStamp(st, header.crc32);
+    const checked =
+      header.crc32 !== null && crc32 !== undefined && hasStamp(st, header.crc32) && !verifyingCache();
     if (checked && wanted.length < BAR_COLUMNS.length) {
       // only the wanted columns, each straight into its place (one region per column)
       const some = sharedColumns(wanted.length, n);
