@@ -1,4 +1,5 @@
 // markTwins marks the job one hash partition of its statistics at a time, grouping each exactly.
+// (Candidates share a hash of the statistics; a cut-down hash makes non-twins share one too.)
 // Checked here against a brute-force grouping in JS of the statistics as stored: in 1, 2, 3 or 7
 // partitions (two statistic vectors in one partition must not become twins; twins must never be
 // split across partitions), with NULL, NaN, -NaN and ±0 statistics (NULL = NULL, NaN = -NaN,
@@ -78,11 +79,19 @@ test("markTwins is exact in any number of partitions, with NULL, NaN and ±0, an
     const nTwins = [...want.values()].filter((v) => v !== null).length;
 
     for (const partitions of [undefined, 1, 2, 3, 7]) {
-      // stale pointers everywhere: every row must be rewritten to the exact answer
-      await conn.run("UPDATE results SET same_as = combo_id + 1000 WHERE combo_id % 3 = 0");
-      const n = await markTwins(conn, "j", partitions === undefined ? {} : { partitions });
-      assert.deepEqual(await sameAs(conn), want, `partitions ${partitions}`);
-      assert.equal(n, nTwins);
+      // hashModulus 3: rows of different statistics share a candidate hash, which must not make
+      // them twins (the exact grouping decides)
+      for (const hashModulus of [undefined, 3]) {
+        // stale pointers everywhere: every row must be rewritten to the exact answer
+        await conn.run("UPDATE results SET same_as = combo_id + 1000 WHERE combo_id % 3 = 0");
+        const opts = {
+          ...(partitions === undefined ? {} : { partitions }),
+          ...(hashModulus ? { hashModulus } : {}),
+        };
+        const n = await markTwins(conn, "j", opts);
+        assert.deepEqual(await sameAs(conn), want, `partitions ${partitions}, hashModulus ${hashModulus}`);
+        assert.equal(n, nTwins);
+      }
     }
 
     // rows whose statistics are replaced (no row shares them now): 32, a twin of 4, goes back to
