@@ -191,6 +191,19 @@ export class GroupArrays {
     }
   }
 
+  /**
+   * Drops every array this holds (groups, spare buffers, the precompute's memo) once no chunk will
+   * run: the caller may still be referenced for a while, and these are the run's largest buffers.
+   */
+  dispose(): void {
+    if (this.held instanceof LruMap) this.held.drain();
+    else this.held.clear();
+    this.ready.clear();
+    this.spare.length = 0;
+    this.fetched.clear();
+    this.precompute = this.freshPrecompute();
+  }
+
   /** Groups currently held (tests check the bound). */
   get liveGroups(): number {
     return this.held.size;
