@@ -10,16 +10,40 @@ import { ident } from "./schema.js";
 
 /** Options of markTwins; only tests set them. */
 export interface MarkTwinsOptions {
-  /** How many partitions to mark the job in (default: one per PARTITION_ROWS rows). */
+  /** How many partitions to mark the job in (default: twinPartitions under the connection's limit). */
   partitions?: number;
 }
 
 /**
- * Rows per partition: a window over this many rows stays inside DuckDB's 1 GB memory limit. W7 at
- * 25 M rows: one window spilled ~10 GB to disk (91-158 s); 7 partitions spill nothing (60 s);
- * 13 cost more in scans (each partition reads the whole job) than they save.
+ * Rows per partition for each GB of DuckDB's memory_limit: at 1 GB a window over 4 M rows stays
+ * inside it. W7 at 25 M rows: one window spilled ~10 GB to disk (91-158 s); 7 partitions spill
+ * nothing (60 s); 13 cost more in scans (each partition reads the whole job) than they save. The
+ * writer's limit is lower than 1 GB (results-db.ts WRITER_MEMORY_LIMIT), so its partitions are
+ * smaller: a few more scans of a big job rather than a pool that grows back.
  */
-const PARTITION_ROWS = 4_000_000;
+const PARTITION_ROWS_PER_GB = 4_000_000;
+
+const MEMORY_UNITS: Record<string, number> = {
+  bytes: 1,
+  KiB: 2 ** 10,
+  MiB: 2 ** 20,
+  GiB: 2 ** 30,
+  TiB: 2 ** 40,
+};
+
+/** The connection's memory_limit in bytes (DuckDB shows it rounded: "488.2 MiB"); null if unread. */
+async function memoryLimitBytes(conn: DuckDBConnection): Promise<number | null> {
+  const reader = await conn.runAndReadAll("SELECT current_setting('memory_limit')::VARCHAR");
+  const m = /^([\d.]+)\s*([A-Za-z]+)$/.exec(String(reader.getRowsJS()[0]![0]).trim());
+  const unit = m ? MEMORY_UNITS[m[2]!] : undefined;
+  return m && unit ? Number(m[1]) * unit : null;
+}
+
+/** How many partitions a job of `rows` rows is marked in under `memoryBytes` of memory_limit. */
+export function twinPartitions(rows: number, memoryBytes: number): number {
+  const perPartition = Math.max(1, Math.floor((PARTITION_ROWS_PER_GB * memoryBytes) / 1e9));
+  return Math.max(1, Math.ceil(rows / perPartition));
+}
 
 /**
  * The statistics the partition hash reads. Twins agree on every statistic, so any subset splits
@@ -55,7 +79,9 @@ export async function markTwins(
         [jobId],
         [VARCHAR],
       );
-      partitions = Math.max(1, Math.ceil(Number(reader.getRowsJS()[0]![0]) / PARTITION_ROWS));
+      // an unreadable limit is taken as 1 GB, the size PARTITION_ROWS_PER_GB was measured at
+      const memory = (await memoryLimitBytes(conn)) ?? 1e9;
+      partitions = twinPartitions(Number(reader.getRowsJS()[0]![0]), memory);
     }
     if (!(Number.isSafeInteger(partitions) && partitions > 0)) {
       throw new Error(`markTwins: partitions must be a positive integer, got ${partitions}`);
