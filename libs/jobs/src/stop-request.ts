@@ -34,9 +34,15 @@ export class StopRequest {
     this.request("failed", error);
   }
 
-  onRequest(listener: () => void): void {
+  /**
+   * Calls `listener` on the request (now, if it was made). Returns what unregisters it: a listener
+   * holds what its run holds (a local run's group arrays), which must not outlive the run while the
+   * request object does (`pairgrid run` keeps it through finalize).
+   */
+  onRequest(listener: () => void): () => void {
     if (this.requested) listener();
     else this.requestListeners.push(listener);
+    return () => remove(this.requestListeners, listener);
   }
 
   /** Stop waiting for running chunks. */
@@ -45,8 +51,20 @@ export class StopRequest {
     for (const f of this.forceListeners.splice(0)) f();
   }
 
-  onForce(listener: () => void): void {
+  /** Listeners registered and not yet called nor removed (tests check a run leaves none). */
+  get listenerCount(): number {
+    return this.requestListeners.length + this.forceListeners.length;
+  }
+
+  /** Like onRequest, for force(). */
+  onForce(listener: () => void): () => void {
     if (this.forced) listener();
     else this.forceListeners.push(listener);
+    return () => remove(this.forceListeners, listener);
   }
+}
+
+function remove(listeners: (() => void)[], listener: () => void): void {
+  const at = listeners.indexOf(listener);
+  if (at >= 0) listeners.splice(at, 1);
 }

@@ -1,6 +1,7 @@
 // The dispatch loop of `pairgrid run` with a scripted pool: the in-flight bound, group arrays
 // held only while their chunks run, a stop that lets running chunks finish, the drain timeout
-// and a second signal that cut the wait short, and a failing chunk.
+// and a second signal that cut the wait short, a failing chunk, and a stop request (which outlives
+// the run) left without the run's listeners.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Chunk, ChunkResult, PackedArrays } from "@pairgrid/engine";
@@ -91,6 +92,35 @@ test("every chunk stored, at most maxInFlight running, groups held only while ne
   assert.deepEqual(groups.acquired, [0, 1, 2], "each group computed once, in order");
   assert.equal(groups.live.size, 0, "all groups dropped at the end");
   assert.ok(groups.maxLive <= 2, `at most two groups at once (${groups.maxLive})`);
+});
+
+test("a settled run leaves no listener on its stop request (they hold the run's group arrays)", async () => {
+  // `pairgrid run` keeps its stop request through finalize: a listener left on it would keep the
+  // dispatch options, and with them every group array the run held, alive beside DuckDB's finalize
+  for (const how of ["done", "stopped", "drain timed out"] as const) {
+    const pool = scriptedPool(how === "done" ? 1 : null);
+    const stop = new StopRequest();
+    const running = dispatchChunks({
+      chunks: CHUNKS,
+      maxInFlight: 2,
+      pool,
+      groups: trackedGroups(),
+      stop,
+      drainMs: how === "drain timed out" ? 20 : 5000,
+      onResult: async () => {},
+    });
+    await tick();
+    assert.ok(stop.listenerCount > 0, `${how}: the run listens while it runs`);
+    if (how !== "done") {
+      stop.request("SIGINT");
+      await tick();
+      // the drain registered its force listener
+      assert.ok(stop.listenerCount > 0, `${how}: the drain listens for a force`);
+      if (how === "stopped") for (const p of pool.pending.splice(0)) p.resolve(resultOf(p.chunk));
+    }
+    await running;
+    assert.equal(stop.listenerCount, 0, `${how}: listeners left on the stop request`);
+  }
 });
 
 test("a stop lets running chunks finish and store, and dispatches nothing more", async () => {

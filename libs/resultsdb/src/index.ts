@@ -14,7 +14,13 @@ export {
   shownStatus,
   STALE_AFTER_MS,
 } from "./job-liveness.js";
-export { DUCKDB_MEMORY_LIMIT, duckdbMemoryLimit, ResultsDb, type OpenOptions } from "./results-db.js";
+export {
+  DUCKDB_MEMORY_LIMIT,
+  duckdbMemoryLimit,
+  ResultsDb,
+  type OpenOptions,
+  WRITER_MEMORY_LIMIT,
+} from "./results-db.js";
 export { type TwinGroup } from "./twin-groups.js";
 export type { JsonValue } from "./query-json.js";
 export { formatBytes, formatMs } from "./query-limits.js";

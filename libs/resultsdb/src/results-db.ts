@@ -64,17 +64,38 @@ const firstLine = (err: unknown) => String((err as Error)?.message ?? err).split
 const WRITE_OPTIONS = { checkpoint_threshold: "256MB" };
 
 /**
- * DuckDB's buffer pool, for every open (issue 19). Its default is 80 % of the machine's memory,
- * which let a run's or a report's RSS grow with the job; bounded, DuckDB spills sorts, joins and
- * aggregates to its temp directory instead. 1 GB holds the working set of a W6 job's queries; the
- * environment variable PAIRGRID_DUCKDB_MEMORY (a DuckDB size such as "512MB" or "4GB") overrides it.
+ * DuckDB's buffer pool of an analysis (read-only opens: top, robustness, the dashboard's reads of
+ * a finished file). Its default is 80 % of the machine's memory, which let a report's RSS grow with
+ * the job (issue 19); bounded, DuckDB spills sorts, joins and aggregates to its temp directory
+ * instead. 1 GB holds the working set of a W6 job's queries.
  */
 export const DUCKDB_MEMORY_LIMIT = "1GB";
 
-/** The memory limit an open uses (PAIRGRID_DUCKDB_MEMORY, else DUCKDB_MEMORY_LIMIT). */
-export function duckdbMemoryLimit(env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * The writer's buffer pool (`pairgrid run`, the coordinator; issue 19 item 6). What grows in it with
+ * the job is a cache: after each checkpoint the blocks just written stay in the pool (~73 MB a
+ * checkpoint, ~230 k rows with 16 folds) until the limit makes DuckDB evict them; beside them are
+ * the rows not yet checkpointed (up to WRITE_OPTIONS.checkpoint_threshold, spilled to the temp
+ * directory when the pool is full) and, at finalize, the twins' window. At 1 GB that cache was a
+ * run's growth with the number of combinations: ingest + finalize alone, 0.4 M → 1.6 M rows, peak
+ * RSS 0.69 → 1.20 GB. At 1.6 M rows, limits alternated (CPU-s ingest / finalize, peak RSS):
+ *   1 GB   21.3–26.6 / 2.8–3.8, 1.20–1.21 GB     384 MB 21.6–22.5 / 3.5–3.7, 0.66–0.74 GB
+ *   512 MB 22.2–27.2 / 3.6–4.2, 0.87 GB          256 MB 22.2–22.7 / 3.2–3.6, 0.57–0.59 GB
+ * The limit costs no ingest CPU beyond the noise and under a second of finalize (blocks read back).
+ * 512 MB, not lower: an append keeps ~50 MB of blocks pinned (at 48 MB DuckDB fails the commit),
+ * and the coordinator answers the dashboard's analyses (robustness included) from this same pool,
+ * so it keeps half the readers' 1 GB for them. PAIRGRID_DUCKDB_MEMORY overrides both limits.
+ */
+export const WRITER_MEMORY_LIMIT = "512MB";
+
+/**
+ * The memory limit an open uses: PAIRGRID_DUCKDB_MEMORY (a DuckDB size such as "512MB" or "4GB"),
+ * else WRITER_MEMORY_LIMIT for a read-write open and DUCKDB_MEMORY_LIMIT for a read-only one.
+ */
+export function duckdbMemoryLimit(readOnly: boolean, env: NodeJS.ProcessEnv = process.env): string {
   const v = env.PAIRGRID_DUCKDB_MEMORY?.trim();
-  return v ? v : DUCKDB_MEMORY_LIMIT;
+  if (v) return v;
+  return readOnly ? DUCKDB_MEMORY_LIMIT : WRITER_MEMORY_LIMIT;
 }
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -129,7 +150,7 @@ export class ResultsDb {
     if (readOnly && !existsSync(file)) throw new InputError(`${file}: no such results database`);
     let instance: DuckDBInstance;
     try {
-      const memory = { memory_limit: duckdbMemoryLimit() };
+      const memory = { memory_limit: duckdbMemoryLimit(readOnly) };
       instance = await DuckDBInstance.create(
         file,
         readOnly ? { access_mode: "READ_ONLY", ...memory } : { ...WRITE_OPTIONS, ...memory },

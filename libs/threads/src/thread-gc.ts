@@ -4,7 +4,8 @@
 // so left alone they rarely collect, and the groups they have finished with pile up: W5 measured
 // a worker's peak growing by 200–350 MB per added thread. Collecting when a thread moves to a new
 // group (a few ms, once per group and thread) lets a finished group go as soon as the main thread
-// drops it. `--expose-gc` set at run time exposes `gc` to contexts made afterwards.
+// drops it. `--expose-gc` set at run time exposes `gc` to contexts made afterwards. The main thread
+// of a local run uses it too, once, when the run's groups are dropped (@pairgrid/jobs).
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 

@@ -34,11 +34,15 @@ export function dispatchChunks(o: DispatchOptions): Promise<DispatchOutcome> {
     let failure: { error: unknown } | null = null;
     let settled = false;
     let drainTimer: NodeJS.Timeout | null = null;
+    // the stop request outlives the run: its listeners (which hold `o`, the group arrays among it)
+    // are removed when the run settles, so those arrays can go before the job is finalised
+    const unlisten: (() => void)[] = [];
 
     const finish = (abandoned: number) => {
       if (settled) return;
       settled = true;
       if (drainTimer) clearTimeout(drainTimer);
+      for (const f of unlisten.splice(0)) f();
       if (failure) reject(failure.error);
       else resolve({ stored, stopped: o.stop.requested && stored < o.chunks.length, abandoned });
     };
@@ -69,7 +73,7 @@ export function dispatchChunks(o: DispatchOptions): Promise<DispatchOutcome> {
       const stopping = o.stop.requested || failure !== null;
       if (stopping && drainTimer === null && inFlight > 0) {
         drainTimer = setTimeout(giveUpWaiting, o.drainMs);
-        o.stop.onForce(giveUpWaiting);
+        unlisten.push(o.stop.onForce(giveUpWaiting));
       }
       try {
         while (!stopping && inFlight < o.maxInFlight && next < o.chunks.length) launch(o.chunks[next++]!);
@@ -82,7 +86,7 @@ export function dispatchChunks(o: DispatchOptions): Promise<DispatchOutcome> {
     };
 
     // a stop requested while every slot is busy still has to start the drain timer
-    o.stop.onRequest(pump);
+    unlisten.push(o.stop.onRequest(pump));
     pump();
   });
 }
