@@ -2,8 +2,8 @@
 // result. Identical configurations that the kernels copy are the obvious case; behavioural twins
 // (different parameters that make the same trades: a gate that never refuses, a max_hold never
 // reached) have identical statistics too, and are caught the same way. Computed exactly in SQL
-// when the job is finalised: candidates by a hash of every statistic, then an exact GROUP BY of
-// the candidates on the statistics themselves, a hash partition of the job at a time.
+// when the job is finalised: candidates by a hash of every statistic, then an exact grouping of
+// the candidates by a window over the statistics themselves.
 import { type DuckDBConnection, UBIGINT, VARCHAR } from "@duckdb/node-api";
 import { PARAM_NAMES, STAT_NAMES } from "@pairgrid/engine";
 import { ident } from "./schema.js";
@@ -61,8 +61,9 @@ const stats = STAT_NAMES.map(ident).join(", ");
  * has can be twins: the candidates (in W7, 40 % of the rows; a hash collision only adds a
  * candidate). The candidates are then grouped exactly by a window over the statistics (PARTITION
  * BY treats NULL = NULL, NaN = NaN, 0 = -0, as the hash does), and only rows whose group starts
- * lower are kept. The previous method ran that window over every row, 13 hash partitions of the job
- * under the writer's limit: 53.4 s wall, 101 CPU-s on W7 against 14.4 s and 27.7 CPU-s now.
+ * lower are kept. The previous method ran that window over every row: on W7, quiet, medians of 3,
+ * 36.8 s wall, 71.1 CPU-s, 1.54 GB (1 GB limit, 7 partitions; 53.4 s and 101 CPU-s in the 13
+ * partitions the writer's 512 MB would need) against 17.0 s, 32.5 CPU-s, 0.87 GB now.
  * A list() of each group's ids instead of the window ran out of memory at 512 MB (it does not spill).
  * Big jobs are done a hash partition at a time (twins hash alike, so a group never spans two).
  */
@@ -109,9 +110,8 @@ export async function markTwins(
     // Every row is compared and written when it changes, so a finalize after more rows (or over
     // pointers left by anything else) leaves no stale pointer: twins point at their first row…
     await conn.run(
-      "UPDATE results SET same_as = (CASE WHEN t.first < t.combo_id THEN t.first END) FROM pairgrid_twins t " +
-        "WHERE results.job_id = $1 AND results.combo_id = t.combo_id " +
-        "AND results.same_as IS DISTINCT FROM (CASE WHEN t.first < t.combo_id THEN t.first END)",
+      "UPDATE results SET same_as = t.first FROM pairgrid_twins t " +
+        "WHERE results.job_id = $1 AND results.combo_id = t.combo_id AND results.same_as IS DISTINCT FROM t.first",
       [jobId],
       [VARCHAR],
     );
