@@ -66,14 +66,18 @@ export async function topRows(
  * ones worth a column when showing its ranking.
  */
 export async function varyingParams(conn: DuckDBConnection, jobId: string): Promise<string[]> {
-  const distinct = PARAM_NAMES.map(
-    (p) => `(count(DISTINCT ${ident(p)}) + max(CASE WHEN ${ident(p)} IS NULL THEN 1 ELSE 0 END))::INTEGER`,
-  );
+  // More than one value, NULL counting as one: two different non-NULL values (min < max), or a
+  // NULL beside a value. min/max instead of count(DISTINCT …): at 25 M rows that was ~2 s of the
+  // 3.5 s `pairgrid top` took, for the same answer.
+  const distinct = PARAM_NAMES.map((p) => {
+    const c = ident(p);
+    return `(coalesce(min(${c}) < max(${c}), false) OR (count(${c}) > 0 AND count(${c}) < count(*)))`;
+  });
   const reader = await conn.runAndReadAll(
     `SELECT ${distinct.join(", ")} FROM results WHERE job_id = $1`,
     [jobId],
     [VARCHAR],
   );
   const counts = reader.getRowsJS()[0] ?? [];
-  return PARAM_NAMES.filter((_, j) => Number(counts[j] ?? 0) > 1);
+  return PARAM_NAMES.filter((_, j) => counts[j] === true);
 }
