@@ -15,6 +15,11 @@ import { checkFastCoverage } from "../src/loaders/fast-coverage.js";
 import { loadFastCloses } from "../src/loaders/load-fast-closes.js";
 import { slowFastIndex } from "../src/kernels/slow-fast-index.js";
 import { loadSlowPair } from "../src/loaders/load-slow-pair.js";
+import { loadFastPair } from "../src/loaders/load-fast-pair.js";
+import { loadLeg } from "../src/loaders/load-leg.js";
+import { legLoadOptions } from "../src/loaders/leg-load-options.js";
+import { sliceToDays } from "../src/loaders/slice-days.js";
+import { SessionCalendar } from "../src/calendar/index.js";
 import { synthSpec, writeSynth } from "./hybrid-synth.js";
 
 const dirs: string[] = [];
@@ -132,6 +137,26 @@ test("synthetic fast data loads over the slow span, consistent with the slow clo
   }
   assert.ok(matched > 0.9 * n, `most slow bars end on a fast bar (${matched} of ${n})`);
   assert.equal(fl.coverage.a.emptySlowBars + fl.coverage.b.emptySlowBars, 0);
+});
+
+test("loadFastPair (data check --fast): the full bars' union alignment, closes only, days trimmed", async () => {
+  const dir = writeSynth(4, 5);
+  dirs.push(dir);
+  for (const data of [{}, { start: "2024-01-02", end: "2024-01-03" }]) {
+    const spec = synthSpec(dir, {}, data);
+    const { closes, barMs } = await loadFastPair(spec);
+    // what it did before reading closes only: every column of both legs, aligned, then trimmed
+    const opts = legLoadOptions(spec, "fast");
+    const a = await loadLeg(spec.data.a.fast!, opts);
+    const b = await loadLeg(spec.data.b.fast!, opts);
+    const cal = new SessionCalendar(spec.session);
+    const full = sliceToDays(alignFast(a.bars, b.bars), barMs, cal, spec.data.start, spec.data.end);
+    assert.ok(full.ts.length > 1000, `${full.ts.length} fast rows`);
+    assert.equal(closes.n, full.ts.length);
+    assert.deepEqual(closes.ts, full.ts);
+    assert.deepEqual(closes.closeA, full.a.close);
+    assert.deepEqual(closes.closeB, full.b.close);
+  }
 });
 
 test("a fast file ending before the slow data is an InputError at data.b.fast", async () => {

@@ -19,9 +19,10 @@ export function registerDataCheck(data: Command): void {
       if (opts.verifyCache) process.env.PAIRGRID_VERIFY_CACHE = "1";
       const { spec } = loadSpecFile(specPath, { checkFiles: true });
       const t0 = performance.now();
+      // the fast pair as the hybrid engines hold it (ts and closes), the slow one as bars
       const loaded = opts.fast ? await loadFastPair(spec) : await loadSlowPair(spec);
       const ms = performance.now() - t0;
-      const ts = loaded.pair.ts;
+      const ts = "closes" in loaded ? loaded.closes.ts : loaded.pair.ts;
       const report = {
         which: opts.fast ? "fast" : "slow",
         bars: ts.length,

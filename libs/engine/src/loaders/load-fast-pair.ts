@@ -1,20 +1,24 @@
-// Fast bars of both legs (hybrid engines): load, union-align with forward fill (ENGINE.md §1),
-// and keep the trading days in [data.start, data.end], as the slow pair does.
-import { alignFast } from "./align.js";
-import { type PairBars } from "./bars.js";
+// The fast pair as the hybrid engines read it (`pairgrid data check --fast`): both legs' fast files
+// through the columnar cache, union-aligned with forward fill (ENGINE.md §1) into closes, and the
+// trading days in [data.start, data.end] kept, as for the slow pair. Only ts and the closes: the
+// engines use nothing else, so a cache hit reads a third of the bytes a full bar costs (W8's
+// warm load) and the aligned pair takes 24 bytes a row instead of 88.
+import { alignFastCloses, type FastCloses } from "./fast-closes.js";
 import { type LoadReport } from "./leg-format.js";
-import { loadLeg } from "./load-leg.js";
+import { loadLegColumns } from "./load-leg.js";
 import { SessionCalendar } from "../calendar/index.js";
 import { InputError } from "../errors.js";
 import type { GridSpec } from "../grid-spec/grid-spec-schema.js";
 import { legLoadOptions } from "./leg-load-options.js";
-import { sliceToDays } from "./slice-days.js";
+import { sliceClosesToDays } from "./slice-days.js";
 
 export interface FastPair {
-  pair: PairBars;
+  closes: FastCloses;
   barMs: number;
   reports: { a: LoadReport; b: LoadReport };
 }
+
+const CLOSES = ["ts", "close"] as const;
 
 export async function loadFastPair(spec: GridSpec): Promise<FastPair> {
   const { a: legA, b: legB } = spec.data;
@@ -23,10 +27,11 @@ export async function loadFastPair(spec: GridSpec): Promise<FastPair> {
   }
   const opts = legLoadOptions(spec, "fast");
   // one leg at a time: fast files are large, and parsing both at once doubles peak memory
-  const a = await loadLeg(legA.fast, opts);
-  const b = await loadLeg(legB.fast, opts);
+  const a = await loadLegColumns(legA.fast, opts, CLOSES);
+  const b = await loadLegColumns(legB.fast, opts, CLOSES);
   const barMs = opts.targetBarMs;
   const calendar = new SessionCalendar(spec.session);
-  const pair = sliceToDays(alignFast(a.bars, b.bars), barMs, calendar, spec.data.start, spec.data.end);
-  return { pair, barMs, reports: { a: a.report, b: b.report } };
+  const all = alignFastCloses(a.bars, b.bars, barMs, -Infinity, Infinity);
+  const closes = sliceClosesToDays(all, calendar, spec.data.start, spec.data.end);
+  return { closes, barMs, reports: { a: a.report, b: b.report } };
 }
