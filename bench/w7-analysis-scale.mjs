@@ -165,8 +165,23 @@ export async function runW7() {
         "20",
         "--json",
       ],
+      // the table a user reads: also the varying parameters and each row's twins ("+N identical")
+      top_table: [
+        process.execPath,
+        cli,
+        "top",
+        "--db",
+        file,
+        "--job",
+        jobId,
+        "--by",
+        "sharpe",
+        "--limit",
+        "20",
+      ],
       heatmap: [process.execPath, probe, tree, file, jobId, "heatmap"],
       rows_page: [process.execPath, probe, tree, file, jobId, "rows"],
+      importance: [process.execPath, probe, tree, file, jobId, "importance"],
       robustness: [process.execPath, cli, "robustness", "--db", file, "--job", jobId, "--json"],
     };
     const analysis = {};

@@ -1,5 +1,5 @@
 // One dashboard route of a results file, in a process of its own (so its peak RSS is the route's):
-//   node bench/lib/analysis-probe.mjs TREE FILE JOB heatmap|combo|rows|grid|finalize
+//   node bench/lib/analysis-probe.mjs TREE FILE JOB heatmap|combo|rows|importance|grid|finalize
 // Opens the file read-only as `pairgrid serve` does and answers through the coordinator's reader.
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -25,6 +25,8 @@ if (route === "heatmap") {
   answer = await reader.combo(jobId, 12345);
 } else if (route === "finalize") {
   answer = await db.finalizeDsr(jobId);
+} else if (route === "importance") {
+  answer = await reader.importance(jobId, { stat: "sharpe", minTrades: 0, all: false });
 } else if (route === "rows") {
   answer = await reader.rows(jobId, { by: "sharpe", limit: 50, offset: 0, minTrades: 0, filter: {} });
 } else {
