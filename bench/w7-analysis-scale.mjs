@@ -149,36 +149,24 @@ export async function runW7() {
   try {
     const reused = kept !== null && existsSync(kept);
     const generateSeconds = reused ? null : await generate(file, tree, jobId, nRows, dataDir);
+    const topArgv = [
+      process.execPath,
+      cli,
+      "top",
+      "--db",
+      file,
+      "--job",
+      jobId,
+      "--by",
+      "sharpe",
+      "--limit",
+      "20",
+    ];
     const steps = {
       finalize_dsr_same_as: [process.execPath, probe, tree, file, jobId, "finalize"],
-      top: [
-        process.execPath,
-        cli,
-        "top",
-        "--db",
-        file,
-        "--job",
-        jobId,
-        "--by",
-        "sharpe",
-        "--limit",
-        "20",
-        "--json",
-      ],
+      top: [...topArgv, "--json"],
       // the table a user reads: also the varying parameters and each row's twins ("+N identical")
-      top_table: [
-        process.execPath,
-        cli,
-        "top",
-        "--db",
-        file,
-        "--job",
-        jobId,
-        "--by",
-        "sharpe",
-        "--limit",
-        "20",
-      ],
+      top_table: topArgv,
       heatmap: [process.execPath, probe, tree, file, jobId, "heatmap"],
       rows_page: [process.execPath, probe, tree, file, jobId, "rows"],
       importance: [process.execPath, probe, tree, file, jobId, "importance"],

@@ -3,7 +3,7 @@
 // close falls in (gap rows to none); fast files that do not cover the slow bars are refused with
 // an InputError naming the leg's `fast` field; synthetic fast data loads consistent with the slow.
 import assert from "node:assert/strict";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import fc from "fast-check";
@@ -142,21 +142,37 @@ test("synthetic fast data loads over the slow span, consistent with the slow clo
 test("loadFastPair (data check --fast): the full bars' union alignment, closes only, days trimmed", async () => {
   const dir = writeSynth(4, 5);
   dirs.push(dir);
-  for (const data of [{}, { start: "2024-01-02", end: "2024-01-03" }]) {
-    const spec = synthSpec(dir, {}, data);
-    const { closes, barMs } = await loadFastPair(spec);
-    // what it did before reading closes only: every column of both legs, aligned, then trimmed
-    const opts = legLoadOptions(spec, "fast");
-    const a = await loadLeg(spec.data.a.fast!, opts);
-    const b = await loadLeg(spec.data.b.fast!, opts);
-    const cal = new SessionCalendar(spec.session);
-    const full = sliceToDays(alignFast(a.bars, b.bars), barMs, cal, spec.data.start, spec.data.end);
-    assert.ok(full.ts.length > 1000, `${full.ts.length} fast rows`);
-    assert.equal(closes.n, full.ts.length);
-    assert.deepEqual(closes.ts, full.ts);
-    assert.deepEqual(closes.closeA, full.a.close);
-    assert.deepEqual(closes.closeB, full.b.close);
+  // uncached; cached on a miss (parsed, the entry written, two columns kept); cached on a hit
+  const cacheDir = join(dir, "cache");
+  const saved = process.env.PAIRGRID_CACHE_DIR;
+  process.env.PAIRGRID_CACHE_DIR = cacheDir;
+  const lengths: number[] = [];
+  try {
+    for (const data of [{}, { start: "2024-01-03", end: "2024-01-04" }]) {
+      for (const [k, cache] of [false, true, true].entries()) {
+        const spec = synthSpec(dir, {}, { ...data, cache });
+        const { closes, barMs, reports } = await loadFastPair(spec);
+        // what it did before reading closes only: every column of both legs, aligned, then trimmed
+        const opts = legLoadOptions(synthSpec(dir, {}, { ...data, cache: false }), "fast");
+        const a = await loadLeg(spec.data.a.fast!, opts);
+        const b = await loadLeg(spec.data.b.fast!, opts);
+        const cal = new SessionCalendar(spec.session);
+        const full = sliceToDays(alignFast(a.bars, b.bars), barMs, cal, spec.data.start, spec.data.end);
+        assert.ok(full.ts.length > 1000, `${full.ts.length} fast rows`);
+        assert.equal(closes.n, full.ts.length);
+        assert.deepEqual(closes.ts, full.ts);
+        assert.deepEqual(closes.closeA, full.a.close);
+        assert.deepEqual(closes.closeB, full.b.close);
+        lengths.push(closes.n);
+        if (cache) assert.ok(existsSync(join(cacheDir, "bars")), "entries written");
+        if (k !== 1) assert.equal(reports.a.fromCache && reports.b.fromCache, k === 2, `load ${k}`);
+      }
+    }
+  } finally {
+    if (saved === undefined) delete process.env.PAIRGRID_CACHE_DIR;
+    else process.env.PAIRGRID_CACHE_DIR = saved;
   }
+  assert.ok(lengths[3]! < lengths[0]!, `data.start/end trim (${lengths[3]} of ${lengths[0]} rows)`);
 });
 
 test("a fast file ending before the slow data is an InputError at data.b.fast", async () => {
