@@ -173,6 +173,13 @@ test("loadFastPair (data check --fast): the full bars' union alignment, closes o
     else process.env.PAIRGRID_CACHE_DIR = saved;
   }
   assert.ok(lengths[3]! < lengths[0]!, `data.start/end trim (${lengths[3]} of ${lengths[0]} rows)`);
+  // days without bars: the slow pair's error, naming data.start
+  for (const data of [{ start: "2030-01-01" }, { end: "2020-01-01" }]) {
+    await assert.rejects(
+      loadFastPair(synthSpec(dir, {}, data)),
+      (e: unknown) => e instanceof InputError && e.path === "data.start" && /no bars between/.test(e.message),
+    );
+  }
 });
 
 test("a fast file ending before the slow data is an InputError at data.b.fast", async () => {
