@@ -3,6 +3,7 @@
 // and `pairgrid submit --watch` follows it to the end.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { localBaseline, SMALL_PARAMS } from "./cluster-fixtures.js";
 import { TestCluster } from "./cluster-harness.js";
 import { assertSameResults, jobState, makeRunDir, type RunDir, spawnPairgrid } from "./run-fixtures.js";
@@ -49,6 +50,19 @@ test("a job over HTTP with 2 workers stores exactly the rows of pairgrid run", a
   assert.match(out, /^top \d+ by sharpe/m);
   assert.match(err, /done, [\d,]+ rows/);
 
+  // every worker that loaded a job released its threads and arrays when the job finished
+  const released = () =>
+    cluster.workers.every((w) =>
+      [job.job_id, second].every(
+        (id) =>
+          !cluster.logOf(w).includes(`job ${id}: loaded`) || cluster.logOf(w).includes(`job ${id}: finished`),
+      ),
+    );
+  for (let i = 0; !released(); i++) {
+    assert.ok(i < 100, `a worker kept a finished job's context\n${cluster.logs()}`);
+    await sleep(50);
+  }
+  assert.ok(cluster.workers.some((w) => cluster.logOf(w).includes(`job ${second}: loaded`)));
   // the coordinator owns the file: stop it before reading
   await cluster.stop();
   for (const id of [job.job_id, second]) {

@@ -17,6 +17,7 @@ import {
   cancelledKey,
   chunkJobSchema,
   clusterEngineRefusal,
+  FINISHED_CHANNEL,
   firstLine,
   isConnectionError,
   KEY_PREFIX,
@@ -253,12 +254,17 @@ export class QueueExecutor implements Executor<void> {
     return "stored";
   }
 
-  /** Every chunk is stored: the job's Redis side goes, and the runner finalises. */
+  /**
+   * Every chunk is stored: the job's Redis side goes, the workers are told they can release its
+   * threads and arrays, and the runner finalises. A worker that misses the message (disconnected)
+   * keeps the job's context until a later job evicts it: memory, not correctness.
+   */
   private async complete(ex: Execution): Promise<void> {
     if (ex.ended) return;
     ex.ended = true;
     try {
       await this.cleanUp(ex);
+      await this.o.redis.publish(FINISHED_CHANNEL, ex.job.jobId).catch(() => 0);
     } finally {
       ex.end();
     }

@@ -31,6 +31,7 @@ import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import {
   CANCEL_CHANNEL,
+  FINISHED_CHANNEL,
   cancelledKey,
   CHUNK_JOB_NAME,
   CHUNK_JOB_OPTIONS,
@@ -272,6 +273,41 @@ test("result jobs equal the chunk function run locally, bit for bit", async () =
     const exposition = await worker.metrics.registry.metrics();
     assert.match(exposition, /pairgrid_worker_chunks_processed_total\{worker="[^"]+"\} 16/);
     assert.match(exposition, /process_resident_memory_bytes/);
+  } finally {
+    await h.stop();
+  }
+});
+
+test("a finished job's context is released when the coordinator announces it", async () => {
+  const h = await Harness.start();
+  try {
+    const chunks = chunkingOf(planGrid(spec), 36).chunks.slice(0, 2);
+    for (const jobId of ["0000a001", "0000a002"]) await shipJob(h.redis, jobId, spec, sp);
+    const worker = await h.worker(1);
+    await h.enqueue("0000a001", chunks);
+    await h.settled(2);
+    await h.enqueue("0000a002", chunks);
+    await h.settled(4);
+    assert.deepEqual([...h.failed], []);
+    // without the announcement both jobs' threads and arrays stay (the cache keeps two)
+    assert.equal(worker.jobContexts, 2);
+    const contextsAfter = async (publish: string, want: number) => {
+      await h.redis.publish(FINISHED_CHANNEL, publish);
+      for (let i = 0; worker.jobContexts !== want; i++) {
+        assert.ok(i < 500, `${worker.jobContexts} contexts held after "${publish}" finished, want ${want}`);
+        await sleep(10);
+      }
+    };
+    await contextsAfter("0000a001", 1);
+    await contextsAfter("0000ffff", 1); // a job this worker never ran: nothing to release
+    await contextsAfter("0000a002", 0);
+    assert.match(await worker.metrics.registry.metrics(), /pairgrid_worker_job_contexts\{worker="[^"]+"\} 0/);
+    // a chunk of a finished job arriving late (a redelivery; a new BullMQ id, or BullMQ would
+    // dedupe it) still runs: its context is loaded again
+    await h.enqueue("0000a001", [{ ...chunks[0]!, chunkId: chunks[0]!.chunkId + 1000 }]);
+    await h.settled(5);
+    assert.equal(worker.counts.processed, 5);
+    assert.equal(worker.jobContexts, 1);
   } finally {
     await h.stop();
   }

@@ -15,6 +15,11 @@ export const manifestKey = (jobId: string) => `${KEY_PREFIX}:job:${jobId}:manife
 export const cancelledKey = (jobId: string) => `${KEY_PREFIX}:job:${jobId}:cancelled`;
 /** Pub/sub channel carrying the id of a job just cancelled, so running chunks stop soon. */
 export const CANCEL_CHANNEL = `${KEY_PREFIX}:cancel`;
+/**
+ * Pub/sub channel carrying the id of a job whose every chunk is stored: workers release its
+ * threads and arrays at once instead of holding them until a later job evicts them.
+ */
+export const FINISHED_CHANNEL = `${KEY_PREFIX}:finished`;
 /** A content-addressed binary blob (sha256 hex of its bytes): its part count and size. */
 export const blobKey = (sha256: string) => `${KEY_PREFIX}:blob:${sha256}`;
 /** Part i of a blob (parts keep each Redis command small). */

@@ -1,6 +1,7 @@
 // A cluster worker process's queue side: takes chunk jobs from CHUNK_QUEUE (as many at once as it
 // has threads), runs them on the job's chunk pool and sends each result back as a result job.
-// Cancel messages abort running chunks of a cancelled job. close() is graceful: running chunks
+// Cancel messages abort running chunks of a cancelled job; a finished job's threads and arrays are
+// released when the coordinator says it is done. close() is graceful: running chunks
 // finish and are delivered, then the pools and connections go.
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -18,7 +19,7 @@ import {
 } from "@pairgrid/cluster";
 import { connectRedis } from "../connect-redis.js";
 import { BlobCache, DEFAULT_BLOB_CACHE_BYTES } from "./blob-cache.js";
-import { CancelListener } from "./cancel-listener.js";
+import { JobEndListener } from "./job-end-listener.js";
 import { ChunkProcessor } from "./chunk-processor.js";
 import { defaultCacheDir, type KernelChoice } from "@pairgrid/engine";
 import { DEFAULT_DISK_BLOB_CACHE_BYTES, DiskBlobCache } from "./disk-blob-cache.js";
@@ -61,7 +62,7 @@ export class ChunkQueueWorker {
     readonly metrics: WorkerMetrics,
     private readonly worker: Worker<unknown, ChunkJobReturn>,
     private readonly results: Queue<ResultJobData>,
-    private readonly cancels: CancelListener,
+    private readonly jobEnds: JobEndListener,
     private readonly contexts: JobContextCache,
     private readonly redis: Redis,
     private readonly link: RedisLink,
@@ -81,8 +82,11 @@ export class ChunkQueueWorker {
     link.watch(redis);
     link.watch(sub);
 
-    // the gauge reads the memory cache's size at scrape time, after it exists
-    const metrics = new WorkerMetrics(id, () => blobs.bytes);
+    // the gauges read the memory cache's size and the contexts held at scrape time, after they exist
+    const metrics = new WorkerMetrics(id, {
+      blobBytes: () => blobs.bytes,
+      jobContexts: () => contexts.size,
+    });
     const fetched = (bytes: number) => metrics.blobFetched(bytes);
     const blobs = new BlobCache(redis, o.blobCacheBytes ?? DEFAULT_BLOB_CACHE_BYTES, fetched);
     const fastBlobs = new DiskBlobCache(
@@ -121,10 +125,16 @@ export class ChunkQueueWorker {
     );
     const running = new RunningChunks();
     // subscribed before the first chunk is taken, so no cancel can be missed in between
-    const cancels = await CancelListener.start(sub, (jobId) => {
-      const aborted = running.cancel(jobId);
-      contexts.drop(jobId);
-      log(`job ${jobId}: cancelled${aborted > 0 ? `, ${plural(aborted, "running chunk")} aborted` : ""}`);
+    const jobEnds = await JobEndListener.start(sub, {
+      onCancel(jobId) {
+        const aborted = running.cancel(jobId);
+        contexts.drop(jobId);
+        log(`job ${jobId}: cancelled${aborted > 0 ? `, ${plural(aborted, "running chunk")} aborted` : ""}`);
+      },
+      onFinished(jobId) {
+        // a chunk still running (a redelivered copy) keeps its hold: the pool closes after it
+        if (contexts.drop(jobId)) log(`job ${jobId}: finished — its threads and arrays released`);
+      },
     });
 
     const results = new Queue<ResultJobData>(RESULT_QUEUE, { connection: redis, prefix: KEY_PREFIX });
@@ -147,7 +157,12 @@ export class ChunkQueueWorker {
         `${plural(o.concurrency ?? o.threads, "chunk")} at once, ` +
         `redis ${redactUrl(o.redisUrl)}`,
     );
-    return new ChunkQueueWorker(id, metrics, worker, results, cancels, contexts, redis, link, log);
+    return new ChunkQueueWorker(id, metrics, worker, results, jobEnds, contexts, redis, link, log);
+  }
+
+  /** Jobs whose context (threads and arrays) this worker holds now. */
+  get jobContexts(): number {
+    return this.contexts.size;
   }
 
   /** Chunks processed, cancelled and failed so far, and the combinations covered. */
@@ -166,7 +181,7 @@ export class ChunkQueueWorker {
       await this.contexts.close();
       this.link.stop();
       await this.results.close();
-      await this.cancels.close();
+      await this.jobEnds.close();
       await this.redis.quit().catch(() => {});
       const t = this.metrics.transfer;
       this.log(

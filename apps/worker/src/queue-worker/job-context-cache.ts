@@ -1,6 +1,7 @@
 // The worker's job contexts, a couple at most: each holds a pool of `threads` threads and its
 // job's arrays, and a worker usually serves one job at a time (two around a job boundary, or
-// when two jobs are queued together). Loading is shared: the first chunks of a job arriving
+// when two jobs are queued together). A finished or cancelled job's context is dropped when the
+// coordinator says so (job-end-listener.ts); the bound covers a missed message. Loading is shared: the first chunks of a job arriving
 // together wait for one manifest fetch and one pool.
 import { LruMap } from "@pairgrid/jobs";
 import { JobContext, type JobContextDeps } from "./job-context.js";
@@ -52,12 +53,16 @@ export class JobContextCache {
     return loading;
   }
 
-  /** Drops a job's context (its job was cancelled): its pool closes when its chunks let go. */
-  drop(jobId: string): void {
+  /**
+   * Drops a job's context (its job was cancelled or finished): its pool closes when its chunks
+   * let go. False when this worker held no context of that job.
+   */
+  drop(jobId: string): boolean {
     const entry = this.contexts.peek(jobId);
-    if (entry === undefined) return;
+    if (entry === undefined) return false;
     this.contexts.delete(jobId);
     this.retire(entry);
+    return true;
   }
 
   private retire(entry: Promise<JobContext>): void {

@@ -85,15 +85,23 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
-  /** `workerId` labels every series; `blobBytes` is read at scrape time. */
-  constructor(workerId: string, blobBytes: () => number) {
+  /** `workerId` labels every series; the gauges' sources are read at scrape time. */
+  constructor(workerId: string, read: { blobBytes: () => number; jobContexts: () => number }) {
     this.registry.setDefaultLabels({ worker: workerId });
     new Gauge({
       name: "pairgrid_worker_blob_cache_bytes",
       help: "Decoded base and hedge arrays held by the blob cache",
       registers: [this.registry],
       collect() {
-        this.set(blobBytes());
+        this.set(read.blobBytes());
+      },
+    });
+    new Gauge({
+      name: "pairgrid_worker_job_contexts",
+      help: "Jobs whose threads and arrays this worker holds (released when a job finishes or is cancelled)",
+      registers: [this.registry],
+      collect() {
+        this.set(read.jobContexts());
       },
     });
     // process metrics: RSS, heap, CPU, event-loop lag, GC
