@@ -73,6 +73,21 @@ test("streamed PBO equals cscvPbo exactly: any block size, any row order, both s
   }
 });
 
+test("streamed PBO equals cscvPbo with 16 folds (4 sum blocks) and 10 (a partial block)", async () => {
+  // noise doubles: a half summed in any other order than splitStatistics's differs in its last bits
+  for (const folds of [16, 10]) {
+    const daily = noiseSeries(31, 400, 160, 2, 100);
+    for (let r = 6; r < daily.length; r += 7) daily[r] = daily[r - 1]!.slice();
+    const m = foldsOf(daily, folds);
+    for (const by of ["sharpe", "total_pnl"] as const) {
+      const opts = { by, groups: folds, maxSplits: 40 };
+      const full = cscvPbo(m, opts);
+      const s = await cscvPboStreamed(matrixBlocks(m, 37), m.nRows, folds, opts);
+      assert.deepEqual(s, full, `${folds} folds, ${by}`);
+    }
+  }
+});
+
 test("streamed PBO with a split sample, and over rows sorted by their statistic", async () => {
   const m = matrix(120, 8);
   const full = cscvPbo(m, { groups: 8, maxSplits: 10 });
