@@ -1,8 +1,8 @@
 // A cluster worker process's queue side: takes chunk jobs from CHUNK_QUEUE (as many at once as it
 // has threads), runs them on the job's chunk pool and sends each result back as a result job.
 // Cancel messages abort running chunks of a cancelled job; a finished job's threads and arrays are
-// released when the coordinator says it is done. close() is graceful: running chunks
-// finish and are delivered, then the pools and connections go.
+// released when the coordinator says it is done. close() is graceful: running chunks finish and
+// are delivered, then the pools and connections go.
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { Queue, Worker } from "bullmq";

@@ -1,8 +1,8 @@
 // The worker's job contexts, a couple at most: each holds a pool of `threads` threads and its
 // job's arrays, and a worker usually serves one job at a time (two around a job boundary, or
 // when two jobs are queued together). A finished or cancelled job's context is dropped when the
-// coordinator says so (job-end-listener.ts); the bound covers a missed message. Loading is shared: the first chunks of a job arriving
-// together wait for one manifest fetch and one pool.
+// coordinator says so (job-end-listener.ts); the bound covers a missed message. Loading is
+// shared: the first chunks of a job arriving together wait for one manifest fetch and one pool.
 import { LruMap } from "@pairgrid/jobs";
 import { JobContext, type JobContextDeps } from "./job-context.js";
 
