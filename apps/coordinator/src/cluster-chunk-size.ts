@@ -5,10 +5,31 @@
 // 100 of them — where a combination (a pruned scan of the held bars' fast rows) costs about as
 // much as that round trip. Rows do not depend on the chunking (each combination is computed
 // alone), only the wall time does.
-import { balancedChunkSize, defaultChunkSize, type GridPlan, type GridSpec } from "@pairgrid/engine";
+//
+// Whole groups where they are enough: a worker computes a group's indicators and event index
+// (group-precompute) for every group it takes a chunk of, so a group cut into chunks that several
+// workers take is precomputed by each of them, while `pairgrid run` computes it once for all its
+// threads. Measured on W6's quarter grid (16 groups of 26,880 combinations, 2 workers × 1 thread):
+// 224 chunks of 1,900 took 35.9 s, 32 half-group chunks 36.1 s (both workers still share each
+// group), 16 whole-group chunks 30.1 s; each worker's chunk thread had waited 9.5 s of 35 for its
+// main thread's precompute. With 20 workers the waste would grow to most of a group's CPU.
+import {
+  balancedChunkSize,
+  CHUNKS_PER_THREAD,
+  defaultChunkSize,
+  type GridPlan,
+  type GridSpec,
+  isHybridEngine,
+} from "@pairgrid/engine";
 
 /** Chunking hint: enough chunks for 16 threads at 4 chunks each, at most 2000 combinations. */
 export const CLUSTER_THREADS_HINT = 16;
+
+/**
+ * Largest whole-group chunk of a slow grid: what a worker killed mid-chunk makes the cluster redo
+ * (≈ 4 s of CPU at W6's ≈ 110 µs per combination), and one result in Redis (≈ 1 KB a row).
+ */
+export const MAX_GROUP_CHUNK = 32_768;
 
 /**
  * Fewest combinations in a hybrid_dollar chunk (fewer only when a group has fewer). z-live
@@ -17,6 +38,9 @@ export const CLUSTER_THREADS_HINT = 16;
 export const MIN_HYBRID_DOLLAR_CHUNK = 4;
 
 export function clusterChunkSize(spec: GridSpec, plan: GridPlan): number {
+  // whole groups when they alone give every hinted thread its chunks (see the top)
+  const enoughGroups = plan.nGroups >= CHUNKS_PER_THREAD * CLUSTER_THREADS_HINT;
+  if (!isHybridEngine(spec.engine) && enoughGroups && plan.perGroup <= MAX_GROUP_CHUNK) return plan.perGroup;
   const size = defaultChunkSize(plan, CLUSTER_THREADS_HINT);
   if (spec.engine !== "hybrid_dollar") return size;
   return balancedChunkSize(plan.perGroup, Math.max(size, MIN_HYBRID_DOLLAR_CHUNK));

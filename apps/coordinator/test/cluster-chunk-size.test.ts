@@ -1,12 +1,14 @@
 // The cluster's default chunk size (cluster-chunk-size.ts): hybrid_dollar chunks hold at least
 // MIN_HYBRID_DOLLAR_CHUNK combinations (W4H's 10 × 10 TP × SL grid: 25 chunks, not 100), fewer
-// only when a group has fewer; z-live and slow grids keep the slow engines' default.
+// only when a group has fewer; z-live and slow grids keep the slow engines' default, except that a
+// slow grid with groups enough for every hinted thread is cut into whole groups.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { chunkingOf, defaultChunkSize, type GridSpec, planGrid, validateSpec } from "@pairgrid/engine";
 import {
   CLUSTER_THREADS_HINT,
   clusterChunkSize,
+  MAX_GROUP_CHUNK,
   MIN_HYBRID_DOLLAR_CHUNK,
 } from "../src/cluster-chunk-size.js";
 
@@ -62,4 +64,27 @@ test("hybrid_zlive and slow grids keep the default of the slow engines", () => {
     const plan = planGrid(spec, Number.MAX_SAFE_INTEGER);
     assert.equal(clusterChunkSize(spec, plan), defaultChunkSize(plan, CLUSTER_THREADS_HINT));
   }
+});
+
+test("a slow grid with groups enough for 4 chunks per hinted thread gets whole groups", () => {
+  // 8 × 8 indicator groups = 64 = 4 × 16; 3,000 thresholds each (the default would cut 2 chunks)
+  const wide = {
+    ols_window: [500, 600, 700, 800, 900, 1000, 1100, 1200],
+    zscore_window: [50, 60, 70, 80, 90, 100, 110, 120],
+    z_entry: Array.from({ length: 30 }, (_, k) => 1 + k / 10),
+    z_exit: Array.from({ length: 10 }, (_, k) => k / 20),
+    max_hold: Array.from({ length: 10 }, (_, k) => 100 * k),
+  };
+  const { plan, chunking } = chunksOf(specOf(undefined, wide));
+  assert.deepEqual([plan.nGroups, plan.perGroup], [64, 3000]);
+  assert.ok(defaultChunkSize(plan, CLUSTER_THREADS_HINT) < plan.perGroup);
+  assert.equal(chunking.chunkSize, plan.perGroup);
+  assert.equal(chunking.chunks.length, 64);
+  // one group fewer: whole groups would leave hinted threads short of chunks
+  const fewer = chunksOf(specOf(undefined, { ...wide, zscore_window: wide.zscore_window.slice(1) }));
+  assert.equal(fewer.chunking.chunkSize, defaultChunkSize(fewer.plan, CLUSTER_THREADS_HINT));
+  // groups above MAX_GROUP_CHUNK keep the default too (a killed worker's redo stays bounded)
+  const big = chunksOf(specOf(undefined, { ...wide, z_stop: Array.from({ length: 11 }, (_, k) => 3 + k) }));
+  assert.ok(big.plan.perGroup > MAX_GROUP_CHUNK);
+  assert.equal(big.chunking.chunkSize, defaultChunkSize(big.plan, CLUSTER_THREADS_HINT));
 });

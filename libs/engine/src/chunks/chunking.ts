@@ -8,7 +8,7 @@ import { type Chunk, type GridPlan, planChunks } from "./grid-plan.js";
 /** Largest default chunk: big enough to amortize a task's message, small for smooth progress. */
 export const MAX_DEFAULT_CHUNK = 2000;
 /** Default chunks per thread, so the last chunks of a run do not leave threads idle for long. */
-const CHUNKS_PER_THREAD = 4;
+export const CHUNKS_PER_THREAD = 4;
 
 /**
  * The balanced size closest to `requested` from below: same number of chunks, no runt chunk. With
