@@ -16,9 +16,8 @@
 // 0 + ascending then 0 + the blocks in order (the table of a subset is its smaller subset plus its
 // highest fold: the same additions), half B as totals − A with the variance floor relative to the
 // total Σx², both through sharpeFromSums — so each value is bit-identical to the one cscvPbo
-// compares. The argmax and the
-// counts use RunningBest's and RankCounter's rules (NaN never wins, ties to the lower id; NaN ranks
-// below every number), so the winners and ranks are the same too.
+// compares. The argmax and the counts use RunningBest's and RankCounter's rules (NaN never wins,
+// ties to the lower id; NaN ranks below every number), so the winners and ranks are the same too.
 //
 // Most comparisons are settled without the Sharpe itself (3 divisions and a square root per
 // half): with n, Σx and ss = Σx² − Σx·mean as sharpeFromSums computes them, sign(a)·a² is
