@@ -14,12 +14,18 @@ import { foldsOf, noiseSeries } from "./robustness-fixtures.js";
 
 const F = 8;
 
-/** Noise rows, every 7th a copy of the row before it (a tie), every 11th without a trade. */
+/**
+ * Noise rows, every 7th a copy of the row before it (a tie), every 11th without a trade; every
+ * 13th gains the same positive amount each day and every 17th does so in its first half: null
+ * Sharpes (no variance) whose PnL is positive, which must rank below every number all the same.
+ */
 function matrix(rows: number, seed: number): FoldMatrix {
   const daily = noiseSeries(seed, rows, 64, 2, 100);
   for (let r = 0; r < rows; r++) {
     if (r % 7 === 6) daily[r] = daily[r - 1]!.slice();
     if (r % 11 === 10) daily[r]!.fill(0);
+    if (r % 13 === 12) daily[r]!.fill(3);
+    if (r % 17 === 16) daily[r]!.fill(4, 0, 32);
   }
   return foldsOf(daily, F);
 }

@@ -127,6 +127,9 @@ export class SplitKernel {
   private sT = 0;
   private qT = 0;
   private readonly sharpe: boolean;
+  /** Per half: the winners' OOS values x as x·|x|, for pass 2's certain comparisons. */
+  private readonly xxA: Float64Array;
+  private readonly xxB: Float64Array;
   private readonly bound: HalfBound;
   /** Rows pass 1 skipped because they could not win any split (split-bound.ts). */
   skipped = 0;
@@ -138,6 +141,8 @@ export class SplitKernel {
   ) {
     this.nHalves = foldMasks.length;
     this.sharpe = by === "sharpe";
+    this.xxA = new Float64Array(this.nHalves);
+    this.xxB = new Float64Array(this.nHalves);
     this.nBlocks = Math.ceil(nFolds / SUM_BLOCK);
     this.slots = new Int32Array(this.nHalves * this.nBlocks);
     this.tn = new Float64Array(this.nBlocks * BLOCK_SUBSETS);
@@ -320,23 +325,76 @@ export class SplitKernel {
    * is "NaN or less", equal is "===" (for a NaN winner value: the NaNs).
    */
   count(m: FoldMatrix, w: SplitWinners, c: SplitCounts): void {
+    if (this.sharpe) this.countSharpe(m, w, c);
+    else this.countTotal(m, w, c);
+  }
+
+  /**
+   * Pass 2 by total PnL: below is !(v >= x) (a NaN v too), equal v === x, both added as 0 or 1
+   * without a branch; a NaN winner value (the NaNs are its equals) takes rankValue.
+   */
+  private countTotal(m: FoldMatrix, w: SplitWinners, c: SplitCounts): void {
     const F = this.nFolds;
     const H = this.nHalves;
     const B = this.nBlocks;
-    const { slots, tn, ts, tq, sharpe } = this;
+    const { slots, ts } = this;
     const xA = w.otherA;
     const xB = w.otherB;
     const { belowA, equalA, belowB, equalB } = c;
     for (let r = 0, base = 0; r < m.nRows; r++, base += F) {
-      this.rowSums(m, base, sharpe);
+      this.rowSums(m, base, false);
+      const sT = this.sT;
+      for (let h = 0, j0 = 0; h < H; h++, j0 += B) {
+        let s = 0;
+        for (let j = j0; j < j0 + B; j++) s += ts[slots[j]!]!;
+        const sB = sT - s;
+        const x = xA[h]!;
+        const y = xB[h]!;
+        if (x === x && y === y) {
+          belowA[h]! += +!(sB >= x);
+          equalA[h]! += +(sB === x);
+          belowB[h]! += +!(s >= y);
+          equalB[h]! += +(s === y);
+        } else {
+          const vsA = rankValue(sB, x);
+          const vsB = rankValue(s, y);
+          if (vsA < 0) belowA[h]!++;
+          else if (vsA === 0) equalA[h]!++;
+          if (vsB < 0) belowB[h]!++;
+          else if (vsB === 0) equalB[h]!++;
+        }
+      }
+    }
+  }
+
+  /**
+   * Pass 2 by Sharpe, branch-free where the order is certain: on noise-like data whether a row is
+   * below a winner is a coin toss, so a branch per comparison is mispredicted half the time. The
+   * certain cases add 0 or 1 to the counts through integer arithmetic on the comparisons; the
+   * rest (close calls, null Sharpes, a null winner value: rare, hence predictable) go through
+   * rankSharpe as before. The same tests on the same numbers, so the same counts.
+   */
+  private countSharpe(m: FoldMatrix, w: SplitWinners, c: SplitCounts): void {
+    const F = this.nFolds;
+    const H = this.nHalves;
+    const B = this.nBlocks;
+    const { slots, tn, ts, tq, xxA, xxB } = this;
+    const xA = w.otherA;
+    const xB = w.otherB;
+    for (let h = 0; h < H; h++) {
+      xxA[h] = xA[h]! * Math.abs(xA[h]!);
+      xxB[h] = xB[h]! * Math.abs(xB[h]!);
+    }
+    const { belowA, equalA, belowB, equalB } = c;
+    for (let r = 0, base = 0; r < m.nRows; r++, base += F) {
+      this.rowSums(m, base, true);
       const { nT, sT, qT } = this;
+      const floorT = qT * VARIANCE_FLOOR;
       for (let h = 0, j0 = 0; h < H; h++, j0 += B) {
         let n = 0;
         let s = 0;
         let q = 0;
         if (B === 4) {
-          // 16 folds, written out (0 + the first block is the first block itself); best and count
-          // both write these lines: a shared method returning the sums through fields ran 8 % slower
           const o0 = slots[j0]!,
             o1 = slots[j0 + 1]!,
             o2 = slots[j0 + 2]!,
@@ -354,13 +412,36 @@ export class SplitKernel {
         const nB = nT - n;
         const sB = sT - s;
         const qB = qT - q;
-        // −1 below, 1 above, 0 equal: the A-winner's value among the B statistics, and vice versa
-        const vsA = sharpe ? rankSharpe(nB, sB, qB, qT, xA[h]!) : rankValue(sB, xA[h]!);
-        const vsB = sharpe ? rankSharpe(n, s, q, q, xB[h]!) : rankValue(s, xB[h]!);
-        if (vsA < 0) belowA[h]!++;
-        else if (vsA === 0) equalA[h]!++;
-        if (vsB < 0) belowB[h]!++;
-        else if (vsB === 0) equalB[h]!++;
+        // the A-winner's value among the B statistics (rankSharpe's certain cases, inlined)
+        const ssB = qB - sB * (sB / nB);
+        const lB = sB * Math.abs(sB) * ((nB - 1) * 252);
+        const rB = xxA[h]! * (nB * nB * ssB);
+        const mB = MARGIN * (Math.abs(lB) + Math.abs(rB));
+        const okB = +(nB >= 2) & +(ssB > floorT);
+        const belowB1 = okB & +(lB < rB - mB);
+        const certainB = belowB1 | (okB & +(lB > rB + mB));
+        // and the B-winner's among the A statistics
+        const ssA = q - s * (s / n);
+        const lA = s * Math.abs(s) * ((n - 1) * 252);
+        const rA = xxB[h]! * (n * n * ssA);
+        const mA = MARGIN * (Math.abs(lA) + Math.abs(rA));
+        const okA = +(n >= 2) & +(ssA > q * VARIANCE_FLOOR);
+        const belowA1 = okA & +(lA < rA - mA);
+        const certainA = belowA1 | (okA & +(lA > rA + mA));
+        belowA[h]! += belowB1;
+        belowB[h]! += belowA1;
+        if ((certainA & certainB) === 0) {
+          if (certainB === 0) {
+            const vs = rankSharpe(nB, sB, qB, qT, xA[h]!);
+            if (vs < 0) belowA[h]!++;
+            else if (vs === 0) equalA[h]!++;
+          }
+          if (certainA === 0) {
+            const vs = rankSharpe(n, s, q, q, xB[h]!);
+            if (vs < 0) belowB[h]!++;
+            else if (vs === 0) equalB[h]!++;
+          }
+        }
       }
     }
   }
