@@ -244,7 +244,7 @@ export async function robustnessStreamed(
       await source((b) => pool.visit(1, b));
       await pool.finishPass1(cscv, wf);
       if (cscv) {
-        await source((b) => pool.visit(2, b));
+        await source((b) => pool.visit(2, b), { trades: false });
         await pool.finishPass2(cscv);
       }
     } finally {
@@ -255,7 +255,7 @@ export async function robustnessStreamed(
       cscv?.pass1(b);
       wf?.visit(b);
     });
-    if (cscv) await source((b) => cscv.pass2(b));
+    if (cscv) await source((b) => cscv.pass2(b), { trades: false });
   }
   const pbo = cscv?.result() ?? null;
   const walk = wf?.result() ?? null;

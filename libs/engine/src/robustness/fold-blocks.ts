@@ -18,7 +18,18 @@ export interface FoldBlock {
  * rows may come in a different order each time: only ids order rows). A visitor that returns a
  * promise (a worker pool waiting for a free buffer) holds the next block back until it settles.
  */
-export type FoldBlockSource = (visit: (block: FoldBlock) => void | Promise<void>) => Promise<void>;
+export type FoldBlockSource = (
+  visit: (block: FoldBlock) => void | Promise<void>,
+  opts?: FoldPassOptions,
+) => Promise<void>;
+
+export interface FoldPassOptions {
+  /**
+   * false: the pass does not read the trade counts, and a source may leave the blocks' nTrades
+   * as zeros rather than read them (CSCV's pass 2 ranks by sums alone). Default true.
+   */
+  trades?: boolean;
+}
 
 /**
  * The running best row of a stream by one statistic, with ranking.ts's conventions whatever the
