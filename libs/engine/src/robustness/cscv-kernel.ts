@@ -26,6 +26,9 @@
 // differ by more than MARGIN (1e-9) of their size the order of a and x is certain; otherwise, and
 // for every row that could win, the Sharpe is computed exactly and compared as before. Whether a
 // half's Sharpe is null is decided by the same test as sharpeFromSums's, on the same numbers.
+// Pass 2 adds those certain outcomes to its counts as 0 or 1, without a branch: whether a row is
+// below a winner out of sample is close to a coin toss, so a branch there is mispredicted about
+// half the time (30 → 21 ns per row and half in a micro-benchmark on W7-like noise rows).
 import { type FoldMatrix } from "./fold-matrix.js";
 import { type FoldStatistic, sharpeFromSums, SUM_BLOCK, VARIANCE_FLOOR } from "./fold-statistic.js";
 import { HalfBound, lowestBest } from "./split-bound.js";
