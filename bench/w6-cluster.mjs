@@ -32,6 +32,17 @@ function localRun(specFile, work, env) {
   return { seconds: r.wall_seconds, cpu_seconds: r.cpu_seconds, peak_rss_mb: r.peak_rss_mb };
 }
 
+/** Waits until the workers have recorded `threads` chunk threads in Redis (worker-threads.ts). */
+async function waitForWorkerThreads(redis, threads, timeoutMs = 60_000) {
+  const t0 = Date.now();
+  for (;;) {
+    const fields = await redis.hgetall("pairgrid:worker-threads");
+    if (Object.values(fields).reduce((n, v) => n + Number(v), 0) >= threads) return;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`workers did not register ${threads} threads`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Submits the job and waits for it while sampling Redis's used_memory; wall from submit to done. */
 async function clusterRun(url, spec, redis) {
   const usedMemory = (info, field) => Number(new RegExp(`^${field}:(\\d+)`, "m").exec(info)?.[1] ?? NaN);
@@ -64,6 +75,8 @@ export async function runW6Cluster({ reps }) {
   try {
     await redis.connect();
     await waitHealthy(url, coordinator);
+    // the coordinator cuts a job for the worker threads it sees at submission: wait for both
+    await waitForWorkerThreads(redis, 2);
     const local = [];
     const clustered = [];
     const absolute = { ...spec, data: absoluteSynthData(dataDir) };

@@ -23,7 +23,10 @@ import {
   isHybridEngine,
 } from "@pairgrid/engine";
 
-/** Chunking hint: enough chunks for 16 threads at 4 chunks each, at most 2000 combinations. */
+/**
+ * Chunking hint: enough chunks for 16 threads at 4 chunks each, at most 2000 combinations; the
+ * threads assumed when no worker is connected at submission (more are used when more are live).
+ */
 export const CLUSTER_THREADS_HINT = 16;
 
 /**
@@ -38,11 +41,19 @@ export const MAX_GROUP_CHUNK = 32_768;
  */
 export const MIN_HYBRID_DOLLAR_CHUNK = 4;
 
-export function clusterChunkSize(spec: GridSpec, plan: GridPlan): number {
-  // whole groups when they alone give every hinted thread its chunks (see the top)
-  const enoughGroups = plan.nGroups >= CHUNKS_PER_THREAD * CLUSTER_THREADS_HINT;
+/**
+ * `liveThreads`: chunk threads of the workers connected at submission (worker-threads.ts in the
+ * cluster library), 0 when unknown. Whole groups need 4 chunks for each of those threads, or of
+ * the 16 hinted ones when none is known: W6's quarter grid (16 groups) on 2 workers × 2 threads
+ * is cut into whole groups, the same grid submitted before any worker is up is not. Otherwise
+ * the chunks are sized for the hint or for the live threads, whichever is more (more chunks).
+ */
+export function clusterChunkSize(spec: GridSpec, plan: GridPlan, liveThreads = 0): number {
+  // whole groups when they alone give every thread its chunks (see the top)
+  const enoughGroups =
+    plan.nGroups >= CHUNKS_PER_THREAD * (liveThreads > 0 ? liveThreads : CLUSTER_THREADS_HINT);
   if (!isHybridEngine(spec.engine) && enoughGroups && plan.perGroup <= MAX_GROUP_CHUNK) return plan.perGroup;
-  const size = defaultChunkSize(plan, CLUSTER_THREADS_HINT);
+  const size = defaultChunkSize(plan, Math.max(CLUSTER_THREADS_HINT, liveThreads));
   if (spec.engine !== "hybrid_dollar") return size;
   return balancedChunkSize(plan.perGroup, Math.max(size, MIN_HYBRID_DOLLAR_CHUNK));
 }

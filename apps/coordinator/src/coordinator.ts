@@ -16,7 +16,14 @@ import {
   type RobustnessReport,
   type SandboxOptions,
 } from "@pairgrid/resultsdb";
-import { CHUNK_QUEUE, firstLine, KEY_PREFIX, RedisLink, RESULT_QUEUE } from "@pairgrid/cluster";
+import {
+  CHUNK_QUEUE,
+  firstLine,
+  KEY_PREFIX,
+  liveWorkerThreads,
+  RedisLink,
+  RESULT_QUEUE,
+} from "@pairgrid/cluster";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { clusterChunkSize } from "./cluster-chunk-size.js";
@@ -137,15 +144,28 @@ export class Coordinator implements JobService {
     const spec = await this.data.resolve(validateSpec(rawSpec, this.o.dataDir, false));
     this.runner.check(spec);
     const plan = planGrid(spec, this.o.maxCombos);
-    const size = opts.chunkSize ?? clusterChunkSize(spec, plan);
+    const threads = opts.chunkSize === undefined ? await this.liveThreads() : 0;
+    const size = opts.chunkSize ?? clusterChunkSize(spec, plan, threads);
     // the data is read before the job exists: a missing or malformed file is the client's 400
     const prepared = await this.executor.prepare(spec);
     const job = await createJob(this.db, spec, plan, size, "coordinator");
     const nChunks = job.chunking.chunks.length;
-    this.o.log.info(`job ${job.jobId} (${spec.name}): ${job.nCombos} combinations in ${nChunks} chunks`);
+    const cutFor = threads > 0 ? `${threads} live worker threads` : "no worker connected yet";
+    this.o.log.info(
+      `job ${job.jobId} (${spec.name}): ${job.nCombos} combinations in ${nChunks} chunks (${cutFor})`,
+    );
     this.executor.preload(job.jobId, prepared);
     this.run(job);
     return { job_id: job.jobId, n_combos: job.nCombos, n_chunks: nChunks };
+  }
+
+  /** Chunk threads of the workers connected now; 0 (the default chunking) if Redis cannot say. */
+  private async liveThreads(): Promise<number> {
+    try {
+      return await liveWorkerThreads(this.chunkQueue, this.redis);
+    } catch {
+      return 0;
+    }
   }
 
   async list(): Promise<JobView[]> {

@@ -88,3 +88,30 @@ test("a slow grid with groups enough for 4 chunks per hinted thread gets whole g
   assert.ok(big.plan.perGroup > MAX_GROUP_CHUNK);
   assert.equal(big.chunking.chunkSize, defaultChunkSize(big.plan, CLUSTER_THREADS_HINT));
 });
+
+test("the live workers' threads decide: W6's quarter shape gets whole groups on 4 threads", () => {
+  // 4 × 4 groups of 3,000 combinations: 4 chunks per thread for 4 threads, not for 5 or the hint
+  const quarter = {
+    ols_window: [500, 600, 700, 800],
+    zscore_window: [50, 60, 70, 80],
+    z_entry: Array.from({ length: 30 }, (_, k) => 1 + k / 10),
+    z_exit: Array.from({ length: 10 }, (_, k) => k / 20),
+    max_hold: Array.from({ length: 10 }, (_, k) => 100 * k),
+  };
+  const spec = specOf(undefined, quarter);
+  const plan = planGrid(spec, Number.MAX_SAFE_INTEGER);
+  assert.deepEqual([plan.nGroups, plan.perGroup], [16, 3000]);
+  assert.equal(clusterChunkSize(spec, plan, 4), plan.perGroup);
+  assert.equal(clusterChunkSize(spec, plan, 5), defaultChunkSize(plan, CLUSTER_THREADS_HINT));
+  // no worker connected: the hint, as before
+  assert.equal(clusterChunkSize(spec, plan, 0), defaultChunkSize(plan, CLUSTER_THREADS_HINT));
+  assert.equal(clusterChunkSize(spec, plan), defaultChunkSize(plan, CLUSTER_THREADS_HINT));
+  // more live threads than the hint: chunks for all of them
+  assert.equal(clusterChunkSize(spec, plan, 64), defaultChunkSize(plan, 64));
+  assert.ok(defaultChunkSize(plan, 64) < defaultChunkSize(plan, CLUSTER_THREADS_HINT));
+  // hybrid grids never take whole groups
+  const { max_hold: _unused, ...noHold } = quarter;
+  const hybrid = specOf("hybrid_zlive", noHold);
+  const hplan = planGrid(hybrid, Number.MAX_SAFE_INTEGER);
+  assert.notEqual(clusterChunkSize(hybrid, hplan, 1), hplan.perGroup);
+});

@@ -41,6 +41,7 @@ import {
   type ChunkJobReturn,
   type JobManifest,
   KEY_PREFIX,
+  liveWorkerThreads,
   manifestKey,
   putBlob,
   RESULT_JOB_NAME,
@@ -48,6 +49,7 @@ import {
   type ResultJobData,
   resultJobId,
   resultJobSchema,
+  WORKER_THREADS_KEY,
 } from "@pairgrid/cluster";
 import { TestRedis } from "@pairgrid/cluster/testing";
 import { ChunkQueueWorker, connectRedis } from "../src/index.js";
@@ -197,8 +199,8 @@ class Harness {
     );
   }
 
-  async worker(threads = 2): Promise<ChunkQueueWorker> {
-    const w = await ChunkQueueWorker.start({ redisUrl: this.server.url, threads, log: silent });
+  async worker(threads = 2, more: { maxQueuedResults?: number } = {}): Promise<ChunkQueueWorker> {
+    const w = await ChunkQueueWorker.start({ redisUrl: this.server.url, threads, log: silent, ...more });
     this.cleanups.unshift(() => w.close());
     return w;
   }
@@ -426,6 +428,76 @@ test("close() of an idle worker is quick and leaves no connection behind", async
       assert.ok(i < 100, `connections left: ${(await named()).join("; ")}`);
       await sleep(20);
     }
+  } finally {
+    await h.stop();
+  }
+});
+
+test("the coordinator sees the live workers' threads; a stale or closed worker counts for none", async () => {
+  const h = await Harness.start();
+  try {
+    assert.equal(await liveWorkerThreads(h.chunks, h.redis), 0);
+    // a worker that died without a word leaves its field behind: not connected, not counted
+    await h.redis.hset(WORKER_THREADS_KEY, "gone-host:4242", "8");
+    const two = await h.worker(2);
+    const one = await h.worker(1);
+    assert.equal(await liveWorkerThreads(h.chunks, h.redis), 3);
+    await one.close();
+    assert.equal(await liveWorkerThreads(h.chunks, h.redis), 2);
+    await two.close();
+    assert.equal(await liveWorkerThreads(h.chunks, h.redis), 0);
+    assert.deepEqual(await h.redis.hgetall(WORKER_THREADS_KEY), { "gone-host:4242": "8" });
+  } finally {
+    await h.stop();
+  }
+});
+
+test("a worker holds its chunks while results pile up in Redis, and runs them once they are taken", async () => {
+  const h = await Harness.start();
+  try {
+    const jobId = "0000b001";
+    const { chunks } = chunkingOf(planGrid(spec), 9);
+    await shipJob(h.redis, jobId, spec, sp);
+    await h.enqueue(jobId, chunks);
+    const max = 3;
+    await h.worker(2, { maxQueuedResults: max });
+    // nobody takes the results (the coordinator is down): the queue fills to the bound, plus at
+    // most one more from the other thread that looked at the same moment, and stays there
+    let peak = 0;
+    const watch = async (ms: number) => {
+      const t0 = Date.now();
+      while (Date.now() - t0 < ms) {
+        peak = Math.max(peak, await h.results.getWaitingCount());
+        await sleep(10);
+      }
+    };
+    const t0 = Date.now();
+    while ((await h.results.getWaitingCount()) < max) {
+      assert.ok(Date.now() - t0 < 15_000, "results never reached the bound");
+      await sleep(10);
+    }
+    await watch(1500);
+    assert.ok(peak <= max + 1, `peak ${peak} results waiting`);
+    assert.ok(h.completed.size <= max + 1, `${h.completed.size} chunks ran`);
+    // the coordinator is back and takes each result: the held chunks run, every one delivered once
+    const taken: number[] = [];
+    const t1 = Date.now();
+    while (taken.length < chunks.length) {
+      assert.ok(Date.now() - t1 < 30_000, `${taken.length} of ${chunks.length} results after 30 s`);
+      peak = Math.max(peak, await h.results.getWaitingCount());
+      for (const job of await h.results.getJobs(["waiting"])) {
+        taken.push(resultJobSchema.parse(job.data).chunkId);
+        await job.remove();
+      }
+      await sleep(10);
+    }
+    assert.ok(peak <= max + 1, `peak ${peak} results waiting`);
+    assert.deepEqual(
+      taken.sort((a, b) => a - b),
+      chunks.map((c) => c.chunkId),
+    );
+    await h.settled(chunks.length);
+    assert.deepEqual([...h.failed], []);
   } finally {
     await h.stop();
   }

@@ -7,3 +7,4 @@ export * from "./queue-names.js";
 export * from "./redis-connection.js";
 export * from "./redis-link.js";
 export * from "./result-job.js";
+export * from "./worker-threads.js";

@@ -1,17 +1,21 @@
 // The BullMQ processor of chunk jobs: check the job is not cancelled, get its context and group
-// arrays, run the chunk on a thread (abortable by a cancel message), add the result job, and only
-// then return, so a chunk job is complete only when its rows are safely in Redis.
+// arrays, wait while too many results wait for the coordinator (result-backlog.ts), run the chunk
+// on a thread (abortable by a cancel message), add the result job, and only then return, so a
+// chunk job is complete only when its rows are safely in Redis.
 import { type Job, type Queue, UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
 import { cancelledKey, type ChunkJobReturn, chunkJobSchema, type ResultJobData } from "@pairgrid/cluster";
 import type { JobContextCache } from "./job-context-cache.js";
 import { publishResult } from "./publish-result.js";
+import type { ResultBacklog } from "./result-backlog.js";
 import type { RunningChunks } from "./running-chunks.js";
 import { crashIfTestChunk } from "./test-crash-hook.js";
 import type { WorkerMetrics } from "./worker-metrics.js";
 
 export interface ChunkProcessorDeps {
   redis: Redis;
+  /** Holds a chunk while the coordinator is behind on results (result-backlog.ts). */
+  backlog: ResultBacklog;
   contexts: JobContextCache;
   results: Queue<ResultJobData>;
   running: RunningChunks;
@@ -42,6 +46,8 @@ export class ChunkProcessor {
       try {
         ctx.checkChunk(chunk);
         const group = await ctx.groups.get(chunk.group);
+        // no more rows into Redis while the coordinator is behind: the chunk waits, holding nothing
+        await this.d.backlog.room(run.signal);
         if (run.signal.aborted) return this.cancelled();
         const t0 = performance.now();
         this.d.metrics.threadBusy();

@@ -14,8 +14,10 @@ import {
   lockSettings,
   MAX_STALLED_COUNT,
   RedisLink,
+  registerWorkerThreads,
   RESULT_QUEUE,
   type ResultJobData,
+  unregisterWorkerThreads,
 } from "@pairgrid/cluster";
 import { connectRedis } from "../connect-redis.js";
 import { BlobCache, DEFAULT_BLOB_CACHE_BYTES } from "./blob-cache.js";
@@ -24,6 +26,7 @@ import { ChunkProcessor } from "./chunk-processor.js";
 import { defaultCacheDir, type KernelChoice } from "@pairgrid/engine";
 import { DEFAULT_DISK_BLOB_CACHE_BYTES, DiskBlobCache } from "./disk-blob-cache.js";
 import { DEFAULT_JOBS_KEPT, JobContextCache } from "./job-context-cache.js";
+import { DEFAULT_MAX_QUEUED_RESULTS, ResultBacklog } from "./result-backlog.js";
 import { FastDataMemo } from "./fast-data-memo.js";
 import { RunningChunks } from "./running-chunks.js";
 import { type WorkerCounts, WorkerMetrics } from "./worker-metrics.js";
@@ -46,6 +49,8 @@ export interface ChunkQueueWorkerOptions {
   jobsKept?: number;
   /** Which slow kernel the job groups are built for (engine kernel-choice.ts); default auto. */
   kernel?: KernelChoice;
+  /** Waiting results at which chunks are held (result-backlog.ts); default 8. */
+  maxQueuedResults?: number;
 }
 
 /** `host:pid`: what the result jobs name as their worker. */
@@ -59,6 +64,7 @@ export class ChunkQueueWorker {
 
   private constructor(
     readonly id: string,
+    private readonly threads: number,
     readonly metrics: WorkerMetrics,
     private readonly worker: Worker<unknown, ChunkJobReturn>,
     private readonly results: Queue<ResultJobData>,
@@ -139,7 +145,19 @@ export class ChunkQueueWorker {
 
     const results = new Queue<ResultJobData>(RESULT_QUEUE, { connection: redis, prefix: KEY_PREFIX });
     results.on("error", link.onError("result queue"));
-    const processor = new ChunkProcessor({ redis, contexts, results, running, metrics, workerId: id, log });
+    const backlog = new ResultBacklog(results, o.maxQueuedResults ?? DEFAULT_MAX_QUEUED_RESULTS, (line) =>
+      log(`worker ${id}: ${line}`),
+    );
+    const processor = new ChunkProcessor({
+      redis,
+      backlog,
+      contexts,
+      results,
+      running,
+      metrics,
+      workerId: id,
+      log,
+    });
     const worker = new Worker<unknown, ChunkJobReturn>(CHUNK_QUEUE, (job) => processor.process(job), {
       connection: redis,
       prefix: KEY_PREFIX,
@@ -152,12 +170,14 @@ export class ChunkQueueWorker {
     // BullMQ emits 'error' (lost locks, connection trouble); unlistened, it prints stack traces
     worker.on("error", link.onError("chunk queue"));
     await worker.waitUntilReady();
+    // the coordinator cuts jobs for the threads of the workers it sees (cluster-chunk-size.ts)
+    await registerWorkerThreads(redis, id, o.threads);
     log(
       `worker ${id}: started — ${plural(o.threads, "thread")}, ` +
         `${plural(o.concurrency ?? o.threads, "chunk")} at once, ` +
         `redis ${redactUrl(o.redisUrl)}`,
     );
-    return new ChunkQueueWorker(id, metrics, worker, results, jobEnds, contexts, redis, link, log);
+    return new ChunkQueueWorker(id, o.threads, metrics, worker, results, jobEnds, contexts, redis, link, log);
   }
 
   /** Jobs whose context (threads and arrays) this worker holds now. */
@@ -178,6 +198,7 @@ export class ChunkQueueWorker {
     this.closing ??= (async () => {
       this.log(`worker ${this.id}: shutting down — waiting for running chunks`);
       await this.worker.close();
+      await unregisterWorkerThreads(this.redis, this.id, this.threads).catch(() => {});
       await this.contexts.close();
       this.link.stop();
       await this.results.close();
