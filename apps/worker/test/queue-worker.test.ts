@@ -199,8 +199,15 @@ class Harness {
     );
   }
 
+  /** A worker; this harness reads the results only at the end, so they may all wait (unless `more`). */
   async worker(threads = 2, more: { maxQueuedResults?: number } = {}): Promise<ChunkQueueWorker> {
-    const w = await ChunkQueueWorker.start({ redisUrl: this.server.url, threads, log: silent, ...more });
+    const w = await ChunkQueueWorker.start({
+      redisUrl: this.server.url,
+      threads,
+      log: silent,
+      maxQueuedResults: 1000,
+      ...more,
+    });
     this.cleanups.unshift(() => w.close());
     return w;
   }
