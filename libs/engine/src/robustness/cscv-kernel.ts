@@ -415,24 +415,24 @@ export class SplitKernel {
         const nB = nT - n;
         const sB = sT - s;
         const qB = qT - q;
-        // the A-winner's value among the B statistics (rankSharpe's certain cases, inlined)
+        // x = the A-winner's OOS value, ranked among the B statistics (rankSharpe's certain
+        // cases, inlined; 1 = true, 0 = false), and y = the B-winner's among the A statistics
         const ssB = qB - sB * (sB / nB);
         const lB = sB * Math.abs(sB) * ((nB - 1) * 252);
         const rB = xxA[h]! * (nB * nB * ssB);
         const mB = MARGIN * (Math.abs(lB) + Math.abs(rB));
         const okB = +(nB >= 2) & +(ssB > floorT);
-        const belowB1 = okB & +(lB < rB - mB);
-        const certainB = belowB1 | (okB & +(lB > rB + mB));
-        // and the B-winner's among the A statistics
+        const bBelowX = okB & +(lB < rB - mB);
+        const certainB = bBelowX | (okB & +(lB > rB + mB));
         const ssA = q - s * (s / n);
         const lA = s * Math.abs(s) * ((n - 1) * 252);
         const rA = xxB[h]! * (n * n * ssA);
         const mA = MARGIN * (Math.abs(lA) + Math.abs(rA));
         const okA = +(n >= 2) & +(ssA > q * VARIANCE_FLOOR);
-        const belowA1 = okA & +(lA < rA - mA);
-        const certainA = belowA1 | (okA & +(lA > rA + mA));
-        belowA[h]! += belowB1;
-        belowB[h]! += belowA1;
+        const aBelowY = okA & +(lA < rA - mA);
+        const certainA = aBelowY | (okA & +(lA > rA + mA));
+        belowA[h]! += bBelowX;
+        belowB[h]! += aBelowY;
         if ((certainA & certainB) === 0) {
           if (certainB === 0) {
             const vs = rankSharpe(nB, sB, qB, qT, xA[h]!);
