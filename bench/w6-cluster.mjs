@@ -8,6 +8,7 @@
 // (PAIRGRID_W6_SMALL=1 for the ¼ grid) this is the "memory flat in the job's size" figure.
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { WORKER_THREADS_KEY } from "@pairgrid/cluster";
 import { Redis } from "ioredis";
 import { ensureSynthData, root, writeSpec } from "./lib/bench-data.mjs";
 import { absoluteSynthData, start, startCluster, submitAndWait, waitHealthy } from "./lib/bench-cluster.mjs";
@@ -32,11 +33,11 @@ function localRun(specFile, work, env) {
   return { seconds: r.wall_seconds, cpu_seconds: r.cpu_seconds, peak_rss_mb: r.peak_rss_mb };
 }
 
-/** Waits until the workers have recorded `threads` chunk threads in Redis (worker-threads.ts). */
+/** Waits until the workers have recorded `threads` chunk threads in Redis (cluster worker-threads.ts). */
 async function waitForWorkerThreads(redis, threads, timeoutMs = 60_000) {
   const t0 = Date.now();
   for (;;) {
-    const fields = await redis.hgetall("pairgrid:worker-threads");
+    const fields = await redis.hgetall(WORKER_THREADS_KEY);
     if (Object.values(fields).reduce((n, v) => n + Number(v), 0) >= threads) return;
     if (Date.now() - t0 > timeoutMs) throw new Error(`workers did not register ${threads} threads`);
     await new Promise((r) => setTimeout(r, 200));

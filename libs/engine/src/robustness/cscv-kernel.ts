@@ -176,7 +176,7 @@ export class SplitKernel {
    * The row at `base`: its totals (0 + folds ascending, as rowTotals) into nT, sT, qT, and every
    * block's subset sums into the tables. The sums of a subset are those of the subset without its
    * highest fold, plus that fold: 0 + its folds ascending, as splitStatistics adds a block. `all`
-   * false fills only Σx's table (total_pnl needs no more).
+   * false sums only Σx, total and table (total_pnl needs no more).
    */
   private rowSums(m: FoldMatrix, base: number, all: boolean): void {
     const F = this.nFolds;
@@ -185,11 +185,13 @@ export class SplitKernel {
     let nT = 0;
     let sT = 0;
     let qT = 0;
-    for (let f = base; f < base + F; f++) {
-      nT += nDays[f]!;
-      sT += pnl[f]!;
-      qT += pnlSq[f]!;
-    }
+    if (all) {
+      for (let f = base; f < base + F; f++) {
+        nT += nDays[f]!;
+        sT += pnl[f]!;
+        qT += pnlSq[f]!;
+      }
+    } else for (let f = base; f < base + F; f++) sT += pnl[f]!;
     this.nT = nT;
     this.sT = sT;
     this.qT = qT;
