@@ -323,6 +323,7 @@ export class ResultsDb {
   async robustness(
     jobId: string,
     q: RobustnessQuery & { by: FoldStatistic; limit: number },
+    onProgress?: (done: number, total: number) => void,
   ): Promise<RobustnessReport> {
     if (this.closed) throw new Error(`${this.file}: results database is closed`);
     // registered before the first await, so a close() from now on waits for it
@@ -338,6 +339,7 @@ export class ResultsDb {
           this.layouts.folds,
           this.layouts.results.includes("same_as"),
           q,
+          { onProgress },
         );
       } finally {
         await conn.run("ROLLBACK").catch(() => undefined);

@@ -46,12 +46,15 @@ const orNull = (v: number) => (Number.isFinite(v) ? v : null);
 
 /**
  * The report of job `jobId`, or null when the file has no such job. Bad query values are
- * InputErrors whose path is the query field (`by`, `splits`, `window`, `limit`).
+ * InputErrors whose path is the query field (`by`, `splits`, `window`, `limit`). `onProgress`
+ * follows the rows read (robustness-streamed.ts); a report answered from the cache, or already
+ * being computed for another caller, reports none.
  */
 export async function buildRobustnessReport(
   db: ResultsDb,
   jobId: string,
   q: RobustnessQuery = {},
+  onProgress?: (done: number, total: number) => void,
 ): Promise<RobustnessReport | null> {
   const by = checkFoldStatistic(q.by ?? "sharpe");
   const limit = q.limit ?? DEFAULT_LIMIT;
@@ -69,7 +72,7 @@ export async function buildRobustnessReport(
   if (hit) return hit;
   // streamed: the job's fold matrix is never held whole (robustness-streamed.ts); robustnessOf
   // below is the same report over a job read into memory, the reference it is tested against
-  const report = db.robustness(jobId, { ...q, by, limit });
+  const report = db.robustness(jobId, { ...q, by, limit }, onProgress);
   cache.set(key, report);
   report.catch(() => cache.delete(key));
   // oldest first out: Maps keep insertion order

@@ -81,3 +81,27 @@ test("the report reads on a connection of its own: writes go on beside it, close
   await db.close();
   assert.equal((await last).top.length, 4);
 });
+
+test("progress: the rows read by both passes, ending at 2 × rows; a cached report reports none", async () => {
+  const db = await ResultsDb.open(freshDbPath("robust-progress"));
+  await fillGridJob(db, "j1");
+  const { nRows } = await db.foldStats("j1");
+  const calls: [number, number][] = [];
+  await buildRobustnessReport(db, "j1", { by: "sharpe", limit: 5 }, (done, total) =>
+    calls.push([done, total]),
+  );
+  assert.ok(calls.length >= 2, "one call per block of each pass at least");
+  assert.ok(
+    calls.every(([, total]) => total === 2 * nRows),
+    "total: two passes",
+  );
+  assert.ok(
+    calls.every(([done], i) => i === 0 || done > calls[i - 1]![0]),
+    "done grows",
+  );
+  assert.deepEqual(calls.at(-1), [2 * nRows, 2 * nRows]);
+  const again: number[] = [];
+  await buildRobustnessReport(db, "j1", { by: "sharpe", limit: 5 }, (done) => again.push(done));
+  assert.deepEqual(again, []);
+  await db.close();
+});

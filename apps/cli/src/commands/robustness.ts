@@ -15,6 +15,7 @@ import {
 } from "@pairgrid/resultsdb";
 import type { Command } from "commander";
 import { resolveJob } from "../resolve-job.js";
+import { lateProgress, type RunProgress } from "../run-progress.js";
 
 interface RobustnessFlags {
   db: string;
@@ -24,6 +25,27 @@ interface RobustnessFlags {
   window?: string;
   limit: string;
   json?: boolean;
+  quiet?: boolean;
+}
+
+/** A report that takes longer than this shows its progress on stderr (25 M rows: about a minute). */
+const PROGRESS_AFTER_MS = 2000;
+
+/** The report's progress, rows read of every pass, shown once it has taken PROGRESS_AFTER_MS. */
+function reportProgress(quiet: boolean | undefined) {
+  let shown: RunProgress | null = null;
+  const onProgress = quiet
+    ? undefined
+    : (done: number, total: number) => {
+        shown ??= lateProgress(PROGRESS_AFTER_MS, {
+          total,
+          mode: process.stderr.isTTY ? "bar" : "lines",
+          log: (line) => process.stderr.write(`${line}\n`),
+          unit: "rows read",
+        });
+        shown.update(done);
+      };
+  return { onProgress, stop: () => shown?.stop() };
 }
 
 function countFlag(flag: string, text: string): number {
@@ -142,7 +164,7 @@ export function formatRobustness(job: JobRecord, r: RobustnessReport): string {
   return `${parts.join("\n\n")}\n`;
 }
 
-/** `pairgrid robustness [--db FILE] [--job ID] [--by sharpe] [--splits S] [--window W] [--limit N] [--json]` */
+/** `pairgrid robustness [--db FILE] [--job ID] [--by sharpe] [--splits S] [--window W] [--limit N] [--json] [--quiet]` */
 export function registerRobustnessCommand(program: Command): void {
   program
     .command("robustness")
@@ -156,6 +178,7 @@ export function registerRobustnessCommand(program: Command): void {
     .option("--window <W>", "walk-forward training folds of the rolling mode (default: folds / 4)")
     .option("--limit <n>", "top rows to show", "20")
     .option("--json", "print the report as one JSON object")
+    .option("--quiet", "no progress on stderr")
     .action(async (opts: RobustnessFlags) => {
       const file = resolve(opts.db);
       if (!existsSync(file)) throw new InputError(`--db ${opts.db}: no such file`, "--db");
@@ -169,8 +192,9 @@ export function registerRobustnessCommand(program: Command): void {
       try {
         const job = await resolveJob(db, opts.job, opts.db);
         let report: RobustnessReport | null;
+        const progress = reportProgress(opts.quiet);
         try {
-          report = await buildRobustnessReport(db, job.job_id, query);
+          report = await buildRobustnessReport(db, job.job_id, query, progress.onProgress);
         } catch (err) {
           // the report names its options (`splits`); the user typed flags (`--splits`)
           if (err instanceof InputError && err.path && err.path in query) {
@@ -180,6 +204,8 @@ export function registerRobustnessCommand(program: Command): void {
             throw new InputError(`--${err.path}: ${reason}`, `--${err.path}`);
           }
           throw err;
+        } finally {
+          progress.stop();
         }
         if (!report) throw new InputError(`--job ${job.job_id}: no such job in ${opts.db}`, "--job");
         process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : formatRobustness(job, report));
