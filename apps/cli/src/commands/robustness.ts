@@ -4,7 +4,6 @@
 // libs/resultsdb (robustness-report.ts), shared with the coordinator and `pairgrid serve`.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { setFlagsFromString } from "node:v8";
 import { InputError, synthOrigin } from "@pairgrid/engine";
 import {
   buildRobustnessReport,
@@ -28,19 +27,6 @@ interface RobustnessFlags {
   json?: boolean;
   quiet?: boolean;
 }
-
-/**
- * Marking by whole collections, not in steps. The garbage of a report is nearly all the copies
- * DuckDB's bindings make of each vector it reads (≈ 10 GB per pass over 25 M rows × 16 folds):
- * external memory, and with incremental marking on, each few tens of MB of it start a full
- * collection (about 300 in the first 40 s of a W7 report, ~25 ms each). Without it, the copies die
- * young and scavenges free them: one full collection in the same 40 s. This process only waits for
- * its report, so the longer pauses incremental marking avoids do not matter here. W7 (25 M rows),
- * 3 runs each, alternating with the build before: 88.6 → 73.4 s wall, 166 → 139 CPU-s (medians),
- * the same report. V8 flags are process-wide (the report's worker threads too), so only here: the
- * coordinator and `pairgrid serve` keep the default, which bounds their pauses.
- */
-const GC_FLAGS = "--no-incremental-marking";
 
 /** A report that takes longer than this shows its progress on stderr (25 M rows: about a minute). */
 const PROGRESS_AFTER_MS = 2000;
@@ -202,7 +188,6 @@ export function registerRobustnessCommand(program: Command): void {
         window: opts.window === undefined ? undefined : countFlag("--window", opts.window),
         limit: countFlag("--limit", opts.limit),
       };
-      setFlagsFromString(GC_FLAGS);
       const db = await ResultsDb.open(file, { readOnly: true });
       try {
         const job = await resolveJob(db, opts.job, opts.db);
