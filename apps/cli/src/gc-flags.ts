@@ -8,7 +8,7 @@
 // it the copies die young and scavenges free them (one full collection in the same 40 s). Measured
 // side by side, alternating, the same output each time:
 //   pairgrid robustness, W7 (25 M rows): 88.6 → 73.4 s wall, 166 → 139 CPU-s (medians of 3)
-//   pairgrid data check --fast, cold, 60 days of W8: 6.0 / 6.2 → 5.0 / 4.5 CPU-s
+//   pairgrid data check --fast, cold, 60 days of W8: 5.9 → 5.3 CPU-s (medians of 5)
 //   pairgrid run, W6's quarter grid: within this machine's noise (a few % at most)
 // The price: a full collection, when one comes, pauses for all of its marking at once. A batch
 // command does not mind; the long-running services (`serve`, `coordinator`, `worker`) keep V8's
