@@ -94,6 +94,23 @@ test("streamed PBO equals cscvPbo with 16 folds (4 sum blocks) and 10 (a partial
   }
 });
 
+test("streamed PBO equals cscvPbo when rows differ in their days: blocks of one days' row and mixed", async () => {
+  // a grid's rows share their days per fold (the other fixtures' do); a file need not: rows 0–99
+  // share theirs, then every third row has a day or two more in every other fold
+  for (const folds of [16, 10]) {
+    const m = foldsOf(noiseSeries(41, 300, 160, 2, 100), folds);
+    for (let r = 100; r < m.nRows; r += 3) {
+      for (let f = 0; f < folds; f += 2) m.nDays[r * folds + f]! += 1 + (r % 2);
+    }
+    const opts = { groups: folds, maxSplits: 40 };
+    const full = cscvPbo(m, opts);
+    for (const blockRows of [37, 100, 300]) {
+      const s = await cscvPboStreamed(matrixBlocks(m, blockRows), m.nRows, folds, opts);
+      assert.deepEqual(s, full, `${folds} folds, blocks of ${blockRows}`);
+    }
+  }
+});
+
 test("streamed PBO with a split sample, and over rows sorted by their statistic", async () => {
   const m = matrix(120, 8);
   const full = cscvPbo(m, { groups: 8, maxSplits: 10 });
