@@ -11,8 +11,10 @@
 //   pairgrid data check --fast, cold, 60 days of W8: 5.9 → 5.3 CPU-s (medians of 5)
 //   pairgrid run, W6's quarter grid: within this machine's noise (a few % at most)
 // The price: a full collection, when one comes, pauses for all of its marking at once. A batch
-// command does not mind; the long-running services (`serve`, `coordinator`, `worker`) keep V8's
-// default, since they answer HTTP, hold job locks and can carry large result strings in the heap.
+// command does not mind. The long-running services (`serve`, `coordinator`, `worker`) keep V8's
+// default: they answer HTTP and renew job locks, where short pauses are what incremental marking
+// is for, and they were not measured without it — so the dashboard's robustness route still pays
+// the collections that `pairgrid robustness` no longer does.
 import type { Command } from "commander";
 import { setFlagsFromString } from "node:v8";
 
