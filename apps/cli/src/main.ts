@@ -13,7 +13,7 @@ import { registerServeCommand } from "./commands/serve.js";
 import { registerSubmitCommand } from "./commands/submit.js";
 import { registerTopCommand } from "./commands/top.js";
 import { registerWorkerCommand } from "./commands/worker.js";
-import { useBatchGcFlags } from "./gc-flags.js";
+import { useGcFlags } from "./gc-flags.js";
 import { runCli } from "./run-cli.js";
 
 const program = new Command("pairgrid")
@@ -31,6 +31,6 @@ registerCoordinatorCommand(program);
 registerSubmitCommand(program);
 registerWorkerCommand(program);
 registerServeCommand(program);
-useBatchGcFlags(program);
+useGcFlags(program);
 
 await runCli(program, process.argv);

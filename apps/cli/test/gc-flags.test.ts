@@ -1,9 +1,9 @@
-// Which commands run without incremental marking (gc-flags.ts): every batch command, a nested one
-// (`data check`) included, and none of the long-running services.
+// Which commands run without incremental marking (gc-flags.ts): every command, a nested one
+// (`data check`) and `serve` included, but the cluster's coordinator and worker.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Command } from "commander";
-import { useBatchGcFlags } from "../src/gc-flags.js";
+import { useGcFlags } from "../src/gc-flags.js";
 
 function flagsSetBy(argv: string[]): string[] {
   const set: string[] = [];
@@ -15,16 +15,16 @@ function flagsSetBy(argv: string[]): string[] {
     .command("data")
     .command("check")
     .action(() => undefined);
-  useBatchGcFlags(program, (flags) => set.push(flags));
+  useGcFlags(program, (flags) => set.push(flags));
   program.parse(["node", "pairgrid", ...argv]);
   return set;
 }
 
-test("batch commands, nested ones too, turn incremental marking off; services keep V8's default", () => {
-  for (const argv of [["run"], ["robustness"], ["data", "check"]]) {
+test("commands, nested ones too, turn incremental marking off; the cluster's processes keep V8's default", () => {
+  for (const argv of [["run"], ["robustness"], ["data", "check"], ["serve"]]) {
     assert.deepEqual(flagsSetBy(argv), ["--no-incremental-marking"], argv.join(" "));
   }
-  for (const argv of [["serve"], ["coordinator"], ["worker"]]) {
+  for (const argv of [["coordinator"], ["worker"]]) {
     assert.deepEqual(flagsSetBy(argv), [], argv.join(" "));
   }
 });
