@@ -5,8 +5,9 @@
 # --- build: install from the lockfile and compile every workspace -----------------------------
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-# The whole repository (minus .dockerignore): `npm ci` runs the root `prepare` script (`tsc -b`),
-# which needs every workspace's sources and tsconfig.
+# The whole repository (minus .dockerignore): `npm ci` runs the root `prepare` script (the
+# WebAssembly kernels into libs/engine/dist/wasm, then `tsc -b`), which needs every workspace's
+# sources and tsconfig.
 COPY . .
 RUN npm ci --no-audit --no-fund \
  && npx tsc -b

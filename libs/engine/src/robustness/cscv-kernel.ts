@@ -32,6 +32,8 @@
 import { type FoldMatrix } from "./fold-matrix.js";
 import { type FoldStatistic, sharpeFromSums, SUM_BLOCK, VARIANCE_FLOOR } from "./fold-statistic.js";
 import { HalfBound, lowestBest } from "./split-bound.js";
+import { CscvScreens } from "./cscv-simd.js";
+import { robustnessSimdEnabled } from "./wasm-screens.js";
 
 /** Relative gap between L and R above which their order is certain (see above). */
 const MARGIN = 1e-9;
@@ -136,11 +138,20 @@ export class SplitKernel {
   private readonly bound: HalfBound;
   /** Rows pass 1 skipped because they could not win any split (split-bound.ts). */
   skipped = 0;
+  /** The WebAssembly screens of both passes by Sharpe, or null (cscv-simd.ts). */
+  private readonly screens: CscvScreens | null;
+
+  /** Whether blocks go through the WebAssembly screens. */
+  get screened(): boolean {
+    return this.screens !== null;
+  }
 
   constructor(
     readonly nFolds: number,
     foldMasks: readonly Uint8Array[],
     by: FoldStatistic,
+    /** Screen blocks with WebAssembly (cscv-simd.ts); false: the JavaScript loops alone. */
+    simd = robustnessSimdEnabled(),
   ) {
     this.nHalves = foldMasks.length;
     this.sharpe = by === "sharpe";
@@ -170,6 +181,8 @@ export class SplitKernel {
       kMax = Math.max(kMax, k, nFolds - k);
     });
     this.bound = new HalfBound(nFolds, kMin, kMax, by);
+    this.screens =
+      this.sharpe && simd ? new CscvScreens(nFolds, this.nBlocks, this.slots, this.nHalves) : null;
   }
 
   /**
@@ -220,11 +233,13 @@ export class SplitKernel {
       this.bestTotal(m, ids, w);
       return;
     }
+    if (this.screens !== null) {
+      this.bestScreened(m, ids, w);
+      return;
+    }
     const F = this.nFolds;
     const H = this.nHalves;
-    const B = this.nBlocks;
-    const { slots, tn, ts, tq } = this;
-    const { idA, valueA, otherA, idB, valueB, otherB } = w;
+    const { idA, valueA, idB, valueB } = w;
     // rows that cannot reach the lowest best of any split are skipped (split-bound.ts)
     const floor = lowestBest(idA, valueA, idB, valueB);
     const prune = floor > Number.NEGATIVE_INFINITY;
@@ -234,56 +249,95 @@ export class SplitKernel {
         continue;
       }
       this.rowSums(m, base, true);
-      const { nT, sT, qT } = this;
       const id = ids[r]!;
-      for (let h = 0, j0 = 0; h < H; h++, j0 += B) {
-        let n = 0;
-        let s = 0;
-        let q = 0;
-        if (B === 4) {
-          // 16 folds, written out (0 + the first block is the first block itself); best and count
-          // both write these lines: a shared method returning the sums through fields ran 8 % slower
-          const o0 = slots[j0]!,
-            o1 = slots[j0 + 1]!,
-            o2 = slots[j0 + 2]!,
-            o3 = slots[j0 + 3]!;
-          n = tn[o0]! + tn[o1]! + tn[o2]! + tn[o3]!;
-          s = ts[o0]! + ts[o1]! + ts[o2]! + ts[o3]!;
-          q = tq[o0]! + tq[o1]! + tq[o2]! + tq[o3]!;
-        } else
-          for (let j = j0; j < j0 + B; j++) {
-            const o = slots[j]!;
-            n += tn[o]!;
-            s += ts[o]!;
-            q += tq[o]!;
-          }
-        const nB = nT - n;
-        const sB = sT - s;
-        const qB = qT - q;
-        // null (NaN) never wins: sharpeFromSums's two tests, on its own numbers
-        const ssA = n >= 2 ? q - s * (s / n) : Number.NaN;
-        const ssB = nB >= 2 ? qB - sB * (sB / nB) : Number.NaN;
-        const okA = ssA > q * VARIANCE_FLOOR;
-        const okB = ssB > qT * VARIANCE_FLOOR;
-        const ca = idA[h]!;
-        const cb = idB[h]!;
-        const candA = okA && (ca < 0 || !surelyBelow(n, s, ssA, valueA[h]!));
-        const candB = okB && (cb < 0 || !surelyBelow(nB, sB, ssB, valueB[h]!));
-        if (!candA && !candB) continue;
-        const a = sharpeFromSums(n, s, q);
-        const b = sharpeFromSums(nB, sB, qB, qT);
-        // RunningBest.offer inlined: the first number, then larger, then equal with a lower id
-        if (candA && (ca < 0 ? a === a : a > valueA[h]! || (a === valueA[h]! && id < ca))) {
-          idA[h] = id;
-          valueA[h] = a;
-          otherA[h] = b;
+      for (let h = 0; h < H; h++) this.offerHalf(h, id, w);
+    }
+  }
+
+  /**
+   * Pass 1 through the WebAssembly screen (cscv-simd.ts): it lists the rows and halves that may
+   * beat a split's best as it stood at the block's start, and each is offered here as above.
+   */
+  private bestScreened(m: FoldMatrix, ids: Float64Array, w: SplitWinners): void {
+    const screens = this.screens!;
+    const F = this.nFolds;
+    const H = this.nHalves;
+    const rows = screens.load(m.nRows, m.nDays, m.pnl, m.pnlSq);
+    // a split without a best yet takes any number: −∞ lets every non-null half through
+    const { idA, valueA, idB, valueB } = w;
+    const start = (id: Float64Array, v: Float64Array) =>
+      Float64Array.from(v, (x, h) => (id[h]! < 0 ? Number.NEGATIVE_INFINITY : x));
+    screens.setValues(start(idA, valueA), start(idB, valueB));
+    const floor = lowestBest(idA, valueA, idB, valueB);
+    for (let r0 = 0; r0 < rows; r0 += screens.rowsPerCall) {
+      const r1 = Math.min(rows, r0 + screens.rowsPerCall);
+      const n = screens.best(r0, r1, floor, this.bound.kMin);
+      const listed = screens.entries(n);
+      let row = -1;
+      for (let e = 0; e < n; e++) {
+        const rh = listed[e]! >> 2;
+        const rr = Math.floor(rh / H);
+        const r = r0 + rr;
+        if (r !== row) {
+          row = r;
+          this.rowSums(m, r * F, true);
         }
-        if (candB && (cb < 0 ? b === b : b > valueB[h]! || (b === valueB[h]! && id < cb))) {
-          idB[h] = id;
-          valueB[h] = b;
-          otherB[h] = a;
-        }
+        this.offerHalf(rh - rr * H, ids[r]!, w);
       }
+    }
+    this.skipped += screens.takeSkipped();
+  }
+
+  /** The current row's half h (IS = A, then IS = B) offered to split h's running bests. */
+  private offerHalf(h: number, id: number, w: SplitWinners): void {
+    const B = this.nBlocks;
+    const j0 = h * B;
+    const { slots, tn, ts, tq, nT, sT, qT } = this;
+    const { idA, valueA, otherA, idB, valueB, otherB } = w;
+    let n = 0;
+    let s = 0;
+    let q = 0;
+    if (B === 4) {
+      // 16 folds, written out (0 + the first block is the first block itself)
+      const o0 = slots[j0]!,
+        o1 = slots[j0 + 1]!,
+        o2 = slots[j0 + 2]!,
+        o3 = slots[j0 + 3]!;
+      n = tn[o0]! + tn[o1]! + tn[o2]! + tn[o3]!;
+      s = ts[o0]! + ts[o1]! + ts[o2]! + ts[o3]!;
+      q = tq[o0]! + tq[o1]! + tq[o2]! + tq[o3]!;
+    } else
+      for (let j = j0; j < j0 + B; j++) {
+        const o = slots[j]!;
+        n += tn[o]!;
+        s += ts[o]!;
+        q += tq[o]!;
+      }
+    const nB = nT - n;
+    const sB = sT - s;
+    const qB = qT - q;
+    // null (NaN) never wins: sharpeFromSums's two tests, on its own numbers
+    const ssA = n >= 2 ? q - s * (s / n) : Number.NaN;
+    const ssB = nB >= 2 ? qB - sB * (sB / nB) : Number.NaN;
+    const okA = ssA > q * VARIANCE_FLOOR;
+    const okB = ssB > qT * VARIANCE_FLOOR;
+    const ca = idA[h]!;
+    const cb = idB[h]!;
+    const candA = okA && (ca < 0 || !surelyBelow(n, s, ssA, valueA[h]!));
+    const candB = okB && (cb < 0 || !surelyBelow(nB, sB, ssB, valueB[h]!));
+    if (!candA && !candB) return;
+    const a = sharpeFromSums(n, s, q);
+    const b = sharpeFromSums(nB, sB, qB, qT);
+    // RunningBest.offer inlined: the first number, then larger, then equal with a lower id
+    if (candA && (ca < 0 ? a === a : a > valueA[h]! || (a === valueA[h]! && id < ca))) {
+      idA[h] = id;
+      valueA[h] = a;
+      otherA[h] = b;
+    }
+    if (candB && (cb < 0 ? b === b : b > valueB[h]! || (b === valueB[h]! && id < cb))) {
+      idB[h] = id;
+      valueB[h] = b;
+      otherB[h] = a;
     }
   }
 
@@ -330,8 +384,79 @@ export class SplitKernel {
    * is "NaN or less", equal is "===" (for a NaN winner value: the NaNs).
    */
   count(m: FoldMatrix, w: SplitWinners, c: SplitCounts): void {
-    if (this.sharpe) this.countSharpe(m, w, c);
-    else this.countTotal(m, w, c);
+    if (!this.sharpe) this.countTotal(m, w, c);
+    else if (this.screens !== null) this.countScreened(m, w, c);
+    else this.countSharpe(m, w, c);
+  }
+
+  /**
+   * Pass 2 through the WebAssembly screen (cscv-simd.ts): it adds the certain outcomes and lists
+   * the rest (close calls, null Sharpes, a null winner value), which are ranked here with
+   * rankSharpe as countSharpe ranks them.
+   */
+  private countScreened(m: FoldMatrix, w: SplitWinners, c: SplitCounts): void {
+    const screens = this.screens!;
+    const F = this.nFolds;
+    const H = this.nHalves;
+    const B = this.nBlocks;
+    const { slots, tn, ts, tq } = this;
+    const xA = w.otherA;
+    const xB = w.otherB;
+    const { belowA, equalA, belowB, equalB } = c;
+    const rows = screens.load(m.nRows, m.nDays, m.pnl, m.pnlSq);
+    screens.setValues(
+      xA.map((x) => x * Math.abs(x)),
+      xB.map((x) => x * Math.abs(x)),
+    );
+    screens.clearCounts();
+    for (let r0 = 0; r0 < rows; r0 += screens.rowsPerCall) {
+      const r1 = Math.min(rows, r0 + screens.rowsPerCall);
+      const n = screens.count(r0, r1);
+      const listed = screens.entries(n);
+      let row = -1;
+      for (let e = 0; e < n; e++) {
+        const rh = listed[e]! >> 2;
+        const rr = Math.floor(rh / H);
+        const r = r0 + rr;
+        if (r >= m.nRows) continue; // the padding row
+        if (r !== row) {
+          row = r;
+          this.rowSums(m, r * F, true);
+        }
+        const h = rh - rr * H;
+        let sn = 0;
+        let ss = 0;
+        let sq = 0;
+        if (B === 4) {
+          const j0 = h * 4;
+          const o0 = slots[j0]!,
+            o1 = slots[j0 + 1]!,
+            o2 = slots[j0 + 2]!,
+            o3 = slots[j0 + 3]!;
+          sn = tn[o0]! + tn[o1]! + tn[o2]! + tn[o3]!;
+          ss = ts[o0]! + ts[o1]! + ts[o2]! + ts[o3]!;
+          sq = tq[o0]! + tq[o1]! + tq[o2]! + tq[o3]!;
+        } else
+          for (let j = h * B; j < h * B + B; j++) {
+            const o = slots[j]!;
+            sn += tn[o]!;
+            ss += ts[o]!;
+            sq += tq[o]!;
+          }
+        const sides = listed[e]! & 3;
+        if ((sides & 1) !== 0) {
+          const vs = rankSharpe(this.nT - sn, this.sT - ss, this.qT - sq, this.qT, xA[h]!);
+          if (vs < 0) belowA[h]!++;
+          else if (vs === 0) equalA[h]!++;
+        }
+        if ((sides & 2) !== 0) {
+          const vs = rankSharpe(sn, ss, sq, sq, xB[h]!);
+          if (vs < 0) belowB[h]!++;
+          else if (vs === 0) equalB[h]!++;
+        }
+      }
+    }
+    screens.countsInto(belowA, belowB);
   }
 
   /**
