@@ -201,6 +201,35 @@ function margin(l: v128, r: v128): v128 {
   return f64x2.mul(f64x2.splat(MARGIN), f64x2.add(f64x2.abs(l), f64x2.abs(r)));
 }
 
+// The listing state of a screen call (list, endPair).
+/** Entries in `out`, and lane-1 entries held in `tmp` until the pair's row 0 is listed. */
+let listed = 0;
+let held = 0;
+
+/**
+ * Lists the pair's entry `at` (row 0's index r·K + k; row 1's is K more) with the sides set in
+ * the lane masks mA (side 1) and mB (side 2): row 0's at once, row 1's held until endPair.
+ */
+function list(out: usize, tmp: usize, at: i32, K: i32, mA: i32, mB: i32): void {
+  const bits0 = (mA & 1) | ((mB & 1) << 1);
+  const bits1 = ((mA >> 1) & 1) | (mB & 2);
+  if (bits0 !== 0) {
+    store<i32>(out + <usize>listed * 4, at * 4 + bits0);
+    listed++;
+  }
+  if (bits1 !== 0) {
+    store<i32>(tmp + <usize>held * 4, (at + K) * 4 + bits1);
+    held++;
+  }
+}
+
+/** Row 1's held entries after row 0's, so the list goes row by row. */
+function endPair(out: usize, tmp: usize): void {
+  memory.copy(out + <usize>listed * 4, tmp, <usize>held * 4);
+  listed += held;
+  held = 0;
+}
+
 /**
  * Pass 1's screen: for every row and half, whether the row may be the in-sample winner on side A
  * (IS = A) or B: its half Sharpe is a number and not certainly below the split's best so far
@@ -228,14 +257,13 @@ export function best(
   tmp: usize,
 ): i32 {
   const tn = tables;
-  const ts = tables + tableBytes(B);
-  const tq = tables + 2 * tableBytes(B);
-  const totals = tables + 3 * tableBytes(B);
+  const tb = tableBytes(B);
+  const totals = tables + 3 * tb;
   const rowBytes = <usize>F * 8;
   const vf = f64x2.splat(VARIANCE_FLOOR);
   const two = f64x2.splat(2);
   const low = f64x2.splat(floor);
-  let nOut = 0;
+  listed = 0;
   for (let r = 0; r < nRows; r += 2) {
     const ra = <usize>r * rowBytes;
     // rows that cannot reach the lowest best of any split win nothing (split-bound.ts)
@@ -251,23 +279,22 @@ export function best(
     const sT = v128.load(totals, 16);
     const qT = v128.load(totals, 32);
     const floorT = f64x2.mul(qT, vf);
-    let nTmp = 0;
     for (let h = 0; h < H; h++) {
       const sp = slots + <usize>h * <usize>B * 4;
       let n: v128, s: v128, q: v128;
       if (B === 4) {
-        // 16 folds: the four slots read once for the three tables
+        // 16 folds: the four slots read once for the three tables (halfSum's sums)
         const o0 = <usize>load<i32>(sp) * 16;
         const o1 = <usize>load<i32>(sp, 4) * 16;
         const o2 = <usize>load<i32>(sp, 8) * 16;
         const o3 = <usize>load<i32>(sp, 12) * 16;
         n = sum4(tn, o0, o1, o2, o3);
-        s = sum4(ts, o0, o1, o2, o3);
-        q = sum4(tq, o0, o1, o2, o3);
+        s = sum4(tn + tb, o0, o1, o2, o3);
+        q = sum4(tn + 2 * tb, o0, o1, o2, o3);
       } else {
         n = halfSum(tn, sp, B);
-        s = halfSum(ts, sp, B);
-        q = halfSum(tq, sp, B);
+        s = halfSum(tn + tb, sp, B);
+        q = halfSum(tn + 2 * tb, sp, B);
       }
       const nB = f64x2.sub(nT, n);
       const sB = f64x2.sub(sT, s);
@@ -286,22 +313,11 @@ export function best(
       const candB = v128.andnot(okB, f64x2.lt(lB, f64x2.sub(rB, margin(lB, rB))));
       const mA = i64x2.bitmask(candA);
       const mB = i64x2.bitmask(candB);
-      if ((mA | mB) === 0) continue;
-      const bits0 = (mA & 1) | ((mB & 1) << 1);
-      const bits1 = ((mA >> 1) & 1) | (mB & 2);
-      if (bits0 !== 0) {
-        store<i32>(out + <usize>nOut * 4, (r * H + h) * 4 + bits0);
-        nOut++;
-      }
-      if (bits1 !== 0) {
-        store<i32>(tmp + <usize>nTmp * 4, ((r + 1) * H + h) * 4 + bits1);
-        nTmp++;
-      }
+      if ((mA | mB) !== 0) list(out, tmp, r * H + h, H, mA, mB);
     }
-    memory.copy(out + <usize>nOut * 4, tmp, <usize>nTmp * 4);
-    nOut += nTmp;
+    endPair(out, tmp);
   }
-  return nOut;
+  return listed;
 }
 
 /**
@@ -329,13 +345,12 @@ export function count(
   tmp: usize,
 ): i32 {
   const tn = tables;
-  const ts = tables + tableBytes(B);
-  const tq = tables + 2 * tableBytes(B);
-  const totals = tables + 3 * tableBytes(B);
+  const tb = tableBytes(B);
+  const totals = tables + 3 * tb;
   const rowBytes = <usize>F * 8;
   const vf = f64x2.splat(VARIANCE_FLOOR);
   const two = f64x2.splat(2);
-  let nOut = 0;
+  listed = 0;
   for (let r = 0; r < nRows; r += 2) {
     const ra = <usize>r * rowBytes;
     pairSums(nd, pnl, pq, ra, ra + rowBytes, F, B, tables, totals);
@@ -343,23 +358,22 @@ export function count(
     const sT = v128.load(totals, 16);
     const qT = v128.load(totals, 32);
     const floorT = f64x2.mul(qT, vf);
-    let nTmp = 0;
     for (let h = 0; h < H; h++) {
       const sp = slots + <usize>h * <usize>B * 4;
       let n: v128, s: v128, q: v128;
       if (B === 4) {
-        // 16 folds: the four slots read once for the three tables
+        // 16 folds: the four slots read once for the three tables (halfSum's sums)
         const o0 = <usize>load<i32>(sp) * 16;
         const o1 = <usize>load<i32>(sp, 4) * 16;
         const o2 = <usize>load<i32>(sp, 8) * 16;
         const o3 = <usize>load<i32>(sp, 12) * 16;
         n = sum4(tn, o0, o1, o2, o3);
-        s = sum4(ts, o0, o1, o2, o3);
-        q = sum4(tq, o0, o1, o2, o3);
+        s = sum4(tn + tb, o0, o1, o2, o3);
+        q = sum4(tn + 2 * tb, o0, o1, o2, o3);
       } else {
         n = halfSum(tn, sp, B);
-        s = halfSum(ts, sp, B);
-        q = halfSum(tq, sp, B);
+        s = halfSum(tn + tb, sp, B);
+        q = halfSum(tn + 2 * tb, sp, B);
       }
       const nB = f64x2.sub(nT, n);
       const sB = f64x2.sub(sT, s);
@@ -386,22 +400,11 @@ export function count(
       v128.store(pb, i64x2.sub(v128.load(pb), aBelow));
       const uA = i64x2.bitmask(v128.not(certainB));
       const uB = i64x2.bitmask(v128.not(certainA));
-      if ((uA | uB) === 0) continue;
-      const bits0 = (uA & 1) | ((uB & 1) << 1);
-      const bits1 = ((uA >> 1) & 1) | (uB & 2);
-      if (bits0 !== 0) {
-        store<i32>(out + <usize>nOut * 4, (r * H + h) * 4 + bits0);
-        nOut++;
-      }
-      if (bits1 !== 0) {
-        store<i32>(tmp + <usize>nTmp * 4, ((r + 1) * H + h) * 4 + bits1);
-        nTmp++;
-      }
+      if ((uA | uB) !== 0) list(out, tmp, r * H + h, H, uA, uB);
     }
-    memory.copy(out + <usize>nOut * 4, tmp, <usize>nTmp * 4);
-    nOut += nTmp;
+    endPair(out, tmp);
   }
-  return nOut;
+  return listed;
 }
 
 /**
@@ -430,11 +433,10 @@ export function walkForward(
   const J = load<i32>(chainAt + <usize>nChains * 4);
   const vf = f64x2.splat(VARIANCE_FLOOR);
   const two = f64x2.splat(2);
-  let nOut = 0;
+  listed = 0;
   for (let r = 0; r < nRows; r += 2) {
     const ra = <usize>r * rowBytes;
     const rb = ra + rowBytes;
-    let nTmp = 0;
     for (let c = 0; c < nChains; c++) {
       let n = f64x2.splat(0);
       let s = f64x2.splat(0);
@@ -453,19 +455,10 @@ export function walkForward(
         const l = lhs(n, s);
         const rr = rhs(f64x2.splat(load<f64>(xx + <usize>j * 8)), n, ss);
         const cand = i64x2.bitmask(v128.andnot(ok, f64x2.lt(l, f64x2.sub(rr, margin(l, rr)))));
-        if (cand === 0) continue;
-        if ((cand & 1) !== 0) {
-          store<i32>(out + <usize>nOut * 4, (r * J + j) * 4);
-          nOut++;
-        }
-        if ((cand & 2) !== 0) {
-          store<i32>(tmp + <usize>nTmp * 4, ((r + 1) * J + j) * 4);
-          nTmp++;
-        }
+        if (cand !== 0) list(out, tmp, r * J + j, J, cand, 0);
       }
     }
-    memory.copy(out + <usize>nOut * 4, tmp, <usize>nTmp * 4);
-    nOut += nTmp;
+    endPair(out, tmp);
   }
-  return nOut;
+  return listed;
 }
