@@ -29,6 +29,11 @@
 // Pass 2 adds those certain outcomes to its counts as 0 or 1, without a branch: whether a row is
 // below a winner out of sample is close to a coin toss, so a branch there is mispredicted about
 // half the time (30 → 21 ns per row and half in a micro-benchmark on W7-like noise rows).
+//
+// By Sharpe, both passes first run a block through the WebAssembly screens (cscv-simd.ts): two
+// rows at a time in SIMD lanes, they settle the certain cases above and list the rest, which the
+// methods here decide as their own loops do (bestScreened, countScreened). The loops stay, for
+// total_pnl and for PAIRGRID_ROBUSTNESS_SIMD=0.
 import { type FoldMatrix } from "./fold-matrix.js";
 import { type FoldStatistic, sharpeFromSums, SUM_BLOCK, VARIANCE_FLOOR } from "./fold-statistic.js";
 import { HalfBound, lowestBest } from "./split-bound.js";
@@ -282,6 +287,7 @@ export class SplitKernel {
         const rh = listed[e]! >> 2;
         const rr = Math.floor(rh / H);
         const r = r0 + rr;
+        if (r >= m.nRows) continue; // the padding row (never listed: it has no number)
         if (r !== row) {
           row = r;
           this.rowSums(m, r * F, true);

@@ -7,7 +7,9 @@
 // That is the very sequence of additions foldSetStatistic makes (0, then the folds in order), so
 // every statistic is bit-identical. A row whose Sharpe is certainly below the range's best so far
 // (this block's or the stream's) cannot be chosen and its Sharpe is not computed (surelyBelow,
-// cscv-kernel.ts); ties and near-ties are computed exactly.
+// cscv-kernel.ts); ties and near-ties are computed exactly. By Sharpe a block first goes through
+// the WebAssembly screen (walk-forward-simd.ts), and only the rows and ranges it lists are
+// considered here.
 import { surelyBelow } from "./cscv-kernel.js";
 import type { BestRowWithFolds, FoldBlock } from "./fold-blocks.js";
 import type { FoldMatrix } from "./fold-matrix.js";
