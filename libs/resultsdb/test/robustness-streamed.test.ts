@@ -105,3 +105,35 @@ test("progress: the rows read by both passes, ending at 2 × rows; a cached repo
   assert.deepEqual(again, []);
   await db.close();
 });
+
+test("a damaged file is refused, naming the job: a NULL or short fold list in any of the four", async () => {
+  // the shape check reads fold_pnl only; the other lists are checked as the first pass reads them
+  const damage = [
+    "fold_pnl = NULL",
+    "fold_n_days = NULL",
+    "fold_n_trades = NULL",
+    "fold_pnl_sq = list_slice(fold_pnl_sq, 1, len(fold_pnl_sq) - 1)",
+    "fold_n_days = list_append(fold_n_days, 5)",
+  ];
+  for (const set of damage) {
+    const file = freshDbPath("robust-damaged");
+    const db = await ResultsDb.open(file);
+    await fillGridJob(db, "j1");
+    await db.close();
+    const instance = await DuckDBInstance.create(file);
+    const conn = await instance.connect();
+    await conn.run(`UPDATE results SET ${set} WHERE combo_id = (SELECT max(combo_id) FROM results) - 3`);
+    conn.closeSync();
+    instance.closeSync();
+    const again = await ResultsDb.open(file);
+    try {
+      await assert.rejects(
+        buildRobustnessReport(again, "j1", { by: "sharpe", limit: 5 }),
+        (err: Error) => err.name === "InputError" && /^job j1: .*incomplete or damaged$/.test(err.message),
+        set,
+      );
+    } finally {
+      await again.close();
+    }
+  }
+});
