@@ -77,7 +77,9 @@ async function lookWhileRunning(db: string): Promise<{ top: CliResult; jobs: Job
 
 /**
  * Starts the run into `db`; once it has stored chunks, looks at it (lookWhileRunning) when asked,
- * and SIGKILLs it `killAfterMs` after it printed its job id (at once when 0).
+ * and SIGKILLs it `killAfterMs` after it printed its job id (at once when 0), but not before the
+ * look is done: once in CI a slow `top` and serve start outlasted the timer, and the look saw the
+ * run already killed.
  */
 async function killedRun(db: string, o: { killAfterMs: number; look: boolean }) {
   const child = spawnPairgrid(["run", spec, "--db", db, "--threads", "1", "--chunk-size", "4"], rd.env);
@@ -86,17 +88,30 @@ async function killedRun(db: string, o: { killAfterMs: number; look: boolean }) 
   // set in a callback: typed by hand, or the compiler takes it for null for good
   let live = null as Promise<{ top: CliResult; jobs: JobJson[] }> | null;
   let killTimer: NodeJS.Timeout | null = null;
+  let timerDone = false;
+  let lookDone = !o.look;
+  const killWhenDue = () => {
+    if (timerDone && lookDone) child.kill("SIGKILL");
+  };
   child.stdout.on("data", (d) => {
     stdout += d;
     if (killTimer === null && o.killAfterMs > 0 && /^job /m.test(stdout)) {
-      killTimer = setTimeout(() => child.kill("SIGKILL"), o.killAfterMs);
+      killTimer = setTimeout(() => {
+        timerDone = true;
+        killWhenDue();
+      }, o.killAfterMs);
     }
   });
   child.stderr.on("data", (d) => {
     stderr += d;
     if (!/^progress: /m.test(stderr)) return;
     if (o.killAfterMs === 0) child.kill("SIGKILL");
-    else if (o.look && live === null) live = lookWhileRunning(db);
+    else if (o.look && live === null) {
+      live = lookWhileRunning(db).finally(() => {
+        lookDone = true;
+        killWhenDue();
+      });
+    }
   });
   const [code, signal] = (await once(child, "close")) as [number | null, NodeJS.Signals | null];
   if (killTimer) clearTimeout(killTimer);
