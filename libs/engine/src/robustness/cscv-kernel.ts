@@ -141,7 +141,10 @@ export class SplitKernel {
   private hs = 0;
   private hq = 0;
   private readonly sharpe: boolean;
-  /** Per half: the winners' OOS values x as x·|x|, for pass 2's certain comparisons. */
+  /**
+   * Per half: the winners' OOS values x as x·|x|, for pass 2's certain comparisons (in pass 1 the
+   * screen's starting bests: scratch space, set again at each block).
+   */
   private readonly xxA: Float64Array;
   private readonly xxB: Float64Array;
   private readonly bound: HalfBound;
@@ -274,9 +277,12 @@ export class SplitKernel {
     const rows = screens.load(m.nRows, m.nDays, m.pnl, m.pnlSq);
     // a split without a best yet takes any number: −∞ lets every non-null half through
     const { idA, valueA, idB, valueB } = w;
-    const start = (id: Float64Array, v: Float64Array) =>
-      Float64Array.from(v, (x, h) => (id[h]! < 0 ? Number.NEGATIVE_INFINITY : x));
-    screens.setValues(start(idA, valueA), start(idB, valueB));
+    const { xxA: startA, xxB: startB } = this; // pass 2's fields, free in pass 1
+    for (let h = 0; h < H; h++) {
+      startA[h] = idA[h]! < 0 ? Number.NEGATIVE_INFINITY : valueA[h]!;
+      startB[h] = idB[h]! < 0 ? Number.NEGATIVE_INFINITY : valueB[h]!;
+    }
+    screens.setValues(startA, startB);
     const floor = lowestBest(idA, valueA, idB, valueB);
     for (let r0 = 0; r0 < rows; r0 += screens.rowsPerCall) {
       const r1 = Math.min(rows, r0 + screens.rowsPerCall);
@@ -413,6 +419,15 @@ export class SplitKernel {
     else this.countSharpe(m, w, c);
   }
 
+  /** The winners' OOS values x as x·|x| into xxA and xxB, the thresholds of pass 2's certain tests. */
+  private winnerSquares(w: SplitWinners): void {
+    const { xxA, xxB } = this;
+    for (let h = 0; h < this.nHalves; h++) {
+      xxA[h] = w.otherA[h]! * Math.abs(w.otherA[h]!);
+      xxB[h] = w.otherB[h]! * Math.abs(w.otherB[h]!);
+    }
+  }
+
   /**
    * Pass 2 through the WebAssembly screen (cscv-simd.ts): it adds the certain outcomes and lists
    * the rest (close calls, null Sharpes, a null winner value), which are ranked here with
@@ -425,11 +440,9 @@ export class SplitKernel {
     const xA = w.otherA;
     const xB = w.otherB;
     const { belowA, equalA, belowB, equalB } = c;
+    this.winnerSquares(w);
     const rows = screens.load(m.nRows, m.nDays, m.pnl, m.pnlSq);
-    screens.setValues(
-      xA.map((x) => x * Math.abs(x)),
-      xB.map((x) => x * Math.abs(x)),
-    );
+    screens.setValues(this.xxA, this.xxB);
     screens.clearCounts();
     for (let r0 = 0; r0 < rows; r0 += screens.rowsPerCall) {
       const r1 = Math.min(rows, r0 + screens.rowsPerCall);
@@ -516,10 +529,7 @@ export class SplitKernel {
     const { slots, tn, ts, tq, xxA, xxB } = this;
     const xA = w.otherA;
     const xB = w.otherB;
-    for (let h = 0; h < H; h++) {
-      xxA[h] = xA[h]! * Math.abs(xA[h]!);
-      xxB[h] = xB[h]! * Math.abs(xB[h]!);
-    }
+    this.winnerSquares(w);
     const { belowA, equalA, belowB, equalB } = c;
     for (let r = 0, base = 0; r < m.nRows; r++, base += F) {
       this.rowSums(m, base, true);
