@@ -2,7 +2,8 @@
 // folds each, generated directly in DuckDB by SQL (no grid run), in the layout the tree's own
 // ResultsDb creates (fold lists in results, or the older results_folds table). Then, each in a
 // process of its own (wall, CPU, peak RSS): the finalize step (dsr, same_as), `pairgrid top`, the
-// heatmap route, and `pairgrid robustness`. Robustness streams the fold matrix in blocks since
+// heatmap route, a rows page, parameter importance and `pairgrid robustness`, the read-only ones
+// `reps` times (medians, every run listed). Robustness streams the fold matrix in blocks since
 // issue 19 item 3 (it used to hold it whole, ≈ 2.6 KB of RSS per row), so it runs at every size;
 // PAIRGRID_W7_ROBUSTNESS_MAX_ROWS skips it above a row count (default: never for this tree, 1 M
 // for another PAIRGRID_W7_TREE, which may be from before that change: ≈ 60 GB at 25 M rows).
@@ -12,7 +13,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { ensureSynthData, root } from "./lib/bench-data.mjs";
-import { sig } from "./lib/measure.mjs";
+import { median, sig } from "./lib/measure.mjs";
 import { timedCommand } from "./lib/timed-command.mjs";
 import { W6_SPEC } from "./w6-seed-scale.mjs";
 
@@ -130,7 +131,7 @@ async function generate(file, tree, jobId, nRows, dataDir) {
   return seconds;
 }
 
-export async function runW7() {
+export async function runW7({ reps = 3 } = {}) {
   const nRows = Number(process.env.PAIRGRID_W7_ROWS ?? 25e6);
   const tree = resolve(process.env.PAIRGRID_W7_TREE ?? root);
   // another tree (PAIRGRID_W7_TREE, e.g. a "before" checkout) may still hold the fold matrix whole
@@ -184,11 +185,17 @@ export async function runW7() {
         continue;
       }
       try {
-        const r = timedCommand(argv);
+        // finalize writes the file (once, as a run does); every read-only route runs `reps` times:
+        // medians, with each run listed (this shared machine's speed drifts by tens of percent)
+        const runs = [];
+        for (let k = 0; k < (name === "finalize_dsr_same_as" ? 1 : reps); k++) runs.push(timedCommand(argv));
+        const med = (key) => sig(median(runs.map((r) => r[key])));
         analysis[name] = {
-          seconds: sig(r.wall_seconds),
-          cpu_seconds: sig(r.cpu_seconds),
-          peak_rss_mb: sig(r.peak_rss_mb),
+          seconds: med("wall_seconds"),
+          cpu_seconds: med("cpu_seconds"),
+          peak_rss_mb: med("peak_rss_mb"),
+          max_peak_rss_mb: sig(Math.max(...runs.map((r) => r.peak_rss_mb))),
+          runs_seconds: runs.map((r) => sig(r.wall_seconds)),
         };
       } catch (err) {
         analysis[name] = { error: String(err.message).split("\n").slice(0, 3).join(" ") };

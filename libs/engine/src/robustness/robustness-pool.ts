@@ -5,7 +5,7 @@
 // Still exact: a worker's share of the rows gives per-split winners and per-range best rows by
 // RunningBest's rule, a total order (larger, then lower id), so the best of the workers' bests is
 // the best over all rows; pass 2 counts each share against the merged winners and the counts add.
-// Memory: 2 batches per worker plus one being filled (batchRows × F × 24 bytes each).
+// Memory: 2 batches per worker plus one being filled (batchRows × F × 24 bytes each, shared).
 import { Worker } from "node:worker_threads";
 import { BestRowWithFolds, type FoldBlock } from "./fold-blocks.js";
 import type { CscvStream } from "./pbo-streamed.js";
@@ -13,7 +13,6 @@ import {
   type BatchBuffers,
   batchBuffers,
   type PoolPlan,
-  transferList,
   type WorkerReply,
   type WorkerRequest,
 } from "./robustness-protocol.js";
@@ -94,7 +93,7 @@ export class RobustnessPool {
     this.inFlight[w]!++;
     const buf = this.cur;
     const msg: WorkerRequest = { kind: "block", pass, n: this.fill, buf };
-    this.workers[w]!.postMessage(msg, transferList(buf));
+    this.workers[w]!.postMessage(msg);
     this.cur = null;
     this.fill = 0;
   }

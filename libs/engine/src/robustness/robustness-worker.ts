@@ -1,13 +1,12 @@
 // One worker of robustness-pool.ts: runs the streamed CSCV and walk-forward over the share of the
 // rows the pool sends it, and hands back its partial state (split winners, per-range best rows,
-// split counts) for the pool to merge. Every batch buffer goes back to the pool once processed.
+// split counts) for the pool to merge. Every batch goes back to the pool once processed.
 import { parentPort, workerData } from "node:worker_threads";
 import type { FoldMatrix } from "./fold-matrix.js";
 import { CscvStream } from "./pbo-streamed.js";
 import {
   type BatchBuffers,
   type PoolPlan,
-  transferList,
   type WorkerReply,
   type WorkerRequest,
 } from "./robustness-protocol.js";
@@ -31,7 +30,7 @@ function blockOf(b: BatchBuffers, n: number) {
   return { m, ids: b.ids.subarray(0, n) };
 }
 
-const reply = (msg: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+const reply = (msg: WorkerReply) => port.postMessage(msg);
 
 port.on("message", (msg: WorkerRequest) => {
   switch (msg.kind) {
@@ -43,7 +42,7 @@ port.on("message", (msg: WorkerRequest) => {
       } else {
         cscv?.pass2(block);
       }
-      reply({ kind: "free", buf: msg.buf }, transferList(msg.buf));
+      reply({ kind: "free", buf: msg.buf });
       break;
     }
     case "end1":
