@@ -24,9 +24,9 @@ const num = (v: unknown) => Number(v ?? 0);
 /**
  * Rows of the job and its fold count, after checking that every row has folds 0 … F−1 (as
  * readFoldStats does): anything else is a damaged file, and an InputError says so. In the list
- * layout this reads only fold_pnl's lengths (0.7 s at 25 M rows, where checking all four lists
- * here took 1.7–5 s): the block source checks each row's four lists as the first pass reads
- * them (listColumn), before any figure is reported.
+ * layout this reads only fold_pnl's and fold_n_trades' lengths (0.8 s at 25 M rows, where checking
+ * all four lists here took 1.7–5 s): the block source checks the other two lists of each row as
+ * the first pass reads them (listColumn), before any figure is reported.
  */
 export async function foldShape(
   conn: DuckDBConnection,
@@ -48,20 +48,36 @@ export async function foldShape(
       throw incomplete(jobId, nRows, nFoldRows, minFold, nFolds);
     return { nRows, nFolds };
   }
-  // lists: every fold_pnl non-NULL and of one length F (the other three lists: listColumn)
+  // lists: every fold_pnl and fold_n_trades non-NULL and of one length F (fold_n_trades here: no
+  // pass reads it, robustnessStreamed reads only the chosen rows'; the other two: listColumn)
+  const lengths = (c: string) =>
+    `count(${c})::BIGINT, coalesce(min(len(${c})), 0)::BIGINT, coalesce(max(len(${c})), 0)::BIGINT`;
   const r = (
     await conn.runAndReadAll(
-      "SELECT count(*)::BIGINT, count(fold_pnl)::BIGINT, coalesce(min(len(fold_pnl)), 0)::BIGINT, " +
-        "coalesce(max(len(fold_pnl)), 0)::BIGINT FROM results WHERE job_id = $1",
+      `SELECT count(*)::BIGINT, ${lengths("fold_pnl")}, ${lengths("fold_n_trades")} FROM results WHERE job_id = $1`,
       [jobId],
       [VARCHAR],
     )
   ).getRowsJS()[0]!;
-  const [nRows, nLists, shortest, nFolds] = r.map(num) as [number, number, number, number];
+  const [nRows, nLists, shortest, nFolds, nTradeLists, fewestTrades, mostTrades] = r.map(num) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (nLists !== nRows || shortest !== nFolds) {
     throw new InputError(
       `job ${jobId}: ${nRows} result rows, ${nLists} with fold lists, of ${shortest} to ${nFolds} folds; ` +
         "the results file is incomplete or damaged",
+    );
+  }
+  if (nTradeLists !== nRows || fewestTrades !== nFolds || mostTrades !== nFolds) {
+    throw new InputError(
+      `job ${jobId}: ${nRows} result rows, ${nTradeLists} with fold trade counts, of ${fewestTrades} to ` +
+        `${mostTrades} folds, not ${nFolds}; the results file is incomplete or damaged`,
     );
   }
   return { nRows, nFolds };
@@ -241,5 +257,45 @@ export function foldBlockSource(
         `job ${jobId}: ${seen} rows streamed, ${shape.nRows} counted; rows changed meanwhile`,
       );
     }
+  };
+}
+
+/**
+ * The fold trade counts of a few rows by combo id (walk-forward's chosen rows, after a first pass
+ * that left every row's counts unread): a row missing, or with another fold count, is a damaged file.
+ */
+export async function foldTradesOf(
+  conn: DuckDBConnection,
+  jobId: string,
+  layout: FoldLayout,
+  nFolds: number,
+  ids: readonly number[],
+): Promise<(id: number) => Int32Array> {
+  const byId = new Map<number, Int32Array>();
+  const damaged = (what: string) =>
+    new InputError(`job ${jobId}: ${what}; the results file is incomplete or damaged`);
+  const wanted = [...new Set(ids)];
+  if (wanted.length > 0) {
+    const sql =
+      layout === "lists"
+        ? "SELECT combo_id::DOUBLE, fold_n_trades::INTEGER[] FROM results WHERE job_id = $1 AND combo_id IN "
+        : "SELECT combo_id::DOUBLE, list(coalesce(n_trades, 0)::INTEGER ORDER BY fold) FROM results_folds " +
+          "WHERE job_id = $1 AND combo_id IN ";
+    const reader = await conn.runAndReadAll(
+      `${sql}(${wanted.join(", ")})${layout === "lists" ? "" : " GROUP BY combo_id"}`,
+      [jobId],
+      [VARCHAR],
+    );
+    for (const [id, list] of reader.getRowsJS()) {
+      const counts = (list as (number | null)[] | null) ?? [];
+      if (counts.length !== nFolds || counts.some((c) => c === null))
+        throw damaged(`row ${String(id)}'s fold trade counts are missing or not ${nFolds}`);
+      byId.set(Number(id), Int32Array.from(counts as number[]));
+    }
+  }
+  return (id) => {
+    const counts = byId.get(id);
+    if (counts === undefined) throw damaged(`row ${id} was streamed but cannot be read back`);
+    return counts;
   };
 }

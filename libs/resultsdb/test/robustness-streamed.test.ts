@@ -107,11 +107,13 @@ test("progress: the rows read by both passes, ending at 2 × rows; a cached repo
 });
 
 test("a damaged file is refused, naming the job: a NULL or short fold list in any of the four", async () => {
-  // the shape check reads fold_pnl only; the other lists are checked as the first pass reads them
+  // the shape check reads fold_pnl's and fold_n_trades' lengths (no pass reads every row's trade
+  // counts); the other two lists are checked as the first pass reads them
   const damage = [
     "fold_pnl = NULL",
     "fold_n_days = NULL",
     "fold_n_trades = NULL",
+    "fold_n_trades = list_append(fold_n_trades, 1)",
     "fold_pnl_sq = list_slice(fold_pnl_sq, 1, len(fold_pnl_sq) - 1)",
     "fold_n_days = list_append(fold_n_days, 5)",
   ];

@@ -98,8 +98,11 @@ export class RobustnessPool {
     this.fill = 0;
   }
 
-  /** A FoldBlockSource visitor for pass 1 or 2: copies the block's rows (DuckDB reuses its memory). */
-  async visit(pass: 1 | 2, { m, ids }: FoldBlock): Promise<void> {
+  /**
+   * A FoldBlockSource visitor for pass 1 or 2: copies the block's rows (DuckDB reuses its memory),
+   * their trade counts only with `trades` (a pass that reads them).
+   */
+  async visit(pass: 1 | 2, { m, ids }: FoldBlock, trades = pass === 1): Promise<void> {
     const F = this.plan.nFolds;
     for (let r0 = 0; r0 < m.nRows;) {
       this.cur ??= await this.takeFree();
@@ -110,7 +113,7 @@ export class RobustnessPool {
       b.pnl.set(m.pnl.subarray(r0 * F, (r0 + take) * F), at);
       b.pnlSq.set(m.pnlSq.subarray(r0 * F, (r0 + take) * F), at);
       b.nDays.set(m.nDays.subarray(r0 * F, (r0 + take) * F), at);
-      if (pass === 1) b.nTrades.set(m.nTrades.subarray(r0 * F, (r0 + take) * F), at);
+      if (trades) b.nTrades.set(m.nTrades.subarray(r0 * F, (r0 + take) * F), at);
       this.fill += take;
       r0 += take;
       if (this.fill === this.batchRows) await this.dispatch(pass);
