@@ -50,23 +50,23 @@ export async function foldShape(
   }
   // lists: every fold_pnl and fold_n_trades non-NULL and of one length F (fold_n_trades here: no
   // pass reads it, robustnessStreamed reads only the chosen rows'; the other two: listColumn)
-  const lengths = (c: string) =>
-    `count(${c})::BIGINT, coalesce(min(len(${c})), 0)::BIGINT, coalesce(max(len(${c})), 0)::BIGINT`;
-  const r = (
+  const lengths = (c: string, as: string) =>
+    `count(${c})::BIGINT AS ${as}_lists, coalesce(min(len(${c})), 0)::BIGINT AS ${as}_shortest, ` +
+    `coalesce(max(len(${c})), 0)::BIGINT AS ${as}_longest`;
+  const o = (
     await conn.runAndReadAll(
-      `SELECT count(*)::BIGINT, ${lengths("fold_pnl")}, ${lengths("fold_n_trades")} FROM results WHERE job_id = $1`,
+      `SELECT count(*)::BIGINT AS n_rows, ${lengths("fold_pnl", "pnl")}, ${lengths("fold_n_trades", "trades")} ` +
+        "FROM results WHERE job_id = $1",
       [jobId],
       [VARCHAR],
     )
-  ).getRowsJS()[0]!;
-  const [nRows, nLists, shortest, nFolds, nTradeLists, fewestTrades, mostTrades] = r.map(num) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
+  ).getRowObjectsJS()[0]!;
+  const nRows = num(o.n_rows);
+  const [nLists, shortest, nFolds] = [num(o.pnl_lists), num(o.pnl_shortest), num(o.pnl_longest)];
+  const [nTradeLists, fewestTrades, mostTrades] = [
+    num(o.trades_lists),
+    num(o.trades_shortest),
+    num(o.trades_longest),
   ];
   if (nLists !== nRows || shortest !== nFolds) {
     throw new InputError(
