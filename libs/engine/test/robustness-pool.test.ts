@@ -58,9 +58,9 @@ test("worker pool: PBO and walk-forward equal the in-memory ones exactly", async
         16,
       );
       try {
-        await source((b) => pool.visit(1, b));
+        await source((b) => pool.visit(1, b, true));
         await pool.finishPass1(cscv, wf);
-        await source((b) => pool.visit(2, b));
+        await source((b) => pool.visit(2, b, false));
         await pool.finishPass2(cscv);
       } finally {
         await pool.close();

@@ -100,9 +100,9 @@ export class RobustnessPool {
 
   /**
    * A FoldBlockSource visitor for pass 1 or 2: copies the block's rows (DuckDB reuses its memory),
-   * their trade counts only with `trades` (a pass that reads them).
+   * their trade counts only with `trades` (a pass whose source reads them).
    */
-  async visit(pass: 1 | 2, { m, ids }: FoldBlock, trades = pass === 1): Promise<void> {
+  async visit(pass: 1 | 2, { m, ids }: FoldBlock, trades: boolean): Promise<void> {
     const F = this.plan.nFolds;
     for (let r0 = 0; r0 < m.nRows;) {
       this.cur ??= await this.takeFree();
