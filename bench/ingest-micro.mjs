@@ -1,9 +1,10 @@
 // Ingest throughput alone: N rows with 16 folds each, into a fresh results file through
 // ResultsDb.ingestChunk (the path `pairgrid run` and the coordinator use), `inFlight` chunks
-// submitted at a time as the local executor does (4 per kernel thread: 8 at --threads 2) in chunks
+// in flight as the local executor has (4 per kernel thread: 8 at --threads 2) in chunks
 // of `chunk` rows (W6's default chunk size is 2000). cpu_s is the ingest alone; close_cpu_s adds
-// the final checkpoint of close(), which a run pays too. Usage:
-//   node bench/ingest-micro.mjs [rows] [tree] [chunk=2000] [inFlight=8]
+// the final checkpoint of close(), which a run pays too. `lanes` sets the writer's ingest lanes
+// (results-db.ts INGEST_LANES; default: the tree's own). Usage:
+//   node bench/ingest-micro.mjs [rows] [tree] [chunk=2000] [inFlight=8] [lanes]
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -18,6 +19,7 @@ const { PARAM_NAMES, N_STATS, FOLD_WIDTH } = await import(
 
 const chunkSize = Number(process.argv[4] ?? 2000);
 const inFlight = Number(process.argv[5] ?? 8);
+const lanes = process.argv[6] === undefined ? undefined : Number(process.argv[6]);
 const nFolds = 16;
 function batch(c) {
   const k = chunkSize;
@@ -34,7 +36,7 @@ function batch(c) {
 }
 const dir = mkdtempSync(join(process.env.MICRO_DIR ?? tmpdir(), "ingest-micro-"));
 const file = join(dir, "r.duckdb");
-const db = await ResultsDb.open(file);
+const db = await ResultsDb.open(file, { ingestLanes: lanes });
 await db.createJob({
   job_id: "j1",
   name: "micro",
@@ -45,19 +47,24 @@ await db.createJob({
 const batches = Array.from({ length: 8 }, (_, i) => batch(i));
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-const pending = [];
-for (let c = 0; c < Math.ceil(nRows / chunkSize); c++) {
-  const b = batches[c % 8];
-  const ids = new Float64Array(chunkSize);
-  for (let r = 0; r < chunkSize; r++) ids[r] = c * chunkSize + r;
-  pending.push(db.ingestChunk("j1", c, { ...b, comboIds: ids }));
-  if (pending.length >= inFlight) await pending.shift();
+// at most `inFlight` chunks submitted and not yet stored, the next one submitted as soon as any
+// is stored (libs/jobs/src/local/dispatch.ts bounds a run's chunks the same way)
+const nChunks = Math.ceil(nRows / chunkSize);
+let next = 0;
+async function feed() {
+  while (next < nChunks) {
+    const c = next++;
+    const ids = new Float64Array(chunkSize);
+    for (let r = 0; r < chunkSize; r++) ids[r] = c * chunkSize + r;
+    await db.ingestChunk("j1", c, { ...batches[c % 8], comboIds: ids });
+  }
 }
-await Promise.all(pending);
+await Promise.all(Array.from({ length: inFlight }, feed));
 const s = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 await db.close();
 const closeCpu = process.cpuUsage(cpu0);
+const sClose = (performance.now() - t0) / 1000;
 const size = statSync(file).size;
 console.log(
   JSON.stringify({
@@ -65,8 +72,10 @@ console.log(
     rows: nRows,
     seconds: s.toFixed(2),
     rows_per_s: Math.round(nRows / s),
+    rows_per_s_with_close: Math.round(nRows / sClose),
     chunk: chunkSize,
     in_flight: inFlight,
+    lanes: lanes ?? "default",
     cpu_s: ((cpu.user + cpu.system) / 1e6).toFixed(2),
     close_cpu_s: ((closeCpu.user + closeCpu.system) / 1e6).toFixed(2),
     file_mb: (size / 1e6).toFixed(1),

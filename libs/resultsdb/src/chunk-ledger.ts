@@ -1,12 +1,18 @@
 // The exactly-once ledger's statements (the `chunks` table, schema.ts), prepared once per
 // connection and run once per job per ingest transaction, whatever the number of chunks in it:
 // a group commit of 8 chunks used to cost 24 round trips to DuckDB, each as dear as a small query.
+// The job's progress counter (jobs.n_done) is not raised inside an ingest transaction: two ingest
+// lanes (group-commit.ts) committing at once would both update the job's row, and DuckDB refuses
+// the second ("Conflict on update"). The ledger is what counts; jobs.n_done is copied from it after
+// each commit and when a writer opens the file (refreshProgress), and job reads take it from the
+// ledger directly (job-records.ts), so a crash between a commit and its copy shows nothing stale.
 import {
   type DuckDBConnection,
   type DuckDBPreparedStatement,
   INTEGER,
   LIST,
   listValue,
+  VARCHAR,
 } from "@duckdb/node-api";
 
 const INTEGER_LIST = LIST(INTEGER);
@@ -22,7 +28,6 @@ export class LedgerStatements {
   private constructor(
     private readonly state: DuckDBPreparedStatement,
     private readonly insert: DuckDBPreparedStatement,
-    private readonly bump: DuckDBPreparedStatement,
   ) {}
 
   static async prepare(conn: DuckDBConnection): Promise<LedgerStatements> {
@@ -35,7 +40,6 @@ export class LedgerStatements {
       await conn.prepare(
         "INSERT INTO chunks (job_id, chunk_id, n_rows) SELECT $1, unnest($2::INTEGER[]), unnest($3::INTEGER[])",
       ),
-      await conn.prepare("UPDATE jobs SET n_done = n_done + $2 WHERE job_id = $1"),
     );
   }
 
@@ -47,19 +51,35 @@ export class LedgerStatements {
     return { jobExists: jobs === 1, stored: new Set((stored as number[]).map(Number)) };
   }
 
-  /** The ledger rows of a job's ingested chunks and the job's progress counter, two statements. */
+  /** The ledger rows of a job's ingested chunks, one statement. */
   async record(jobId: string, chunks: readonly { chunkId: number; nRows: number }[]): Promise<void> {
     if (chunks.length === 0) return;
     this.insert.bindVarchar(1, jobId);
     this.insert.bindList(2, listValue(chunks.map((c) => c.chunkId)), INTEGER_LIST);
     this.insert.bindList(3, listValue(chunks.map((c) => c.nRows)), INTEGER_LIST);
     await this.insert.run();
-    this.bump.bindVarchar(1, jobId);
-    this.bump.bindBigInt(2, BigInt(chunks.reduce((n, c) => n + c.nRows, 0)));
-    await this.bump.run();
   }
 
   destroy(): void {
-    for (const statement of [this.state, this.insert, this.bump]) statement.destroySync();
+    for (const statement of [this.state, this.insert]) statement.destroySync();
+  }
+}
+
+/** A job's rows in the ledger: what jobs.n_done holds once copied (an SQL expression over `jobs`). */
+export const LEDGER_N_DONE =
+  "(SELECT coalesce(sum(c.n_rows), 0) FROM chunks c WHERE c.job_id = jobs.job_id)::BIGINT";
+
+/**
+ * Copies the ledger's row counts into jobs.n_done, for the jobs named (after a commit) or every
+ * job whose counter differs (when a writer opens the file, after a crash between a commit and its
+ * copy). Runs on the writer's main connection, never in an ingest lane's transaction.
+ */
+export async function refreshProgress(conn: DuckDBConnection, jobIds?: readonly string[]): Promise<void> {
+  if (jobIds === undefined) {
+    await conn.run(`UPDATE jobs SET n_done = ${LEDGER_N_DONE} WHERE n_done <> ${LEDGER_N_DONE}`);
+    return;
+  }
+  for (const jobId of jobIds) {
+    await conn.run(`UPDATE jobs SET n_done = ${LEDGER_N_DONE} WHERE job_id = $1`, [jobId], [VARCHAR]);
   }
 }

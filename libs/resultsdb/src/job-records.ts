@@ -1,6 +1,7 @@
 // The `jobs` table: one row per grid run, its spec as JSON, status and progress.
 import { BIGINT, type DuckDBConnection, INTEGER, VARCHAR } from "@duckdb/node-api";
 import { InputError } from "@pairgrid/engine";
+import { LEDGER_N_DONE } from "./chunk-ledger.js";
 import { ident, JOB_RUN_COLUMNS, JOB_STATUSES, type JobRunner, type JobStatus } from "./schema.js";
 
 export interface JobRecord {
@@ -43,7 +44,8 @@ export interface RunClaim {
   pid: number;
 }
 
-const BASE_COLUMNS = "job_id, name, spec, status, n_combos, n_chunks, n_done, created_at, finished_at";
+/** n_done from the ledger itself, not the column's copy of it (chunk-ledger.ts). */
+const BASE_COLUMNS = `job_id, name, spec, status, n_combos, n_chunks, ${LEDGER_N_DONE} AS n_done, created_at, finished_at`;
 
 /**
  * The SELECT list of job rows for a file whose `jobs` table has the columns `have`: a file opened

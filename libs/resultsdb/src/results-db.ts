@@ -1,7 +1,7 @@
 // The results file of grid runs: jobs, one row per combination, fold statistics and the chunk
 // ledger that makes ingest exactly-once. One DuckDB instance and connection per open file.
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { type FoldStatistic, InputError } from "@pairgrid/engine";
 import type { ChunkBatch } from "./chunk-batch.js";
@@ -12,7 +12,7 @@ import {
   type PendingChunk,
   type TableLayouts,
 } from "./chunk-ingest.js";
-import { LedgerStatements } from "./chunk-ledger.js";
+import { LedgerStatements, refreshProgress } from "./chunk-ledger.js";
 import { finalizeJobDsr } from "./dsr-finalize.js";
 import { type FoldStats, readFoldStats } from "./fold-stats.js";
 import {
@@ -50,6 +50,31 @@ import { WriterThreads } from "./writer-threads.js";
 export interface OpenOptions {
   /** Open without write access (and without creating anything): `pairgrid top`, dashboards. */
   readOnly?: boolean;
+  /** Ingest transactions that may run at once, each on a connection of its own (default INGEST_LANES). */
+  ingestLanes?: number;
+}
+
+/**
+ * Ingest lanes of a writer (group-commit.ts). Two: on two free cores, 1 M rows of 16 folds went in
+ * at 1.4–1.6× the rows per second of one lane (bench/ingest-micro.mjs, lanes alternated), for about
+ * the same CPU; a third lane added nothing on this 2-core machine. When the kernels hold the cores
+ * (`pairgrid run` on one machine) the second lane only waits, at no cost.
+ */
+export const INGEST_LANES = 2;
+
+/**
+ * DuckDB is to checkpoint at a commit that finds the WAL past `checkpoint_threshold` (256 MB here),
+ * but it skips that when other transactions are open, and in practice the WAL of a long ingest grew
+ * far past it: 10 M rows of 16 folds (bench/ingest-micro.mjs) left a WAL of up to 3.9 GB with one
+ * lane and 1.5 GB with two (disk, and minutes of replay after a crash). Past this size the lanes
+ * pause after their transactions and the writer checkpoints (group-commit.ts): 550 MB at most.
+ */
+const WAL_CHECKPOINT_BYTES = 2 * 256 * 1024 * 1024;
+
+/** An ingest lane: a connection of its own and the ledger statements prepared on it. */
+interface IngestLane {
+  conn: DuckDBConnection;
+  ledger: LedgerStatements;
 }
 
 /** First line of a DuckDB error, for one-line messages ("IO Error: Could not set lock …"). */
@@ -98,6 +123,15 @@ export function duckdbMemoryLimit(readOnly: boolean, env: NodeJS.ProcessEnv = pr
   return readOnly ? DUCKDB_MEMORY_LIMIT : WRITER_MEMORY_LIMIT;
 }
 
+/** Size of a file's write-ahead log, 0 when it has none. */
+function walBytes(file: string): number {
+  try {
+    return statSync(`${file}.wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
@@ -119,18 +153,15 @@ export class ResultsDb {
   private closed = false;
   /** Reads on connections of their own (robustness), waited for by close(). */
   private readonly sideReads = new Set<Promise<unknown>>();
-  /** Prepared on the first ingest (a read-only file never needs them). */
-  private ledger: LedgerStatements | null = null;
+  /** Opened on their first ingest (a read-only file never needs them). */
+  private readonly lanes = new Map<number, Promise<IngestLane>>();
   /** Query sandboxes opened on this file, closed with it. */
   private readonly sandboxes = new Set<SandboxedQuery>();
   /** What the sandboxes' query processes read: the file, or snapshots while this one writes it. */
   private querySource: QuerySource | null = null;
   /** Raised after each write (query-snapshot.ts: a snapshot is remade when it moved). */
   private writes = 0;
-  private readonly ingestQueue = new GroupCommitter(
-    (task) => this.write(task),
-    (chunks) => this.writeChunks(chunks),
-  );
+  private readonly ingestQueue: GroupCommitter;
 
   private constructor(
     readonly file: string,
@@ -142,7 +173,10 @@ export class ResultsDb {
     private readonly jobColumns: string,
     /** One DuckDB thread while ingesting, all of them for analyses (writer-threads.ts); null read-only. */
     readonly threads: WriterThreads | null,
-  ) {}
+    ingestLanes: number,
+  ) {
+    this.ingestQueue = new GroupCommitter((lane, chunks) => this.writeChunks(lane, chunks), ingestLanes);
+  }
 
   /** Opens (read-write: creating if needed, with its schema) a results file. */
   static async open(file: string, opts: OpenOptions = {}): Promise<ResultsDb> {
@@ -176,7 +210,18 @@ export class ResultsDb {
       if (!layouts.results.includes("same_as")) await noTwinsMarked(conn);
       const jobColumns = jobSelectList(new Set(await tableColumnNames(conn, "jobs")));
       const threads = readOnly ? null : await WriterThreads.of(conn);
-      return new ResultsDb(file, readOnly, instance, conn, layouts, jobColumns, threads);
+      // a crash between an ingest's commit and the copy of its progress left jobs.n_done behind
+      if (!readOnly) await refreshProgress(conn);
+      return new ResultsDb(
+        file,
+        readOnly,
+        instance,
+        conn,
+        layouts,
+        jobColumns,
+        threads,
+        opts.ingestLanes ?? INGEST_LANES,
+      );
     } catch (err) {
       conn.closeSync();
       instance.closeSync();
@@ -242,9 +287,9 @@ export class ResultsDb {
 
   /**
    * Exactly once: the chunk's rows, fold rows and its ledger row for (jobId, chunkId) in ONE
-   * transaction, and jobs.n_done raised by the row count. Returns false, writing nothing, when
-   * the chunk is already in the ledger (a redelivered or retried chunk). Chunks submitted while
-   * an earlier ingest runs are committed together (group-commit.ts), so the batch's arrays must
+   * transaction; jobs.n_done then follows the ledger. Returns false, writing nothing, when the
+   * chunk is already in the ledger (a redelivered or retried chunk). Chunks submitted while the
+   * ingest lanes are busy are committed together (group-commit.ts), so the batch's arrays must
    * stay untouched until the promise settles.
    */
   async ingestChunk(jobId: string, chunkId: number, batch: ChunkBatch): Promise<boolean> {
@@ -253,11 +298,37 @@ export class ResultsDb {
     return this.ingestQueue.submit(checkedChunk(jobId, chunkId, batch));
   }
 
-  /** One transaction for chunks that queued up together (see group-commit.ts). */
-  private async writeChunks(chunks: readonly PendingChunk[]): Promise<boolean[]> {
-    this.ledger ??= await LedgerStatements.prepare(this.conn);
-    await this.threads?.forIngest();
-    return ingestChunksAtomically(this.conn, this.layouts, this.ledger, chunks, this.ingestHooks);
+  /** One transaction on an ingest lane for chunks that queued up together (see group-commit.ts). */
+  private async writeChunks(lane: number, chunks: readonly PendingChunk[]): Promise<boolean[]> {
+    if (this.closed) throw new Error(`${this.file}: results database is closed`);
+    const { conn, ledger } = await this.lane(lane);
+    await this.threads?.forIngest(conn);
+    const written = await ingestChunksAtomically(conn, this.layouts, ledger, chunks, this.ingestHooks);
+    this.writes++;
+    if (walBytes(this.file) > WAL_CHECKPOINT_BYTES) {
+      // on this lane's connection, idle by then like every lane; not through the writer's queue,
+      // which close() holds while it waits for the lanes
+      this.ingestQueue.pauseFor(async () => {
+        await conn.run("CHECKPOINT");
+      });
+    }
+    // queued before the callers hear of the commit, so a call they make next finds n_done copied
+    const jobs = [...new Set(chunks.filter((_, i) => written[i]).map((c) => c.jobId))];
+    if (jobs.length > 0) this.serial(() => refreshProgress(this.conn, jobs)).catch(() => undefined);
+    return written;
+  }
+
+  /** Lane `i`'s connection and ledger statements, opened on first use. */
+  private lane(i: number): Promise<IngestLane> {
+    let lane = this.lanes.get(i);
+    if (!lane) {
+      lane = (async () => {
+        const conn = await this.instance.connect();
+        return { conn, ledger: await LedgerStatements.prepare(conn) };
+      })();
+      this.lanes.set(i, lane);
+    }
+    return lane;
   }
 
   /** Chunk ids already in the ledger: what a resumed job can skip. */
@@ -416,13 +487,21 @@ export class ResultsDb {
 
   /** Waits for queued calls, then closes the connection and the database (releasing the file). */
   async close(): Promise<void> {
+    await this.ingestQueue.drained();
     await this.queue.run(async () => {
       if (this.closed) return;
       this.closed = true;
+      // an ingest submitted since has started (and is waited for) or will find the file closed
+      await this.ingestQueue.drained();
+      if (!this.readOnly) await refreshProgress(this.conn).catch(() => undefined);
       await Promise.allSettled([...this.sideReads]);
       for (const sandbox of this.sandboxes) await sandbox.close();
       await this.querySource?.close();
-      this.ledger?.destroy();
+      for (const lane of this.lanes.values()) {
+        const { conn, ledger } = await lane;
+        ledger.destroy();
+        conn.closeSync();
+      }
       this.conn.closeSync();
       this.instance.closeSync();
     });

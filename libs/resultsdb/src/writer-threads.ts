@@ -24,18 +24,22 @@ export class WriterThreads {
     return new WriterThreads(conn, Number(reader.getRowsJS()[0]![0]));
   }
 
-  /** Before an ingest transaction: one thread. */
-  async forIngest(): Promise<void> {
+  /**
+   * Before an ingest transaction: one thread. `conn` is the connection about to ingest (an ingest
+   * lane's); the setting is the instance's, whichever connection sets it. The mode is noted before
+   * the statement runs, so lanes starting together set it once.
+   */
+  async forIngest(conn: DuckDBConnection = this.conn): Promise<void> {
     if (this.ingesting || this.all <= 1) return;
-    await this.conn.run("SET threads = 1");
     this.ingesting = true;
+    await conn.run("SET threads = 1");
   }
 
   /** Before a query that scans a job's rows: the instance's whole pool again. */
   async forQueries(): Promise<void> {
     if (!this.ingesting) return;
-    await this.conn.run(`SET threads = ${this.all}`);
     this.ingesting = false;
+    await this.conn.run(`SET threads = ${this.all}`);
   }
 
   /** The thread count the pool has now (tests). */
