@@ -52,6 +52,8 @@ export interface OpenOptions {
   readOnly?: boolean;
   /** Ingest transactions that may run at once, each on a connection of its own (default INGEST_LANES). */
   ingestLanes?: number;
+  /** WAL size past which the lanes pause for a checkpoint (default WAL_CHECKPOINT_BYTES; tests). */
+  walCheckpointBytes?: number;
 }
 
 /**
@@ -69,7 +71,7 @@ export const INGEST_LANES = 2;
  * lane and 1.5 GB with two (disk, and minutes of replay after a crash). Past this size the lanes
  * pause after their transactions and the writer checkpoints (group-commit.ts): 550 MB at most.
  */
-const WAL_CHECKPOINT_BYTES = 2 * 256 * 1024 * 1024;
+export const WAL_CHECKPOINT_BYTES = 2 * 256 * 1024 * 1024;
 
 /** An ingest lane: a connection of its own and the ledger statements prepared on it. */
 interface IngestLane {
@@ -151,6 +153,8 @@ export class ResultsDb {
   ingestHooks: IngestHooks = {};
   private readonly queue = new SerialQueue();
   private closed = false;
+  /** Set when close() is called: ingestChunk refuses new chunks from then on. */
+  private closing = false;
   /** Reads on connections of their own (robustness), waited for by close(). */
   private readonly sideReads = new Set<Promise<unknown>>();
   /** Opened on their first ingest (a read-only file never needs them). */
@@ -174,6 +178,7 @@ export class ResultsDb {
     /** One DuckDB thread while ingesting, all of them for analyses (writer-threads.ts); null read-only. */
     readonly threads: WriterThreads | null,
     ingestLanes: number,
+    private readonly walCheckpointBytes: number,
   ) {
     this.ingestQueue = new GroupCommitter((lane, chunks) => this.writeChunks(lane, chunks), ingestLanes);
   }
@@ -221,6 +226,7 @@ export class ResultsDb {
         jobColumns,
         threads,
         opts.ingestLanes ?? INGEST_LANES,
+        opts.walCheckpointBytes ?? WAL_CHECKPOINT_BYTES,
       );
     } catch (err) {
       conn.closeSync();
@@ -294,6 +300,7 @@ export class ResultsDb {
    */
   async ingestChunk(jobId: string, chunkId: number, batch: ChunkBatch): Promise<boolean> {
     if (this.readOnly) throw new Error(`${this.file}: opened read-only`);
+    if (this.closing) throw new Error(`${this.file}: results database is closed`);
     // a malformed batch is refused here, alone, before it can share a transaction with others
     return this.ingestQueue.submit(checkedChunk(jobId, chunkId, batch));
   }
@@ -305,12 +312,14 @@ export class ResultsDb {
     await this.threads?.forIngest(conn);
     const written = await ingestChunksAtomically(conn, this.layouts, ledger, chunks, this.ingestHooks);
     this.writes++;
-    if (walBytes(this.file) > WAL_CHECKPOINT_BYTES) {
-      // on this lane's connection, idle by then like every lane; not through the writer's queue,
-      // which close() holds while it waits for the lanes
-      this.ingestQueue.pauseFor(async () => {
-        await conn.run("CHECKPOINT");
-      });
+    if (walBytes(this.file) > this.walCheckpointBytes) {
+      // on the writer's queue, so none of its own small writes (n_done, heartbeats) is open either:
+      // DuckDB refuses a CHECKPOINT while any write transaction is
+      this.ingestQueue.pauseFor(() =>
+        this.serial(async () => {
+          await this.conn.run("CHECKPOINT");
+        }),
+      );
     }
     // queued before the callers hear of the commit, so a call they make next finds n_done copied
     const jobs = [...new Set(chunks.filter((_, i) => written[i]).map((c) => c.jobId))];
@@ -487,12 +496,13 @@ export class ResultsDb {
 
   /** Waits for queued calls, then closes the connection and the database (releasing the file). */
   async close(): Promise<void> {
+    // no chunk is taken from now on; those taken are written first, outside the queue, whose
+    // checkpoints (above) the lanes may wait for
+    this.closing = true;
     await this.ingestQueue.drained();
     await this.queue.run(async () => {
       if (this.closed) return;
       this.closed = true;
-      // an ingest submitted since has started (and is waited for) or will find the file closed
-      await this.ingestQueue.drained();
       if (!this.readOnly) await refreshProgress(this.conn).catch(() => undefined);
       await Promise.allSettled([...this.sideReads]);
       for (const sandbox of this.sandboxes) await sandbox.close();

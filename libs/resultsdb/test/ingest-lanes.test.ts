@@ -3,6 +3,7 @@
 // one stored and one refused, and jobs.n_done follows the ledger even after a crash between a
 // commit and its copy.
 import assert from "node:assert/strict";
+import { statSync } from "node:fs";
 import { test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { ResultsDb } from "../src/index.js";
@@ -111,4 +112,69 @@ test("a stale jobs.n_done (crash between a commit and its copy) is read from the
   db = await ResultsDb.open(file);
   await db.close();
   assert.equal((await counts(file, "j")).n_done, 30, "a writer's open copies the ledger's count");
+});
+
+test("past the WAL limit the lanes pause for a checkpoint; a close meanwhile waits for it, nothing is lost", async () => {
+  const file = freshDbPath("lanes-checkpoint");
+  // any WAL at all is past the limit: every commit asks for a checkpoint
+  const db = await ResultsDb.open(file, { ingestLanes: 2, walCheckpointBytes: 1 });
+  await db.createJob(newJob("j"));
+  let open = 0;
+  let most = 0;
+  db.ingestHooks.afterResultRows = async () => {
+    most = Math.max(most, ++open);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    open--;
+  };
+  const done: Promise<boolean>[] = [];
+  for (let c = 0; c < 30; c++) {
+    done.push(db.ingestChunk("j", c, makeBatch(range(c * 100, c * 100 + 100))));
+    if (c % 3 === 2) await tick();
+  }
+  // closed while chunks still wait and checkpoints are due: close() must neither hang nor drop them
+  await db.close();
+  assert.deepEqual(await Promise.all(done), Array(30).fill(true));
+  assert.equal(most, 2, "the lanes still overlapped between checkpoints");
+  assert.deepEqual(await counts(file, "j"), { results: 3000, folds: 9000, chunks: 30, n_done: 3000 });
+  let wal = 0;
+  try {
+    wal = statSync(`${file}.wal`).size;
+  } catch {
+    // no WAL left: everything checkpointed
+  }
+  assert.equal(wal, 0);
+});
+
+test("the WAL of a long ingest stays near the limit: the lanes checkpoint as it passes", async () => {
+  const file = freshDbPath("lanes-wal-bound");
+  const limit = 2 * 1024 * 1024;
+  const db = await ResultsDb.open(file, { ingestLanes: 2, walCheckpointBytes: limit });
+  await db.createJob(newJob("j"));
+  const walNow = () => {
+    try {
+      return statSync(`${file}.wal`).size;
+    } catch {
+      return 0; // checkpointed just now
+    }
+  };
+  // two chunks at a time, one per lane, 30 times: about 1 MB of WAL each time
+  let largest = 0;
+  let firstPair = 0;
+  for (let c = 0; c < 60; c += 2) {
+    const batch = (k: number) => makeBatch(range(k * 500, k * 500 + 500), { nFolds: 16 });
+    await Promise.all([db.ingestChunk("j", c, batch(c)), db.ingestChunk("j", c + 1, batch(c + 1))]);
+    firstPair ||= walNow();
+    largest = Math.max(largest, walNow());
+  }
+  await db.close();
+  // the checkpoint comes once the transactions open when the limit was passed have ended, and the
+  // pair after it lands before the next check: the WAL stays under the limit and two pairs
+  // (without the checkpoints it would reach 30 pairs, ~30 MB)
+  assert.ok(firstPair > 0);
+  assert.ok(largest > limit, `largest WAL ${largest} B: the limit was reached`);
+  assert.ok(
+    largest < limit + 2 * firstPair,
+    `largest WAL ${largest} B, limit ${limit} B, a pair ${firstPair} B`,
+  );
+  assert.equal((await counts(file, "j")).results, 30_000);
 });
