@@ -40,7 +40,11 @@ export async function runLocalGrid(specPath: string, s: RunSettings): Promise<nu
   const log = s.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
   const { spec } = loadSpecFile(specPath);
   const plan = planGrid(spec, s.maxCombos);
-  const db = await ResultsDb.open(s.db);
+  // one ingest lane: a second (results-db.ts INGEST_LANES) gains rows per second only on a core the
+  // kernels leave free, and `run` gives them every core; it would only split the trickle of
+  // results into more, smaller commits (W6 with two lanes, alternating: 220 → 228 CPU-s, medians
+  // of 3, no faster ingest; within this machine's noise, but no gain to pay it for)
+  const db = await ResultsDb.open(s.db, { ingestLanes: 1 });
   let stopHeartbeat = () => {};
   try {
     // a resume is checked (spec, chunk size) before the data is loaded

@@ -41,6 +41,8 @@ export class GroupCommitter {
   private barrier: (() => Promise<void>) | null = null;
   private barrierRunning = false;
 
+  private readonly maxRows: number;
+
   /**
    * `lanes` transactions may run at once, each through `write(lane, …)`. `maxRows` bounds one
    * transaction (how long it takes; the chunks are in memory already, their callers hold them).
@@ -52,12 +54,13 @@ export class GroupCommitter {
    */
   constructor(
     private readonly write: GroupWriter,
-    lanes = 1,
-    private readonly maxRows = ROW_GROUP_ROWS,
+    opts: { lanes?: number; maxRows?: number } = {},
   ) {
+    const lanes = opts.lanes ?? 1;
     if (!Number.isInteger(lanes) || lanes < 1) throw new RangeError(`lanes must be ≥ 1, got ${lanes}`);
     this.idle = Array.from({ length: lanes }, (_, i) => i);
     this.lanes = lanes;
+    this.maxRows = opts.maxRows ?? ROW_GROUP_ROWS;
   }
 
   submit(chunk: PendingChunk): Promise<boolean> {

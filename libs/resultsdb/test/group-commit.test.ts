@@ -37,17 +37,20 @@ test("two lanes write two groups at once; what queues meanwhile goes to the lane
   const gates = [gate(), gate()];
   let most = 0;
   const log: string[] = [];
-  const committer = new GroupCommitter(async (lane, chunks) => {
-    running.set(
-      lane,
-      chunks.map((c) => c.chunkId),
-    );
-    most = Math.max(most, running.size);
-    log.push(`lane ${lane}: ${chunks.map((c) => c.chunkId).join(",")}`);
-    await gates[lane]!.opened;
-    running.delete(lane);
-    return chunks.map(() => true);
-  }, 2);
+  const committer = new GroupCommitter(
+    async (lane, chunks) => {
+      running.set(
+        lane,
+        chunks.map((c) => c.chunkId),
+      );
+      most = Math.max(most, running.size);
+      log.push(`lane ${lane}: ${chunks.map((c) => c.chunkId).join(",")}`);
+      await gates[lane]!.opened;
+      running.delete(lane);
+      return chunks.map(() => true);
+    },
+    { lanes: 2 },
+  );
   const done = [committer.submit(chunk(0, 100))];
   await tick();
   done.push(committer.submit(chunk(1, 100)));
@@ -74,16 +77,19 @@ test("a chunk delivered again while a lane writes it waits for that transaction,
   const first = gate();
   const log: string[] = [];
   const stored = new Set<number>();
-  const committer = new GroupCommitter(async (lane, chunks) => {
-    log.push(`lane ${lane}: ${chunks.map((c) => c.chunkId).join(",")}`);
-    if (log.length === 1) await first.opened;
-    // the ledger of a real lane: a chunk already stored is skipped (false)
-    return chunks.map((c) => {
-      if (stored.has(c.chunkId)) return false;
-      stored.add(c.chunkId);
-      return true;
-    });
-  }, 2);
+  const committer = new GroupCommitter(
+    async (lane, chunks) => {
+      log.push(`lane ${lane}: ${chunks.map((c) => c.chunkId).join(",")}`);
+      if (log.length === 1) await first.opened;
+      // the ledger of a real lane: a chunk already stored is skipped (false)
+      return chunks.map((c) => {
+        if (stored.has(c.chunkId)) return false;
+        stored.add(c.chunkId);
+        return true;
+      });
+    },
+    { lanes: 2 },
+  );
   const a = committer.submit(chunk(7, 10));
   await tick();
   // chunk 7 again (a redelivery) and chunk 8, while lane 0 still writes chunk 7: lane 1 takes 8 only
@@ -102,11 +108,14 @@ test("a chunk delivered again while a lane writes it waits for that transaction,
 test("the same chunk id of two jobs is two chunks", async () => {
   const hold = gate();
   const log: string[] = [];
-  const committer = new GroupCommitter(async (lane, chunks) => {
-    log.push(`lane ${lane}: ${chunks.map((c) => `${c.jobId}/${c.chunkId}`).join(",")}`);
-    await hold.opened;
-    return chunks.map(() => true);
-  }, 2);
+  const committer = new GroupCommitter(
+    async (lane, chunks) => {
+      log.push(`lane ${lane}: ${chunks.map((c) => `${c.jobId}/${c.chunkId}`).join(",")}`);
+      await hold.opened;
+      return chunks.map(() => true);
+    },
+    { lanes: 2 },
+  );
   const done = [committer.submit(chunk(0, 10, "a"))];
   await tick();
   done.push(committer.submit(chunk(0, 10, "b")));
@@ -119,12 +128,15 @@ test("the same chunk id of two jobs is two chunks", async () => {
 test("a failed group is retried chunk by chunk on its lane; only the faulty chunk is rejected", async () => {
   const log: string[] = [];
   const hold = gate();
-  const committer = new GroupCommitter(async (lane, chunks) => {
-    log.push(`lane ${lane}: ${chunks.map((c) => c.chunkId).join(",")}`);
-    if (chunks[0]!.chunkId === 0) await hold.opened;
-    if (chunks.some((c) => c.chunkId === 3)) throw new Error("bad chunk 3");
-    return chunks.map(() => true);
-  }, 2);
+  const committer = new GroupCommitter(
+    async (lane, chunks) => {
+      log.push(`lane ${lane}: ${chunks.map((c) => c.chunkId).join(",")}`);
+      if (chunks[0]!.chunkId === 0) await hold.opened;
+      if (chunks.some((c) => c.chunkId === 3)) throw new Error("bad chunk 3");
+      return chunks.map(() => true);
+    },
+    { lanes: 2 },
+  );
   const first = committer.submit(chunk(0, 10));
   await tick();
   const rest = [committer.submit(chunk(1, 10))];
@@ -143,11 +155,14 @@ test("a failed group is retried chunk by chunk on its lane; only the faulty chun
 test("a pause waits for every lane's transaction to end, and no group starts until it is done", async () => {
   const hold = [gate(), gate()];
   const log: string[] = [];
-  const committer = new GroupCommitter(async (lane, chunks) => {
-    log.push(`lane ${lane}: ${chunks.map((c) => c.chunkId).join(",")}`);
-    if (chunks[0]!.chunkId < 2) await hold[lane]!.opened;
-    return chunks.map(() => true);
-  }, 2);
+  const committer = new GroupCommitter(
+    async (lane, chunks) => {
+      log.push(`lane ${lane}: ${chunks.map((c) => c.chunkId).join(",")}`);
+      if (chunks[0]!.chunkId < 2) await hold[lane]!.opened;
+      return chunks.map(() => true);
+    },
+    { lanes: 2 },
+  );
   const done = [committer.submit(chunk(0, 10))];
   await tick();
   done.push(committer.submit(chunk(1, 10)));
@@ -176,5 +191,5 @@ test("a pause waits for every lane's transaction to end, and no group starts unt
 });
 
 test("lanes must be a positive integer", () => {
-  assert.throws(() => new GroupCommitter(async () => [], 0), /lanes must be ≥ 1/);
+  assert.throws(() => new GroupCommitter(async () => [], { lanes: 0 }), /lanes must be ≥ 1/);
 });
