@@ -11,17 +11,26 @@ import { counts, freshDbPath, makeBatch, newJob, range } from "./fixtures.js";
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-test("with two lanes two ingest transactions are open at once, and every chunk lands once", async () => {
-  const file = freshDbPath("lanes");
-  const db = await ResultsDb.open(file, { ingestLanes: 2 });
-  await db.createJob(newJob("j"));
+/**
+ * Holds every ingest transaction open `ms` after its result rows are appended and counts how many
+ * are open at once: `most()` is the largest count seen.
+ */
+function overlapCounter(db: ResultsDb, ms: number): { most: () => number } {
   let open = 0;
   let most = 0;
   db.ingestHooks.afterResultRows = async () => {
     most = Math.max(most, ++open);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, ms));
     open--;
   };
+  return { most: () => most };
+}
+
+test("with two lanes two ingest transactions are open at once, and every chunk lands once", async () => {
+  const file = freshDbPath("lanes");
+  const db = await ResultsDb.open(file, { ingestLanes: 2 });
+  await db.createJob(newJob("j"));
+  const overlap = overlapCounter(db, 20);
   const done: Promise<boolean>[] = [];
   for (let c = 0; c < 40; c++) {
     done.push(db.ingestChunk("j", c, makeBatch(range(c * 50, c * 50 + 50))));
@@ -34,7 +43,7 @@ test("with two lanes two ingest transactions are open at once, and every chunk l
   }
   const written = await Promise.all(done);
   assert.equal(written.filter((w) => w).length, 40);
-  assert.equal(most, 2, "two transactions overlapped");
+  assert.equal(overlap.most(), 2, "two transactions overlapped");
   assert.equal((await db.getJob("j"))!.n_done, 2000);
   await db.close();
   assert.deepEqual(await counts(file, "j"), { results: 2000, folds: 6000, chunks: 40, n_done: 2000 });
@@ -44,20 +53,14 @@ test("one lane never overlaps transactions", async () => {
   const file = freshDbPath("one-lane");
   const db = await ResultsDb.open(file, { ingestLanes: 1 });
   await db.createJob(newJob("j"));
-  let open = 0;
-  let most = 0;
-  db.ingestHooks.afterResultRows = async () => {
-    most = Math.max(most, ++open);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    open--;
-  };
+  const overlap = overlapCounter(db, 5);
   const done: Promise<boolean>[] = [];
   for (let c = 0; c < 10; c++) {
     done.push(db.ingestChunk("j", c, makeBatch(range(c * 10, c * 10 + 10))));
     await tick();
   }
   await Promise.all(done);
-  assert.equal(most, 1);
+  assert.equal(overlap.most(), 1);
   await db.close();
 });
 
@@ -119,13 +122,7 @@ test("past the WAL limit the lanes pause for a checkpoint; a close meanwhile wai
   // any WAL at all is past the limit: every commit asks for a checkpoint
   const db = await ResultsDb.open(file, { ingestLanes: 2, walCheckpointBytes: 1 });
   await db.createJob(newJob("j"));
-  let open = 0;
-  let most = 0;
-  db.ingestHooks.afterResultRows = async () => {
-    most = Math.max(most, ++open);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    open--;
-  };
+  const overlap = overlapCounter(db, 5);
   const done: Promise<boolean>[] = [];
   for (let c = 0; c < 30; c++) {
     done.push(db.ingestChunk("j", c, makeBatch(range(c * 100, c * 100 + 100))));
@@ -134,7 +131,7 @@ test("past the WAL limit the lanes pause for a checkpoint; a close meanwhile wai
   // closed while chunks still wait and checkpoints are due: close() must neither hang nor drop them
   await db.close();
   assert.deepEqual(await Promise.all(done), Array(30).fill(true));
-  assert.equal(most, 2, "the lanes still overlapped between checkpoints");
+  assert.equal(overlap.most(), 2, "the lanes still overlapped between checkpoints");
   assert.deepEqual(await counts(file, "j"), { results: 3000, folds: 9000, chunks: 30, n_done: 3000 });
   let wal = 0;
   try {
