@@ -1,5 +1,6 @@
 // The results file of grid runs: jobs, one row per combination, fold statistics and the chunk
-// ledger that makes ingest exactly-once. One DuckDB instance and connection per open file.
+// ledger that makes ingest exactly-once. One DuckDB instance per open file, with one connection for
+// queries and small writes and, for ingest, lanes of their own (group-commit.ts).
 import { randomBytes } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
@@ -67,19 +68,20 @@ export interface OpenOptions {
 export const INGEST_LANES = 2;
 
 /**
- * DuckDB is to checkpoint at a commit that finds the WAL past `checkpoint_threshold` (256 MB here),
- * but it skips that when other transactions are open, and in practice the WAL of a long ingest grew
- * far past it: 10 M rows of 16 folds (bench/ingest-micro.mjs) left a WAL of up to 3.9 GB with one
- * lane and 1.5 GB with two (disk, and minutes of replay after a crash). Past this size the lanes
- * pause after their transactions and the writer checkpoints (group-commit.ts): 550 MB at most.
- */
-/**
  * jobs.n_done is copied from the ledger at most this often while a job ingests (and whenever its
  * status changes, and on close): a copy is a transaction of its own, and one per group commit
  * would double the writer's commits for a column nobody reads more often than this.
  */
 const PROGRESS_COPY_MS = 1000;
 
+/**
+ * DuckDB checkpoints on its own at a commit that finds the WAL past `checkpoint_threshold` (256 MB
+ * here), but not while other transactions are open, and in practice the WAL of a long ingest grew
+ * far past it: 10 M rows of 16 folds (bench/ingest-micro.mjs) left a WAL of up to 3.9 GB through one
+ * connection and 1.5 GB through two lanes (disk, and minutes of replay after a crash). Past this
+ * size the lanes pause after their transactions and the writer checkpoints (group-commit.ts
+ * pauseFor): 10 M rows through two lanes then peaked at 550 MB.
+ */
 export const WAL_CHECKPOINT_BYTES = 2 * 256 * 1024 * 1024;
 
 /** An ingest lane: a connection of its own and the ledger statements prepared on it. */
