@@ -80,7 +80,7 @@ const PROGRESS_COPY_MS = 1000;
  * far past it: 10 M rows of 16 folds (bench/ingest-micro.mjs) left a WAL of up to 3.9 GB through one
  * connection and 1.5 GB through two lanes (disk, and minutes of replay after a crash). Past this
  * size the lanes pause after their transactions and the writer checkpoints (group-commit.ts
- * pauseFor): 10 M rows through two lanes then peaked at 550 MB.
+ * pauseFor): 10 M rows through two lanes then peaked at 275 MB.
  */
 export const WAL_CHECKPOINT_BYTES = 2 * 256 * 1024 * 1024;
 
