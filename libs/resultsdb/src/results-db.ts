@@ -338,7 +338,7 @@ export class ResultsDb {
       );
     }
     for (let i = 0; i < chunks.length; i++) if (written[i]) this.progressBehind.add(chunks[i]!.jobId);
-    if (performance.now() - this.progressCopiedAt >= PROGRESS_COPY_MS) void this.copyProgress();
+    if (performance.now() - this.progressCopiedAt >= PROGRESS_COPY_MS) this.copyProgress();
     return written;
   }
 
@@ -346,12 +346,11 @@ export class ResultsDb {
    * Copies the ledger's counts into jobs.n_done for the jobs ingested since the last copy, on the
    * writer's queue (job reads take n_done from the ledger itself; this is for SQL on `jobs`).
    */
-  private copyProgress(): Promise<void> {
+  private copyProgress(): void {
     const jobs = [...this.progressBehind];
     this.progressBehind.clear();
     this.progressCopiedAt = performance.now();
-    if (jobs.length === 0) return Promise.resolve();
-    return this.serial(() => refreshProgress(this.conn, jobs)).catch(() => undefined);
+    if (jobs.length > 0) this.serial(() => refreshProgress(this.conn, jobs)).catch(() => undefined);
   }
 
   /** Lane `i`'s connection and ledger statements, opened on first use. */
@@ -377,7 +376,7 @@ export class ResultsDb {
 
   /** Sets a job's status; `finished` true stamps finished_at now, false clears it. */
   setStatus(jobId: string, status: JobStatus, finished?: boolean): Promise<void> {
-    void this.copyProgress(); // queued first: a job's row is exact when its status changes
+    this.copyProgress(); // queued first: a job's row is exact when its status changes
     return this.write(() => updateJobStatus(this.conn, jobId, status, finished));
   }
 

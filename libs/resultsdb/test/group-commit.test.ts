@@ -9,6 +9,16 @@ import { GroupCommitter, ROW_GROUP_ROWS } from "../src/group-commit.js";
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 const chunk = (chunkId: number, nRows: number, jobId = "j") => ({ jobId, chunkId, nRows }) as PendingChunk;
 
+/** Submits each chunk in a turn of its own, so each may start a group (take an idle lane) alone. */
+async function submitApart(committer: GroupCommitter, chunks: PendingChunk[]): Promise<Promise<boolean>[]> {
+  const done: Promise<boolean>[] = [];
+  for (const c of chunks) {
+    done.push(committer.submit(c));
+    await tick();
+  }
+  return done;
+}
+
 /** A promise and the function that settles it: lets a test hold a lane's transaction open. */
 function gate(): { opened: Promise<void>; open: () => void } {
   let open!: () => void;
@@ -51,10 +61,7 @@ test("two lanes write two groups at once; what queues meanwhile goes to the lane
     },
     { lanes: 2 },
   );
-  const done = [committer.submit(chunk(0, 100))];
-  await tick();
-  done.push(committer.submit(chunk(1, 100)));
-  await tick();
+  const done = await submitApart(committer, [chunk(0, 100), chunk(1, 100)]);
   done.push(...[2, 3, 4].map((i) => committer.submit(chunk(i, 100))));
   await tick();
   // chunks 0 and 1 each took an idle lane as they came; 2, 3, 4 wait for one of them
@@ -116,10 +123,7 @@ test("the same chunk id of two jobs is two chunks", async () => {
     },
     { lanes: 2 },
   );
-  const done = [committer.submit(chunk(0, 10, "a"))];
-  await tick();
-  done.push(committer.submit(chunk(0, 10, "b")));
-  await tick();
+  const done = await submitApart(committer, [chunk(0, 10, "a"), chunk(0, 10, "b")]);
   assert.deepEqual(log, ["lane 0: a/0", "lane 1: b/0"]);
   hold.open();
   assert.deepEqual(await Promise.all(done), [true, true]);
@@ -137,10 +141,7 @@ test("a failed group is retried chunk by chunk on its lane; only the faulty chun
     },
     { lanes: 2 },
   );
-  const first = committer.submit(chunk(0, 10));
-  await tick();
-  const rest = [committer.submit(chunk(1, 10))];
-  await tick();
+  const [first, ...rest] = await submitApart(committer, [chunk(0, 10), chunk(1, 10)]);
   rest.push(...[2, 3, 4].map((i) => committer.submit(chunk(i, 10))));
   const settled = await Promise.allSettled(rest);
   assert.deepEqual(
@@ -163,10 +164,7 @@ test("a pause waits for every lane's transaction to end, and no group starts unt
     },
     { lanes: 2 },
   );
-  const done = [committer.submit(chunk(0, 10))];
-  await tick();
-  done.push(committer.submit(chunk(1, 10)));
-  await tick();
+  const done = await submitApart(committer, [chunk(0, 10), chunk(1, 10)]);
   const checkpoint = gate();
   committer.pauseFor(async () => {
     log.push("checkpoint");
