@@ -178,22 +178,23 @@ test("every panel's PromQL answers on a real Prometheus with the labels its lege
       }
       if (pending.size > 0) await sleep(1000);
     }
+    assert.deepEqual(
+      [...pending].map(([k, why]) => `${k} → ${why}`),
+      [],
+      `job ${JSON.stringify(await cluster.job(job_id))}; scrape targets: ${JSON.stringify(await promQuery("up"))}\n${cluster.logs()}`,
+    );
+    // the per-worker series name the worker process, the per-job ones the job; asked while the job
+    // runs: once it ends its series go, and the next scrape (every second) marks them stale
+    const perWorker = await promQuery(
+      "sum by (worker) (rate(pairgrid_worker_combinations_processed_total[1m]))",
+    );
+    assert.equal(perWorker.length, 1);
+    const perJob = await promQuery("pairgrid_job_combinations_total");
+    assert.ok(
+      perJob.some((s) => s.metric.exported_job === job_id),
+      JSON.stringify({ job: await cluster.job(job_id), perJob }),
+    );
   } finally {
     await fetch(`${cluster.url}/jobs/${job_id}/cancel`, { method: "POST" });
   }
-  assert.deepEqual(
-    [...pending].map(([k, why]) => `${k} → ${why}`),
-    [],
-    `job ${JSON.stringify(await cluster.job(job_id))}; scrape targets: ${JSON.stringify(await promQuery("up"))}\n${cluster.logs()}`,
-  );
-  // the per-worker series name the worker process, the per-job ones the job
-  const perWorker = await promQuery(
-    "sum by (worker) (rate(pairgrid_worker_combinations_processed_total[1m]))",
-  );
-  assert.equal(perWorker.length, 1);
-  const perJob = await promQuery("pairgrid_job_combinations_total");
-  assert.ok(
-    perJob.some((s) => s.metric.exported_job === job_id),
-    JSON.stringify(perJob),
-  );
 });
