@@ -114,6 +114,19 @@ export class FamilyScratch {
   readonly memos = new LevelMemos();
   /** One tally scratch (daily series) per member walking at the same time, grown on demand. */
   private readonly members: KernelScratch[] = [];
+  /**
+   * The last family, member walk and gate set made, kept until later ones replace them. A chunk
+   * thread forces a full collection at each new group (thread-gc.ts). If no object of a class is
+   * alive at that moment, V8 drops the class's maps, and with them the optimized code of every
+   * function that checks one: W6's kernel was recompiled ~130 times per run (≈ 25 CPU-s on V8's
+   * compiler threads, the kernel running unoptimized meanwhile). One live object of each keeps
+   * the maps; the objects pin nothing a thread does not hold anyway (its group's arrays).
+   */
+  readonly kept: { family: unknown; walk: unknown; gates: unknown } = {
+    family: null,
+    walk: null,
+    gates: null,
+  };
 
   constructor(readonly nDays: number) {
     this.kernel = makeKernelScratch(nDays);
@@ -211,6 +224,8 @@ class Family {
     this.eod = inp.eod;
     this.bars = events.bars();
     const gates = new GateSet(inp, cfg, o);
+    scratch.kept.family = this;
+    scratch.kept.gates = gates;
     const rules = new ComboRules(cfg, o);
     this.rules = rules;
     const ze = rules.zEntry;
@@ -465,7 +480,7 @@ class Family {
       exact,
     );
     const rules = new ComboRules(cfg, o);
-    return new MemberWalk(
+    const walk = new MemberWalk(
       tally,
       measureHeld,
       rules.stopOn ? this.stopLevel(rules.zStop) : null,
@@ -474,6 +489,8 @@ class Family {
       foldOffset,
       exact,
     );
+    this.scratch.kept.walk = walk;
+    return walk;
   }
 
   /** The base run's exact sums (event-family-exact.ts) in `exact`, or null where they do not hold. */
