@@ -6,6 +6,9 @@
 // group (a few ms, once per group and thread) lets a finished group go as soon as the main thread
 // drops it. `--expose-gc` set at run time exposes `gc` to contexts made afterwards. The main thread
 // of a local run uses it too, once, when the run's groups are dropped (@pairgrid/jobs).
+// A forced collection also drops the maps of classes with no live object at that moment, and with
+// them the optimized code that checks them: the family kernel keeps one object of each kind it
+// makes per chunk alive for that reason (FamilyScratch.kept in @pairgrid/engine).
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 

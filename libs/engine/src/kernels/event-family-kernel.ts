@@ -115,17 +115,29 @@ export class FamilyScratch {
   /** One tally scratch (daily series) per member walking at the same time, grown on demand. */
   private readonly members: KernelScratch[] = [];
   /**
-   * The last family, member walk and gate set made, kept until later ones replace them. A chunk
-   * thread forces a full collection at each new group (thread-gc.ts). If no object of a class is
-   * alive at that moment, V8 drops the class's maps, and with them the optimized code of every
-   * function that checks one: W6's kernel was recompiled ~130 times per run (≈ 25 CPU-s on V8's
-   * compiler threads, the kernel running unoptimized meanwhile). One live object of each keeps
-   * the maps; the objects pin nothing a thread does not hold anyway (its group's arrays).
+   * The last object of each kind the kernel makes per chunk (a family, a member walk, a gate set,
+   * a batch entry, the call and its statistics), kept until later ones replace them. A chunk thread
+   * forces a full collection at each new group (thread-gc.ts). If no object of a kind is alive at
+   * that moment, V8 drops its map, and with it the optimized code of every function that checks
+   * the map ("weak objects" in --trace-deopt): W6's kernel functions were recompiled ~130 times
+   * per run, ≈ 25 CPU-s on V8's compiler threads, the kernel running unoptimized meanwhile. One
+   * live object of each kind keeps the maps; they pin nothing the thread does not hold anyway
+   * (its groups' arrays, in its view cache).
    */
-  readonly kept: { family: unknown; walk: unknown; gates: unknown } = {
+  readonly kept: {
+    family: unknown;
+    walk: unknown;
+    gates: unknown;
+    entry: unknown;
+    call: unknown;
+    stats: unknown;
+  } = {
     family: null,
     walk: null,
     gates: null,
+    entry: null,
+    call: null,
+    stats: null,
   };
 
   constructor(readonly nDays: number) {
@@ -685,6 +697,8 @@ export function runEventFamilies(
     exactWalks: 0,
     exactFailed: 0,
   };
+  familyScratch.kept.call = call;
+  familyScratch.kept.stats = stats;
   if (familyScratch.nDays < inp.nDays) {
     throw new Error(
       `event family kernel: scratch holds ${familyScratch.nDays} days, inputs have ${inp.nDays}`,
@@ -797,7 +811,9 @@ export function runEventFamilies(
       ...new Set(members.map((k) => cfg[cfgOffsets[k]! + CFG_Z_STOP]!).filter((zs) => !Number.isNaN(zs))),
     ];
     const family = new Family(inp, events, cfg, cfgOffsets[members[0]!]!, familyScratch, run, stopLevels);
-    batch.push({ family, members });
+    const entry = { family, members };
+    familyScratch.kept.entry = entry;
+    batch.push(entry);
     if (batch.length === FAMILY_BATCH) flush();
   }
   if (batch.length > 0) flush();
