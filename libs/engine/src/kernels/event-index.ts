@@ -21,8 +21,7 @@
 // side (32 bytes, within one cache line), what a trade reads at its entry and exit bars. Without it
 // a trade's cost is mostly waiting for memory: three arrays at the entry bar, three at the exit.
 // Each comparison is the kernel's own (a NaN z fails every one), so a jump lands exactly where the
-// bar-scan kernel's loop would stop. The arrays are built in backward passes over the bars, four
-// levels per pass.
+// bar-scan kernel's loop would stop. Building one array is one backward pass over the bars.
 import type { BacktestInputs } from "./backtest-inputs.js";
 import {
   CFG_ADF_MAX_PVALUE,
@@ -119,99 +118,25 @@ function nextGatedEntry(inp: EventSource, level: number, gates: GateSet, out: In
 }
 
 /**
- * The entry arrays of four levels (nextEntry, or nextGatedEntry of a configuration) over a mask of
- * the bars that may enter (candidateMask, gateMask), in one branch-free pass. One level's pass is
- * a chain of dependent operations per bar; four independent chains overlap. The gated arrays were
- * 60 % of W6's group precompute, mostly mispredicted branches, with the gates asked once per level
- * instead of once per bar. Fewer than four levels repeat the last one (and its output).
+ * nextEntry, or nextGatedEntry of a gate configuration, over a mask of the bars that may enter
+ * (candidateMask, gateMask): one branch-free pass per level, the window, calendar and gates read
+ * once per bar for all levels. The gated arrays were 60 % of W6's group precompute, most of it the
+ * branches of nextGatedEntry and its gates asked again for every level.
  */
-function nextMaskedEntries(
-  z: Float64Array,
-  ok: Uint8Array,
-  levels: readonly number[],
-  outs: readonly Int32Array[],
-): void {
+function nextMaskedEntry(z: Float64Array, level: number, ok: Uint8Array, out: Int32Array): Int32Array {
   const n = z.length;
-  if (n === 0) return;
-  const at = (k: number) => Math.min(k, levels.length - 1);
-  const l0 = levels[at(0)]!,
-    l1 = levels[at(1)]!,
-    l2 = levels[at(2)]!,
-    l3 = levels[at(3)]!;
-  const o0 = outs[at(0)]!,
-    o1 = outs[at(1)]!,
-    o2 = outs[at(2)]!,
-    o3 = outs[at(3)]!;
-  let n0 = n,
-    n1 = n,
-    n2 = n,
-    n3 = n;
-  o0[n - 1] = n;
-  o1[n - 1] = n;
-  o2[n - 1] = n;
-  o3[n - 1] = n; // the last bar never enters
+  if (n === 0) return out;
+  const neg = -level;
+  let next = n;
+  out[n - 1] = n; // the last bar never enters
   for (let i = n - 2; i >= 0; i--) {
     const zi = z[i]!;
-    const okI = ok[i]!;
-    // a long entry (z ≤ −level) is stored as ~i = i ^ −1; m = −1 takes it, 0 keeps next
-    let long = +(zi <= -l0);
-    let m = -((long | +(zi >= l0)) & okI);
-    n0 = ((i ^ -long) & m) | (n0 & ~m);
-    long = +(zi <= -l1);
-    m = -((long | +(zi >= l1)) & okI);
-    n1 = ((i ^ -long) & m) | (n1 & ~m);
-    long = +(zi <= -l2);
-    m = -((long | +(zi >= l2)) & okI);
-    n2 = ((i ^ -long) & m) | (n2 & ~m);
-    long = +(zi <= -l3);
-    m = -((long | +(zi >= l3)) & okI);
-    n3 = ((i ^ -long) & m) | (n3 & ~m);
-    o0[i] = n0;
-    o1[i] = n1;
-    o2[i] = n2;
-    o3[i] = n3;
+    const long = +(zi <= neg);
+    const m = -((long | +(zi >= level)) & ok[i]!);
+    next = ((i ^ -long) & m) | (next & ~m);
+    out[i] = next;
   }
-}
-
-/**
- * nextAtLeast (sign 1) or nextAtMost (sign −1) of four levels in one pass, as nextMaskedEntries:
- * z ≥ v is −z ≤ −v, so one loop serves both.
- */
-function nextBeyond(
-  z: Float64Array,
-  sign: 1 | -1,
-  levels: readonly number[],
-  outs: readonly Int32Array[],
-): void {
-  const n = z.length;
-  const at = (k: number) => Math.min(k, levels.length - 1);
-  const v0 = sign * levels[at(0)]!,
-    v1 = sign * levels[at(1)]!,
-    v2 = sign * levels[at(2)]!,
-    v3 = sign * levels[at(3)]!;
-  const o0 = outs[at(0)]!,
-    o1 = outs[at(1)]!,
-    o2 = outs[at(2)]!,
-    o3 = outs[at(3)]!;
-  let n0 = n,
-    n1 = n,
-    n2 = n,
-    n3 = n;
-  for (let i = n - 1; i >= 0; i--) {
-    const zi = sign * z[i]!;
-    let m = -(zi >= v0);
-    n0 = (i & m) | (n0 & ~m);
-    m = -(zi >= v1);
-    n1 = (i & m) | (n1 & ~m);
-    m = -(zi >= v2);
-    n2 = (i & m) | (n2 & ~m);
-    m = -(zi >= v3);
-    n3 = (i & m) | (n3 & ~m);
-    o0[i] = n0;
-    o1[i] = n1;
-    o2[i] = n2;
-    o3[i] = n3;
-  }
+  return out;
 }
 
 /** The bars where the window and the calendar allow an entry (1), gates aside. */
@@ -223,9 +148,9 @@ function candidateMask(inp: EventSource): Uint8Array {
 }
 
 /**
- * Where a gate configuration may let an entry at a level ≥ `floor` through (1: |z| ≥ floor, the
- * window and the calendar allow one, and so do the gates), and gateRefusalCeiling at that floor,
- * from the same asking of the gates.
+ * Where a gate configuration lets an entry at a level ≥ `floor` through (1: |z| ≥ floor, and the
+ * window, the calendar and the gates allow it), and gateRefusalCeiling at that floor, from the
+ * same asking of the gates.
  */
 function gateMask(inp: EventSource, gates: GateSet, floor: number): { ok: Uint8Array; ceiling: number } {
   const { n, z, windowOk, eod } = inp;
@@ -321,65 +246,38 @@ export function gateRefusalCeiling(inp: EventSource, gates: GateSet, floor: numb
   return ceiling;
 }
 
-/** What buildEventArrays makes: each array's name, type and lanes, and what fills them. */
+/** What buildEventArrays makes: each array's name, type and lanes, in build order. */
 interface EventPlan {
   slots: PackedSlot[];
-  /** Each fill writes some of the slots (by name), taking views of them all. */
-  fills: ((views: Record<string, ArrayLike<number>>) => void)[];
-}
-
-/** Four at a time: the passes above take four levels each. */
-function quads<T>(xs: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let k = 0; k < xs.length; k += 4) out.push(xs.slice(k, k + 4));
-  return out;
+  fills: ((out: Int32Array | Float64Array) => void)[];
 }
 
 function planEventArrays(inp: EventSource, levels: ZLevels, gateFilters: readonly GateFilter[]): EventPlan {
   const slots: PackedSlot[] = [];
-  const fills: EventPlan["fills"] = [];
-  /** Slots `names` (i32), filled together by `fill` given their views in the same order. */
-  const i32s = (names: string[], fill: (outs: Int32Array[]) => void) => {
-    for (const name of names) slots.push({ name, type: "i32" });
-    fills.push((views) => fill(names.map((name) => views[name] as Int32Array)));
+  const fills: ((out: Int32Array | Float64Array) => void)[] = [];
+  const i32 = (name: string, fill: (out: Int32Array) => void) => {
+    slots.push({ name, type: "i32" });
+    fills.push(fill as (out: Int32Array | Float64Array) => void);
   };
   slots.push({ name: BAR_RECORDS, type: "f64", lanes: BAR_LANES });
-  fills.push((views) => barRecords(inp, views[BAR_RECORDS] as Float64Array));
-  const { z } = inp;
+  fills.push((out) => barRecords(inp, out as Float64Array));
   if (levels.entry.length > 0) {
+    // the masks (a byte per bar each) live until the arrays are filled
     const candidates = candidateMask(inp);
-    for (const q of quads(levels.entry)) {
-      i32s(
-        q.map((v) => key("entry", v)),
-        (outs) => nextMaskedEntries(z, candidates, q, outs),
-      );
-    }
+    for (const v of levels.entry) i32(key("entry", v), (out) => nextMaskedEntry(inp.z, v, candidates, out));
     for (const g of gateFilters) {
       // a gated array only where the gates refuse some candidate of that level: above the
       // ceiling it would equal entry(v), and the kernels run those combinations ungated
-      // (dropInertGates); the mask (a byte per bar) lives until the arrays are filled
+      // (dropInertGates)
       const { ok, ceiling } = gateMask(inp, g.gates, levels.entry[0]!); // levels are sorted
-      for (const q of quads(levels.entry.filter((v) => v <= ceiling))) {
-        i32s(
-          q.map((v) => gatedKey(v, g.key)),
-          (outs) => nextMaskedEntries(z, ok, q, outs),
-        );
+      for (const v of levels.entry) {
+        if (v <= ceiling) i32(gatedKey(v, g.key), (out) => nextMaskedEntry(inp.z, v, ok, out));
       }
     }
   }
-  for (const q of quads(levels.atLeast)) {
-    i32s(
-      q.map((v) => key("ge", v)),
-      (outs) => nextBeyond(z, 1, q, outs),
-    );
-  }
-  for (const q of quads(levels.atMost)) {
-    i32s(
-      q.map((v) => key("le", v)),
-      (outs) => nextBeyond(z, -1, q, outs),
-    );
-  }
-  i32s([EOD_EVENTS], ([out]) => nextEod(inp.eod, out!));
+  for (const v of levels.atLeast) i32(key("ge", v), (out) => nextAtLeast(inp.z, v, out));
+  for (const v of levels.atMost) i32(key("le", v), (out) => nextAtMost(inp.z, v, out));
+  i32(EOD_EVENTS, (out) => nextEod(inp.eod, out));
   return { slots, fills };
 }
 
@@ -390,7 +288,7 @@ export function eventSlots(inp: EventSource, levels: ZLevels, gateFilters: reado
     slots: plan.slots,
     /** Computes every array into `views` (by slot name), e.g. views of a shared buffer. */
     fill(views: Record<string, ArrayLike<number>>): void {
-      for (const fill of plan.fills) fill(views);
+      plan.slots.forEach((slot, k) => plan.fills[k]!(views[slot.name] as Int32Array | Float64Array));
     },
   };
 }
