@@ -121,8 +121,9 @@ export class FamilyScratch {
    * that moment, V8 drops its map, and with it the optimized code of every function that checks
    * the map ("weak objects" in --trace-deopt): W6's kernel functions were recompiled ~130 times
    * per run, ≈ 25 CPU-s on V8's compiler threads, the kernel running unoptimized meanwhile. One
-   * live object of each kind keeps the maps; they pin nothing the thread does not hold anyway
-   * (its groups' arrays, in its view cache).
+   * live object of each kind keeps the maps. Beside what the thread holds anyway (its groups'
+   * arrays, in its view cache), they pin one chunk's configuration vectors at most: its result
+   * arrays are transferred to the main thread, which leaves them empty here.
    */
   readonly kept: {
     family: unknown;
