@@ -9,6 +9,8 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { LONG_PARAMS, SMALL_PARAMS } from "./cluster-fixtures.js";
+import { KEY_PREFIX, RESULT_QUEUE, resultsKey } from "@pairgrid/cluster";
+import { connectRedis } from "@pairgrid/worker";
 import { TestCluster } from "./cluster-harness.js";
 import { makeRunDir, type RunDir, specObject, withResultsFiles } from "./run-fixtures.js";
 
@@ -73,6 +75,51 @@ test("a Redis without AOF restarted empty mid-job: lost chunks run again, exactl
       `# redis restarted empty: the job finished ${((Date.now() - t0) / 1000).toFixed(1)} s later\n`,
     );
   } finally {
+    await cluster.stop();
+  }
+});
+
+test("result jobs whose rows Redis lost: their chunks run again, exactly one row per combination, no rows left behind", async () => {
+  const cluster = await TestCluster.start(rd, { workers: 2, threads: 1 });
+  const redis = connectRedis(cluster.redis.url, "pairgrid-test");
+  try {
+    const job = await cluster.submit(specObject(QUICK_PARAMS, { name: "rows-lost" }));
+    await cluster.waitFor(job.job_id, (v) => v.chunks_done >= 4);
+    // the coordinator paused: results pile up, each job's rows in the job's results hash
+    const coordinator = cluster.coordinator!.child;
+    coordinator.kill("SIGSTOP");
+    const waiting = `${KEY_PREFIX}:${RESULT_QUEUE}:wait`;
+    try {
+      await until(
+        "three results waiting",
+        async () => (await redis.llen(waiting)) >= 3,
+        30_000,
+        () => cluster.logs(),
+      );
+      // the rows go, the result jobs stay (what a partial loss of Redis's data would leave)
+      assert.ok((await redis.hlen(resultsKey(job.job_id))) >= 3);
+      await redis.del(resultsKey(job.job_id));
+    } finally {
+      coordinator.kill("SIGCONT");
+    }
+    const end = await cluster.waitFor(job.job_id, (v) => v.status === "done", 60_000);
+    assert.match(
+      cluster.logOf(cluster.coordinator!),
+      /the rows of chunk \d+ are gone from Redis; it will run again/,
+    );
+    assert.equal(end.n_done, job.n_combos);
+    assert.equal(end.chunks_done, job.n_chunks);
+    // every stored chunk's rows were deleted, the rest with the job
+    assert.equal(await redis.exists(resultsKey(job.job_id)), 0);
+    await cluster.stop();
+    const [[rows, ids]] = (await withResultsFiles([cluster.db], (q) =>
+      q(
+        `SELECT count(*)::INTEGER, count(DISTINCT combo_id)::INTEGER FROM db0.results WHERE job_id = '${job.job_id}'`,
+      ),
+    )) as [[number, number]];
+    assert.deepEqual({ rows, ids }, { rows: job.n_combos, ids: job.n_combos });
+  } finally {
+    redis.disconnect();
     await cluster.stop();
   }
 });

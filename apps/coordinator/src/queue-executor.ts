@@ -27,6 +27,7 @@ import {
   type RedisLink,
   releaseBlobRefs,
   resultJobSchema,
+  resultsKey,
 } from "@pairgrid/cluster";
 import { type Job, type Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -231,17 +232,37 @@ export class QueueExecutor implements Executor<void> {
     }
   }
 
-  /** One chunk's result → the runner's sink (the ledger refuses a chunk already stored). */
+  /**
+   * One chunk's result → the runner's sink (the ledger refuses a chunk already stored). Its rows
+   * are read from the job's results hash and deleted from it once stored (result-job.ts).
+   */
   private async ingest(job: Job): Promise<string> {
     const d = resultJobSchema.parse(job.data);
+    const key = resultsKey(d.jobId);
+    const field = String(d.chunkId);
     const ex = this.executions.get(d.jobId);
     // results of a finished, cancelled or failed job are dropped: its row count is final
-    if (!ex || ex.ended || ex.stop.requested) return "dropped";
-    const batch = decodeChunkResult(Buffer.from(d.payload, "base64"));
+    if (!ex || ex.ended || ex.stop.requested) {
+      await this.o.redis.hdel(key, field);
+      return "dropped";
+    }
+    const bytes = await this.o.redis.hgetBuffer(key, field);
+    if (bytes === null) {
+      if (ex.job.done.has(d.chunkId)) return "duplicate";
+      // Redis lost the rows but kept the job: completed unstored, the chunk is lost and reconcile
+      // runs it again (lost-chunks.ts)
+      this.o.log.warn(
+        `job ${d.jobId}: the rows of chunk ${d.chunkId} are gone from Redis; it will run again`,
+      );
+      return "lost";
+    }
+    const batch = decodeChunkResult(bytes);
     if (batch.chunkId !== d.chunkId)
       throw new Error(`result of chunk ${d.chunkId} holds chunk ${batch.chunkId}`);
     const t0 = performance.now();
     const stored = await ex.sink.store(d.chunkId, batch, d.combos);
+    // stored or already stored: the ledger has the chunk, its rows in Redis are no longer needed
+    await this.o.redis.hdel(key, field);
     this.o.metrics.chunkDuration.observe(d.ms / 1000);
     this.o.metrics.workerChunks.inc({ worker: d.worker });
     this.o.metrics.workerCombos.inc({ worker: d.worker }, d.combos);
@@ -296,7 +317,7 @@ export class QueueExecutor implements Executor<void> {
   /** Forgets a finished job's Redis side: its manifest, and the blobs no other job names (blob-refs.ts). */
   private async cleanUp(ex: Execution): Promise<void> {
     this.executions.delete(ex.job.jobId);
-    await this.o.redis.del(manifestKey(ex.job.jobId));
+    await this.o.redis.del(manifestKey(ex.job.jobId), resultsKey(ex.job.jobId));
     await releaseBlobRefs(this.o.redis, ex.job.jobId, ex.blobs);
   }
 

@@ -49,6 +49,7 @@ import {
   type ResultJobData,
   resultJobId,
   resultJobSchema,
+  resultsKey,
   WORKER_THREADS_KEY,
 } from "@pairgrid/cluster";
 import { TestRedis } from "@pairgrid/cluster/testing";
@@ -254,6 +255,8 @@ test("result jobs equal the chunk function run locally, bit for bit", async () =
 
     const results = new Map((await h.resultJobs()).map((r) => [r.chunkId, r]));
     assert.equal(results.size, chunks.length, "one result job per chunk");
+    const rows = new Map(Object.entries(await h.redis.hgetallBuffer(resultsKey(jobId))));
+    assert.equal(rows.size, chunks.length, "one rows field per chunk");
     const want = localResults(spec, sp, chunks);
     chunks.forEach((chunk, j) => {
       const r = results.get(chunk.chunkId)!;
@@ -263,7 +266,10 @@ test("result jobs equal the chunk function run locally, bit for bit", async () =
       assert.equal(r.rows, w.k);
       assert.equal(r.worker, worker.id);
       assert.deepEqual(h.completed.get(chunkJobId(jobId, chunk.chunkId)), { rows: w.k, cancelled: false });
-      const got = decodeChunkResult(Buffer.from(r.payload, "base64"));
+      // the rows are in the job's results hash, written before the result job (result-job.ts)
+      const bytes = rows.get(String(chunk.chunkId));
+      assert.ok(bytes, `chunk ${chunk.chunkId}: rows in ${resultsKey(jobId)}`);
+      const got = decodeChunkResult(bytes);
       assert.equal(got.chunkId, chunk.chunkId);
       assert.equal(got.k, w.k);
       assert.equal(got.skipped, w.skipped);

@@ -11,6 +11,11 @@ export const KEY_PREFIX = "pairgrid";
 
 /** JSON manifest of a grid job: what a worker needs to run its chunks (job-manifest.ts). */
 export const manifestKey = (jobId: string) => `${KEY_PREFIX}:job:${jobId}:manifest`;
+/**
+ * Hash of a job's chunk results waiting for the coordinator: field = chunk id, value = the
+ * encodeChunkResult bytes (result-job.ts says why they are not in the result job's data).
+ */
+export const resultsKey = (jobId: string) => `${KEY_PREFIX}:job:${jobId}:results`;
 /** Set (value "1") when a job is cancelled; workers check it before running a chunk. */
 export const cancelledKey = (jobId: string) => `${KEY_PREFIX}:job:${jobId}:cancelled`;
 /** Pub/sub channel carrying the id of a job just cancelled, so running chunks stop soon. */

@@ -62,7 +62,7 @@ export class ChunkProcessor {
         const combos = chunk.t1 - chunk.t0;
         const blobBytes = ctx.takeBlobBytes();
         try {
-          await publishResult(this.d.results, {
+          await publishResult(this.d.redis, this.d.results, {
             jobId,
             result,
             combos,

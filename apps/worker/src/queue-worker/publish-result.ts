@@ -1,9 +1,17 @@
-// A chunk's rows on their way to the coordinator: one result job, whose deterministic id makes a
-// retried chunk's second result a no-op while the first is still queued (the coordinator's chunk
-// ledger catches the rest).
+// A chunk's rows on their way to the coordinator: its bytes in the job's results hash, then one
+// result job, whose deterministic id makes a retried chunk's second result a no-op while the first
+// is still queued (the coordinator's chunk ledger catches the rest). result-job.ts says why the
+// rows are not in the job's data.
 import { type ChunkResult, encodeChunkResult } from "@pairgrid/engine";
 import type { Queue } from "bullmq";
-import { RESULT_JOB_NAME, RESULT_JOB_OPTIONS, type ResultJobData, resultJobId } from "@pairgrid/cluster";
+import type { Redis } from "ioredis";
+import {
+  RESULT_JOB_NAME,
+  RESULT_JOB_OPTIONS,
+  type ResultJobData,
+  resultJobId,
+  resultsKey,
+} from "@pairgrid/cluster";
 
 export interface ChunkOutcome {
   jobId: string;
@@ -18,8 +26,12 @@ export interface ChunkOutcome {
   blobBytes?: number;
 }
 
-/** Adds the chunk's result job to RESULT_QUEUE; resolves once Redis has it. */
-export async function publishResult(queue: Queue<ResultJobData>, o: ChunkOutcome): Promise<void> {
+/** Writes the chunk's rows, then adds its result job to RESULT_QUEUE; resolves once Redis has both. */
+export async function publishResult(
+  redis: Redis,
+  queue: Queue<ResultJobData>,
+  o: ChunkOutcome,
+): Promise<void> {
   const data: ResultJobData = {
     jobId: o.jobId,
     chunkId: o.result.chunkId,
@@ -29,8 +41,9 @@ export async function publishResult(queue: Queue<ResultJobData>, o: ChunkOutcome
     ms: o.ms,
     ...(o.result.fastRows ? { fastRows: o.result.fastRows } : {}),
     ...(o.blobBytes ? { blobBytes: o.blobBytes } : {}),
-    payload: encodeChunkResult(o.result).toString("base64"),
   };
+  // first the rows: a result job must never be in Redis without them
+  await redis.hset(resultsKey(o.jobId), String(o.result.chunkId), encodeChunkResult(o.result));
   await queue.add(RESULT_JOB_NAME, data, {
     ...RESULT_JOB_OPTIONS,
     jobId: resultJobId(o.jobId, o.result.chunkId),
