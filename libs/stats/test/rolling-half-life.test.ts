@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { RollingHalfLife, rollingHalfLife, rollingOls, spread } from "../src/index.js";
-import { assertClose, assertIdentical } from "./close.js";
+import { assertClose, assertIdentical, isClose } from "./close.js";
 import { cointegratedPair, edgyParams, edgySeries, pairParams, prng, sampleIndices } from "./series.js";
 import { halfLifeRef } from "./two-pass.js";
 
@@ -10,7 +10,24 @@ import { halfLifeRef } from "./two-pass.js";
  * b = cov(s_t, s_{t−1}) / var(s_{t−1}) and HL against two-pass. Where b is 0 or 1 in exact
  * arithmetic (flats and repeated values produce such windows) rounding picks the side, HL tiny
  * vs +∞ or 1e16 vs +∞: there b is compared, and HL only for being beyond any threshold.
+ *
+ * HL's relative error is γ's (HL = −ln 2 / log1p(γ), γ = b − 1). Where γ's co-moment is a sum of
+ * terms that cancel to far less than their size (cond = gammaScale / |γ|), no double computation
+ * holds γ to 1e-9 relative: fast-check found cond 1.4e7 on 4 pairs, where two ulps of b move HL
+ * by 1.1e-8. There the incremental γ (read back from HL) must be within 1e-12 of the terms' size
+ * (about 10⁴ ε; a wrong window or update is off by the terms' own size).
  */
+function assertHalfLife(hl: number, ref: ReturnType<typeof halfLifeRef>, what: string): void {
+  if (isClose(hl, ref.hl)) return;
+  const cond = ref.gammaScale / Math.abs(ref.gamma);
+  // +∞ where γ rounded to ≥ 0: the boundary, γ = 0
+  const gamma = Number.isFinite(hl) ? Math.expm1(-Math.LN2 / hl) : hl === Infinity ? 0 : Number.NaN;
+  assert.ok(
+    cond > 1e3 && Math.abs(gamma - ref.gamma) <= 1e-12 * ref.gammaScale,
+    `${what}: got ${hl}, expected ${ref.hl} (γ ${gamma} vs ${ref.gamma}, cond ${cond.toPrecision(3)})`,
+  );
+}
+
 function checkWindow(s: Float64Array, w: number, indices: Iterable<number>) {
   const hl = rollingHalfLife(s, w);
   const live = new RollingHalfLife(w);
@@ -22,7 +39,7 @@ function checkWindow(s: Float64Array, w: number, indices: Iterable<number>) {
     if (Math.abs(1 - ref.b) < 1e-12) {
       assert.ok(hl[i] > 1e11 && ref.hl > 1e11, `half-life[${i}] ${hl[i]} vs ${ref.hl} at b = 1`);
     } else if (!(Math.abs(ref.b) < 1e-9)) {
-      assertClose(hl[i], ref.hl, `half-life[${i}] (w=${w})`);
+      assertHalfLife(hl[i]!, ref, `half-life[${i}] (w=${w})`);
     }
   }
 }
@@ -58,6 +75,23 @@ test("half-lives of millions of bars on trending log prices (found by the proper
       assertClose(hl[i], ref.hl, `seed ${c.seed} half-life[${i}]`);
     }
   }
+});
+
+test("a window whose γ cancels to 1.4e-7 of its terms (found by the property below): HL judged through γ", () => {
+  const p = {
+    seed: 653113891,
+    n: 190,
+    window: 4,
+    level: 0,
+    scale: 0.001,
+    pHold: 0,
+    pPick: 0.12343132123351098,
+  };
+  const s = edgySeries({ ...p, pNaN: 0, pStretch: 0 });
+  const ref = halfLifeRef(s, 189, 4);
+  assert.ok(ref.gammaScale / Math.abs(ref.gamma) > 1e7, `cond ${ref.gammaScale / Math.abs(ref.gamma)}`);
+  // HL 2.86e7 bars: one ulp of b is ~4e-9 of HL, so 1e-9 relative is beyond any double computation
+  checkWindow(s, 4, [189]);
 });
 
 test("short series with flats, repeats and NaNs: every bar matches two-pass", () => {

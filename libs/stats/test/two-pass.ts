@@ -108,17 +108,29 @@ function pairsOf(s: ArrayLike<number>, i: number, w: number): { lag: number[]; c
  * AR(1) slope b = cov(s_t, s_{t−1}) / var(s_{t−1}) over the last w pairs ending at i, and the
  * half-life. HL = −ln 2 / ln b amplifies an error in b by 1/(1 − b) as b → 1, so HL is taken from
  * the same slope written as b = 1 + γ, γ = cov(Δs_t, s_{t−1}) / var(s_{t−1}), ln b = log1p(γ).
+ * `gammaScale` is Σ|centred Δs_t · centred s_{t−1}| / var(s_{t−1}): the size of the terms γ's
+ * co-moment sums. Where γ is far smaller (they cancel), no double computation resolves γ to
+ * better than about ε·gammaScale (checkWindow in rolling-half-life.test.ts).
  */
 export function halfLifeRef(s: ArrayLike<number>, i: number, w: number) {
   const p = pairsOf(s, i, w);
   if (!p || !allFinite(p.lag) || !allFinite(p.cur) || allSame(p.lag)) {
-    return { b: Number.NaN, hl: Number.NaN };
+    return { b: Number.NaN, gamma: Number.NaN, gammaScale: Number.NaN, hl: Number.NaN };
   }
   const varLag = centredCross(p.lag, p.lag);
   const b = centredCross(p.cur, p.lag) / varLag;
   const diffs = p.cur.map((v, k) => v - p.lag[k]);
   const gamma = centredCross(diffs, p.lag) / varLag;
-  return { b, hl: gamma > -1 && gamma < 0 ? -Math.log(2) / Math.log1p(gamma) : Number.POSITIVE_INFINITY };
+  const cd = centred(diffs);
+  const cl = centred(p.lag);
+  let terms = 0;
+  for (let k = 0; k < w; k++) terms += Math.abs(cd[k] * cl[k]);
+  return {
+    b,
+    gamma,
+    gammaScale: terms / varLag,
+    hl: gamma > -1 && gamma < 0 ? -Math.log(2) / Math.log1p(gamma) : Number.POSITIVE_INFINITY,
+  };
 }
 
 /**
