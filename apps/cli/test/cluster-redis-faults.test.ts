@@ -9,7 +9,8 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { LONG_PARAMS, SMALL_PARAMS } from "./cluster-fixtures.js";
-import { KEY_PREFIX, RESULT_QUEUE, resultsKey } from "@pairgrid/cluster";
+import { Queue } from "bullmq";
+import { KEY_PREFIX, RESULT_JOB_NAME, RESULT_JOB_OPTIONS, RESULT_QUEUE, resultsKey } from "@pairgrid/cluster";
 import { connectRedis } from "@pairgrid/worker";
 import { TestCluster } from "./cluster-harness.js";
 import { makeRunDir, type RunDir, specObject, withResultsFiles } from "./run-fixtures.js";
@@ -168,6 +169,36 @@ test("Redis down: /healthz 503 until it is back, one log line per change of stat
       assert.doesNotMatch(text, /^\s+at |\[ioredis\]/m);
     }
   } finally {
+    await cluster.stop();
+  }
+});
+
+test("a result job from a worker of another version fails its job with a clear reason instead of running its chunk again", async () => {
+  const cluster = await TestCluster.start(rd, { workers: 1, threads: 1 });
+  const redis = connectRedis(cluster.redis.url, "pairgrid-test");
+  const results = new Queue(RESULT_QUEUE, { connection: redis, prefix: KEY_PREFIX });
+  try {
+    const job = await cluster.submit(specObject(LONG_PARAMS, { name: "old-worker" }));
+    // what a worker from before the rows moved out of the job's data sends: them, base64, in it
+    const old = {
+      jobId: job.job_id,
+      chunkId: 0,
+      combos: 1,
+      rows: 1,
+      worker: "old:1",
+      ms: 1,
+      payload: "UEdDUg==",
+    };
+    await results.add(RESULT_JOB_NAME, old, { ...RESULT_JOB_OPTIONS, jobId: `${job.job_id}-old` });
+    // BullMQ retries it 5 times (≈ 15 s of backoff) before it fails for good
+    const end = await cluster.waitFor(job.job_id, (v) => v.status === "failed", 60_000);
+    assert.match(
+      end.error ?? "",
+      /^a result job this coordinator cannot read \(a worker of another pairgrid version\?\): .*payload/,
+    );
+  } finally {
+    await results.close();
+    redis.disconnect();
     await cluster.stop();
   }
 });

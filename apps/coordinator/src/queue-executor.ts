@@ -10,6 +10,7 @@ import {
   InputError,
   isHybridEngine,
   type SlowPair,
+  zodToInputError,
 } from "@pairgrid/engine";
 import type { Executor, LedgerJob, ResultSink, StopRequest } from "@pairgrid/jobs";
 import {
@@ -31,8 +32,9 @@ import {
 } from "@pairgrid/cluster";
 import { type Job, type Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import { enqueueChunks, removeQueuedChunks } from "./chunk-enqueue.js";
-import { chunkFailure, resultFailure } from "./chunk-failure.js";
+import { chunkFailure, resultFailure, unreadableFailure } from "./chunk-failure.js";
 import { errorKey } from "./coordinator-keys.js";
 import type { CoordinatorLog } from "./coordinator-log.js";
 import type { CoordinatorMetrics } from "./coordinator-metrics.js";
@@ -45,6 +47,8 @@ import { lostChunks } from "./lost-chunks.js";
 
 /** How often failed chunk and result jobs are looked for. */
 const MONITOR_MS = 1000;
+/** What any chunk or result job says of its grid job, whatever else it holds (a failed job's owner). */
+const jobOwnerSchema = z.object({ jobId: z.string() });
 /**
  * How often running jobs are checked for chunks Redis lost (lost-chunks.ts): a Redis restarted
  * empty has its lost chunks queued again within this, without a coordinator restart.
@@ -237,7 +241,10 @@ export class QueueExecutor implements Executor<void> {
    * are read from the job's results hash and deleted from it once stored (result-job.ts).
    */
   private async ingest(job: Job): Promise<string> {
-    const d = resultJobSchema.parse(job.data);
+    const parsed = resultJobSchema.safeParse(job.data);
+    // one line, with the field: what a failed result's reason (and its grid job's error) shows
+    if (!parsed.success) throw zodToInputError(parsed.error, "result job: ");
+    const d = parsed.data;
     const key = resultsKey(d.jobId);
     const field = String(d.chunkId);
     const ex = this.executions.get(d.jobId);
@@ -339,6 +346,12 @@ export class QueueExecutor implements Executor<void> {
                 "chunk" in d.data ? chunkFailure(d.data.chunk, j) : resultFailure(d.data.chunkId, j),
               );
             }
+          } else {
+            const owner = jobOwnerSchema.safeParse(j.data);
+            if (owner.success)
+              this.executions
+                .get(owner.data.jobId)
+                ?.stop.fail(unreadableFailure(what === "chunk" ? "chunk" : "result", j));
           }
           await j.remove().catch(() => undefined);
         }
