@@ -243,7 +243,7 @@ export class QueueExecutor implements Executor<void> {
   private async ingest(job: Job): Promise<string> {
     const parsed = resultJobSchema.safeParse(job.data);
     // one line, with the field: what a failed result's reason (and its grid job's error) shows
-    if (!parsed.success) throw zodToInputError(parsed.error, "result job: ");
+    if (!parsed.success) throw new Error(`result job: ${zodToInputError(parsed.error).message}`);
     const d = parsed.data;
     const key = resultsKey(d.jobId);
     const field = String(d.chunkId);
