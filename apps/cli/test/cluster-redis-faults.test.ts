@@ -10,7 +10,16 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { LONG_PARAMS, SMALL_PARAMS } from "./cluster-fixtures.js";
 import { Queue } from "bullmq";
-import { KEY_PREFIX, RESULT_JOB_NAME, RESULT_JOB_OPTIONS, RESULT_QUEUE, resultsKey } from "@pairgrid/cluster";
+import {
+  CHUNK_JOB_NAME,
+  CHUNK_JOB_OPTIONS,
+  CHUNK_QUEUE,
+  KEY_PREFIX,
+  RESULT_JOB_NAME,
+  RESULT_JOB_OPTIONS,
+  RESULT_QUEUE,
+  resultsKey,
+} from "@pairgrid/cluster";
 import { connectRedis } from "@pairgrid/worker";
 import { TestCluster } from "./cluster-harness.js";
 import { makeRunDir, type RunDir, specObject, withResultsFiles } from "./run-fixtures.js";
@@ -173,15 +182,18 @@ test("Redis down: /healthz 503 until it is back, one log line per change of stat
   }
 });
 
-test("a result job from a worker of another version fails its job with a clear reason instead of running its chunk again", async () => {
+test("a chunk or result job of another cluster protocol fails its grid job at once, naming both versions", async () => {
   const cluster = await TestCluster.start(rd, { workers: 1, threads: 1 });
   const redis = connectRedis(cluster.redis.url, "pairgrid-test");
+  const chunks = new Queue(CHUNK_QUEUE, { connection: redis, prefix: KEY_PREFIX });
   const results = new Queue(RESULT_QUEUE, { connection: redis, prefix: KEY_PREFIX });
+  const mixed =
+    /but this (worker|coordinator) speaks protocol 2: run the coordinator and every worker from the same pairgrid version$/;
   try {
-    const job = await cluster.submit(specObject(LONG_PARAMS, { name: "old-worker" }));
-    // what a worker from before the rows moved out of the job's data sends: them, base64, in it
-    const old = {
-      jobId: job.job_id,
+    // what a worker from before versions sent: no version, the rows base64 in the job's data
+    const a = await cluster.submit(specObject(LONG_PARAMS, { name: "old-worker" }));
+    const oldResult = {
+      jobId: a.job_id,
       chunkId: 0,
       combos: 1,
       rows: 1,
@@ -189,14 +201,33 @@ test("a result job from a worker of another version fails its job with a clear r
       ms: 1,
       payload: "UEdDUg==",
     };
-    await results.add(RESULT_JOB_NAME, old, { ...RESULT_JOB_OPTIONS, jobId: `${job.job_id}-old` });
-    // BullMQ retries it 5 times (≈ 15 s of backoff) before it fails for good
-    const end = await cluster.waitFor(job.job_id, (v) => v.status === "failed", 60_000);
+    await results.add(RESULT_JOB_NAME, oldResult, { ...RESULT_JOB_OPTIONS, jobId: `${a.job_id}-old` });
+    // not retried: BullMQ's 5 attempts would take ≈ 15 s
+    const t0 = Date.now();
+    const endA = await cluster.waitFor(a.job_id, (v) => v.status === "failed", 60_000);
+    assert.ok(Date.now() - t0 < 8000, `failed after ${Date.now() - t0} ms`);
     assert.match(
-      end.error ?? "",
-      /^a result job this coordinator cannot read \(a worker of another pairgrid version\?\): result job: payload: unknown key 'payload'$/,
+      endA.error ?? "",
+      /^the result of chunk 0 failed to be stored after 1 attempt — last error: a result job of cluster protocol 1 \(no version field\), /,
     );
+    assert.match(endA.error ?? "", mixed);
+
+    // a chunk job from a coordinator of a later version, taken by this worker
+    const b = await cluster.submit(specObject(LONG_PARAMS, { name: "new-coordinator" }));
+    const newChunk = { protocol: 3, jobId: b.job_id, chunk: { chunkId: 1, group: 0, t0: 0, t1: 1 } };
+    await chunks.add(CHUNK_JOB_NAME, newChunk, {
+      ...CHUNK_JOB_OPTIONS,
+      jobId: `${b.job_id}-new`,
+      lifo: true,
+    });
+    const endB = await cluster.waitFor(b.job_id, (v) => v.status === "failed", 60_000);
+    assert.match(
+      endB.error ?? "",
+      /^chunk 1 \(group 0, thresholds 0–0\) failed after 1 attempt — last error: a chunk job of cluster protocol 3, /,
+    );
+    assert.match(endB.error ?? "", mixed);
   } finally {
+    await chunks.close();
     await results.close();
     redis.disconnect();
     await cluster.stop();

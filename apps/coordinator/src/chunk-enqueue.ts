@@ -4,6 +4,7 @@
 import type { Chunk } from "@pairgrid/engine";
 import {
   CHUNK_JOB_NAME,
+  CLUSTER_PROTOCOL,
   CHUNK_JOB_OPTIONS,
   type ChunkJobData,
   chunkJobId,
@@ -40,7 +41,7 @@ export async function enqueueChunks(o: EnqueueOptions): Promise<number> {
       .filter((_, k) => !pending[k])
       .map((chunk) => ({
         name: CHUNK_JOB_NAME,
-        data: { jobId: o.jobId, chunk } satisfies ChunkJobData,
+        data: { protocol: CLUSTER_PROTOCOL, jobId: o.jobId, chunk } satisfies ChunkJobData,
         opts: { ...CHUNK_JOB_OPTIONS, jobId: chunkJobId(o.jobId, chunk.chunkId) },
       }));
     if (jobs.length > 0) await o.chunkQueue.addBulk(jobs);

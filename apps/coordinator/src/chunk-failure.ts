@@ -37,18 +37,6 @@ export function resultFailure(chunkId: number, j: FailedJobFacts): string {
   return `the result of chunk ${chunkId} failed to be stored${whatHappened(j)}`;
 }
 
-/**
- * A chunk or result job this coordinator cannot read, mostly one from a pairgrid of another version
- * (a worker from before the result rows moved out of the job's data, result-job.ts). Failing the
- * grid job says so; otherwise its chunk would be found lost and run again, by the same worker.
- */
-export function unreadableFailure(what: string, j: FailedJobFacts): string {
-  return (
-    `a ${what} job this coordinator cannot read (a worker of another pairgrid version?): ` +
-    firstLine(j.failedReason ?? "no reason recorded")
-  );
-}
-
 function whatHappened(j: FailedJobFacts): string {
   const reason = firstLine(j.failedReason ?? "no reason recorded");
   if (reason === STALLED_REASON) {

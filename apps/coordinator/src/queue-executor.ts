@@ -24,17 +24,18 @@ import {
   KEY_PREFIX,
   lockSettings,
   manifestKey,
+  protocolMismatch,
   RESULT_QUEUE,
   type RedisLink,
   releaseBlobRefs,
   resultJobSchema,
   resultsKey,
 } from "@pairgrid/cluster";
-import { type Job, type Queue, Worker } from "bullmq";
+import { type Job, type Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { enqueueChunks, removeQueuedChunks } from "./chunk-enqueue.js";
-import { chunkFailure, resultFailure, unreadableFailure } from "./chunk-failure.js";
+import { chunkFailure, resultFailure } from "./chunk-failure.js";
 import { errorKey } from "./coordinator-keys.js";
 import type { CoordinatorLog } from "./coordinator-log.js";
 import type { CoordinatorMetrics } from "./coordinator-metrics.js";
@@ -47,8 +48,12 @@ import { lostChunks } from "./lost-chunks.js";
 
 /** How often failed chunk and result jobs are looked for. */
 const MONITOR_MS = 1000;
-/** What any chunk or result job says of its grid job, whatever else it holds (a failed job's owner). */
-const jobOwnerSchema = z.object({ jobId: z.string() });
+/**
+ * What a failed chunk or result job says of its grid job and chunk, whatever else it holds or
+ * lacks (a job of another protocol version): the monitor needs no more to fail the grid job.
+ */
+const failedChunkSchema = z.object({ jobId: z.string(), chunk: chunkJobSchema.shape.chunk });
+const failedResultSchema = z.object({ jobId: z.string(), chunkId: z.number().int().nonnegative() });
 /**
  * How often running jobs are checked for chunks Redis lost (lost-chunks.ts): a Redis restarted
  * empty has its lost chunks queued again within this, without a coordinator restart.
@@ -241,6 +246,9 @@ export class QueueExecutor implements Executor<void> {
    * are read from the job's results hash and deleted from it once stored (result-job.ts).
    */
   private async ingest(job: Job): Promise<string> {
+    // first the version (protocol.ts): not retried, its reason is what the grid job's error shows
+    const mismatch = protocolMismatch(job.data, "result", "coordinator");
+    if (mismatch !== null) throw new UnrecoverableError(mismatch);
     const parsed = resultJobSchema.safeParse(job.data);
     // one line, with the field: what a failed result's reason (and its grid job's error) shows
     if (!parsed.success) throw new Error(`result job: ${zodToInputError(parsed.error).message}`);
@@ -338,7 +346,9 @@ export class QueueExecutor implements Executor<void> {
         [this.o.resultQueue, "result of chunk"],
       ] as const) {
         for (const j of await queue.getFailed(0, 99)) {
-          const d = (what === "chunk" ? chunkJobSchema : resultJobSchema).safeParse(j.data);
+          // only what names the grid job and the chunk: a job of another protocol (failed for
+          // that reason, protocol.ts) must still fail its grid job, or its chunk would run again
+          const d = (what === "chunk" ? failedChunkSchema : failedResultSchema).safeParse(j.data);
           if (d.success) {
             const ex = this.executions.get(d.data.jobId);
             if (ex) {
@@ -346,12 +356,6 @@ export class QueueExecutor implements Executor<void> {
                 "chunk" in d.data ? chunkFailure(d.data.chunk, j) : resultFailure(d.data.chunkId, j),
               );
             }
-          } else {
-            const owner = jobOwnerSchema.safeParse(j.data);
-            if (owner.success)
-              this.executions
-                .get(owner.data.jobId)
-                ?.stop.fail(unreadableFailure(what === "chunk" ? "chunk" : "result", j));
           }
           await j.remove().catch(() => undefined);
         }

@@ -34,6 +34,7 @@ import {
   FINISHED_CHANNEL,
   cancelledKey,
   CHUNK_JOB_NAME,
+  CLUSTER_PROTOCOL,
   CHUNK_JOB_OPTIONS,
   CHUNK_QUEUE,
   chunkJobId,
@@ -194,7 +195,7 @@ class Harness {
     await this.chunks.addBulk(
       chunks.map((chunk) => ({
         name: CHUNK_JOB_NAME,
-        data: { jobId, chunk },
+        data: { protocol: CLUSTER_PROTOCOL, jobId, chunk },
         opts: { ...CHUNK_JOB_OPTIONS, jobId: chunkJobId(jobId, chunk.chunkId) },
       })),
     );

@@ -2,8 +2,11 @@
 // deterministic, so enqueueing the same chunk twice (a coordinator restarted mid-enqueue) adds it
 // once while the first copy is still in the queue, and the chunk ledger catches the rest.
 import { z } from "zod";
+import { protocolField } from "./protocol.js";
 
 export const chunkJobSchema = z.strictObject({
+  /** CLUSTER_PROTOCOL of the coordinator that wrote it (protocol.ts). */
+  protocol: protocolField,
   jobId: z.string().regex(/^[0-9a-f]{8}$/),
   chunk: z.strictObject({
     chunkId: z.number().int().nonnegative(),

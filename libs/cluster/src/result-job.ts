@@ -18,8 +18,11 @@
  * it again (lost-chunks.ts).
  */
 import { z } from "zod";
+import { protocolField } from "./protocol.js";
 
 export const resultJobSchema = z.strictObject({
+  /** CLUSTER_PROTOCOL of the worker that wrote it and its rows (protocol.ts). */
+  protocol: protocolField,
   jobId: z.string().regex(/^[0-9a-f]{8}$/),
   chunkId: z.number().int().nonnegative(),
   /** Combinations in the chunk (valid or not), for progress. */

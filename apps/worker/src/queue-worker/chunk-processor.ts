@@ -4,7 +4,13 @@
 // chunk job is complete only when its rows are safely in Redis.
 import { type Job, type Queue, UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
-import { cancelledKey, type ChunkJobReturn, chunkJobSchema, type ResultJobData } from "@pairgrid/cluster";
+import {
+  cancelledKey,
+  type ChunkJobReturn,
+  chunkJobSchema,
+  protocolMismatch,
+  type ResultJobData,
+} from "@pairgrid/cluster";
 import type { JobContextCache } from "./job-context-cache.js";
 import { publishResult } from "./publish-result.js";
 import type { ResultBacklog } from "./result-backlog.js";
@@ -31,6 +37,13 @@ export class ChunkProcessor {
 
   /** Runs one chunk job (see the top of the file); throws to let BullMQ retry or fail it. */
   async process(job: Job): Promise<ChunkJobReturn> {
+    // first the version: another one's fields would only give a misleading reason below
+    const mismatch = protocolMismatch(job.data, "chunk", "worker");
+    if (mismatch !== null) {
+      this.d.metrics.chunkFailed();
+      this.d.log(`chunk job ${job.id}: failed for good: ${mismatch}`);
+      throw new UnrecoverableError(mismatch);
+    }
     const parsed = chunkJobSchema.safeParse(job.data);
     if (!parsed.success) {
       this.d.metrics.chunkFailed();

@@ -6,6 +6,7 @@ import { type ChunkResult, encodeChunkResult } from "@pairgrid/engine";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import {
+  CLUSTER_PROTOCOL,
   RESULT_JOB_NAME,
   RESULT_JOB_OPTIONS,
   type ResultJobData,
@@ -33,6 +34,7 @@ export async function publishResult(
   o: ChunkOutcome,
 ): Promise<void> {
   const data: ResultJobData = {
+    protocol: CLUSTER_PROTOCOL,
     jobId: o.jobId,
     chunkId: o.result.chunkId,
     combos: o.combos,
