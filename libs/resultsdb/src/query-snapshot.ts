@@ -5,11 +5,14 @@
 //     itself (COPY FROM DATABASE, one transaction, on a connection of its own, so ingest goes on
 //     meanwhile), remade on the first query after a write. A copy costs time and disk in
 //     proportion to the file, paid once per query that follows new writes.
-// A query that arrives while a copy is under way takes that copy, although writes may have landed
-// since it began: otherwise, while a job ingests a chunk every second or two, a copy that takes
-// longer than the query time limit would be remade for every query and no query would ever be
-// answered. So a query sees every write committed before the newest copy under way or finished
-// when it arrived began: it is at most one copy's duration behind.
+// While a job ingests, the writer writes every second or two, and a copy of a large file takes
+// longer than that, perhaps longer than the query time limit. So that queries are still answered:
+//   - a query that arrives while a copy is under way takes that copy rather than starting another
+//     (a new copy per query would never finish within any query's limit);
+//   - a query waits for a copy at most half its time limit when a previous snapshot exists, then
+//     reads that one: the copy goes on, for the queries after it.
+// So a query sees at least every write committed before the previous copy began: a copy or two
+// behind the writer while it writes, current once it has stopped.
 // Snapshots live in a hidden folder beside the results file (not /tmp, which may be memory) and are
 // deleted once replaced and no query reads them, and with the folder when the file is closed. A
 // folder a killed writer left is deleted by the next writer's first snapshot (the file's lock
@@ -24,7 +27,8 @@ export interface QueryFile {
 }
 
 export interface QuerySource {
-  acquire(): Promise<QueryFile>;
+  /** The file to read; `deadline` (a performance.now() time) is the query's, for its patience. */
+  acquire(deadline: number): Promise<QueryFile>;
   close(): Promise<void>;
 }
 
@@ -59,16 +63,28 @@ export class WriterSnapshots implements QuerySource {
   constructor(private readonly host: SnapshotHost) {}
 
   /**
-   * The copy under way, else the newest snapshot when the writer wrote nothing since, else a new
-   * copy; held until released.
+   * The newest snapshot when the writer wrote nothing since it began, else the copy under way or a
+   * new one, waited for until `deadline` or, when there is a previous snapshot, for half the time
+   * left; held until released.
    */
-  async acquire(): Promise<QueryFile> {
+  async acquire(deadline: number): Promise<QueryFile> {
     if (this.closed) throw new Error(`${this.host.file}: results database is closed`);
-    const snapshot =
-      this.making ?? (this.current?.generation === this.host.generation() ? this.current : this.remake());
-    // counted as read before any other copy can end (a copy is I/O, this is the next microtask),
-    // so the copy after it cannot delete it under this query
-    return this.hold(await snapshot);
+    const previous = this.current;
+    if (this.making === null && previous?.generation === this.host.generation()) return this.hold(previous);
+    const making = this.making ?? this.remake();
+    if (previous === null) return this.hold(await making);
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), Math.max(0, (deadline - performance.now()) / 2));
+    });
+    try {
+      // held in the same turn as the race is decided: a copy that ends later cannot delete the
+      // previous snapshot before this query counts as its reader (a copy ends in a later turn)
+      const made = await Promise.race([making, patience]);
+      return this.hold(made ?? (previous.replaced ? this.current! : previous));
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private hold(snapshot: Snapshot): QueryFile {

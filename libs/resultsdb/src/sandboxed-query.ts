@@ -96,7 +96,7 @@ export class SandboxedQuery {
     const deadline = started + this.opts.timeoutMs;
     this.process.warm();
     // a snapshot that comes too late is released unread (and is there for the next query)
-    const file = await beforeDeadline(this.source.acquire(), deadline, this.opts.timeoutMs, (f) =>
+    const file = await beforeDeadline(this.source.acquire(deadline), deadline, this.opts.timeoutMs, (f) =>
       f.release(),
     );
     try {

@@ -49,42 +49,68 @@ test("one snapshot at a time, remade after a write; none left after close, nor a
   assert.deepEqual(snapshotFolders(file), {});
 });
 
-test("writes every 50 ms and a copy slower than the time limit: a query takes the copy under way", async () => {
-  // a real results file, closed, which the slow copy below copies as it is
+test("writes every 50 ms and copies slower than the time limit: queries are answered, a copy or two behind", async () => {
+  // two real results files, closed, as the writer's file at two moments: 25 rows, then 50
   const file = freshDbPath("slow-copy");
-  const db = await ResultsDb.open(file);
-  await db.createJob(newJob("s"));
-  await db.ingestChunk("s", 0, makeBatch(range(0, 25)));
-  await db.close();
-
+  const later = freshDbPath("slow-copy-later");
+  for (const [path, rows] of [
+    [file, 25],
+    [later, 50],
+  ] as const) {
+    const db = await ResultsDb.open(path);
+    await db.createJob(newJob("s"));
+    await db.ingestChunk("s", 0, makeBatch(range(0, rows)));
+    await db.close();
+  }
   const COPY_MS = 1500;
   let writes = 0;
+  let source = file;
   const copies: string[] = [];
   const snapshots = new WriterSnapshots({
     file,
     generation: () => writes,
     copyTo: async (path) => {
+      // what is committed when the copy begins (COPY FROM DATABASE is one transaction)
+      const from = source;
       copies.push(path);
       await new Promise((r) => setTimeout(r, COPY_MS));
-      copyFileSync(file, path);
+      copyFileSync(from, path);
     },
   });
   const writer = setInterval(() => writes++, 50);
   const sandbox = SandboxedQuery.open(snapshots, { timeoutMs: 1000 });
+  const count = "SELECT count(*) FROM results";
   try {
     await sandbox.ready();
-    // the first query starts a copy and gives up at its limit; the copy goes on
-    await assert.rejects(sandbox.run("SELECT count(*) FROM results"), QueryTimeoutError);
+    // no snapshot yet: the first query starts a copy and gives up at its limit; the copy goes on
+    await assert.rejects(sandbox.run(count), QueryTimeoutError);
     assert.equal(copies.length, 1);
-    // the next arrives after more writes, takes that copy rather than starting another, and is
-    // answered within its limit; remaking for it would time out again, and so on for ever
-    const answer = await sandbox.run("SELECT count(*) FROM results");
-    assert.deepEqual(answer.rows, [[25]]);
-    assert.ok(answer.elapsed_ms < 1000, `answered after ${answer.elapsed_ms} ms`);
+    // the next arrives after more writes and takes that copy rather than starting another, which
+    // would time out again, and so on for as long as the writes go on
+    const second = await sandbox.run(count);
+    assert.deepEqual(second.rows, [[25]]);
+    assert.ok(second.elapsed_ms < 1000, `answered after ${second.elapsed_ms} ms`);
     assert.equal(copies.length, 1, "one copy for both queries");
-    // with no copy under way, the writes since mean a new copy
-    await assert.rejects(sandbox.run("SELECT 1"), QueryTimeoutError);
+
+    // the writer has 50 rows now; a query starts a copy of them, waits half its limit for it and
+    // then reads the snapshot it has, while the copy goes on
+    source = later;
+    const third = await sandbox.run(count);
+    assert.deepEqual(third.rows, [[25]]);
+    assert.ok(third.elapsed_ms >= 500 && third.elapsed_ms < 1000, `answered after ${third.elapsed_ms} ms`);
     assert.equal(copies.length, 2);
+    // the writer stops; once that copy is done the next query reads it (and, as writes landed
+    // during that copy, starts one more)
+    clearInterval(writer);
+    await new Promise((r) => setTimeout(r, COPY_MS));
+    assert.deepEqual((await sandbox.run(count)).rows, [[50]]);
+    assert.equal(copies.length, 3);
+    // once that one is done, no write since it began: it is read, and no copy is made
+    await new Promise((r) => setTimeout(r, COPY_MS));
+    const last = await sandbox.run(count);
+    assert.deepEqual(last.rows, [[50]]);
+    assert.ok(last.elapsed_ms < 500, `answered after ${last.elapsed_ms} ms`);
+    assert.equal(copies.length, 3);
   } finally {
     clearInterval(writer);
     await sandbox.close();
