@@ -227,7 +227,7 @@ const STREAM_READ_AHEAD = "64MB";
 
 /**
  * The report of an existing job, read with `conn` (the caller serialises access to it; its
- * streaming_buffer_size is raised to STREAM_READ_AHEAD).
+ * streaming_buffer_size is STREAM_READ_AHEAD while the report is read, then DuckDB's default).
  */
 export async function robustnessStreamed(
   conn: DuckDBConnection,
@@ -237,8 +237,23 @@ export async function robustnessStreamed(
   q: RobustnessQuery & { by: FoldStatistic; limit: number },
   opts: StreamedOptions = {},
 ): Promise<RobustnessReport> {
-  const { by, limit } = q;
   await conn.run(`SET streaming_buffer_size = '${STREAM_READ_AHEAD}'`);
+  try {
+    return await streamedReport(conn, jobId, layout, hasSameAs, q, opts);
+  } finally {
+    await conn.run("RESET streaming_buffer_size").catch(() => undefined);
+  }
+}
+
+async function streamedReport(
+  conn: DuckDBConnection,
+  jobId: string,
+  layout: FoldLayout,
+  hasSameAs: boolean,
+  q: RobustnessQuery & { by: FoldStatistic; limit: number },
+  opts: StreamedOptions,
+): Promise<RobustnessReport> {
+  const { by, limit } = q;
   const shape = await foldShape(conn, jobId, layout);
   const F = shape.nFolds;
   const N = shape.nRows;

@@ -5,7 +5,7 @@
 // grid cells missing, and chunks ingested out of order; in both fold layouts.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import {
   buildRobustnessReport,
   FOLD_COLUMNS,
@@ -13,6 +13,7 @@ import {
   ResultsDb,
   robustnessOf,
 } from "../src/index.js";
+import { robustnessStreamed } from "../src/robustness-streamed.js";
 import { freshDbPath } from "./fixtures.js";
 import { fillGridJob } from "./grid-job.js";
 
@@ -138,4 +139,18 @@ test("a damaged file is refused, naming the job: a NULL or short fold list in an
       await again.close();
     }
   }
+});
+
+test("the report's read-ahead is its own: the connection's streaming_buffer_size is DuckDB's after it", async () => {
+  const db = await ResultsDb.open(freshDbPath("robust-streamed-setting"));
+  await fillGridJob(db, "j1");
+  const setting = async (conn: DuckDBConnection) =>
+    (await conn.runAndReadAll("SELECT current_setting('streaming_buffer_size')")).getRows()[0]![0];
+  await db.read(async (conn) => {
+    const before = await setting(conn);
+    const report = await robustnessStreamed(conn, "j1", "lists", true, { by: "sharpe", limit: 5 });
+    assert.equal(report.top.length, 5);
+    assert.equal(await setting(conn), before);
+  });
+  await db.close();
 });
