@@ -9,6 +9,9 @@ import type { ChunkBatch } from "../src/index.js";
 const dir = mkdtempSync(join(tmpdir(), "pairgrid-resultsdb-"));
 let counter = 0;
 
+/** One turn of the event loop: lets queued callbacks and I/O run before the test goes on. */
+export const tick = () => new Promise((resolve) => setImmediate(resolve));
+
 /** A fresh file path per call, so tests never see each other's rows. */
 export function freshDbPath(label: string): string {
   return join(dir, `${label}-${++counter}.duckdb`);

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { PendingChunk } from "../src/chunk-ingest.js";
 import { GroupCommitter, ROW_GROUP_ROWS } from "../src/group-commit.js";
+import { tick } from "./fixtures.js";
 
-const tick = () => new Promise((resolve) => setImmediate(resolve));
 const chunk = (chunkId: number, nRows: number, jobId = "j") => ({ jobId, chunkId, nRows }) as PendingChunk;
 
 /** Submits each chunk in a turn of its own, so each may start a group (take an idle lane) alone. */

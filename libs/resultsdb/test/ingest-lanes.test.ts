@@ -7,9 +7,7 @@ import { statSync } from "node:fs";
 import { test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { ResultsDb } from "../src/index.js";
-import { counts, freshDbPath, makeBatch, newJob, range } from "./fixtures.js";
-
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+import { counts, freshDbPath, makeBatch, newJob, range, tick } from "./fixtures.js";
 
 /**
  * Holds every ingest transaction open `ms` after its result rows are appended and counts how many
