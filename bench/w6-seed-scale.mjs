@@ -6,6 +6,9 @@
 // Trees: W6 runs the checkout it belongs to; PAIRGRID_W6_TREES="/path/before,/path/after" runs each
 // in turn instead (a before/after in one invocation; a tree without W6 works, only its build is used).
 // PAIRGRID_W6_SMALL=1 runs a 1/4-size grid (2 of the 8 OLS windows) for the memory-vs-size figure.
+// PAIRGRID_W6_FULL=1 runs W6_FULL_SPEC instead, a grid larger than the original system's 24.7 M
+// combinations (≈ 26 M: 16 × 16 windows, z_entry every 0.05, 4 min_corr): no extrapolation, the
+// seed's size itself (≈ 1 h on this 2-core machine, a file of ≈ 7 GB in PAIRGRID_W6_WORK).
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -35,6 +38,19 @@ export const W6_SPEC = {
     hl_max: [null, 200],
     hurst_window: 1000,
     max_hurst: [null, 0.5],
+  },
+};
+
+/** W6 at the original system's size and more: 15.5 × W6 (4 × the windows, 2 × z_entry, 2 × min_corr). */
+export const W6_FULL_SPEC = {
+  ...W6_SPEC,
+  name: "bench-w6-full",
+  params: {
+    ...W6_SPEC.params,
+    ols_window: [500, 625, 750, 875, 1000, 1250, 1500, 1750, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 8000],
+    zscore_window: [50, 60, 75, 90, 100, 125, 150, 175, 200, 250, 300, 350, 400, 500, 600, 800],
+    z_entry: { from: 1.5, to: 3.0, step: 0.05 },
+    min_corr: [null, 0.5, 0.6, 0.7],
   },
 };
 
@@ -101,10 +117,13 @@ function oneTree(tree, specFile, work, tag) {
 export async function runW6({ reps }) {
   const dataDir = ensureSynthData("synth-1200d-seed7", { days: 1200, seed: 7 });
   const small = process.env.PAIRGRID_W6_SMALL === "1";
+  const full = process.env.PAIRGRID_W6_FULL === "1";
   const spec = small
     ? { ...W6_SPEC, name: "bench-w6-small", params: { ...W6_SPEC.params, ols_window: [1000, 4000] } }
-    : W6_SPEC;
-  const specFile = writeSpec(dataDir, small ? "w6-small.json" : "w6.json", spec);
+    : full
+      ? W6_FULL_SPEC
+      : W6_SPEC;
+  const specFile = writeSpec(dataDir, small ? "w6-small.json" : full ? "w6-full.json" : "w6.json", spec);
   const trees = (process.env.PAIRGRID_W6_TREES ?? root).split(",").map((t) => resolve(t));
   const turns = Number(process.env.PAIRGRID_W6_TURNS ?? reps);
   const work = mkdtempSync(join(process.env.PAIRGRID_W6_WORK ?? tmpdir(), "pairgrid-w6-"));
@@ -126,7 +145,7 @@ export async function runW6({ reps }) {
       runs: xs,
     });
     return {
-      workload: small ? "W6-small" : "W6",
+      workload: small ? "W6-small" : full ? "W6-full" : "W6",
       description:
         "pairgrid run --threads 2 of the W6 grid into a fresh file, then top, heatmap, robustness, combination page",
       trees: Object.fromEntries([...byTree].map(([t, xs]) => [t, summary(xs)])),
