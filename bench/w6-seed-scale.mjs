@@ -6,6 +6,7 @@
 // Trees: W6 runs the checkout it belongs to; PAIRGRID_W6_TREES="/path/before,/path/after" runs each
 // in turn instead (a before/after in one invocation; a tree without W6 works, only its build is used).
 // PAIRGRID_W6_SMALL=1 runs a 1/4-size grid (2 of the 8 OLS windows) for the memory-vs-size figure.
+// PAIRGRID_W6_KEEP=1 keeps the results files (their paths are in the output) for queries after.
 // PAIRGRID_W6_FULL=1 runs W6_FULL_SPEC instead, a grid larger than the original system's 24.7 M
 // combinations (≈ 26 M: 16 × 16 windows, z_entry every 0.05, 4 min_corr): no extrapolation, the
 // seed's size itself (≈ 1 h on this 2-core machine, a file of ≈ 7 GB in PAIRGRID_W6_WORK).
@@ -126,6 +127,7 @@ export async function runW6({ reps }) {
   const specFile = writeSpec(dataDir, small ? "w6-small.json" : full ? "w6-full.json" : "w6.json", spec);
   const trees = (process.env.PAIRGRID_W6_TREES ?? root).split(",").map((t) => resolve(t));
   const turns = Number(process.env.PAIRGRID_W6_TURNS ?? reps);
+  const keep = process.env.PAIRGRID_W6_KEEP === "1";
   const work = mkdtempSync(join(process.env.PAIRGRID_W6_WORK ?? tmpdir(), "pairgrid-w6-"));
   try {
     const byTree = new Map(trees.map((t) => [t, []]));
@@ -133,7 +135,7 @@ export async function runW6({ reps }) {
       // alternate the order so a slow spell of the shared machine falls on every tree
       const order = k % 2 === 0 ? trees : [...trees].reverse();
       for (const t of order) {
-        const r = oneTree(t, specFile, work, `t${trees.indexOf(t)}-${k}`);
+        const r = oneTree(t, specFile, work, `t${trees.indexOf(t)}-${k}${keep ? "-keep" : ""}`);
         process.stderr.write(`W6 ${t} turn ${k}: ${JSON.stringify(r)}\n`);
         byTree.get(t).push(r);
       }
@@ -151,6 +153,6 @@ export async function runW6({ reps }) {
       trees: Object.fromEntries([...byTree].map(([t, xs]) => [t, summary(xs)])),
     };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (!keep) rmSync(work, { recursive: true, force: true });
   }
 }
