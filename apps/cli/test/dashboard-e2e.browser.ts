@@ -295,6 +295,9 @@ test("heatmap: cells drawn from the API, a value matches SQL, a click opens the 
   await waitForView("table.sql-table tbody td");
   const out = page.locator("table.sql-table tbody td").first();
   assert.ok(Math.abs(Number(await out.textContent()) - value) <= 1e-6 * Math.max(1, Math.abs(value)));
+  // the coordinator's file is read through a snapshot: the status line says when it was taken
+  const status = await page.locator("text=/^1 row in [\\d,.]+ ms · data as of /").textContent();
+  assert.match(status ?? "", /data as of \d/);
   await shot("sql");
 
   // back to the heatmap: a click on a cell that maps to a combination opens it

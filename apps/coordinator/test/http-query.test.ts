@@ -1,4 +1,4 @@
-// POST /query over a real results file: 200 {columns, rows, truncated, elapsed_ms}; refused SQL and
+// POST /query over a real results file: 200 {columns, rows, truncated, elapsed_ms, as_of}; refused SQL and
 // malformed bodies are 400 with path `sql`; a timeout is 400 query_timeout, a query past the memory
 // cap 400 query_memory, and the next query works; a full queue is 429; anything unexpected is a 500
 // without details. buildServer does not
@@ -73,6 +73,8 @@ test("POST /query answers 200 with typed columns and rows from the results file"
   assert.match(body.rows[0][3], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   assert.equal(body.truncated, false);
   assert.equal(typeof body.elapsed_ms, "number");
+  // the file is open for writing: read through a snapshot, whose time the answer gives
+  assert.match(body.as_of, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
   const small = await db.sandbox({ maxRows: 2 });
   const capped = await post(
@@ -110,7 +112,7 @@ test("a malformed body is a 400 with path sql, before any SQL runs", async () =>
   const seen: string[] = [];
   const app = makeApp(async (sql) => {
     seen.push(sql);
-    return { columns: [], rows: [], truncated: false, elapsed_ms: 0 };
+    return { columns: [], rows: [], truncated: false, elapsed_ms: 0, as_of: null };
   });
   for (const payload of [
     {},

@@ -23,6 +23,8 @@ import { basename, dirname, join } from "node:path";
 /** A file a query may read until `release` is called. */
 export interface QueryFile {
   path: string;
+  /** When the snapshot's copy began (what it holds was committed by then); null: the file itself. */
+  asOf: Date | null;
   release(): void;
 }
 
@@ -34,7 +36,10 @@ export interface QuerySource {
 
 /** A read-only results file: read in place. */
 export function fileInPlace(path: string): QuerySource {
-  return { acquire: async () => ({ path, release: () => undefined }), close: async () => undefined };
+  return {
+    acquire: async () => ({ path, asOf: null, release: () => undefined }),
+    close: async () => undefined,
+  };
 }
 
 /** What a writer offers its snapshots: a count of its writes, and a copy of what is committed. */
@@ -47,6 +52,8 @@ export interface SnapshotHost {
 
 interface Snapshot {
   path: string;
+  /** When its copy began. */
+  startedAt: Date;
   generation: number;
   readers: number;
   replaced: boolean;
@@ -93,6 +100,7 @@ export class WriterSnapshots implements QuerySource {
     let released = false;
     return {
       path: snapshot.path,
+      asOf: snapshot.startedAt,
       release: () => {
         if (released) return;
         released = true;
@@ -108,10 +116,11 @@ export class WriterSnapshots implements QuerySource {
     const generation = this.host.generation();
     this.dir ??= freshFolder(this.host.file);
     const path = join(this.dir, `snapshot-${++this.count}.duckdb`);
+    const startedAt = new Date();
     const making = this.host.copyTo(path).then(
       () => {
         const previous = this.current;
-        const snapshot: Snapshot = { path, generation, readers: 0, replaced: false };
+        const snapshot: Snapshot = { path, startedAt, generation, readers: 0, replaced: false };
         this.current = snapshot;
         if (previous) {
           previous.replaced = true;

@@ -27,6 +27,12 @@ export interface SandboxOptions {
 
 export interface QueryAnswer extends QueryJsonAnswer {
   elapsed_ms: number;
+  /**
+   * ISO time the snapshot read was taken: every write committed before it is in the answer (a
+   * file being written is read through snapshots, query-snapshot.ts); null for a read-only file,
+   * read as it is.
+   */
+  as_of: string | null;
 }
 
 export const SANDBOX_DEFAULTS: Required<SandboxOptions> = {
@@ -101,7 +107,11 @@ export class SandboxedQuery {
     );
     try {
       const answer = await this.process.run({ file: file.path, sql, maxRows }, deadline);
-      return { ...answer, elapsed_ms: Math.round(performance.now() - started) };
+      return {
+        ...answer,
+        elapsed_ms: Math.round(performance.now() - started),
+        as_of: file.asOf?.toISOString() ?? null,
+      };
     } finally {
       file.release();
     }

@@ -183,7 +183,8 @@ test("the writer ingests, finalizes and changes status; the next query's snapsho
   assert.equal(await db.ingestChunk("j2", 0, makeBatch(range(0, 30))), true);
   assert.equal(await db.ingestChunk("j2", 1, makeBatch(range(30, 60))), true);
   const dsrCount = "SELECT count(dsr) FROM results WHERE job_id = 'j2'";
-  assert.deepEqual((await sandbox.run(dsrCount)).rows, [[0]]);
+  const before = await sandbox.run(dsrCount);
+  assert.deepEqual(before.rows, [[0]]);
   await db.finalizeDsr("j2");
   await db.setStatus("j2", "done", true);
   const [[written]] = (await sandbox.run(dsrCount)).rows as [[number]];
@@ -193,6 +194,9 @@ test("the writer ingests, finalizes and changes status; the next query's snapsho
       "WHERE job_id = 'j2' GROUP BY ALL",
   );
   assert.deepEqual(answer.rows, [["done", 60, 60]]);
+  // each answer says when its snapshot was taken: a new one after the writes
+  assert.ok(before.as_of !== null && answer.as_of !== null, "a writer's file is read through snapshots");
+  assert.ok(Date.parse(answer.as_of) > Date.parse(before.as_of), `${before.as_of} → ${answer.as_of}`);
   assert.deepEqual([...(await db.doneChunks("j2"))].sort(), [0, 1]);
   // a second sandbox on the same file opens and runs
   const second = await db.sandbox({ maxRows: 5 });
@@ -412,6 +416,8 @@ test("statistics stored as NULL come back null; a read-only results file can be 
     const answer = await ro.run("SELECT combo_id, sharpe FROM results WHERE combo_id IN (3, 4) ORDER BY 1");
     assert.equal(answer.rows[1]![1], null);
     assert.equal(typeof answer.rows[0]![1], "number");
+    // read as it is, not through a snapshot
+    assert.equal(answer.as_of, null);
   } finally {
     await reader.close();
   }

@@ -20,6 +20,13 @@ export const queryAnswer = z.object({
     .describe("one array per row in column order; big integers as strings, times as ISO strings"),
   truncated: z.boolean().describe("true when the result had more rows than the cap"),
   elapsed_ms: z.number(),
+  as_of: z
+    .string()
+    .nullable()
+    .describe(
+      "when the snapshot read was taken (ISO time): the coordinator's file, which ingest writes, is " +
+        "read through a copy, a copy or two behind while a job writes; null for a read-only file",
+    ),
 });
 
 export const exportFormat = z.enum(["csv", "parquet"]).default("csv").describe("csv or parquet");

@@ -74,7 +74,9 @@ export function sqlView(root: HTMLElement, ctx: JobContext): void {
       const r = await postJson<QueryResult>("/query", { sql });
       fill(
         status,
-        `${fmtInt(r.rows.length)} row${r.rows.length === 1 ? "" : "s"}${r.truncated ? " (truncated)" : ""} in ${fmtNumber(r.elapsed_ms)} ms`,
+        `${fmtInt(r.rows.length)} row${r.rows.length === 1 ? "" : "s"}${r.truncated ? " (truncated)" : ""} in ${fmtNumber(r.elapsed_ms)} ms` +
+          // the coordinator's file is read through a snapshot, which may be behind a running job
+          (r.as_of ? ` · data as of ${new Date(r.as_of).toLocaleTimeString()}` : ""),
       );
       fill(
         out,
