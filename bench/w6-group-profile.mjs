@@ -12,7 +12,8 @@
 // Trees: PAIRGRID_TREES="/path/before,/path/after" (default: this checkout) loads each tree's
 // built engine in this one process and times them in alternating turns (PAIRGRID_TURNS, default
 // 3), medians reported, and checks that every tree writes the same bits for every row.
-// PAIRGRID_GROUP=<ols>x<z> picks the group (default 2000x100).
+// PAIRGRID_GROUP=<ols>x<z> picks the group (default 2000x100); PAIRGRID_W6_FULL=1 takes the group's
+// thresholds and gates from W6_FULL_SPEC (104,160 combinations: z_entry every 0.05, 4 min_corr).
 //   node bench/w6-group-profile.mjs
 //   PAIRGRID_TREES=/work/main,. node bench/w6-group-profile.mjs
 import { writeFileSync } from "node:fs";
@@ -22,7 +23,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ensureSynthData, root, writeSpec } from "./lib/bench-data.mjs";
 import { median, sig } from "./lib/measure.mjs";
-import { W6_SPEC } from "./w6-seed-scale.mjs";
+import { W6_FULL_SPEC, W6_SPEC } from "./w6-seed-scale.mjs";
 
 const trees = (process.env.PAIRGRID_TREES ?? root).split(",").map((t) => resolve(t));
 const turns = Number(process.env.PAIRGRID_TURNS ?? 3);
@@ -30,10 +31,11 @@ const [olsWindow, zWindow] = (process.env.PAIRGRID_GROUP ?? "2000x100").split("x
 
 const dataDir = ensureSynthData("synth-1200d-seed7", { days: 1200, seed: 7 });
 // the W6 grid with one OLS and one z window: its one group is the W6 group of those windows
+const base = process.env.PAIRGRID_W6_FULL === "1" ? W6_FULL_SPEC : W6_SPEC;
 const spec1 = {
-  ...W6_SPEC,
+  ...base,
   name: "bench-w6-group",
-  params: { ...W6_SPEC.params, ols_window: olsWindow, zscore_window: zWindow },
+  params: { ...base.params, ols_window: olsWindow, zscore_window: zWindow },
 };
 const specFile = writeSpec(dataDir, "w6-group.json", spec1);
 

@@ -1,14 +1,16 @@
 // A group's event index as `pairgrid run` ships it (group-precompute.ts): computed straight into the
-// shared buffer, it holds the same arrays as buildEventArrays makes on their own, and a gated entry
-// array only where the gate refuses some candidate of that level; where it is left out, the gated
-// array would have been the ungated one.
+// shared buffer, it holds the same arrays as buildEventArrays makes on their own, and no gated ones:
+// a gate configuration's entry candidates (GroupEvents.gatedCandidates, built by the thread that
+// runs it) are exactly the bars where §5 step 3 can enter at that level and the gates pass.
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { buildEventArrays, EVENT_PREFIX, gateKeyOf, GroupEvents } from "../src/kernels/event-index.js";
+import { CFG_LENGTH, CFG_MIN_CORR, CFG_MIN_GATES } from "../src/rules/config-vector.js";
 import { GateSet } from "../src/rules/kernel-gates.js";
+import { entryCandidates } from "../src/kernels/entry-candidates.js";
 import { packGridData } from "../src/chunks/grid-data.js";
 import { groupCombination, planGrid } from "../src/chunks/grid-plan.js";
 import { GroupPrecompute } from "../src/chunks/group-precompute.js";
@@ -18,7 +20,7 @@ import { loadSlowPair } from "../src/loaders/load-slow-pair.js";
 import { validateSpec } from "../src/grid-spec/validate-spec.js";
 import { writeSynthFiles } from "../src/synth/index.js";
 
-test("event arrays computed in the shared buffer = built alone; gated arrays only where gates refuse", async () => {
+test("event arrays computed in the shared buffer = built alone; gated candidates = the definition", async () => {
   const dir = mkdtempSync(join(tmpdir(), "pairgrid-group-events-"));
   writeSynthFiles(join(dir, "data"), { days: 20, seed: 5 });
   const spec = validateSpec(
@@ -49,7 +51,6 @@ test("event arrays computed in the shared buffer = built alone; gated arrays onl
   const sp = await loadSlowPair(spec);
   const data = packGridData(sp);
   const events = eventSettingsFor(spec, plan, data.base, "events")!;
-  assert.equal(events.gateConfigs.length, 2);
   const pre = new GroupPrecompute(sp.pair, spec, null, events);
   let leftOut = 0;
   let kept = 0;
@@ -65,30 +66,38 @@ test("event arrays computed in the shared buffer = built alone; gated arrays onl
       closeA: sp.pair.a.close,
       closeB: sp.pair.b.close,
     };
-    const metrics = { corr: packed.corr!, hurst: null, halfLife: null, adfStat: null, adfPvalue: null };
-    const filters = events.gateConfigs.map((cfg) => ({
-      key: gateKeyOf(cfg, 0),
-      gates: new GateSet(metrics, cfg, 0),
-    }));
-    const alone = buildEventArrays(source, events.levels, filters).arrays;
+    const alone = buildEventArrays(source, events.levels).arrays;
     const shipped = Object.keys(packed).filter((name) => name.startsWith(EVENT_PREFIX));
     assert.deepEqual(shipped.sort(), Object.keys(alone).sort());
     for (const name of shipped) assert.deepEqual(packed[name], alone[name], name);
-    // every gated array kept is the one built alone; every one left out equals the ungated one
+    assert.ok(!shipped.some((name) => name.includes("gates")), "no gated arrays in the group");
+
+    // each gate configuration's candidates, built on first use, against the definition: the
+    // bars before the last where |z| reaches the level, the window and the calendar allow an
+    // entry and the gate passes (a long one as ~bar), then n
+    const metrics = { corr: packed.corr!, hurst: null, halfLife: null, adfStat: null, adfPvalue: null };
     const check = new GroupEvents(source);
-    for (const f of filters) {
+    for (const minCorr of [-1, 0.8]) {
+      const cfg = new Float64Array(CFG_LENGTH).fill(Number.NaN);
+      cfg[CFG_MIN_CORR] = minCorr;
+      cfg[CFG_MIN_GATES] = -1; // every gate on required
+      const gates = new GateSet(metrics, cfg, 0);
       for (const level of events.levels.entry) {
-        const name = `${EVENT_PREFIX}entry:${level}:gates:${f.key}`;
-        if (name in packed) {
-          // the planned pass (a gate mask, four levels at a time) = the one-level loop on demand
-          assert.deepEqual(packed[name], check.gatedEntry(level, f.key, f.gates), name);
-          kept++;
-          continue;
+        const expected: number[] = [];
+        for (let i = 0; i < source.n - 1; i++) {
+          const z = source.z[i]!;
+          if ((z <= -level || z >= level) && source.windowOk[i] !== 0 && source.eod[i] === 0 && gates.pass(i))
+            expected.push(z <= -level ? ~i : i);
         }
-        leftOut++;
-        assert.deepEqual(check.gatedEntry(level, f.key, f.gates), check.entry(level), `${f.key} at ${level}`);
+        expected.push(source.n);
+        const list = check.gatedCandidates(level, gateKeyOf(cfg, 0), gates);
+        assert.deepEqual(Array.from(list), expected, `min_corr ${minCorr} at ${level}`);
+        const all = entryCandidates(check.entry(level)).length;
+        if (list.length < all) kept++;
+        else leftOut++;
       }
     }
   }
-  assert.ok(leftOut > 0 && kept > 0, `${leftOut} gated arrays left out, ${kept} kept`);
+  // both kinds were checked: lists the gate cut, and lists it left whole
+  assert.ok(leftOut > 0 && kept > 0, `${leftOut} lists whole, ${kept} cut by the gate`);
 });

@@ -1,12 +1,11 @@
 // Which slow kernel a grid runs (kernel-choice.ts): the event-driven one when it can run some
 // combinations and a group has enough of them to repay its index, never for hybrid grids or when
-// every combination has a dollar exit; the gate configurations that get their own entry arrays.
+// every combination has a dollar exit; gate configurations add no arrays to a group.
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { CFG_MIN_CORR, CFG_MIN_GATES } from "../src/rules/config-vector.js";
 import { planGrid } from "../src/chunks/grid-plan.js";
 import { eventSettingsFor } from "../src/kernels/kernel-choice.js";
 import { packArrays } from "../src/chunks/shared-arrays.js";
@@ -65,15 +64,20 @@ test("no event index when every combination has a dollar exit, or for hybrid eng
   assert.ok(eventSettingsFor(someDollar, planGrid(someDollar), base, "auto") !== null);
 });
 
-test("gate configurations that refuse entries get their own entry arrays; open ones do not", () => {
-  const s = spec({ ...big, corr_window: 100, min_corr: [null, 0.5, 0.7], min_gates: [null, 0] });
-  const ev = eventSettingsFor(s, planGrid(s), base, "auto")!;
-  // min_corr 0.5 and 0.7 with all gates required; min_gates 0 or no gate on lets every bar through
-  assert.deepEqual(
-    ev.gateConfigs.map((c) => [c[CFG_MIN_CORR], c[CFG_MIN_GATES]]),
-    [
-      [0.5, -1],
-      [0.7, -1],
-    ],
-  );
+test("gate configurations add no arrays to a group: many of them still take the event kernel", () => {
+  // 4 × 4 × 3 = 48 configurations; each thread builds the entry candidates of those it runs
+  const levels = spec(big);
+  const gated = spec({
+    ...big,
+    corr_window: 100,
+    min_corr: [null, 0.5, 0.6, 0.7],
+    hl_window: 100,
+    hl_max: [null, 50, 100, 200],
+    hurst_window: 100,
+    max_hurst: [null, 0.5, 0.6],
+  });
+  const plain = eventSettingsFor(levels, planGrid(levels), base, "auto")!;
+  const ev = eventSettingsFor(gated, planGrid(gated), base, "auto");
+  assert.ok(ev !== null);
+  assert.deepEqual(ev, plain, "the same settings: the levels and the calendar only");
 });

@@ -11,8 +11,7 @@ import {
   rollingZScore,
   spread as spreadOf,
 } from "@pairgrid/stats";
-import { eventSlots, gateKeyOf } from "../kernels/event-index.js";
-import { GateSet } from "../rules/kernel-gates.js";
+import { eventSlots } from "../kernels/event-index.js";
 import type { PairBars } from "../loaders/index.js";
 import { logPrices } from "../indicators/compute-indicators.js";
 import type { GridSpec } from "../grid-spec/grid-spec-schema.js";
@@ -126,7 +125,7 @@ export class GroupPrecompute {
       arrays.adfPvalue = adf.pvalue;
     }
     if (this.events === null) return packArrays(arrays);
-    const { levels, eod, windowOk, dayIndex, gateConfigs } = this.events;
+    const { levels, eod, windowOk, dayIndex } = this.events;
     const source = {
       n: z.length,
       z,
@@ -137,20 +136,9 @@ export class GroupPrecompute {
       beta: h.beta,
       dayIndex,
     };
-    const metrics = {
-      corr: arrays.corr ?? null,
-      hurst: arrays.hurst ?? null,
-      halfLife: arrays.halfLife ?? null,
-      adfStat: arrays.adfStat ?? null,
-      adfPvalue: arrays.adfPvalue ?? null,
-    };
-    const filters = gateConfigs.map((cfg) => ({
-      key: gateKeyOf(cfg, 0),
-      gates: new GateSet(metrics, cfg, 0),
-    }));
     // the event arrays are computed straight into the shared buffer: copying ~90 MB per group
     // cost as much as computing it
-    const ev = eventSlots(source, levels, filters);
+    const ev = eventSlots(source, levels);
     const own = Object.keys(arrays).map((name) => ({ name, type: "f64" as const }));
     // every slot is written in full below, so a released group's buffer can be reused
     const { packed, views } = allocatePacked([...own, ...ev.slots], z.length, reuse);

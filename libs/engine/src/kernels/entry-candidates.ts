@@ -1,5 +1,7 @@
 // The bars an entry array (event-index.ts) offers, as one compact sorted list: what a family's base
-// run reads instead of the entry array itself (event-family-kernel.ts, issue 19 item 5).
+// run and a batch's combinations read instead of the entry array itself (event-family-kernel.ts,
+// event-batch-kernel.ts; issue 19 item 5), and what a gate configuration's candidates are cut from
+// (GroupEvents.gatedCandidates).
 /*
  * Why. A base run asks the entry array once per trade, at the bar its last trade exited: one read
  * at a bar nothing else read lately, so a cache miss each time — 11 % of W6's kernel time, on one

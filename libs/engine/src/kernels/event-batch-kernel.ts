@@ -29,6 +29,7 @@ import {
   type GroupEvents,
 } from "./event-index.js";
 import { eventKernelApplies, NEVER } from "./event-kernel.js";
+import { entryCandidates } from "./entry-candidates.js";
 import { exitBarOf, exitCode, exitReasonOf } from "../rules/event-position.js";
 import { type KernelScratch, makeKernelScratch } from "./grid-kernel-scratch.js";
 import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
@@ -52,6 +53,8 @@ class ComboRun {
   i = 0;
   /** CANDIDATE: the entry array's value (side in the sign, event-index.ts). */
   candidate = 0;
+  /** Where the search stands in `entryList`: searches only move forward. */
+  cursor = 0;
   // EXIT: the open trade and its exit
   j = 0;
   reason = 0;
@@ -65,7 +68,12 @@ class ComboRun {
   entryB = 0;
   betaEntry = 0;
 
-  private readonly entryNext: Int32Array;
+  /**
+   * The entry array's candidates (entry-candidates.ts), or a gate configuration's
+   * (GroupEvents.gatedCandidates): the entry array's value at a search bar is the first one at or
+   * after it.
+   */
+  private readonly entryList: Int32Array;
   private readonly longTp: Int32Array;
   private readonly shortTp: Int32Array;
   private readonly longSl: Int32Array;
@@ -91,10 +99,13 @@ class ComboRun {
     this.stopOn = rules.stopOn;
     const zx = rules.zExit;
     const zs = rules.zStop;
-    // gated combinations read an entry array that already holds only the bars their gates allow
+    // gated combinations read a candidate list that already holds only the bars their gates allow
     const gates = new GateSet(inp, cfg, o);
     const ze = rules.zEntry;
-    this.entryNext = gates.required > 0 ? events.gatedEntry(ze, gateKeyOf(cfg, o), gates) : events.entry(ze);
+    this.entryList =
+      gates.required > 0
+        ? events.gatedCandidates(ze, gateKeyOf(cfg, o), gates)
+        : entryCandidates(events.entry(ze));
     this.longTp = events.atLeast(-zx);
     this.shortTp = events.atMost(zx);
     this.longSl = rules.stopOn ? events.atMost(-zs) : NEVER;
@@ -110,8 +121,18 @@ class ComboRun {
     const bars = this.bars;
     for (;;) {
       if (this.phase === FLAT) {
-        if (this.i >= limit) return;
-        this.candidate = this.entryNext[this.i]!;
+        const i = this.i;
+        if (i >= limit) return;
+        // the first candidate at or after i (the list ends with n, past every search bar)
+        const list = this.entryList;
+        let p = this.cursor;
+        for (;;) {
+          const v = list[p]!;
+          if ((v < 0 ? ~v : v) >= i) break;
+          p++;
+        }
+        this.cursor = p;
+        this.candidate = list[p]!;
         this.phase = CANDIDATE;
       }
       if (this.phase === CANDIDATE) {

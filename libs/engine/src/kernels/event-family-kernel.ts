@@ -244,8 +244,7 @@ class Family {
     const ze = rules.zEntry;
     const zx = rules.zExit;
     const universe = entryCandidates(events.entry(ze));
-    this.entryList =
-      gates.required > 0 ? entryCandidates(events.gatedEntry(ze, gateKeyOf(cfg, o), gates)) : universe;
+    this.entryList = gates.required > 0 ? events.gatedCandidates(ze, gateKeyOf(cfg, o), gates) : universe;
     this.ranks = candidateRanks(this.entryList, universe);
     this.memo = scratch.memos.memoFor(universe, cfg, o);
     this.longTp = events.atLeast(-zx);

@@ -14,9 +14,10 @@
 //   atMost(v)  first j ≥ i with z[j] ≤ v    (a short's take-profit at v = zx, a long's stop at
 //              v = −zs, a CD_SHORT release at v = zx)
 //   eod        first j ≥ i with eod(j)
-//   entry(L, gates)  entry(L) restricted to the bars where a gate configuration (min_corr, …,
-//              min_gates) allows an entry: with gates that often refuse, the candidates entry(L)
-//              offers would otherwise be walked one by one.
+// and, per thread and only for the gate configurations its combinations use, the candidates of
+// entry(L) that a gate configuration (min_corr, …, min_gates) lets through, as a compact sorted list
+// (gatedCandidates; with gates that often refuse, entry(L)'s candidates would otherwise be walked
+// one by one).
 // and one Float64Array with 4 lanes, `bars`: [closeA, closeB, beta, dayIndex] of each bar side by
 // side (32 bytes, within one cache line), what a trade reads at its entry and exit bars. Without it
 // a trade's cost is mostly waiting for memory: three arrays at the entry bar, three at the exit.
@@ -34,6 +35,7 @@ import {
 } from "../rules/config-vector.js";
 import type { PackedSlot } from "../chunks/shared-arrays.js";
 import type { GateSet } from "../rules/kernel-gates.js";
+import { entryCandidates } from "./entry-candidates.js";
 
 /** What the arrays are built from: z and beta of the group, closes and the calendar. */
 export type EventSource = Pick<
@@ -59,7 +61,6 @@ export interface ZLevels {
 export const EVENT_PREFIX = "ev:";
 const key = (kind: "entry" | "ge" | "le", v: number) => `${EVENT_PREFIX}${kind}:${v}`;
 export const EOD_EVENTS = `${EVENT_PREFIX}eod`;
-const gatedKey = (level: number, gateKey: string) => `${EVENT_PREFIX}entry:${level}:gates:${gateKey}`;
 export const BAR_RECORDS = `${EVENT_PREFIX}bars`;
 
 /** The levels of every combination whose thresholds take these values (nulls are "off"). */
@@ -101,27 +102,9 @@ function nextEntry(inp: EventSource, level: number, out: Int32Array): Int32Array
   return out;
 }
 
-function nextGatedEntry(inp: EventSource, level: number, gates: GateSet, out: Int32Array): Int32Array {
-  const { n, z, windowOk, eod } = inp;
-  if (n === 0) return out;
-  const neg = -level;
-  let next = n;
-  out[n - 1] = n;
-  for (let i = n - 2; i >= 0; i--) {
-    const zi = z[i]!;
-    if ((zi <= neg || zi >= level) && windowOk[i] !== 0 && eod[i] === 0 && gates.pass(i)) {
-      next = zi <= neg ? ~i : i;
-    }
-    out[i] = next;
-  }
-  return out;
-}
-
 /**
- * nextEntry, or nextGatedEntry of a gate configuration, over a mask of the bars that may enter
- * (candidateMask, gateMask): one branch-free pass per level, the window, calendar and gates read
- * once per bar for all levels. The gated arrays were 60 % of W6's group precompute, most of it the
- * branches of nextGatedEntry and its gates asked again for every level.
+ * nextEntry over a mask of the bars that may enter (candidateMask): one branch-free pass per level,
+ * the window and the calendar read once per bar for all levels.
  */
 function nextMaskedEntry(z: Float64Array, level: number, ok: Uint8Array, out: Int32Array): Int32Array {
   const n = z.length;
@@ -145,25 +128,6 @@ function candidateMask(inp: EventSource): Uint8Array {
   const ok = new Uint8Array(n);
   for (let i = 0; i < n; i++) ok[i] = +(windowOk[i] !== 0 && eod[i] === 0);
   return ok;
-}
-
-/**
- * Where a gate configuration lets an entry at a level ≥ `floor` through (1: |z| ≥ floor, and the
- * window, the calendar and the gates allow it), and gateRefusalCeiling at that floor, from the
- * same asking of the gates.
- */
-function gateMask(inp: EventSource, gates: GateSet, floor: number): { ok: Uint8Array; ceiling: number } {
-  const { n, z, windowOk, eod } = inp;
-  const ok = new Uint8Array(n);
-  let ceiling = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const a = Math.abs(z[i]!); // NaN: never a candidate (fails every comparison)
-    if (a >= floor && windowOk[i] !== 0 && eod[i] === 0) {
-      if (gates.pass(i)) ok[i] = 1;
-      else if (a > ceiling) ceiling = a;
-    }
-  }
-  return { ok, ceiling };
 }
 
 /** The config fields of the gate thresholds (NaN = that gate off); min_gates is the other gate field. */
@@ -222,12 +186,6 @@ function barRecords(inp: EventSource, out: Float64Array): Float64Array {
   return out;
 }
 
-/** A gate configuration to build gated entry arrays for: its key and its filter on the group. */
-export interface GateFilter {
-  key: string;
-  gates: GateSet;
-}
-
 /**
  * The largest |z| ≥ `floor` at a bar where `gates` refuse an entry that z, the window and the
  * calendar would allow (−∞ when they refuse none there). An entry at level L needs |z| ≥ L, so for
@@ -252,7 +210,7 @@ interface EventPlan {
   fills: ((out: Int32Array | Float64Array) => void)[];
 }
 
-function planEventArrays(inp: EventSource, levels: ZLevels, gateFilters: readonly GateFilter[]): EventPlan {
+function planEventArrays(inp: EventSource, levels: ZLevels): EventPlan {
   const slots: PackedSlot[] = [];
   const fills: ((out: Int32Array | Float64Array) => void)[] = [];
   const i32 = (name: string, fill: (out: Int32Array) => void) => {
@@ -262,18 +220,9 @@ function planEventArrays(inp: EventSource, levels: ZLevels, gateFilters: readonl
   slots.push({ name: BAR_RECORDS, type: "f64", lanes: BAR_LANES });
   fills.push((out) => barRecords(inp, out as Float64Array));
   if (levels.entry.length > 0) {
-    // the masks (a byte per bar each) live until the arrays are filled
+    // the mask (a byte per bar) lives until the arrays are filled
     const candidates = candidateMask(inp);
     for (const v of levels.entry) i32(key("entry", v), (out) => nextMaskedEntry(inp.z, v, candidates, out));
-    for (const g of gateFilters) {
-      // a gated array only where the gates refuse some candidate of that level: above the
-      // ceiling it would equal entry(v), and the kernels run those combinations ungated
-      // (dropInertGates)
-      const { ok, ceiling } = gateMask(inp, g.gates, levels.entry[0]!); // levels are sorted
-      for (const v of levels.entry) {
-        if (v <= ceiling) i32(gatedKey(v, g.key), (out) => nextMaskedEntry(inp.z, v, ok, out));
-      }
-    }
   }
   for (const v of levels.atLeast) i32(key("ge", v), (out) => nextAtLeast(inp.z, v, out));
   for (const v of levels.atMost) i32(key("le", v), (out) => nextAtMost(inp.z, v, out));
@@ -282,8 +231,8 @@ function planEventArrays(inp: EventSource, levels: ZLevels, gateFilters: readonl
 }
 
 /** The slots the event arrays of a group take in its packed buffer (fillEventArrays fills them). */
-export function eventSlots(inp: EventSource, levels: ZLevels, gateFilters: readonly GateFilter[] = []) {
-  const plan = planEventArrays(inp, levels, gateFilters);
+export function eventSlots(inp: EventSource, levels: ZLevels) {
+  const plan = planEventArrays(inp, levels);
   return {
     slots: plan.slots,
     /** Computes every array into `views` (by slot name), e.g. views of a shared buffer. */
@@ -294,16 +243,14 @@ export function eventSlots(inp: EventSource, levels: ZLevels, gateFilters: reado
 }
 
 /**
- * Every array of `levels` (and the gated entry arrays of `gateFilters` where gates refuse some
- * candidate) and the bar records, in arrays of their own (tests, the W1 benchmark; a grid's groups
- * compute them straight into the shared buffer, group-precompute.ts).
+ * Every array of `levels` and the bar records, in arrays of their own (tests, the W1 benchmark; a
+ * grid's groups compute them straight into the shared buffer, group-precompute.ts).
  */
 export function buildEventArrays(
   inp: EventSource,
   levels: ZLevels,
-  gateFilters: readonly GateFilter[] = [],
 ): { arrays: Record<string, Int32Array | Float64Array>; lanes: Record<string, number> } {
-  const { slots, fill } = eventSlots(inp, levels, gateFilters);
+  const { slots, fill } = eventSlots(inp, levels);
   const arrays: Record<string, Int32Array | Float64Array> = {};
   for (const s of slots) {
     const len = inp.n * (s.lanes ?? 1);
@@ -320,6 +267,8 @@ export function buildEventArrays(
  */
 export class GroupEvents {
   private readonly arrays = new Map<string, Int32Array>();
+  /** gatedCandidates' lists, by level and gate configuration. */
+  private readonly gated = new Map<string, Int32Array>();
   private barArray: Float64Array | null = null;
   /** Per gate configuration (gateKeyOf): the floor its ceiling was computed at, and the ceiling. */
   private readonly ceilings = new Map<string, { floor: number; ceiling: number }>();
@@ -348,11 +297,29 @@ export class GroupEvents {
   }
 
   /**
-   * entry(level) for a combination whose gates are `gates` (key gateKeyOf): the packed array when
-   * the group was built with this configuration, else built here on first use.
+   * The candidates of entry(level) (entryCandidates: its values in bar order, then n) that a gate
+   * configuration `gates` (key gateKeyOf) lets through, built on first use and kept while this
+   * group's events are. A list, not a next-index array over every bar: W6's full-size grid (15 gate
+   * configurations × 31 entry levels) held 465 such arrays of 1.3 MB per group and thread, 4.2 GB
+   * of RSS against 1.9 GB for W6, and each cost a pass over every bar asking the gates; the list is
+   * a fraction of the bars, and only its candidates ask them.
    */
-  gatedEntry(level: number, gateKey: string, gates: GateSet): Int32Array {
-    return this.get(gatedKey(level, gateKey), (out) => nextGatedEntry(this.inp, level, gates, out));
+  gatedCandidates(level: number, gateKey: string, gates: GateSet): Int32Array {
+    const name = `${level}|${gateKey}`;
+    let list = this.gated.get(name);
+    if (list === undefined) {
+      const all = entryCandidates(this.entry(level));
+      const kept = new Int32Array(all.length);
+      let m = 0;
+      for (let p = 0; p < all.length - 1; p++) {
+        const v = all[p]!;
+        if (gates.pass(v < 0 ? ~v : v)) kept[m++] = v;
+      }
+      kept[m++] = all[all.length - 1]!; // n, the list's end
+      list = kept.slice(0, m);
+      this.gated.set(name, list);
+    }
+    return list;
   }
 
   /**

@@ -3,7 +3,7 @@
 // combination's z_entry level, the combination trades exactly as its ungated twin. Marking it so
 // (its gate fields set to "off") lets the grid run the twin once: in W2, min_corr 0.6 never refuses
 // on the synthetic pair and half the grid is such twins. When a gate does refuse somewhere, nothing
-// changes: the kernels read its gated entry array as before.
+// changes: the kernels read its gated entry candidates as before.
 import { CFG_MIN_GATES, CFG_Z_ENTRY } from "../rules/config-vector.js";
 import { GATE_THRESHOLDS, gateKeyOf, type GroupEvents } from "./event-index.js";
 import { type GateMetrics, GateSet } from "../rules/kernel-gates.js";

@@ -2,16 +2,6 @@
 // each group's event index, or the bar-scan kernel (kernels/grid-kernel.ts), which needs nothing.
 // Chosen once per grid, in the thread that builds the groups; chunk threads follow the groups they
 // get (a group packed with event arrays runs its dollar-free combinations on them).
-import {
-  CFG_ADF_MAX_PVALUE,
-  CFG_ADF_MAX_STAT,
-  CFG_HL_MAX,
-  CFG_HL_MIN,
-  CFG_LENGTH,
-  CFG_MAX_HURST,
-  CFG_MIN_CORR,
-  CFG_MIN_GATES,
-} from "../rules/config-vector.js";
 import { levelCount, type ZLevels, zLevelsOf } from "./event-index.js";
 import type { GridSpec } from "../grid-spec/grid-spec-schema.js";
 import type { GridPlan } from "../chunks/grid-plan.js";
@@ -26,58 +16,6 @@ export interface EventSettings {
   eod: Uint8Array;
   windowOk: Uint8Array;
   dayIndex: Int32Array;
-  /**
-   * The grid's gate configurations that refuse some entries, as config vectors (gate fields only):
-   * each gets gated entry arrays in every group. Empty when there are none, or too many to build
-   * (then threads build the ones their combinations use).
-   */
-  gateConfigs: Float64Array[];
-}
-
-/** Gate configurations built into every group at most (each costs one array per entry level). */
-const MAX_GATE_CONFIGS = 8;
-
-const GATE_PARAMS: [string, number][] = [
-  ["min_corr", CFG_MIN_CORR],
-  ["max_hurst", CFG_MAX_HURST],
-  ["hl_min", CFG_HL_MIN],
-  ["hl_max", CFG_HL_MAX],
-  ["adf_max_stat", CFG_ADF_MAX_STAT],
-  ["adf_max_pvalue", CFG_ADF_MAX_PVALUE],
-];
-
-/** Every gate configuration of the grid with at least one gate that must pass. */
-function gateConfigsOf(plan: GridPlan): Float64Array[] | null {
-  let configs: Float64Array[] = [new Float64Array(CFG_LENGTH)];
-  const axes: [number, (number | null)[]][] = [
-    ...GATE_PARAMS.map(([name, f]): [number, (number | null)[]] => [f, valuesOf(plan, name)]),
-    [CFG_MIN_GATES, valuesOf(plan, "min_gates")],
-  ];
-  for (const [f, values] of axes) {
-    const next: Float64Array[] = [];
-    for (const c of configs) {
-      for (const v of values) {
-        const copy = c.slice();
-        copy[f] = v === null ? (f === CFG_MIN_GATES ? -1 : Number.NaN) : v;
-        next.push(copy);
-      }
-    }
-    if (next.length > MAX_GATE_CONFIGS * 4) return null;
-    configs = next;
-  }
-  // as GateSet counts them: hl_min and hl_max are one gate (ENGINE.md §10)
-  const on = (c: Float64Array, f: number) => (Number.isNaN(c[f]!) ? 0 : 1);
-  const gated = configs.filter((c) => {
-    const nOn =
-      on(c, CFG_MIN_CORR) +
-      on(c, CFG_MAX_HURST) +
-      Math.max(on(c, CFG_HL_MIN), on(c, CFG_HL_MAX)) +
-      on(c, CFG_ADF_MAX_STAT) +
-      on(c, CFG_ADF_MAX_PVALUE);
-    const minGates = c[CFG_MIN_GATES]!;
-    return (minGates < 0 ? nOn : minGates) > 0;
-  });
-  return gated.length <= MAX_GATE_CONFIGS ? gated : null;
 }
 
 /** Event arrays of one group may take at most this many bytes (beyond it: bar scan). */
@@ -113,9 +51,9 @@ export function eventSettingsFor(
     numbers(valuesOf(plan, "z_exit")),
     numbers(valuesOf(plan, "z_stop")),
   );
-  const gateConfigs = gateConfigsOf(plan) ?? [];
   if (choice === "auto") {
-    const count = levelCount(levels) + gateConfigs.length * levels.entry.length;
+    // a gate configuration's entry candidates are lists each thread builds (GroupEvents.gatedCandidates)
+    const count = levelCount(levels);
     // level arrays are 4 bytes per bar, the bar records 32
     if (plan.perGroup < 2 * count || (count * 4 + 32) * base.n > MAX_EVENT_BYTES) return null;
   }
@@ -127,5 +65,5 @@ export function eventSettingsFor(
   ) {
     throw new Error("eventSettingsFor: the base arrays lack eod / windowOk / dayIndex");
   }
-  return { levels, eod, windowOk, dayIndex, gateConfigs };
+  return { levels, eod, windowOk, dayIndex };
 }
