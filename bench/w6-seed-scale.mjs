@@ -6,6 +6,8 @@
 // Trees: W6 runs the checkout it belongs to; PAIRGRID_W6_TREES="/path/before,/path/after" runs each
 // in turn instead (a before/after in one invocation; a tree without W6 works, only its build is used).
 // PAIRGRID_W6_SMALL=1 runs a 1/4-size grid (2 of the 8 OLS windows) for the memory-vs-size figure.
+// PAIRGRID_W6_OLS=2000,4000 keeps only those OLS windows of the grid (a slice of the full grid in
+// minutes: its groups are the full grid's, so is the memory they take).
 // PAIRGRID_W6_KEEP=1 keeps the results files (their paths are in the output) for queries after.
 // PAIRGRID_W6_FULL=1 runs W6_FULL_SPEC instead, a grid larger than the original system's 24.7 M
 // combinations (≈ 26 M: 16 × 16 windows, z_entry every 0.05, 4 min_corr): no extrapolation, the
@@ -119,12 +121,18 @@ export async function runW6({ reps }) {
   const dataDir = ensureSynthData("synth-1200d-seed7", { days: 1200, seed: 7 });
   const small = process.env.PAIRGRID_W6_SMALL === "1";
   const full = process.env.PAIRGRID_W6_FULL === "1";
-  const spec = small
+  let spec = small
     ? { ...W6_SPEC, name: "bench-w6-small", params: { ...W6_SPEC.params, ols_window: [1000, 4000] } }
     : full
       ? W6_FULL_SPEC
       : W6_SPEC;
-  const specFile = writeSpec(dataDir, small ? "w6-small.json" : full ? "w6-full.json" : "w6.json", spec);
+  const ols = process.env.PAIRGRID_W6_OLS?.split(",").map(Number);
+  if (ols) spec = { ...spec, name: `${spec.name}-ols`, params: { ...spec.params, ols_window: ols } };
+  const specFile = writeSpec(
+    dataDir,
+    `${small ? "w6-small" : full ? "w6-full" : "w6"}${ols ? `-ols-${ols.join("-")}` : ""}.json`,
+    spec,
+  );
   const trees = (process.env.PAIRGRID_W6_TREES ?? root).split(",").map((t) => resolve(t));
   const turns = Number(process.env.PAIRGRID_W6_TURNS ?? reps);
   const keep = process.env.PAIRGRID_W6_KEEP === "1";
