@@ -41,6 +41,20 @@ export function entryCandidates(entryNext: Int32Array): Int32Array {
   return list;
 }
 
+/**
+ * Where a forward search from bar `i` lands in `list` (entryCandidates, or a gate configuration's
+ * cut of it), starting at index `p` (where the last search landed): the index of the first value
+ * whose bar (v < 0 ? ~v : v) is at or after i. The list ends with n, past every search bar, so the
+ * walk always stops; the value there is the entry array's own value at i.
+ */
+export function candidateFrom(list: Int32Array, p: number, i: number): number {
+  for (;;) {
+    const v = list[p]!;
+    if ((v < 0 ? ~v : v) >= i) return p;
+    p++;
+  }
+}
+
 /** Each candidate list's ranks in a wider list of the same level (candidateRanks), while both live. */
 const ranksOf = new WeakMap<Int32Array, { universe: Int32Array; ranks: Int32Array }>();
 

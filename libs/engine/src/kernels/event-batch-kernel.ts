@@ -29,7 +29,7 @@ import {
   type GroupEvents,
 } from "./event-index.js";
 import { eventKernelApplies, NEVER } from "./event-kernel.js";
-import { entryCandidates } from "./entry-candidates.js";
+import { candidateFrom, entryCandidates } from "./entry-candidates.js";
 import { exitBarOf, exitCode, exitReasonOf } from "../rules/event-position.js";
 import { type KernelScratch, makeKernelScratch } from "./grid-kernel-scratch.js";
 import { TRADE_RECORD_WIDTH } from "./grid-kernel-trade-record.js";
@@ -123,16 +123,10 @@ class ComboRun {
       if (this.phase === FLAT) {
         const i = this.i;
         if (i >= limit) return;
-        // the first candidate at or after i (the list ends with n, past every search bar)
-        const list = this.entryList;
-        let p = this.cursor;
-        for (;;) {
-          const v = list[p]!;
-          if ((v < 0 ? ~v : v) >= i) break;
-          p++;
-        }
+        // the entry array's value at bar i
+        const p = candidateFrom(this.entryList, this.cursor, i);
         this.cursor = p;
-        this.candidate = list[p]!;
+        this.candidate = this.entryList[p]!;
         this.phase = CANDIDATE;
       }
       if (this.phase === CANDIDATE) {

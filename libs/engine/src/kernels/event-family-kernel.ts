@@ -44,7 +44,7 @@ import { CFG_MAX_HOLD, CFG_Z_STOP } from "../rules/config-vector.js";
 import { ComboRules, positionPnl } from "../rules/combo-rules.js";
 import { BLOCK_BARS, type BatchScratch, runEventBatch } from "./event-batch-kernel.js";
 import { ExactRun, MAX_SCALED_ABS } from "./event-family-exact.js";
-import { candidateRanks, entryCandidates } from "./entry-candidates.js";
+import { candidateFrom, candidateRanks, entryCandidates } from "./entry-candidates.js";
 import { type LevelMemo, LevelMemos } from "./event-level-memo.js";
 import {
   BAR_BETA,
@@ -344,15 +344,8 @@ class Family {
       }
       if (!run.pending) {
         if (run.i >= limit) return;
-        // the entry array's value at bar i: the first candidate at or after i (the list ends
-        // with n, past every search bar)
-        const i = run.i;
-        let p = run.cursor;
-        for (;;) {
-          const v = entryList[p]!;
-          if ((v < 0 ? ~v : v) >= i) break;
-          p++;
-        }
+        // the entry array's value at bar i
+        const p = candidateFrom(entryList, run.cursor, run.i);
         run.cursor = p;
         run.next = entryList[p]!;
         run.pending = true;
