@@ -21,6 +21,12 @@ interface Waiting {
   reject: (err: unknown) => void;
 }
 
+/** Work that needs every lane idle; `droppable`: a second one while it waits would do the same. */
+interface Barrier {
+  run: () => Promise<void>;
+  droppable: boolean;
+}
+
 /** Writes chunks in one transaction on a lane; per chunk, whether it was written (false: already there). */
 export type GroupWriter = (lane: number, chunks: readonly PendingChunk[]) => Promise<boolean[]>;
 
@@ -38,8 +44,8 @@ export class GroupCommitter {
   private readonly inFlight = new Set<string>();
   private readonly drainedWaiters: (() => void)[] = [];
   private pumpQueued = false;
-  /** Work that needs every lane idle (a checkpoint), run before any further group. */
-  private barrier: (() => Promise<void>) | null = null;
+  /** Work that needs every lane idle (a checkpoint, a snapshot's copy), in order, before any further group. */
+  private readonly barriers: Barrier[] = [];
   private barrierRunning = false;
 
   private readonly maxRows: number;
@@ -85,7 +91,12 @@ export class GroupCommitter {
   }
 
   private isDrained(): boolean {
-    return this.waiting.length === 0 && this.idle.length === this.lanes && !this.pumpQueued && !this.barrier;
+    return (
+      this.waiting.length === 0 &&
+      this.idle.length === this.lanes &&
+      !this.pumpQueued &&
+      this.barriers.length === 0
+    );
   }
 
   /**
@@ -93,25 +104,30 @@ export class GroupCommitter {
    * request while one waits is dropped (it would do the same work).
    */
   pauseFor(task: () => Promise<void>): void {
-    if (this.barrier) return;
-    this.barrier = task;
+    if (this.barriers.some((b) => b.droppable)) return;
+    // ingest goes on regardless; the next commit that finds the need again asks again
+    this.barriers.push({ run: () => task().catch(() => undefined), droppable: true });
     this.pump();
+  }
+
+  /** Runs `task` once no lane has a transaction open, after the pauses asked before it; its result. */
+  whilePaused<T>(task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.barriers.push({ run: () => Promise.resolve().then(task).then(resolve, reject), droppable: false });
+      this.pump();
+    });
   }
 
   /** Gives waiting chunks to idle lanes, a group per lane, while both exist. */
   private pump(): void {
-    if (this.barrier) {
+    if (this.barriers.length > 0) {
       if (this.barrierRunning || this.idle.length < this.lanes) return;
       this.barrierRunning = true;
-      const task = this.barrier;
-      void task()
-        // ingest goes on regardless; the next commit that finds the need again asks again
-        .catch(() => undefined)
-        .finally(() => {
-          this.barrier = null;
-          this.barrierRunning = false;
-          this.pump();
-        });
+      void this.barriers[0]!.run().finally(() => {
+        this.barriers.shift();
+        this.barrierRunning = false;
+        this.pump();
+      });
       return;
     }
     while (this.idle.length > 0) {

@@ -1,10 +1,10 @@
 // What file a query process reads. DuckDB lets another process open a file only when no process
 // writes it (the writer holds an exclusive lock; read-only openers share one), so:
 //   - a read-only results file (`pairgrid serve`) is read as it is;
-//   - the coordinator's file, which it writes, is read through a snapshot: a copy made by DuckDB
-//     itself (COPY FROM DATABASE, one transaction, on a connection of its own, so ingest goes on
-//     meanwhile), remade on the first query after a write. A copy costs time and disk in
-//     proportion to the file, paid once per query that follows new writes.
+//   - the coordinator's file, which it writes, is read through a snapshot: a copy of the file's
+//     bytes made while the writer's writes wait (results-db.ts snapshotHost), remade on the first
+//     query after a write. A copy costs time and disk in proportion to the file, paid once per
+//     query that follows new writes.
 // While a job ingests, the writer writes every second or two, and a copy of a large file takes
 // longer than that, perhaps longer than the query time limit. So that queries are still answered:
 //   - a query that arrives while a copy is under way takes that copy rather than starting another

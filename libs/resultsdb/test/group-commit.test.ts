@@ -188,6 +188,46 @@ test("a pause waits for every lane's transaction to end, and no group starts unt
   await committer.drained();
 });
 
+test("whilePaused runs after the open transactions and the pauses asked before it, and gives its result", async () => {
+  const hold = gate();
+  const log: string[] = [];
+  const committer = new GroupCommitter(
+    async (lane, chunks) => {
+      log.push(`lane ${lane}: ${chunks.map((c) => c.chunkId).join(",")}`);
+      if (chunks[0]!.chunkId === 0) await hold.opened;
+      return chunks.map(() => true);
+    },
+    { lanes: 2 },
+  );
+  const [first] = await submitApart(committer, [chunk(0, 10)]);
+  committer.pauseFor(async () => {
+    log.push("checkpoint");
+  });
+  const copy = committer.whilePaused(async () => {
+    log.push("copy");
+    return 42;
+  });
+  // a failing task rejects its caller only; the next pause and the ingest go on
+  const failing = committer.whilePaused(async () => {
+    log.push("failing");
+    throw new Error("disk full");
+  });
+  // a second checkpoint while the first waits would do the same work: dropped
+  committer.pauseFor(async () => {
+    log.push("second checkpoint");
+  });
+  const later = committer.submit(chunk(1, 10));
+  await tick();
+  assert.deepEqual(log, ["lane 0: 0"], "lane 0's transaction is open: nothing paused runs yet");
+  hold.open();
+  assert.equal(await copy, 42);
+  await assert.rejects(failing, /disk full/);
+  assert.equal(await later, true);
+  assert.equal(await first, true);
+  assert.deepEqual(log, ["lane 0: 0", "checkpoint", "copy", "failing", "lane 1: 1"]);
+  await committer.drained();
+});
+
 test("lanes must be a positive integer", () => {
   assert.throws(() => new GroupCommitter(async () => [], { lanes: 0 }), /lanes must be ≥ 1/);
 });

@@ -203,6 +203,61 @@ test("the writer ingests, finalizes and changes status; the next query's snapsho
   assert.deepEqual((await second.run("SELECT count(*) FROM results WHERE job_id = 'j2'")).rows, [[60]]);
 });
 
+test("snapshots taken while chunks stream in are whole: each holds exactly the rows of the chunks in its ledger", async () => {
+  const writer = await ResultsDb.open(freshDbPath("sandbox-stream"));
+  try {
+    // every commit checkpoints (DuckDB's own, at the commit that passes the threshold): a copy of
+    // the file's bytes that overlapped one would be torn
+    await writer.read((conn) => conn.run("SET checkpoint_threshold = '1KB'"));
+    const live = await writer.sandbox({ timeoutMs: 20_000 });
+    await live.ready();
+    await writer.createJob(newJob("stream"));
+    const CHUNKS = 60;
+    const ROWS = 500;
+    // a chunk every 20 ms or so, as a worker delivers them, while the queries below take snapshots
+    const ingest = (async () => {
+      const written: boolean[] = [];
+      for (const i of range(0, CHUNKS)) {
+        written.push(await writer.ingestChunk("stream", i, makeBatch(range(i * ROWS, (i + 1) * ROWS))));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return written;
+    })();
+    let ingested = false;
+    void ingest.finally(() => (ingested = true));
+    const seen: number[] = [];
+    const whole =
+      "SELECT (SELECT count(*) FROM results WHERE job_id = 'stream'), " +
+      "(SELECT coalesce(sum(n_rows), 0)::BIGINT FROM chunks WHERE job_id = 'stream'), " +
+      `(SELECT count(*) FROM results WHERE job_id = 'stream' AND combo_id // ${ROWS} NOT IN ` +
+      "(SELECT chunk_id FROM chunks WHERE job_id = 'stream'))";
+    for (let i = 0; ; i++) {
+      const done = ingested;
+      const [[rows, ledger, strays]] = (await live.run(whole)).rows as [[number, number, number]];
+      assert.equal(rows, ledger, `query ${i}: ${rows} rows for ${ledger} in the ledger`);
+      assert.equal(strays, 0, `query ${i}: rows of a chunk the ledger does not hold`);
+      seen.push(rows);
+      if (done) break;
+    }
+    assert.deepEqual(
+      await ingest,
+      range(0, CHUNKS).map(() => true),
+    );
+    assert.equal(seen.at(-1), CHUNKS * ROWS, "the query after the last commit sees every row");
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => a - b),
+      "a later snapshot never holds less",
+    );
+    assert.ok(new Set(seen).size >= 3, `snapshots in the middle of the ingest: ${seen.join(" ")}`);
+    // every snapshot was the file's bytes after a checkpoint, none DuckDB's slower copy
+    assert.ok(writer.snapshotCopies.file >= 3, `${writer.snapshotCopies.file} file copies`);
+    assert.equal(writer.snapshotCopies.duckdb, 0);
+  } finally {
+    await writer.close();
+  }
+});
+
 test("a running sandbox query does not hold up the writer (own connection, own queue)", async () => {
   const slow = await db.sandbox({ timeoutMs: 2000 });
   let settled = false;
