@@ -149,15 +149,18 @@ function walBytes(file: string): number {
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
- * Checkpoints, then copies `file`'s bytes to `path`: the caller holds every write of the file
- * (lanes and queue), so nothing changes it during the copy. False, copying nothing, when the
- * checkpoint fails or leaves a WAL (a commit the file alone would not hold).
+ * Checkpoints (on a connection of its own: reads on the others go on), then copies `file`'s bytes
+ * to `path`. The caller holds every write of the file, so nothing changes it meanwhile. False,
+ * copying nothing, when the checkpoint fails or leaves a WAL (commits the file alone would lack).
  */
-async function copyCheckpointed(conn: DuckDBConnection, file: string, path: string): Promise<boolean> {
+async function copyCheckpointed(instance: DuckDBInstance, file: string, path: string): Promise<boolean> {
+  const conn = await instance.connect();
   try {
     await conn.run("CHECKPOINT");
   } catch {
     return false;
+  } finally {
+    conn.closeSync();
   }
   if (walBytes(file) > 0) return false;
   await copyFile(file, path);
@@ -213,6 +216,8 @@ export class ResultsDb {
   private querySource: QuerySource | null = null;
   /** Raised after each write (query-snapshot.ts: a snapshot is remade when it moved). */
   private writes = 0;
+  /** Held by every write of `conn` (writing) and by a snapshot's copy, which writes must not overlap. */
+  private readonly writeGate = new SerialQueue();
   /** How this writer's query snapshots were made: file copies, and DuckDB's copies (the fallback). */
   readonly snapshotCopies = { file: 0, duckdb: 0 };
   private readonly ingestQueue: GroupCommitter;
@@ -302,10 +307,18 @@ export class ResultsDb {
     });
   }
 
-  /** A queued call that writes: counted once it settled, so a query after it sees it. */
+  /**
+   * A queued call that writes through this file's connection, after any snapshot copy under way
+   * (snapshotHost): reads go on during a copy, writes wait for it.
+   */
+  private writing<T>(task: () => Promise<T>): Promise<T> {
+    return this.writeGate.run(() => this.serial(task));
+  }
+
+  /** A queued write that a query should see: counted once it settled, so a query after it sees it. */
   private async write<T>(task: () => Promise<T>): Promise<T> {
     try {
-      return await this.serial(task);
+      return await this.writing(task);
     } finally {
       this.writes++;
     }
@@ -335,12 +348,12 @@ export class ResultsDb {
 
   /** A `pairgrid run` takes the job on: its runner, spec file, host and pid, and a first heartbeat. */
   claimJob(jobId: string, claim: RunClaim): Promise<void> {
-    return this.serial(() => claimJob(this.conn, jobId, claim));
+    return this.writing(() => claimJob(this.conn, jobId, claim));
   }
 
   /** Refreshes the job's heartbeat (job-liveness.ts); queued between ingests like every call. */
   heartbeat(jobId: string): Promise<void> {
-    return this.serial(() => touchHeartbeat(this.conn, jobId));
+    return this.writing(() => touchHeartbeat(this.conn, jobId));
   }
 
   /**
@@ -386,7 +399,7 @@ export class ResultsDb {
     const jobs = [...this.progressBehind];
     this.progressBehind.clear();
     this.progressCopiedAt = performance.now();
-    if (jobs.length > 0) this.serial(() => refreshProgress(this.conn, jobs)).catch(() => undefined);
+    if (jobs.length > 0) this.writing(() => refreshProgress(this.conn, jobs)).catch(() => undefined);
   }
 
   /** Lane `i`'s connection and ledger statements, opened on first use. */
@@ -524,13 +537,12 @@ export class ResultsDb {
 
   /**
    * Copies what is committed into a new DuckDB file at `path` that a query process may open.
-   * Fast way: with every write paused (the ingest lanes idle, this connection's queue held), a
+   * Fast way: with every write paused (the ingest lanes idle, the write gate held; reads go on), a
    * CHECKPOINT folds the WAL into the file, which then holds every commit and changes no more until
-   * the writes resume, so its bytes are copied as they are (the kernel's copy_file_range: no
-   * decoding, ~30× less CPU than DuckDB's own copy on a 6.8 GB seed-scale file, see
-   * bench/snapshot-copy.mjs). Writes wait for the copy. When the checkpoint cannot be made or leaves
-   * a WAL behind, DuckDB copies instead (COPY FROM DATABASE in one transaction on a connection of
-   * its own): slower, but ingest goes on meanwhile.
+   * the writes resume, so its bytes are copied as they are (the kernel's copy_file_range, no
+   * decoding: see bench/snapshot-copy.mjs for both ways on a seed-scale file). When the checkpoint
+   * fails or leaves a WAL behind, DuckDB copies instead (COPY FROM DATABASE in one transaction on a
+   * connection of its own): slower, but ingest goes on meanwhile.
    */
   private snapshotHost(): SnapshotHost {
     return {
@@ -538,8 +550,8 @@ export class ResultsDb {
       generation: () => this.writes,
       copyTo: async (path: string) => {
         if (this.closed) throw new Error(`${this.file}: results database is closed`);
-        const copied = await this.ingestQueue.whilePaused(() =>
-          this.serial(() => copyCheckpointed(this.conn, this.file, path)),
+        const copied = await this.writeGate.run(() =>
+          this.ingestQueue.whilePaused(() => copyCheckpointed(this.instance, this.file, path)),
         );
         if (copied) {
           this.snapshotCopies.file++;
