@@ -42,22 +42,30 @@ const near = (a: number | null, b: number | null, what: string) => {
 };
 
 /** §7 Sharpe of each combination over a set of folds, straight from results_folds in SQL. */
+// over each twin group's first row: PBO and walk-forward count a group of twins once (INTERFACE.md)
 const sharpeSql = (folds: number[]) => `
   SELECT combo_id::DOUBLE AS combo_id, sum(pnl) AS pnl, sum(n_trades)::DOUBLE AS n_trades,
     CASE WHEN sum(n_days) >= 2 AND sum(pnl_sq) - sum(pnl) * sum(pnl) / sum(n_days) > sum(pnl_sq) * 1e-12
       THEN sum(pnl) / sum(n_days) / sqrt((sum(pnl_sq) - sum(pnl) * sum(pnl) / sum(n_days)) / (sum(n_days) - 1)) * sqrt(252)
     END AS sharpe
-  FROM db0.results_folds WHERE job_id = '${jobId}' AND fold IN (${folds.join(", ")}) GROUP BY combo_id`;
+  FROM db0.results_folds WHERE job_id = '${jobId}' AND fold IN (${folds.join(", ")})
+    AND combo_id IN (SELECT combo_id FROM db0.results WHERE job_id = '${jobId}' AND same_as IS NULL)
+  GROUP BY combo_id`;
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 test("the report covers the job: folds, combinations, varying parameters", async () => {
-  const [[n]] = (await withResultsFiles([db], (q) =>
-    q(`SELECT count(*)::INTEGER FROM db0.results WHERE job_id = '${jobId}'`),
-  )) as [[number]];
+  const [[n, distinct]] = (await withResultsFiles([db], (q) =>
+    q(
+      "SELECT count(*)::INTEGER, count(*) FILTER (WHERE same_as IS NULL)::INTEGER " +
+        `FROM db0.results WHERE job_id = '${jobId}'`,
+    ),
+  )) as [[number, number]];
   assert.equal(report.job_id, jobId);
   assert.equal(report.n_combos, n);
   assert.ok(n > 20, `${n} combinations`);
+  assert.equal(report.n_distinct, distinct);
+  assert.ok(distinct < n, `the job has twins: ${distinct} distinct results of ${n} rows`);
   assert.equal(report.n_folds, F);
   assert.deepEqual(report.params, Object.keys(PARAMS));
 });
@@ -203,7 +211,10 @@ test("text report: PBO, both walk-forward tables, the ranking with sharpe, dsr a
   const out = r.stdout;
   assert.match(
     out,
-    new RegExp(`^job ${jobId} \\(run-test, done\\): ${report.n_combos} combinations, 8 folds, by sharpe`),
+    new RegExp(
+      `^job ${jobId} \\(run-test, done\\): ${report.n_combos} combinations ` +
+        `\\(${report.n_distinct} distinct results\\), 8 folds, by sharpe`,
+    ),
   );
   assert.ok(out.includes(`PBO ${report.pbo!.pbo!.toFixed(3)}  (CSCV: 4 groups, 6 splits of 6;`), out);
   assert.match(out, /^anchored: stitched out-of-sample sharpe/m);

@@ -15,8 +15,13 @@ import { type FoldBlockSource, type FoldMatrix, InputError } from "@pairgrid/eng
 import type { FoldLayout } from "./schema.js";
 
 export interface FoldShape {
+  /** Rows each pass reads: the job's rows, or with twinsOnce its first rows (same_as NULL). */
   nRows: number;
   nFolds: number;
+  /** Every row of the job, twins included. */
+  nAllRows: number;
+  /** Twins (INTERFACE.md same_as) count once: a pass reads only each group's first row. */
+  twinsOnce: boolean;
 }
 
 const num = (v: unknown) => Number(v ?? 0);
@@ -26,31 +31,41 @@ const damagedFile = (jobId: string, what: string) =>
   new InputError(`job ${jobId}: ${what}; the results file is incomplete or damaged`);
 
 /**
- * Rows of the job and its fold count, after checking that every row has folds 0 … F−1 (as
- * readFoldStats does): anything else is a damaged file, and an InputError says so. In the list
- * layout this reads only fold_pnl's and fold_n_trades' lengths (0.8 s at 25 M rows, where checking
- * all four lists here took 1.7–5 s): the block source checks the other two lists of each row as
- * the first pass reads them (listColumn), before any figure is reported.
+ * Rows of the job, the rows the passes read (`twinsOnce`: each twin group's first row, same_as
+ * NULL) and the fold count, after checking that every row has folds 0 … F−1 (as readFoldStats
+ * does): anything else is a damaged file, and an InputError says so. In the list layout this reads
+ * only fold_pnl's and fold_n_trades' lengths (0.8 s at 25 M rows, where checking all four lists
+ * here took 1.7–5 s): the block source checks the other two lists of each row it reads as the
+ * first pass reads them (listColumn), before any figure is reported.
  */
 export async function foldShape(
   conn: DuckDBConnection,
   jobId: string,
   layout: FoldLayout,
+  twinsOnce: boolean,
 ): Promise<FoldShape> {
+  const firstRows = twinsOnce ? "count(*) FILTER (WHERE same_as IS NULL)" : "count(*)";
   if (layout === "table") {
     const r = (
       await conn.runAndReadAll(
         "SELECT (SELECT count(*) FROM results WHERE job_id = $1)::BIGINT, count(*)::BIGINT, " +
-          "coalesce(max(fold) + 1, 0)::INTEGER, coalesce(min(fold), 0)::INTEGER " +
+          "coalesce(max(fold) + 1, 0)::INTEGER, coalesce(min(fold), 0)::INTEGER, " +
+          `(SELECT ${firstRows} FROM results WHERE job_id = $1)::BIGINT ` +
           "FROM results_folds WHERE job_id = $1",
         [jobId],
         [VARCHAR],
       )
     ).getRowsJS()[0]!;
-    const [nRows, nFoldRows, nFolds, minFold] = r.map(num) as [number, number, number, number];
-    if (nFoldRows !== nRows * nFolds || minFold !== 0)
-      throw incomplete(jobId, nRows, nFoldRows, minFold, nFolds);
-    return { nRows, nFolds };
+    const [nAllRows, nFoldRows, nFolds, minFold, nRows] = r.map(num) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    if (nFoldRows !== nAllRows * nFolds || minFold !== 0)
+      throw incomplete(jobId, nAllRows, nFoldRows, minFold, nFolds);
+    return { nRows, nFolds, nAllRows, twinsOnce };
   }
   // lists: every fold_pnl and fold_n_trades non-NULL and of one length F (fold_n_trades here: no
   // pass reads it, robustnessStreamed reads only the chosen rows'; the other two: listColumn)
@@ -59,8 +74,8 @@ export async function foldShape(
     `coalesce(max(len(${c})), 0)::BIGINT AS ${as}_longest`;
   const o = (
     await conn.runAndReadAll(
-      `SELECT count(*)::BIGINT AS n_rows, ${lengths("fold_pnl", "pnl")}, ${lengths("fold_n_trades", "trades")} ` +
-        "FROM results WHERE job_id = $1",
+      `SELECT count(*)::BIGINT AS n_rows, ${firstRows}::BIGINT AS n_first, ${lengths("fold_pnl", "pnl")}, ` +
+        `${lengths("fold_n_trades", "trades")} FROM results WHERE job_id = $1`,
       [jobId],
       [VARCHAR],
     )
@@ -84,7 +99,7 @@ export async function foldShape(
       `${nRows} result rows, ${nTradeLists} with fold trade counts, of ${fewestTrades} to ${mostTrades} folds, not ${nFolds}`,
     );
   }
-  return { nRows, nFolds };
+  return { nRows: num(o.n_first), nFolds, nAllRows: nRows, twinsOnce };
 }
 
 const incomplete = (jobId: string, nRows: number, nFoldRows: number, minFold: number, nFolds: number) =>
@@ -92,12 +107,20 @@ const incomplete = (jobId: string, nRows: number, nFoldRows: number, minFold: nu
 
 /**
  * The query whose columns are combo_id and the four fold lists (n_trades, pnl, pnl_sq, n_days),
- * over the job's rows or, with `ids`, only those combo ids (filtered on the table's own column, so
- * DuckDB skips straight to them).
+ * over the job's rows (with `twinsOnce`, each twin group's first row) or, with `ids`, only those
+ * combo ids (filtered on the table's own column, so DuckDB skips straight to them).
  * Without `trades` (lists layout) the n_trades column is NULL: a quarter less to read and copy.
  */
-function foldListsSql(layout: FoldLayout, trades: boolean, ids?: readonly number[]): string {
-  const rows = `job_id = $1${ids ? ` AND combo_id IN (${ids.join(", ")})` : ""}`;
+function foldListsSql(
+  layout: FoldLayout,
+  trades: boolean,
+  which: { ids: readonly number[] } | { twinsOnce: boolean },
+): string {
+  let rows = "job_id = $1";
+  if ("ids" in which) rows += ` AND combo_id IN (${which.ids.join(", ")})`;
+  else if (which.twinsOnce && layout === "lists") rows += " AND same_as IS NULL";
+  else if (which.twinsOnce)
+    rows += " AND combo_id IN (SELECT combo_id FROM results WHERE job_id = $1 AND same_as IS NULL)";
   if (layout === "lists") {
     return (
       `SELECT combo_id::DOUBLE, ${trades ? "fold_n_trades::INTEGER[]" : "NULL::INTEGER[]"}, ` +
@@ -219,7 +242,7 @@ export function foldBlockSource(
   const damaged = (what: string) => damagedFile(jobId, what);
   return async (visit, opts = {}) => {
     const trades = opts.trades ?? true;
-    const result = await conn.stream(foldListsSql(layout, trades), [jobId], [VARCHAR]);
+    const result = await conn.stream(foldListsSql(layout, trades, shape), [jobId], [VARCHAR]);
     let ids = new Float64Array(0);
     let scratch: { pnl: Float64Array; pnlSq: Float64Array; nDays: Int32Array; nTrades: Int32Array } | null =
       null;
@@ -278,7 +301,7 @@ export async function foldTradesOf(
   const wanted = [...new Set(ids)];
   if (wanted.length > 0) {
     // the passes' own query (either layout), for these rows: column 1 holds the trade counts
-    const reader = await conn.runAndReadAll(foldListsSql(layout, true, wanted), [jobId], [VARCHAR]);
+    const reader = await conn.runAndReadAll(foldListsSql(layout, true, { ids: wanted }), [jobId], [VARCHAR]);
     for (const row of reader.getRowsJS()) {
       const counts = (row[1] as (number | null)[] | null) ?? [];
       if (counts.length !== nFolds || counts.some((c) => c === null))

@@ -99,6 +99,8 @@ export interface RobustnessReport {
   by: FoldStatistic;
   /** Combinations with a result row. */
   n_combos: number;
+  /** Distinct results, a group of twins (same_as) once: what PBO and walk-forward rank. */
+  n_distinct: number;
   n_folds: number;
   /** Parameters that vary over the rows: the keys of every `params` object. */
   params: string[];

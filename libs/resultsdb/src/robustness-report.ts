@@ -9,6 +9,7 @@ import {
   checkFoldStatistic,
   checkWalkForwardWindow,
   cscvPbo,
+  foldMatrixRows,
   defaultCscvGroups,
   defaultWalkForwardWindow,
   type FoldStatistic,
@@ -100,22 +101,29 @@ export function robustnessOf(
   const paramsOf = (row: number): ParamValues =>
     Object.fromEntries(axes.map((j) => [PARAM_NAMES[j]!, orNull(fs.params[row * PARAM_NAMES.length + j]!)]));
 
+  // PBO and walk-forward rank results, not rows: each group of twins (same_as) once, by its
+  // first row, as in `pairgrid top` (INTERFACE.md)
+  const { firstRows, twins } = twinCounts(fs);
+  const distinct = {
+    comboIds: Float64Array.from(firstRows, (row) => fs.comboIds[row]!),
+    folds: foldMatrixRows(fs.folds, firstRows),
+  };
   let pbo: PboReport | null = null;
-  if (F >= 2 && N >= 2) pbo = pboReport(cscvPbo(fs.folds, { by, groups: q.splits ?? defaultCscvGroups(F) }));
+  if (F >= 2 && firstRows.length >= 2)
+    pbo = pboReport(cscvPbo(distinct.folds, { by, groups: q.splits ?? defaultCscvGroups(F) }));
 
   let walk: RobustnessReport["walk_forward"] = null;
   if (F >= 2) {
     const window = q.window ?? defaultWalkForwardWindow(F);
     const run = (mode: WalkForwardMode) =>
-      walkReport(walkForward(fs.folds, { by, mode, window }), fs, paramsOf);
+      walkReport(walkForward(distinct.folds, { by, mode, window }), distinct, (k) => paramsOf(firstRows[k]!));
     walk = { window, anchored: run("anchored"), rolling: run("rolling") };
   }
 
   // full-sample statistic from the results table, the one `pairgrid top` ranks by
   const values = by === "sharpe" ? fs.sharpe : fs.totalPnl;
   const stab = stabilityScores(nb, values);
-  // each group of twins (same_as) ranks once, by its first row, as in `pairgrid top`
-  const { firstRows, twins } = twinCounts(fs);
+  // each group of twins ranks once too
   const firstValues = Float64Array.from(firstRows, (row) => values[row]!);
   const ranked = Array.from(rankRows(firstValues, limit), (k) => firstRows[k]!);
   const top = ranked.map((row, i) => ({
@@ -134,6 +142,7 @@ export function robustnessOf(
     job_id: fs.jobId,
     by,
     n_combos: N,
+    n_distinct: firstRows.length,
     n_folds: F,
     params: axes.map((j) => PARAM_NAMES[j]!),
     pbo,

@@ -254,7 +254,9 @@ async function streamedReport(
   opts: StreamedOptions,
 ): Promise<RobustnessReport> {
   const { by, limit } = q;
-  const shape = await foldShape(conn, jobId, layout);
+  // PBO and walk-forward rank results, not rows: a group of twins (same_as) counts once, by its
+  // first row (INTERFACE.md); its other rows are not read at all
+  const shape = await foldShape(conn, jobId, layout, hasSameAs);
   const F = shape.nFolds;
   const N = shape.nRows;
   if (q.splits !== undefined) checkCscvGroups(q.splits, F);
@@ -366,7 +368,8 @@ async function streamedReport(
   return {
     job_id: jobId,
     by,
-    n_combos: N,
+    n_combos: shape.nAllRows,
+    n_distinct: N,
     n_folds: F,
     params: axes.map((a) => a.name),
     pbo: pbo ? pboReport(pbo) : null,

@@ -54,6 +54,29 @@ test("streamed report = in-memory report: PBO, walk-forward, top rows with DSR, 
   await db.close();
 });
 
+test("PBO and walk-forward count a group of twins once: the report of the job with its twins' rows deleted", async () => {
+  const file = freshDbPath("robust-twins-once");
+  const db = await ResultsDb.open(file);
+  await fillGridJob(db, "j1");
+  const withTwins = await buildRobustnessReport(db, "j1", { by: "sharpe", limit: 20 });
+  await db.close();
+  // the same file without the twins' rows: nothing left to count twice
+  const instance = await DuckDBInstance.create(file);
+  const conn = await instance.connect();
+  const deleted = await conn.run("DELETE FROM results WHERE job_id = 'j1' AND same_as IS NOT NULL");
+  assert.ok(deleted.rowsChanged > 0, "the fixture has twins");
+  conn.closeSync();
+  instance.closeSync();
+  const pruned = await ResultsDb.open(file);
+  const without = await buildRobustnessReport(pruned, "j1", { by: "sharpe", limit: 20 });
+  await pruned.close();
+  assert.equal(withTwins!.n_combos, without!.n_combos + deleted.rowsChanged);
+  assert.equal(withTwins!.n_distinct, without!.n_combos);
+  assert.equal(without!.n_distinct, without!.n_combos);
+  assert.deepEqual(withTwins!.pbo, without!.pbo);
+  assert.deepEqual(withTwins!.walk_forward, without!.walk_forward);
+});
+
 test("the older layout (a results_folds table) streams the same report", async () => {
   const file = freshDbPath("robust-streamed-old");
   const instance = await DuckDBInstance.create(file);
@@ -83,10 +106,11 @@ test("the report reads on a connection of its own: writes go on beside it, close
   assert.equal((await last).top.length, 4);
 });
 
-test("progress: the rows read by both passes, ending at 2 × rows; a cached report reports none", async () => {
+test("progress: the rows read by both passes, ending at 2 × distinct results; a cached report reports none", async () => {
   const db = await ResultsDb.open(freshDbPath("robust-progress"));
   await fillGridJob(db, "j1");
-  const { nRows } = await db.foldStats("j1");
+  // each pass reads each group of twins' first row only
+  const nRows = Array.from((await db.foldStats("j1")).sameAs).filter((v) => Number.isNaN(v)).length;
   const calls: [number, number][] = [];
   await buildRobustnessReport(db, "j1", { by: "sharpe", limit: 5 }, (done, total) =>
     calls.push([done, total]),

@@ -143,9 +143,15 @@ function originText(spec: unknown): string {
   return origin ? `; on ${origin.label}` : "";
 }
 
+/** " (N distinct results)" when twins make fewer results than rows: what PBO and walk-forward rank. */
+function distinctText(r: RobustnessReport): string {
+  return r.n_distinct < r.n_combos ? ` (${r.n_distinct} distinct results)` : "";
+}
+
 export function formatRobustness(job: JobRecord, r: RobustnessReport): string {
   const parts = [
-    `job ${job.job_id} (${job.name}, ${job.status}): ${r.n_combos} combinations, ${r.n_folds} folds, by ${r.by}` +
+    `job ${job.job_id} (${job.name}, ${job.status}): ${r.n_combos} combinations${distinctText(r)}, ` +
+      `${r.n_folds} folds, by ${r.by}` +
       originText(job.spec),
     pboText(r),
   ];

@@ -91,9 +91,13 @@ export const robustnessReport = z
     job_id: z.string(),
     by: z.enum(FOLD_STATISTICS),
     n_combos: z.number().int(),
+    n_distinct: z
+      .number()
+      .int()
+      .describe("distinct results, a group of twins (same_as) once: what PBO and walk-forward rank"),
     n_folds: z.number().int(),
     params: z.array(z.string()).describe("parameters that vary over the job's rows"),
-    pbo: pboReport.nullable().describe("null with fewer than 2 folds or 2 combinations"),
+    pbo: pboReport.nullable().describe("null with fewer than 2 folds or 2 distinct results"),
     walk_forward: z
       .object({ window: z.number().int(), anchored: walkForwardReport, rolling: walkForwardReport })
       .nullable()

@@ -48,3 +48,16 @@ export function foldRange(nFolds: number, from: number, to: number): Uint8Array 
   mask.fill(1, Math.max(0, from), Math.min(nFolds, to));
   return mask;
 }
+
+/** A new matrix of `m`'s rows `rows`, in that order (say each twin group's first row). */
+export function foldMatrixRows(m: FoldMatrix, rows: ArrayLike<number>): FoldMatrix {
+  const F = m.nFolds;
+  const out = makeFoldMatrix(rows.length, F);
+  for (let k = 0; k < rows.length; k++) {
+    const from = rows[k]! * F;
+    for (const name of ["pnl", "pnlSq", "nDays", "nTrades"] as const) {
+      out[name].set(m[name].subarray(from, from + F), k * F);
+    }
+  }
+  return out;
+}

@@ -170,8 +170,10 @@ function render(body: HTMLElement, jobId: string, r: Report): void {
         : null,
       card(
         "combinations × folds",
-        `${fmtInt(r.n_combos)} × ${fmtInt(r.n_folds)}`,
-        "Rows of the job and the time folds (rank.folds) each row's PnL is split into.",
+        `${fmtInt(r.n_combos)} × ${fmtInt(r.n_folds)}` +
+          (r.n_distinct < r.n_combos ? ` (${fmtInt(r.n_distinct)} distinct)` : ""),
+        "Rows of the job and the time folds (rank.folds) each row's PnL is split into. PBO and " +
+          "walk-forward rank distinct results: rows with identical statistics (twins) count once.",
       ),
     ),
     p
