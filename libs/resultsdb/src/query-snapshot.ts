@@ -13,6 +13,12 @@
 //     reads that one: the copy goes on, for the queries after it.
 // So a query sees at least every write committed before the previous copy began: a copy or two
 // behind the writer while it writes, current once it has stopped.
+// A copy pauses the writer's ingest (results-db.ts), so a long one is followed by a rest: after a
+// copy of d ≥ 5 s, the next starts no sooner than restFactor × d after it ended, and queries
+// meanwhile read the last snapshot (their as_of says how old). However often queries come, ingest
+// then waits for such copies at most 1 / (1 + restFactor) of the time (a third by default). Shorter
+// copies (small files) do not rest, so that a query right after a write sees it; between two
+// copies the ingest lanes always get their turn (group-commit.ts runs pauses in order).
 // Snapshots live in a hidden folder beside the results file (not /tmp, which may be memory) and are
 // deleted once replaced and no query reads them, and with the folder when the file is closed. A
 // folder a killed writer left is deleted by the next writer's first snapshot (the file's lock
@@ -50,6 +56,16 @@ export interface SnapshotHost {
   copyTo(path: string): Promise<void>;
 }
 
+export interface SnapshotOptions {
+  /** The rest after a copy of d ≥ restAfterMs, as a multiple of d (default 2; 0: none). */
+  restFactor?: number;
+  /**
+   * Copies shorter than this (default 5 s: a file of a few GB here) do not rest: they cost ingest
+   * little, and a query right after a write then sees it even on a loaded machine.
+   */
+  restAfterMs?: number;
+}
+
 interface Snapshot {
   path: string;
   /** When its copy began. */
@@ -66,18 +82,31 @@ export class WriterSnapshots implements QuerySource {
   private making: Promise<Snapshot> | null = null;
   private count = 0;
   private closed = false;
+  private readonly restFactor: number;
+  private readonly restAfterMs: number;
+  /** performance.now() before which no copy starts while a snapshot exists (the rest). */
+  private restUntil = 0;
 
-  constructor(private readonly host: SnapshotHost) {}
+  constructor(
+    private readonly host: SnapshotHost,
+    opts: SnapshotOptions = {},
+  ) {
+    this.restFactor = opts.restFactor ?? 2;
+    this.restAfterMs = opts.restAfterMs ?? 5000;
+  }
 
   /**
-   * The newest snapshot when the writer wrote nothing since it began, else the copy under way or a
-   * new one, waited for until `deadline` or, when there is a previous snapshot, for half the time
-   * left; held until released.
+   * The newest snapshot when the writer wrote nothing since it began or while copies rest, else
+   * the copy under way or a new one, waited for until `deadline` or, when there is a previous
+   * snapshot, for half the time left; held until released.
    */
   async acquire(deadline: number): Promise<QueryFile> {
     if (this.closed) throw new Error(`${this.host.file}: results database is closed`);
     const previous = this.current;
-    if (this.making === null && previous?.generation === this.host.generation()) return this.hold(previous);
+    if (this.making === null && previous !== null) {
+      if (previous.generation === this.host.generation()) return this.hold(previous);
+      if (performance.now() < this.restUntil) return this.hold(previous);
+    }
     const making = this.making ?? this.remake();
     if (previous === null) return this.hold(await making);
     let timer: NodeJS.Timeout | undefined;
@@ -117,8 +146,11 @@ export class WriterSnapshots implements QuerySource {
     this.dir ??= freshFolder(this.host.file);
     const path = join(this.dir, `snapshot-${++this.count}.duckdb`);
     const startedAt = new Date();
+    const began = performance.now();
     const making = this.host.copyTo(path).then(
       () => {
+        const took = performance.now() - began;
+        if (took >= this.restAfterMs) this.restUntil = performance.now() + this.restFactor * took;
         const previous = this.current;
         const snapshot: Snapshot = { path, startedAt, generation, readers: 0, replaced: false };
         this.current = snapshot;

@@ -66,17 +66,21 @@ test("writes every 50 ms and copies slower than the time limit: queries are answ
   let writes = 0;
   let source = file;
   const copies: string[] = [];
-  const snapshots = new WriterSnapshots({
-    file,
-    generation: () => writes,
-    copyTo: async (path) => {
-      // what is committed when the copy begins (COPY FROM DATABASE is one transaction)
-      const from = source;
-      copies.push(path);
-      await new Promise((r) => setTimeout(r, COPY_MS));
-      copyFileSync(from, path);
+  const snapshots = new WriterSnapshots(
+    {
+      file,
+      generation: () => writes,
+      copyTo: async (path) => {
+        // what is committed when the copy begins (the writes wait for the copy)
+        const from = source;
+        copies.push(path);
+        await new Promise((r) => setTimeout(r, COPY_MS));
+        copyFileSync(from, path);
+      },
     },
-  });
+    // no rest after a copy: the next test shows that
+    { restFactor: 0 },
+  );
   const writer = setInterval(() => writes++, 50);
   const sandbox = SandboxedQuery.open(snapshots, { timeoutMs: 1000 });
   const count = "SELECT count(*) FROM results";
@@ -117,4 +121,61 @@ test("writes every 50 ms and copies slower than the time limit: queries are answ
     await snapshots.close();
   }
   assert.deepEqual(snapshotFolders(file), {}, "every snapshot deleted at close");
+});
+
+test("after a long copy, copies rest twice as long: queries meanwhile read the last snapshot", async () => {
+  const file = freshDbPath("rest");
+  const later = freshDbPath("rest-later");
+  for (const [path, rows] of [
+    [file, 25],
+    [later, 50],
+  ] as const) {
+    const db = await ResultsDb.open(path);
+    await db.createJob(newJob("s"));
+    await db.ingestChunk("s", 0, makeBatch(range(0, rows)));
+    await db.close();
+  }
+  // a "long" copy from 1 s on (5 s by default: a file of a few GB)
+  const COPY_MS = 1200;
+  let writes = 0;
+  let source = file;
+  const copies: number[] = [];
+  const snapshots = new WriterSnapshots(
+    {
+      file,
+      generation: () => writes,
+      copyTo: async (path) => {
+        const from = source;
+        copies.push(performance.now());
+        await new Promise((r) => setTimeout(r, COPY_MS));
+        copyFileSync(from, path);
+      },
+    },
+    { restAfterMs: 1000 },
+  );
+  const sandbox = SandboxedQuery.open(snapshots, { timeoutMs: 10_000 });
+  const count = "SELECT count(*) FROM results";
+  try {
+    await sandbox.ready();
+    const first = await sandbox.run(count);
+    assert.deepEqual(first.rows, [[25]]);
+    const copied = performance.now();
+    // new writes right after that copy: the copies rest (2 × 1.2 s), the query reads the snapshot
+    source = later;
+    writes++;
+    const resting = await sandbox.run(count);
+    assert.deepEqual(resting.rows, [[25]]);
+    assert.equal(resting.as_of, first.as_of);
+    assert.equal(copies.length, 1, "no copy while resting");
+    assert.ok(performance.now() - copied < 2 * COPY_MS, "the query came within the rest");
+    // after the rest, the next query starts a copy and, as it ends within half its limit, reads it
+    await new Promise((r) => setTimeout(r, 2 * COPY_MS + 200 - (performance.now() - copied)));
+    const after = await sandbox.run(count);
+    assert.deepEqual(after.rows, [[50]]);
+    assert.equal(copies.length, 2);
+    assert.ok(copies[1]! - copied >= 2 * COPY_MS, "the second copy began after the rest");
+  } finally {
+    await sandbox.close();
+    await snapshots.close();
+  }
 });
