@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 
 import { basename, dirname, join } from "node:path";
 import { test } from "node:test";
 import { QueryTimeoutError, ResultsDb } from "../src/index.js";
-import { WriterSnapshots } from "../src/query-snapshot.js";
+import { type SnapshotHost, WriterSnapshots } from "../src/query-snapshot.js";
 import { SandboxedQuery } from "../src/sandboxed-query.js";
 import { freshDbPath, makeBatch, newJob, range } from "./fixtures.js";
 
@@ -18,6 +18,37 @@ function snapshotFolders(file: string): Record<string, string[]> {
   const prefix = `.${basename(file)}.query-`;
   const folders = readdirSync(parent).filter((n) => n.startsWith(prefix));
   return Object.fromEntries(folders.map((n) => [n, readdirSync(join(parent, n)).sort()]));
+}
+
+/**
+ * A writer's file at two moments, as two closed results files (25 rows, then 50), and a host over
+ * them whose copies take `copyMs` and copy what was committed when they began (the writes wait for
+ * a copy). A test moves `state.committed` and `state.writes` as its writer would.
+ */
+async function twoMoments(label: string, copyMs: number) {
+  const file = freshDbPath(label);
+  const later = freshDbPath(`${label}-later`);
+  for (const [path, rows] of [
+    [file, 25],
+    [later, 50],
+  ] as const) {
+    const db = await ResultsDb.open(path);
+    await db.createJob(newJob("s"));
+    await db.ingestChunk("s", 0, makeBatch(range(0, rows)));
+    await db.close();
+  }
+  const state = { writes: 0, committed: file, copiesBegan: [] as number[] };
+  const host: SnapshotHost = {
+    file,
+    generation: () => state.writes,
+    copyTo: async (path) => {
+      const from = state.committed;
+      state.copiesBegan.push(performance.now());
+      await new Promise((r) => setTimeout(r, copyMs));
+      copyFileSync(from, path);
+    },
+  };
+  return { file, later, state, host };
 }
 
 test("one snapshot at a time, remade after a write; none left after close, nor a killed writer's", async () => {
@@ -50,38 +81,12 @@ test("one snapshot at a time, remade after a write; none left after close, nor a
 });
 
 test("writes every 50 ms and copies slower than the time limit: queries are answered, a copy or two behind", async () => {
-  // two real results files, closed, as the writer's file at two moments: 25 rows, then 50
-  const file = freshDbPath("slow-copy");
-  const later = freshDbPath("slow-copy-later");
-  for (const [path, rows] of [
-    [file, 25],
-    [later, 50],
-  ] as const) {
-    const db = await ResultsDb.open(path);
-    await db.createJob(newJob("s"));
-    await db.ingestChunk("s", 0, makeBatch(range(0, rows)));
-    await db.close();
-  }
   const COPY_MS = 1500;
-  let writes = 0;
-  let source = file;
-  const copies: string[] = [];
-  const snapshots = new WriterSnapshots(
-    {
-      file,
-      generation: () => writes,
-      copyTo: async (path) => {
-        // what is committed when the copy begins (the writes wait for the copy)
-        const from = source;
-        copies.push(path);
-        await new Promise((r) => setTimeout(r, COPY_MS));
-        copyFileSync(from, path);
-      },
-    },
-    // no rest after a copy: the next test shows that
-    { restFactor: 0 },
-  );
-  const writer = setInterval(() => writes++, 50);
+  const { file, later, state, host } = await twoMoments("slow-copy", COPY_MS);
+  const copies = state.copiesBegan;
+  // no rest after a copy: the next test shows that
+  const snapshots = new WriterSnapshots(host, { restFactor: 0 });
+  const writer = setInterval(() => state.writes++, 50);
   const sandbox = SandboxedQuery.open(snapshots, { timeoutMs: 1000 });
   const count = "SELECT count(*) FROM results";
   try {
@@ -98,7 +103,7 @@ test("writes every 50 ms and copies slower than the time limit: queries are answ
 
     // the writer has 50 rows now; a query starts a copy of them, waits half its limit for it and
     // then reads the snapshot it has, while the copy goes on
-    source = later;
+    state.committed = later;
     const third = await sandbox.run(count);
     assert.deepEqual(third.rows, [[25]]);
     assert.ok(third.elapsed_ms >= 500 && third.elapsed_ms < 1000, `answered after ${third.elapsed_ms} ms`);
@@ -124,35 +129,11 @@ test("writes every 50 ms and copies slower than the time limit: queries are answ
 });
 
 test("after a long copy, copies rest twice as long: queries meanwhile read the last snapshot", async () => {
-  const file = freshDbPath("rest");
-  const later = freshDbPath("rest-later");
-  for (const [path, rows] of [
-    [file, 25],
-    [later, 50],
-  ] as const) {
-    const db = await ResultsDb.open(path);
-    await db.createJob(newJob("s"));
-    await db.ingestChunk("s", 0, makeBatch(range(0, rows)));
-    await db.close();
-  }
   // a "long" copy from 1 s on (5 s by default: a file of a few GB)
   const COPY_MS = 1200;
-  let writes = 0;
-  let source = file;
-  const copies: number[] = [];
-  const snapshots = new WriterSnapshots(
-    {
-      file,
-      generation: () => writes,
-      copyTo: async (path) => {
-        const from = source;
-        copies.push(performance.now());
-        await new Promise((r) => setTimeout(r, COPY_MS));
-        copyFileSync(from, path);
-      },
-    },
-    { restAfterMs: 1000 },
-  );
+  const { later, state, host } = await twoMoments("rest", COPY_MS);
+  const copies = state.copiesBegan;
+  const snapshots = new WriterSnapshots(host, { restAfterMs: 1000 });
   const sandbox = SandboxedQuery.open(snapshots, { timeoutMs: 10_000 });
   const count = "SELECT count(*) FROM results";
   try {
@@ -161,8 +142,8 @@ test("after a long copy, copies rest twice as long: queries meanwhile read the l
     assert.deepEqual(first.rows, [[25]]);
     const copied = performance.now();
     // new writes right after that copy: the copies rest (2 × 1.2 s), the query reads the snapshot
-    source = later;
-    writes++;
+    state.committed = later;
+    state.writes++;
     const resting = await sandbox.run(count);
     assert.deepEqual(resting.rows, [[25]]);
     assert.equal(resting.as_of, first.as_of);
