@@ -12,7 +12,7 @@
 //   - a query waits for a copy at most half its time limit when a previous snapshot exists, then
 //     reads that one: the copy goes on, for the queries after it.
 // So a query sees at least every write committed before the previous copy began: a copy or two
-// behind the writer while it writes, current once it has stopped.
+// behind the writer while it writes, current once it has stopped (and any rest, below, is over).
 // A copy pauses the writer's ingest (results-db.ts), so a long one is followed by a rest: after a
 // copy of d ≥ 5 s, the next starts no sooner than restFactor × d after it ended, and queries
 // meanwhile read the last snapshot (their as_of says how old). However often queries come, ingest
@@ -29,7 +29,10 @@ import { basename, dirname, join } from "node:path";
 /** A file a query may read until `release` is called. */
 export interface QueryFile {
   path: string;
-  /** When the snapshot's copy began (what it holds was committed by then); null: the file itself. */
+  /**
+   * When the snapshot's copy was asked for: every write committed by then is in it (and perhaps
+   * some after, committed while the copy waited for the writes to pause); null: the file itself.
+   */
   asOf: Date | null;
   release(): void;
 }
@@ -68,7 +71,7 @@ export interface SnapshotOptions {
 
 interface Snapshot {
   path: string;
-  /** When its copy began. */
+  /** When its copy was asked for (QueryFile.asOf). */
   startedAt: Date;
   generation: number;
   readers: number;

@@ -24,8 +24,9 @@ export const queryAnswer = z.object({
     .string()
     .nullable()
     .describe(
-      "when the snapshot read was taken (ISO time): the coordinator's file, which ingest writes, is " +
-        "read through a copy, a copy or two behind while a job writes; null for a read-only file",
+      "when the snapshot read was taken (ISO time; every write committed by then is in it): the " +
+        "coordinator's file, which ingest writes, is read through a copy, behind while a job writes; " +
+        "null for a read-only file",
     ),
 });
 
