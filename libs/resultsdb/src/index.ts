@@ -21,6 +21,7 @@ export {
   type OpenOptions,
   WRITER_MEMORY_LIMIT,
 } from "./results-db.js";
+export { copyCheckpointed, copyThroughDuckDB } from "./snapshot-copies.js";
 export { type TwinGroup } from "./twin-groups.js";
 export type { JsonValue } from "./query-json.js";
 export { formatBytes, formatMs } from "./query-limits.js";

@@ -2,8 +2,7 @@
 // ledger that makes ingest exactly-once. One DuckDB instance per open file, with one connection for
 // queries and small writes and, for ingest, lanes of their own (group-commit.ts).
 import { randomBytes } from "node:crypto";
-import { existsSync, statSync } from "node:fs";
-import { copyFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { type FoldStatistic, InputError } from "@pairgrid/engine";
 import type { ChunkBatch } from "./chunk-batch.js";
@@ -38,12 +37,14 @@ import {
   type FoldLayout,
   foldLayout,
   hasSchema,
+  ident,
   type JobStatus,
   tableColumnNames,
 } from "./schema.js";
 import type { RobustnessQuery, RobustnessReport } from "./robustness-json.js";
 import { robustnessStreamed } from "./robustness-streamed.js";
 import { SerialQueue } from "./serial-queue.js";
+import { copyCheckpointed, copyThroughDuckDB, walBytes } from "./snapshot-copies.js";
 import { bestAscending } from "./ranking.js";
 import { type TopOptions, topRows, varyingParams } from "./top-query.js";
 import { markTwins, type TwinGroup, twinGroups } from "./twin-groups.js";
@@ -137,53 +138,6 @@ export function duckdbMemoryLimit(readOnly: boolean, env: NodeJS.ProcessEnv = pr
   return readOnly ? DUCKDB_MEMORY_LIMIT : WRITER_MEMORY_LIMIT;
 }
 
-/** Size of a file's write-ahead log, 0 when it has none. */
-function walBytes(file: string): number {
-  try {
-    return statSync(`${file}.wal`).size;
-  } catch {
-    return 0;
-  }
-}
-
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-/**
- * Checkpoints (on a connection of its own: reads on the others go on), then copies `file`'s bytes
- * to `path`. The caller holds every write of the file, so nothing changes it meanwhile. False,
- * copying nothing, when the checkpoint fails or leaves a WAL (commits the file alone would lack).
- */
-async function copyCheckpointed(instance: DuckDBInstance, file: string, path: string): Promise<boolean> {
-  const conn = await instance.connect();
-  try {
-    await conn.run("CHECKPOINT");
-  } catch {
-    return false;
-  } finally {
-    conn.closeSync();
-  }
-  if (walBytes(file) > 0) return false;
-  await copyFile(file, path);
-  return true;
-}
-
-/** DuckDB's own copy of what is committed (one transaction on a connection of its own). */
-async function copyThroughDuckDB(instance: DuckDBInstance, path: string): Promise<void> {
-  const conn = await instance.connect();
-  try {
-    const reader = await conn.runAndReadAll("SELECT current_database()");
-    const source = quoteIdent(String(reader.getRows()[0]![0]));
-    await conn.run(`ATTACH '${path.replaceAll("'", "''")}' AS __pairgrid_snapshot`);
-    try {
-      await conn.run(`COPY FROM DATABASE ${source} TO __pairgrid_snapshot`);
-    } finally {
-      await conn.run("DETACH __pairgrid_snapshot");
-    }
-  } finally {
-    conn.closeSync();
-  }
-}
-
 /**
  * A file opened read-only before any writer added `same_as` has no twins marked. A temporary view
  * of this connection, named `results` (temp objects shadow the file's), gives it an all-NULL
@@ -192,7 +146,7 @@ async function copyThroughDuckDB(instance: DuckDBInstance, path: string): Promis
  */
 async function noTwinsMarked(conn: DuckDBConnection): Promise<void> {
   const reader = await conn.runAndReadAll("SELECT current_database()");
-  const file = quoteIdent(String(reader.getRows()[0]![0]));
+  const file = ident(String(reader.getRows()[0]![0]));
   await conn.run(`CREATE TEMP VIEW results AS SELECT *, NULL::BIGINT AS same_as FROM ${file}.main.results`);
 }
 
@@ -216,7 +170,11 @@ export class ResultsDb {
   private querySource: QuerySource | null = null;
   /** Raised after each write (query-snapshot.ts: a snapshot is remade when it moved). */
   private writes = 0;
-  /** Held by every write of `conn` (writing) and by a snapshot's copy, which writes must not overlap. */
+  /**
+   * Held by every write of `conn` (writing) and by a snapshot's copy, which writes must not overlap.
+   * The WAL checkpoint (writeChunks) does not take it: it is a pause of the ingest queue, as the
+   * copy is, and the queue runs its pauses one after another.
+   */
   private readonly writeGate = new SerialQueue();
   /** How this writer's query snapshots were made: file copies, and DuckDB's copies (the fallback). */
   readonly snapshotCopies = { file: 0, duckdb: 0 };
