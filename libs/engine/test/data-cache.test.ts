@@ -172,6 +172,59 @@ test("a hit for some columns reads only those, stamped or not", async () => {
   }
 });
 
+test("a load that keeps ts and close caches just those; a load of every column misses it and caches all", async () => {
+  const cache = tempDir();
+  const f = writeData(dir, "two-columns.csv", sierraText(150));
+  const opts = sierraOpts({ cacheDir: cache });
+  const some = await loadLegColumns(f, opts, ["ts", "close"]);
+  assert.equal(some.report.fromCache, false);
+  assert.deepEqual(Object.keys(some.bars).sort(), ["close", "ts"]);
+  const n = some.bars.ts.length;
+  // the parse assembled the two columns only: all the memory they hold, all the entry holds
+  assert.equal(some.bars.close.buffer.byteLength, 2 * 8 * n);
+  const [entry] = entries(cache);
+  const head = readFileSync(entry);
+  const header = JSON.parse(head.subarray(16, 16 + head.readUInt32LE(8)).toString("utf8"));
+  assert.deepEqual(header.columns, ["ts", "close"]);
+  assert.equal(statSync(entry).size % 8, 0);
+  assert.ok(statSync(entry).size < 16 + head.readUInt32LE(8) + 8 + 2 * 8 * n);
+  const again = await loadLegColumns(f, opts, ["ts", "close"]);
+  assert.equal(again.report.fromCache, true);
+  assert.deepEqual(bytesOf(again.bars as Bars), bytesOf(some.bars as Bars));
+
+  // every column: a miss, parsed and cached whole; the same ts and close as the two-column load
+  const full = await loadLeg(f, opts);
+  assert.equal(full.report.fromCache, false);
+  assert.deepEqual(bytesOf({ ts: full.bars.ts, close: full.bars.close } as Bars), bytesOf(some.bars as Bars));
+  assert.equal(entries(cache).length, 1);
+  assert.equal((await loadLeg(f, opts)).report.fromCache, true);
+  const fromFull = await loadLegColumns(f, opts, ["ts", "close"]);
+  assert.equal(fromFull.report.fromCache, true);
+  assert.deepEqual(bytesOf(fromFull.bars as Bars), bytesOf(some.bars as Bars));
+});
+
+test("an entry of the previous format (every column, no list of them) is still read", async () => {
+  const cache = tempDir();
+  const f = writeData(dir, "format2.csv", sierraText(80));
+  const opts = sierraOpts({ cacheDir: cache });
+  const good = await loadLeg(f, opts);
+  const [entry] = entries(cache);
+  const bytes = readFileSync(entry);
+  const jsonLen = bytes.readUInt32LE(8);
+  const header = JSON.parse(bytes.subarray(16, 16 + jsonLen).toString("utf8"));
+  // format 2's header: the same but for the format and the columns list
+  const old = Buffer.from(JSON.stringify({ ...header, format: 2, columns: undefined }), "utf8");
+  const prefix = Buffer.alloc(16);
+  bytes.copy(prefix, 0, 0, 8);
+  prefix.writeUInt32LE(old.length, 8);
+  const pad = Buffer.alloc((8 - ((16 + old.length) % 8)) % 8);
+  const data = bytes.subarray((16 + jsonLen + 7) & ~7);
+  writeFileSync(entry, Buffer.concat([prefix, old, pad, data]));
+  const hit = await loadLeg(f, opts);
+  assert.equal(hit.report.fromCache, true);
+  assert.deepEqual(bytesOf(hit.bars), bytesOf(good.bars));
+});
+
 test("lenient skips and their samples are kept with the cached bars", async () => {
   const cache = tempDir();
   const text = sierraText(20).replace("09:35:00, ", "09:3x:00, ");

@@ -3,7 +3,8 @@
 // earlier prices (`data.roll.adjust`) so that no bar spans a roll's gap. Bars stay at the files'
 // bar length; resampling comes after.
 import { DAY_MS, dayNumberToIso, OffsetCursor, parseClockTime, TimeZone } from "../calendar/index.js";
-import { type Bars, sharedColumns } from "./bars.js";
+import { BAR_COLUMNS, type BarColumn, type Bars, sharedColumns } from "./bars.js";
+import type { SomeBars } from "./column-cache.js";
 import type { DaySettings, Roll, RollSettings } from "./leg-format.js";
 import type { Segment } from "./leg-parts.js";
 import { type Contract, fileOfRow, lowerBound } from "./merge-contract.js";
@@ -113,23 +114,32 @@ function closeAt(contract: Contract, t: number, notBefore: number): number {
   return Number.NaN;
 }
 
-export interface Assembled {
-  bars: Bars;
+export interface Assembled<C extends BarColumn> {
+  bars: SomeBars<C>;
   rolls: Roll[];
 }
 
-export function assembleLeg(
+/**
+ * The leg's series of `columns` (ts and any others; by default all six): a load that keeps ts
+ * and close copies and caches only those, a third of the bytes of years of 1-second bars.
+ */
+export function assembleLeg<C extends BarColumn = BarColumn>(
   contracts: Contract[],
   fileBarMs: number,
   roll: RollSettings | undefined,
   days: DaySettings,
-): Assembled {
+  columns: readonly C[] = BAR_COLUMNS as unknown as readonly C[],
+): Assembled<C | "ts"> {
   const dayOf = dayFinder(days, fileBarMs);
   const runs = roll?.select === "volume" ? volumeRuns(contracts, dayOf) : givenRuns(contracts);
   let n = 0;
   for (const r of runs) n += r.i1 - r.i0;
-  const [ts, open, high, low, close, volume] = sharedColumns(6, n);
-  const bars: Bars = { ts: ts!, open: open!, high: high!, low: low!, close: close!, volume: volume! };
+  // every column, in BAR_COLUMNS order (the shape parsed bars always have), or the asked ones
+  const names = BAR_COLUMNS.filter((c) => c === "ts" || (columns as readonly BarColumn[]).includes(c));
+  const cols = sharedColumns(names.length, n);
+  const out = {} as Partial<Bars>;
+  names.forEach((c, k) => (out[c] = cols[k]!));
+  const bars = out as SomeBars<C | "ts">;
   const rolls: Roll[] = [];
   const rollAt: number[] = [];
   let w = 0;
@@ -167,16 +177,11 @@ export function assembleLeg(
       rollAt.push(w);
     }
     const s = r.piece.bars;
-    bars.ts.set(s.ts.subarray(r.i0, r.i1), w);
-    bars.open.set(s.open.subarray(r.i0, r.i1), w);
-    bars.high.set(s.high.subarray(r.i0, r.i1), w);
-    bars.low.set(s.low.subarray(r.i0, r.i1), w);
-    bars.close.set(s.close.subarray(r.i0, r.i1), w);
-    bars.volume.set(s.volume.subarray(r.i0, r.i1), w);
+    for (let k = 0; k < names.length; k++) cols[k]!.set(s[names[k]!].subarray(r.i0, r.i1), w);
     w += r.i1 - r.i0;
     prev = r;
   }
-  if (roll !== undefined && roll.adjust !== "none") backAdjust(bars, rolls, rollAt, roll.adjust);
+  if (roll !== undefined && roll.adjust !== "none") backAdjust(out, rolls, rollAt, roll.adjust);
   return { bars, rolls };
 }
 
@@ -184,8 +189,8 @@ export function assembleLeg(
  * Shifts (difference) or scales (ratio) every bar before each roll by that roll's gap, latest
  * roll first, so the last contract keeps its traded prices and the series has no jump at a roll.
  */
-function backAdjust(bars: Bars, rolls: Roll[], rollAt: number[], how: "difference" | "ratio"): void {
-  const { open, high, low, close } = bars;
+function backAdjust(bars: Partial<Bars>, rolls: Roll[], rollAt: number[], how: "difference" | "ratio"): void {
+  const prices = [bars.open, bars.high, bars.low, bars.close].filter((c) => c !== undefined);
   let add = 0;
   let mul = 1;
   for (let k = rolls.length - 1; k >= 0; k--) {
@@ -193,20 +198,9 @@ function backAdjust(bars: Bars, rolls: Roll[], rollAt: number[], how: "differenc
     mul *= rolls[k]!.ratio;
     const from = k > 0 ? rollAt[k - 1]! : 0;
     const to = rollAt[k]!;
-    if (how === "difference") {
-      for (let i = from; i < to; i++) {
-        open[i] += add;
-        high[i] += add;
-        low[i] += add;
-        close[i] += add;
-      }
-    } else {
-      for (let i = from; i < to; i++) {
-        open[i] *= mul;
-        high[i] *= mul;
-        low[i] *= mul;
-        close[i] *= mul;
-      }
+    for (const px of prices) {
+      if (how === "difference") for (let i = from; i < to; i++) px[i] += add;
+      else for (let i = from; i < to; i++) px[i] *= mul;
     }
   }
 }

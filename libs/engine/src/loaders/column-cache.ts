@@ -1,7 +1,10 @@
 // Cached bars, one binary file per entry:
-//   "PGBARS01" | u32 LE JSON length | u32 0 | JSON header | zero pad to 8 | six float64 columns
-// The header carries the row count, a CRC-32 of the column bytes and the load report's row
-// statistics. Entries are written under a temporary name and renamed, so a crash never leaves
+//   "PGBARS01" | u32 LE JSON length | u32 0 | JSON header | zero pad to 8 | float64 columns
+// The header carries the row count, which columns the entry holds (all six, or a subset such
+// as ts and close when that is all the load that wrote it kept: a third of the bytes to write,
+// and writing them costs this machine's kernel ≈ 2.6 CPU-s per GB), a CRC-32 of the column
+// bytes and the load report's row statistics. A load that wants a column the entry lacks
+// misses, parses and writes an entry with all it needs. Entries are written under a temporary name and renamed, so a crash never leaves
 // a half-written entry under the real name; a damaged entry reads as a miss and is rebuilt.
 // An entry whose CRC has been checked carries a stamp in its mtime (entry-stamp.ts): a reload
 // of a stamped entry checks its size and header, not the CRC and time order of every row,
@@ -25,7 +28,9 @@ const READ_BYTES = 64 << 20;
 const READS_IN_FLIGHT = 2;
 /** Bytes read at first: the prefix and, nearly always, the whole JSON header. */
 const HEAD_BYTES = 64 << 10;
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
+/** Format 2 entries (every column, no list of them) are still read. */
+const FORMAT_ALL_COLUMNS = 2;
 
 /** The part of a LoadReport that describes the parse, kept with the bars. */
 export interface CachedStats {
@@ -45,6 +50,8 @@ interface EntryHeader {
   format: number;
   key: string;
   n: number;
+  /** The columns held, in BAR_COLUMNS order (format 3; format 2 holds all six). */
+  columns?: BarColumn[];
   crc32: number | null;
   stats: CachedStats;
 }
@@ -65,21 +72,33 @@ function columnBytes(col: Float64Array): Uint8Array {
   return new Uint8Array(col.buffer, col.byteOffset, col.byteLength);
 }
 
+/** Writes the columns `bars` has (ts and any others) as the entry for `key`. */
 export async function writeCacheEntry(
   cacheDir: string,
   key: string,
-  bars: Bars,
+  bars: SomeBars<BarColumn>,
   stats: CachedStats,
 ): Promise<void> {
-  const cols = BAR_COLUMNS.map((c) => bars[c]);
+  const names = BAR_COLUMNS.filter((c) => bars[c] !== undefined);
+  const cols = names.map((c) => bars[c]!);
+  if (names[0] !== "ts") throw new Error("cache entry: bars without ts");
+  if (cols.some((c) => c.length !== bars.ts!.length))
+    throw new Error("cache entry: columns differ in length");
   // a reload of a stamped entry trusts its order: bars out of order are never cached
-  if (!isIncreasing(bars.ts)) throw new Error("cache entry: bar times are not increasing");
+  if (!isIncreasing(bars.ts!)) throw new Error("cache entry: bar times are not increasing");
   let crc: number | null = null;
   if (crc32) {
     crc = 0;
     for (const col of cols) crc = crc32(columnBytes(col), crc);
   }
-  const header: EntryHeader = { format: CACHE_FORMAT, key, n: bars.ts.length, crc32: crc, stats };
+  const header: EntryHeader = {
+    format: CACHE_FORMAT,
+    key,
+    n: bars.ts!.length,
+    columns: names,
+    crc32: crc,
+    stats,
+  };
   const json = Buffer.from(JSON.stringify(header), "utf8");
   const dataOffset = alignUp(PREFIX_BYTES + json.length);
   const head = Buffer.alloc(dataOffset);
@@ -107,6 +126,21 @@ export async function writeCacheEntry(
 
 /** Bars with only the columns a caller asked for (the hybrid engines read ts and close). */
 export type SomeBars<C extends BarColumn> = Pick<Bars, C>;
+
+/** The columns an entry's header says it holds; null if the list is not a valid one. */
+function storedColumns(header: EntryHeader): readonly BarColumn[] | null {
+  if (header.format === FORMAT_ALL_COLUMNS) return BAR_COLUMNS;
+  const cols = header.columns;
+  if (header.format !== CACHE_FORMAT || !Array.isArray(cols) || cols[0] !== "ts") return null;
+  // a subset of BAR_COLUMNS in its order, each once
+  let at = -1;
+  for (const c of cols) {
+    const k = BAR_COLUMNS.indexOf(c);
+    if (k <= at) return null;
+    at = k;
+  }
+  return cols;
+}
 
 /** The cached bars and stats for `key`, or null when absent or damaged in any way. */
 export async function readCacheEntry(
@@ -155,17 +189,20 @@ async function readEntry<C extends BarColumn>(
     }
     const header = JSON.parse(json.toString("utf8")) as EntryHeader;
     const n = header.n;
-    if (header.format !== CACHE_FORMAT || header.key !== key || !Number.isInteger(n) || n < 0) return null;
+    const stored = storedColumns(header);
+    if (stored === null || header.key !== key || !Number.isInteger(n) || n < 0) return null;
+    // an entry written by a load that kept fewer columns: a miss for this one
+    if (wanted.some((c) => !stored.includes(c))) return null;
     const dataOffset = alignUp(PREFIX_BYTES + jsonLen);
-    if (size !== dataOffset + 48 * n) return null;
+    if (size !== dataOffset + 8 * stored.length * n) return null;
 
     const checked =
       header.crc32 !== null && crc32 !== undefined && hasStamp(st, header.crc32) && !verifyingCache();
-    if (checked && wanted.length < BAR_COLUMNS.length) {
+    if (checked && wanted.length < stored.length) {
       // only the wanted columns, each straight into its place (one region per column)
       const some = sharedColumns(wanted.length, n);
       for (let k = 0; k < wanted.length; k++) {
-        const at = dataOffset + BAR_COLUMNS.indexOf(wanted[k]!) * 8 * n;
+        const at = dataOffset + stored.indexOf(wanted[k]!) * 8 * n;
         const dest = new Uint8Array(some[k]!.buffer, some[k]!.byteOffset, 8 * n);
         if (!(await readInPieces(fh, dest, at))) return null;
       }
@@ -174,10 +211,10 @@ async function readEntry<C extends BarColumn>(
 
     // Straight from the file into the shared memory the bars will live in: no extra copy, and
     // no pass over the bytes in JavaScript unless the entry's CRC must be checked.
-    const cols = sharedColumns(6, n);
-    const bytes = n === 0 ? new Uint8Array(0) : new Uint8Array(cols[0].buffer);
+    const cols = sharedColumns(stored.length, n);
+    const bytes = n === 0 ? new Uint8Array(0) : new Uint8Array(cols[0]!.buffer);
     if (!(await readInPieces(fh, bytes, dataOffset))) return null;
-    const [ts] = cols;
+    const ts = cols[0]!;
     // A stamped entry holds the bytes written, which were in time order (writeCacheEntry checks).
     if (!checked) {
       if (!isIncreasing(ts)) return null;
@@ -193,9 +230,18 @@ async function readEntry<C extends BarColumn>(
       const [, open, high, low, close, volume] = cols;
       return { bars: { ts, open, high, low, close, volume } as SomeBars<C>, stats: header.stats };
     }
+    if (wanted.length === stored.length) {
+      return {
+        bars: pickColumns(
+          wanted,
+          wanted.map((c) => cols[stored.indexOf(c)]!),
+        ),
+        stats: header.stats,
+      };
+    }
     // an unstamped entry read whole for its CRC: the wanted columns are copied out of it
     const some = sharedColumns(wanted.length, n);
-    wanted.forEach((c, k) => some[k]!.set(cols[BAR_COLUMNS.indexOf(c)]!));
+    wanted.forEach((c, k) => some[k]!.set(cols[stored.indexOf(c)]!));
     return { bars: pickColumns(wanted, some), stats: header.stats };
   } catch {
     return null;

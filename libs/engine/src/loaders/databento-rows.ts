@@ -71,6 +71,26 @@ export class FileRows {
     const { file, opts, parquet, single } = this;
     const wantRtypeMs = opts.fileBarMs;
     for (let i = i0; i < i1; i++) {
+      // the rows from here on of the current rtype and contract, with defined prices, in bulk
+      if (rt[i] === this.lastRtype && id[i] === this.lastId) {
+        let j = i;
+        while (
+          j < i1 &&
+          rt[j] === this.lastRtype &&
+          id[j] === this.lastId &&
+          o[j] !== UNDEF_PX &&
+          h[j] !== UNDEF_PX &&
+          l[j] !== UNDEF_PX &&
+          c[j] !== UNDEF_PX
+        ) {
+          j++;
+        }
+        const took = this.builder.addMany(ts, o, h, l, c, v, i, j, parquet ? this.rowsRead + 1 : 0);
+        this.rowsRead += took;
+        i += took;
+        if (i === i1) break;
+        // row i failed a check, or changes rtype or contract: the row-by-row path below
+      }
       this.rowsRead++;
       const line = parquet ? this.rowsRead : 0;
       if (rt[i] !== this.lastRtype) {
