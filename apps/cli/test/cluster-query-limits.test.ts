@@ -111,5 +111,15 @@ test("runaway and uninterruptible queries are stopped at their limits while the 
   let rows = await counted();
   while (rows < during.n_done && performance.now() - t0 < 30_000) rows = await counted();
   assert.ok(rows >= during.n_done, `${rows} rows queried, ${during.n_done} counted`);
+  // every snapshot those queries took was a file copy, each charted with its time
+  const metrics = await (await fetch(`${cluster.url}/metrics`)).text();
+  const count = (how: string) =>
+    Number(
+      new RegExp(`^pairgrid_query_snapshot_seconds_count\\{how="${how}"\\} (\\d+)$`, "m").exec(
+        metrics,
+      )?.[1] ?? 0,
+    );
+  assert.ok(count("file") >= 2, `${count("file")} file copies charted`);
+  assert.equal(count("duckdb"), 0);
   await fetch(`${cluster.url}/jobs/${job.job_id}/cancel`, { method: "POST", headers: cluster.headers() });
 });

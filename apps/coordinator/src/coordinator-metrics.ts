@@ -1,7 +1,7 @@
 // Prometheus metrics of the coordinator (GET /metrics): per-job combinations, chunk durations as
 // the workers measured them, queue depths read from Redis at scrape time, ingest volume and rate,
 // and per-worker throughput (rate() of pairgrid_worker_combinations_total), chunks whose worker
-// is gone (stalled) and Redis's memory. deploy/grafana/ charts these; apps/cli/test
+// is gone (stalled), Redis's memory and the /query snapshot copies that pause ingest. deploy/grafana/ charts these; apps/cli/test
 // prometheus-metrics.test.ts checks every series the dashboard uses in a real Prometheus.
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -58,6 +58,15 @@ export class CoordinatorMetrics {
     name: "pairgrid_worker_fast_rows_scanned_total",
     help: "Fast rows the hybrid kernels read (dollar mode: scanned in held bars after pruning; z-live: processed), by worker process",
     labelNames: ["worker"],
+    registers: [this.registry],
+  });
+  readonly querySnapshots = new Histogram({
+    name: "pairgrid_query_snapshot_seconds",
+    help:
+      "Time a POST /query snapshot of the results file took, by how it was copied: file " +
+      "(result ingest waits meanwhile) or duckdb (the fallback; ingest goes on)",
+    labelNames: ["how"],
+    buckets: [0.05, 0.25, 1, 2.5, 5, 10, 20, 40, 80, 160],
     registers: [this.registry],
   });
   readonly workerChunks = new Counter({

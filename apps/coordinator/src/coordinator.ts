@@ -113,6 +113,7 @@ export class Coordinator implements JobService {
     chunkQueue.on("error", link.onError("chunk queue"));
     resultQueue.on("error", link.onError("result queue"));
     const metrics = new CoordinatorMetrics(chunkQueue, resultQueue);
+    db.onSnapshotCopy = (how, seconds) => metrics.querySnapshots.observe({ how }, seconds);
     const data = new JobData(await realpath(o.dataDir));
     const executor = new QueueExecutor({
       redis,

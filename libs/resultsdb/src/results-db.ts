@@ -178,6 +178,11 @@ export class ResultsDb {
   private readonly writeGate = new SerialQueue();
   /** How this writer's query snapshots were made: file copies, and DuckDB's copies (the fallback). */
   readonly snapshotCopies = { file: 0, duckdb: 0 };
+  /**
+   * Told of each /query snapshot copy: how (a file copy, ingest paused meanwhile; or DuckDB's
+   * copy, ingest going on) and its seconds. The coordinator charts it (coordinator-metrics.ts).
+   */
+  onSnapshotCopy: ((how: "file" | "duckdb", seconds: number) => void) | null = null;
   private readonly ingestQueue: GroupCommitter;
 
   private constructor(
@@ -508,15 +513,18 @@ export class ResultsDb {
       generation: () => this.writes,
       copyTo: async (path: string) => {
         if (this.closed) throw new Error(`${this.file}: results database is closed`);
+        let t0 = performance.now();
         const copied = await this.writeGate.run(() =>
           this.ingestQueue.whilePaused(() => copyCheckpointed(this.instance, this.file, path)),
         );
-        if (copied) {
-          this.snapshotCopies.file++;
-        } else {
+        let how: "file" | "duckdb" = "file";
+        if (!copied) {
+          t0 = performance.now();
           await copyThroughDuckDB(this.instance, path);
-          this.snapshotCopies.duckdb++;
+          how = "duckdb";
         }
+        this.snapshotCopies[how]++;
+        this.onSnapshotCopy?.(how, (performance.now() - t0) / 1000);
       },
     };
   }
