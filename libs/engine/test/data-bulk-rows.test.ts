@@ -124,7 +124,7 @@ test("addMany then add() at the first refused row keeps and refuses exactly what
         for (let c0 = 0; c0 < rows.length; c0 += chunk) {
           const c1 = Math.min(rows.length, c0 + chunk);
           for (let i = c0; i < c1;) {
-            i += bulk.addMany(cols.ts, cols.o, cols.h, cols.l, cols.c, cols.v, i, c1, line(i));
+            i += bulk.addMany(cols, i, c1, line(i));
             if (i < c1) {
               const r = rows[i]!;
               bulk.add(line(i), r.ts, r.o, r.h, r.l, r.c, r.v);
@@ -143,8 +143,8 @@ test("addMany takes nothing at a refused row, so a strict load still names it", 
   const rows = [rowAfter(0, 1, 0, 1_700_000_000_000, 100), rowAfter(3, 1, 0, 1_700_000_001_000, 100)];
   const cols = columns(rows);
   const b = new LegBuilder("f", BAR_MS, false, 0.2);
-  assert.equal(b.addMany(cols.ts, cols.o, cols.h, cols.l, cols.c, cols.v, 0, 2, 7), 1);
-  assert.equal(b.addMany(cols.ts, cols.o, cols.h, cols.l, cols.c, cols.v, 1, 2, 8), 0);
+  assert.equal(b.addMany(cols, 0, 2, 7), 1);
+  assert.equal(b.addMany(cols, 1, 2, 8), 0);
   assert.throws(
     () => b.add(8, rows[1]!.ts, rows[1]!.o, rows[1]!.h, rows[1]!.l, rows[1]!.c, rows[1]!.v),
     /f:8: high is below low/,

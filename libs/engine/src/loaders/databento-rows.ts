@@ -3,7 +3,7 @@
 // each file has its own FileRows, fed the runs of rows that belong to it.
 import { DataFileError } from "../errors.js";
 import { type ContractRun, RTYPE_BAR_MS } from "./databento-csv.js";
-import { LegBuilder, NeedsLineParse } from "./leg-builder.js";
+import { LegBuilder, NeedsLineParse, type RowBlock } from "./leg-builder.js";
 import { maxJumpOf } from "./leg-format.js";
 import { type FileRead, type Segment, dropZeroVolume, sliceSegment } from "./leg-parts.js";
 import type { FileOptions } from "./parse-text-file.js";
@@ -12,14 +12,8 @@ import type { FileOptions } from "./parse-text-file.js";
 const UNDEF_PX = 2 ** 63 / 1e9; // i64::MAX as a double is 2^63
 
 /** One result chunk's columns, in the order of the SELECT (duckdb-databento.ts). */
-export interface RowColumns {
-  ts: Float64Array;
+export interface RowColumns extends RowBlock {
   id: Float64Array;
-  o: Float64Array;
-  h: Float64Array;
-  l: Float64Array;
-  c: Float64Array;
-  v: Float64Array;
   rt: Float64Array;
   sym: { getItem(i: number): unknown };
 }
@@ -85,7 +79,7 @@ export class FileRows {
         ) {
           j++;
         }
-        const took = this.builder.addMany(ts, o, h, l, c, v, i, j, parquet ? this.rowsRead + 1 : 0);
+        const took = this.builder.addMany(cols, i, j, parquet ? this.rowsRead + 1 : 0);
         this.rowsRead += took;
         i += took;
         if (i === i1) break;

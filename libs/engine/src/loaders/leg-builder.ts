@@ -30,6 +30,16 @@ export class NeedsLineParse extends Error {
   }
 }
 
+/** Rows as columns (a DuckDB result chunk's), for LegBuilder.addMany. */
+export interface RowBlock {
+  ts: Float64Array;
+  o: Float64Array;
+  h: Float64Array;
+  l: Float64Array;
+  c: Float64Array;
+  v: Float64Array;
+}
+
 export class LegBuilder {
   n = 0;
   /** Bar-start time of the last accepted row (−Infinity before the first). */
@@ -177,17 +187,8 @@ export class LegBuilder {
    * fails is left to add(), which raises, skips or counts it with its message. The checks are
    * add()'s own, in its order, without the messages. `line0` is the first row's line (0: none).
    */
-  addMany(
-    ts: Float64Array,
-    o: Float64Array,
-    h: Float64Array,
-    l: Float64Array,
-    c: Float64Array,
-    v: Float64Array,
-    i0: number,
-    i1: number,
-    line0: number,
-  ): number {
+  addMany(rows: RowBlock, i0: number, i1: number, line0: number): number {
+    const { ts, o, h, l, c, v } = rows;
     const bar = this.fileBarMs;
     const limit = this.maxJump;
     let last = this.lastTs;
