@@ -5,6 +5,7 @@
 // parser, which names the line. Parquet has no lines: its errors name the row number.
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance } from "@duckdb/node-api";
 import type Bindings from "@duckdb/node-bindings";
+import { createRequire } from "node:module";
 import { DataFileError } from "../errors.js";
 import { textChunks } from "./byte-chunks.js";
 import { FileRows, type RowColumns } from "./databento-rows.js";
@@ -38,8 +39,11 @@ const READ_AHEAD = "64MB";
  * loaded only then, so commands that read no Databento file do not pay for it at start-up.
  */
 export async function loaderDb(): Promise<DuckDBConnection> {
-  instance ??= import("@duckdb/node-api").then(async ({ DuckDBInstance, DuckDBTypeId }) => {
-    native = { bindings: (await import("@duckdb/node-bindings")).default, DOUBLE: DuckDBTypeId.DOUBLE };
+  instance ??= import("@duckdb/node-api").then(({ DuckDBInstance, DuckDBTypeId }) => {
+    // the very bindings node-api is built on (resolved from its own folder): a chunk made by one
+    // copy of the native library must never be read by another, should the versions drift apart
+    const fromApi = createRequire(import.meta.resolve("@duckdb/node-api"));
+    native = { bindings: fromApi("@duckdb/node-bindings") as typeof Bindings, DOUBLE: DuckDBTypeId.DOUBLE };
     return DuckDBInstance.create(":memory:", { threads: "2", memory_limit: DUCKDB_MEMORY_LIMIT });
   });
   const con = await (await instance).connect();
