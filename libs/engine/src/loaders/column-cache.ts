@@ -1,11 +1,12 @@
 // Cached bars, one binary file per entry:
 //   "PGBARS01" | u32 LE JSON length | u32 0 | JSON header | zero pad to 8 | float64 columns
 // The header carries the row count, which columns the entry holds (all six, or a subset such
-// as ts and close when that is all the load that wrote it kept: a third of the bytes to write,
-// and writing them costs this machine's kernel ≈ 2.6 CPU-s per GB), a CRC-32 of the column
-// bytes and the load report's row statistics. A load that wants a column the entry lacks
-// misses, parses and writes an entry with all it needs. Entries are written under a temporary name and renamed, so a crash never leaves
-// a half-written entry under the real name; a damaged entry reads as a miss and is rebuilt.
+// as ts and close when that is all the load that wrote it kept: a third of the bytes, which on
+// years of 1-second bars is a GB less to write per leg), a CRC-32 of the column bytes and the
+// load report's row statistics. A load that wants a column the entry lacks misses, parses and
+// writes an entry with all it needs. Entries are written under a temporary name and renamed, so
+// a crash never leaves a half-written entry under the real name; a damaged entry reads as a miss
+// and is rebuilt.
 // An entry whose CRC has been checked carries a stamp in its mtime (entry-stamp.ts): a reload
 // of a stamped entry checks its size and header, not the CRC and time order of every row,
 // which on gigabytes of columns cost more than reading them. The stamp trusts the file system:
@@ -79,13 +80,13 @@ export async function writeCacheEntry(
   bars: SomeBars<BarColumn>,
   stats: CachedStats,
 ): Promise<void> {
+  const ts = bars.ts;
+  if (ts === undefined) throw new Error("cache entry: bars without ts");
   const names = BAR_COLUMNS.filter((c) => bars[c] !== undefined);
   const cols = names.map((c) => bars[c]!);
-  if (names[0] !== "ts") throw new Error("cache entry: bars without ts");
-  if (cols.some((c) => c.length !== bars.ts!.length))
-    throw new Error("cache entry: columns differ in length");
+  if (cols.some((c) => c.length !== ts.length)) throw new Error("cache entry: columns differ in length");
   // a reload of a stamped entry trusts its order: bars out of order are never cached
-  if (!isIncreasing(bars.ts!)) throw new Error("cache entry: bar times are not increasing");
+  if (!isIncreasing(ts)) throw new Error("cache entry: bar times are not increasing");
   let crc: number | null = null;
   if (crc32) {
     crc = 0;
@@ -94,7 +95,7 @@ export async function writeCacheEntry(
   const header: EntryHeader = {
     format: CACHE_FORMAT,
     key,
-    n: bars.ts!.length,
+    n: ts.length,
     columns: names,
     crc32: crc,
     stats,
